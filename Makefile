@@ -1,0 +1,46 @@
+# Two commands on a fresh Debian 12 machine (root, no GPU):
+#   make run    install everything, then run the main job
+#   make test   install everything, then run the test suite
+# Both are idempotent: a second run reinstalls nothing.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.nsr-installed
+
+.PHONY: run test setup sysdeps venv lint bench clean
+
+run: setup
+	$(VENV)/bin/nsr demo
+
+test: setup
+	$(VENV)/bin/pytest
+
+setup: sysdeps venv
+
+# SWI-Prolog from Debian (core + core packages: library(time), library(sandbox), mqi).
+sysdeps:
+	@if ! command -v swipl >/dev/null 2>&1 || ! swipl -g "use_module(library(time)),halt" -t "halt(1)" >/dev/null 2>&1; then \
+	  echo "installing SWI-Prolog (apt)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends swi-prolog-core swi-prolog-core-packages; \
+	fi
+
+venv: $(STAMP)
+
+# torch==2.13.0 is pinned here on purpose: it resolves to a local CPU build; any other spec
+# pulls gigabytes of CUDA packages.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "torch==2.13.0" -e ".[dev]"
+	@touch $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check nsr tests benchmarks grammars prototypes
+
+bench: setup
+	$(PY) benchmarks/backends.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Abduction: top-down revision search that makes a wrong tree produce its target."""

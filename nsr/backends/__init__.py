@@ -1,0 +1,1 @@
+"""Foreign engines. Each subpackage is the only place that imports its engine."""

@@ -1,0 +1,37 @@
+"""PDDL planning: read, solve and validate plans.
+
+Two halves with one report type (:class:`ValidationReport`):
+
+- ``grounded`` (pure Python, fast, no unified-planning import): ``parse_domain``,
+  ``parse_problem``, ``parse_plan``, ``validate``. The verifier uses it for untrusted plans.
+- ``up_engine`` (unified-planning, imported lazily on first use): ``load_task``, ``solve`` with
+  Fast Downward or pyperplan, ``validate_up`` with UP's reference validator.
+
+Importing this package imports only the pure-Python half.
+"""
+
+from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
+from nsr.backends.pddl.grounded import (
+    Domain,
+    Problem,
+    ValidationReport,
+    parse_domain,
+    parse_problem,
+    validate,
+)
+from nsr.backends.pddl.plans import Step, parse_plan, write_plan
+
+__all__ = [
+    "Domain",
+    "PddlSyntaxError",
+    "PddlUnsupported",
+    "PlanSyntaxError",
+    "Problem",
+    "Step",
+    "ValidationReport",
+    "parse_domain",
+    "parse_plan",
+    "parse_problem",
+    "validate",
+    "write_plan",
+]

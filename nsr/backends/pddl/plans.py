@@ -1,0 +1,79 @@
+"""Plans as data: :class:`Step`, the usual one-step-per-line text format, reading and writing.
+
+Planners and people write plans with small variations (``0: (a b)``, ``(a b) [1]``, upper case,
+a trailing ``; cost = 3 (unit cost)``); the reader accepts all of them so that a validator judges
+the plan, not its formatting. Anything else on a line is an error naming the line, because a
+silently skipped step would turn an invalid plan into a different one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nsr.backends.pddl.errors import PlanSyntaxError
+
+_STEP = re.compile(
+    r"""^\s*
+    (?:\d+(?:\.\d+)?\s*:\s*)?          # optional step index or start time: "0:" / "0.000:"
+    \(\s*([^()\s]+)((?:\s+[^()\s]+)*)\s*\)
+    \s*(?:\[[^\]]*\])?\s*$             # optional duration or cost: "[1]"
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One ground action of a plan: its name and its object arguments (lower-case)."""
+
+    action: str
+    args: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, tuple):  # a list would break hashing and validation
+            object.__setattr__(self, "args", tuple(self.args))
+
+    def __str__(self) -> str:
+        return "(" + " ".join((self.action, *self.args)) + ")"
+
+
+def parse_step(text: str) -> Step:
+    """One step such as ``(stack a b)``; raises :class:`PlanSyntaxError` otherwise."""
+    steps = parse_plan(text, name="<step>")
+    if len(steps) != 1:
+        raise PlanSyntaxError(f"expected exactly one '(action arg ...)' step, got {text!r}")
+    return steps[0]
+
+
+def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
+    """Read a plan written one ``(action arg ...)`` per line.
+
+    Case-insensitive; blank lines and ``;`` comments (including a trailing ``; cost = ...``) are
+    ignored; ``0: (a b)`` and ``(a b) [1]`` decorations are tolerated. Any other line raises
+    :class:`PlanSyntaxError` with ``name`` and the line number.
+    """
+    steps: list[Step] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(";", 1)[0]
+        if not line.strip():
+            continue
+        match = _STEP.match(line)
+        if match is None:
+            shown = raw.strip()
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            raise PlanSyntaxError(
+                f"{name}:{lineno}: expected a step like '(action arg ...)', got {shown!r}"
+            )
+        action, rest = match.groups()
+        steps.append(Step(action.lower(), tuple(rest.lower().split())))
+    return tuple(steps)
+
+
+def write_plan(plan: Iterable[Step]) -> str:
+    """The plan in the usual format: one ``(action arg ...)`` per line, a ``; cost`` footer."""
+    lines = [str(step) for step in plan]
+    lines.append(f"; cost = {len(lines)} (unit cost)")
+    return "\n".join(lines) + "\n"

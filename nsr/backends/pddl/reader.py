@@ -1,0 +1,695 @@
+"""PDDL domains and problems as data, and the reader that builds them from text.
+
+The reader checks everything it can while the file name and line are still at hand (undeclared
+predicates, types, objects, arities, argument types in ``:init`` and ``:goal``), so a plan
+validator never meets a malformed model. Each action is compiled once here into the getters the
+fast validator uses (see :mod:`nsr.backends.pddl.grounded`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
+from nsr.backends.pddl.formulas import (
+    And,
+    Atom,
+    Equals,
+    Formula,
+    GroundAtom,
+    Imply,
+    Not,
+    Or,
+    conjuncts,
+    render,
+)
+from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs
+
+SUPPORTED_REQUIREMENTS = frozenset(
+    {
+        ":strips",
+        ":typing",
+        ":negative-preconditions",
+        ":equality",
+        ":disjunctive-preconditions",
+        ":action-costs",
+    }
+)
+ROOT_TYPE = "object"
+
+
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    name: str
+    params: tuple[tuple[str, frozenset[str]], ...]
+
+    @property
+    def arity(self) -> int:
+        return len(self.params)
+
+
+class _Compiled(NamedTuple):
+    """An action compiled for the fast path; built once per domain (see module docstring)."""
+
+    symbols: tuple[str, ...]  # appended to a step's args: ``vals = args + symbols``
+    pos: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
+    neg: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
+    eq: tuple[tuple[int, int], ...]
+    neq: tuple[tuple[int, int], ...]
+    general: tuple[Formula, ...]  # conjuncts that are not literals (or, imply, not-of-and)
+    dels: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
+    adds: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    params: tuple[tuple[str, frozenset[str]], ...]
+    precondition: Formula
+    add: tuple[Atom, ...]
+    delete: tuple[Atom, ...]
+    compiled: _Compiled = field(compare=False, repr=False)
+
+    @property
+    def arity(self) -> int:
+        return len(self.params)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.params)
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A parsed domain. Pickles as its source text (re-parsed on load), so workers can get it."""
+
+    name: str
+    requirements: frozenset[str]
+    types: Mapping[str, frozenset[str]]  # type -> its ancestors, itself and "object" included
+    constants: Mapping[str, frozenset[str]]  # constant -> declared types
+    predicates: Mapping[str, Predicate]
+    actions: Mapping[str, Action]
+    source: str = field(repr=False, compare=False)
+    file_name: str = field(default="<domain>", repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_domain, (self.source, self.file_name))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parsed problem, checked against its domain. Pickles as source text like :class:`Domain`."""
+
+    name: str
+    domain_name: str
+    objects: Mapping[str, frozenset[str]]  # objects and domain constants -> declared types
+    init: frozenset[GroundAtom]
+    goal: Formula
+    # action -> per parameter, the objects of a matching type (precomputed for the fast check)
+    param_domains: Mapping[str, tuple[frozenset[str], ...]] = field(repr=False, compare=False)
+    domain: Domain = field(repr=False, compare=False)
+    source: str = field(repr=False, compare=False)
+    file_name: str = field(default="<problem>", repr=False, compare=False)
+    goal_parts: tuple[tuple[GroundAtom | None, Formula], ...] = field(
+        default=(), repr=False, compare=False
+    )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_problem, (self.source, self.domain, self.file_name))
+
+    @property
+    def goals(self) -> tuple[str, ...]:
+        """The goal's top-level conjuncts as PDDL text."""
+        return tuple(render(g) for g in conjuncts(self.goal))
+
+
+def _rebuild_domain(source: str, file_name: str) -> Domain:
+    return parse_domain(source, name=file_name)
+
+
+def _rebuild_problem(source: str, domain: Domain, file_name: str) -> Problem:
+    return parse_problem(source, domain, name=file_name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+class _Reader:
+    """Shared helpers for domain and problem parsing; ``name`` is the file name for errors."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        # object -> all its types (ancestors included); set while reading a problem, so that
+        # ground atoms in :init and :goal are type-checked against their predicate
+        self.ground_types: Mapping[str, frozenset[str]] | None = None
+
+    def error(self, node: Node | int, message: str) -> PddlSyntaxError:
+        line = node if isinstance(node, int) else node.line
+        return PddlSyntaxError(f"{self.name}:{line}: {message}")
+
+    def unsupported(self, node: Node, feature: str) -> PddlUnsupported:
+        return PddlUnsupported(
+            f"{self.name}:{node.line}: {feature} is not supported by the grounded validator "
+            f"(it handles STRIPS with {', '.join(sorted(SUPPORTED_REQUIREMENTS))}); "
+            "use the unified-planning validator (--validator up) instead"
+        )
+
+    def top(self, text: str, kind: str) -> SList:
+        nodes = read_sexprs(text, name=self.name)
+        if not nodes:
+            raise PddlSyntaxError(
+                f"{self.name}:1: empty file, expected '(define ({kind} NAME) ...)'"
+            )
+        if len(nodes) > 1:
+            raise self.error(nodes[1], "unexpected text after the '(define ...)' expression")
+        root = nodes[0]
+        if not isinstance(root, SList) or root.head() != "define":
+            raise self.error(root, f"expected '(define ({kind} NAME) ...)', got {_show(root)}")
+        if len(root.items) < 2:
+            raise self.error(root, f"expected '({kind} NAME)' after 'define'")
+        header = root.items[1]
+        if (
+            not isinstance(header, SList)
+            or header.head() != kind
+            or len(header.items) != 2
+            or not isinstance(header.items[1], Sym)
+        ):
+            raise self.error(header, f"expected '({kind} NAME)', got {_show(header)}")
+        return root
+
+    def section(self, node: Node, expected: str) -> tuple[str, SList]:
+        if not isinstance(node, SList) or not node.head() or not node.head().startswith(":"):
+            raise self.error(node, f"expected a section such as {expected}, got {_show(node)}")
+        return node.head() or "", node
+
+    def symbol(self, node: Node, what: str) -> Sym:
+        if not isinstance(node, Sym):
+            raise self.error(node, f"expected {what}, got {_show(node)}")
+        return node
+
+    def typed_list(self, items: Iterable[Node], what: str) -> list[tuple[Sym, frozenset[str]]]:
+        """``a b - t c - (either t1 t2) d`` -> names with their type sets (untyped -> object)."""
+        out: list[tuple[Sym, frozenset[str]]] = []
+        pending: list[Sym] = []
+        seq = list(items)
+        i = 0
+        while i < len(seq):
+            item = seq[i]
+            if isinstance(item, Sym) and item.text == "-":
+                if not pending:
+                    raise self.error(item, f"'-' must follow one or more {what}")
+                if i + 1 >= len(seq):
+                    raise self.error(item, "expected a type after '-'")
+                types = self.type_ref(seq[i + 1])
+                out.extend((p, types) for p in pending)
+                pending = []
+                i += 2
+                continue
+            pending.append(self.symbol(item, what))
+            i += 1
+        out.extend((p, frozenset({ROOT_TYPE})) for p in pending)
+        return out
+
+    def type_ref(self, node: Node) -> frozenset[str]:
+        if isinstance(node, Sym):
+            return frozenset({node.text})
+        if node.head() == "either" and len(node.items) > 1:
+            return frozenset(self.symbol(t, "a type name").text for t in node.items[1:])
+        raise self.error(node, f"expected a type name or '(either TYPE ...)', got {_show(node)}")
+
+    def requirements(self, node: SList) -> frozenset[str]:
+        reqs = []
+        for item in node.items[1:]:
+            req = self.symbol(item, "a requirement such as :strips").text
+            if req not in SUPPORTED_REQUIREMENTS:
+                raise self.unsupported(item, f"requirement {req}")
+            reqs.append(req)
+        return frozenset(reqs)
+
+    def formula(
+        self,
+        node: Node,
+        variables: Mapping[str, Any],
+        names: Mapping[str, Any],
+        predicates: Mapping[str, Predicate],
+    ) -> Formula:
+        """A precondition or goal; ``variables``/``names`` are the terms allowed in it."""
+        if not isinstance(node, SList):
+            raise self.error(node, f"expected a '(...)' condition, got {_show(node)}")
+        if not node.items:
+            return And(())
+        head = node.head()
+        if head is None:
+            raise self.error(node, f"expected a predicate or connective, got {_show(node)}")
+        args = node.items[1:]
+
+        def sub(n: Node) -> Formula:
+            return self.formula(n, variables, names, predicates)
+
+        if head == "and":
+            return And(tuple(sub(a) for a in args))
+        if head == "or":
+            return Or(tuple(sub(a) for a in args))
+        if head == "not":
+            if len(args) != 1:
+                raise self.error(node, f"'not' takes exactly one condition, got {len(args)}")
+            return Not(sub(args[0]))
+        if head == "imply":
+            if len(args) != 2:
+                raise self.error(node, f"'imply' takes two conditions, got {len(args)}")
+            return Imply(sub(args[0]), sub(args[1]))
+        if head == "=":
+            if len(args) != 2:
+                raise self.error(node, f"'=' takes two terms, got {len(args)}")
+            left, right = (self.term(a, variables, names) for a in args)
+            return Equals(left, right)
+        if head in ("exists", "forall"):
+            raise self.unsupported(node, f"quantified condition '{head}'")
+        if head in ("<", ">", "<=", ">="):
+            raise self.unsupported(node, f"numeric condition '{head}'")
+        return self.atom(node, variables, names, predicates)
+
+    def atom(
+        self,
+        node: SList,
+        variables: Mapping[str, Any],
+        names: Mapping[str, Any],
+        predicates: Mapping[str, Predicate],
+    ) -> Atom:
+        head = node.head()
+        if head is None:
+            raise self.error(node, f"expected an atom '(predicate arg ...)', got {_show(node)}")
+        pred = predicates.get(head)
+        if pred is None:
+            raise self.error(node, f"undeclared predicate '{head}' (declare it in :predicates)")
+        terms = tuple(self.term(a, variables, names) for a in node.items[1:])
+        if len(terms) != pred.arity:
+            raise self.error(
+                node, f"predicate '{head}' takes {pred.arity} arguments, got {len(terms)}"
+            )
+        if self.ground_types is not None:
+            for term, (var, tys) in zip(terms, pred.params, strict=True):
+                if not tys & self.ground_types.get(term, frozenset()):
+                    raise self.error(
+                        node,
+                        f"'{term}' does not fit {var} - {_types_text(tys)} of predicate '{head}'",
+                    )
+        return Atom(head, terms)
+
+    def term(self, node: Node, variables: Mapping[str, Any], names: Mapping[str, Any]) -> str:
+        sym = self.symbol(node, "a variable or object name")
+        text = sym.text
+        if text.startswith("?"):
+            if text not in variables:
+                raise self.error(sym, f"variable '{text}' is not a parameter here")
+        elif text not in names:
+            raise self.error(sym, f"unknown object or constant '{text}'")
+        return text
+
+
+def _show(node: Node) -> str:
+    text = str(node)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def parse_domain(text: str, *, name: str = "<domain>") -> Domain:
+    """Parse a PDDL domain. Raises :class:`PddlSyntaxError` (file:line: what was expected) or
+    :class:`PddlUnsupported` (naming the feature)."""
+    try:
+        return _parse_domain(text, name)
+    except RecursionError:
+        raise PddlSyntaxError(f"{name}: expressions are nested too deeply") from None
+
+
+def _parse_domain(text: str, name: str) -> Domain:
+    rd = _Reader(name)
+    root = rd.top(text, "domain")
+    domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
+    requirements: frozenset[str] = frozenset({":strips"})
+    parents: dict[str, set[str]] = {}
+    types_declared = False
+    constants: dict[str, frozenset[str]] = {}
+    predicates: dict[str, Predicate] = {}
+    raw_actions: list[SList] = []
+    typed_symbols: list[tuple[Sym, frozenset[str]]] = []  # checked once every type is known
+    expected = ":requirements, :types, :constants, :predicates, :functions or :action"
+    for node in root.items[2:]:
+        key, sec = rd.section(node, expected)
+        if key == ":requirements":
+            requirements = rd.requirements(sec)
+        elif key == ":types":
+            types_declared = True
+            for sym, sup in rd.typed_list(sec.items[1:], "type names"):
+                parents.setdefault(sym.text, set()).update(sup)
+        elif key == ":constants":
+            for sym, tys in rd.typed_list(sec.items[1:], "constant names"):
+                constants[sym.text] = constants.get(sym.text, frozenset()) | tys
+                typed_symbols.append((sym, tys))
+        elif key == ":predicates":
+            for item in sec.items[1:]:
+                if not isinstance(item, SList) or item.head() is None:
+                    raise rd.error(item, f"expected '(predicate ?x - type ...)', got {_show(item)}")
+                pname = item.head() or ""
+                if pname in predicates:
+                    raise rd.error(item, f"predicate '{pname}' is declared twice")
+                params = rd.typed_list(item.items[1:], "variables")
+                for sym, _ in params:
+                    if not sym.text.startswith("?"):
+                        raise rd.error(sym, f"expected a variable '?x', got '{sym.text}'")
+                predicates[pname] = Predicate(pname, tuple((s.text, t) for s, t in params))
+                typed_symbols.extend(params)
+        elif key == ":functions":
+            _check_functions(rd, sec)
+        elif key == ":action":
+            raw_actions.append(sec)
+        elif key in (":durative-action", ":derived", ":axiom", ":constraints"):
+            raise rd.unsupported(sec, f"'{key}'")
+        else:
+            raise rd.error(sec, f"unknown section '{key}', expected {expected}")
+
+    ancestors = _type_closure(rd, parents, root.line)
+    known_types = set(ancestors)
+
+    def check_types(tys: frozenset[str], where: Node) -> None:
+        for t in tys:
+            if t not in known_types:
+                hint = "" if types_declared else " (the domain has no :types section)"
+                raise rd.error(where, f"undeclared type '{t}'{hint}")
+
+    for sym, tys in typed_symbols:
+        check_types(tys, sym)
+    actions: dict[str, Action] = {}
+    for sec in raw_actions:
+        action = _parse_action(rd, sec, constants, predicates, check_types)
+        if action.name in actions:
+            raise rd.error(sec, f"action '{action.name}' is declared twice")
+        actions[action.name] = action
+    return Domain(
+        name=domain_name,
+        requirements=requirements,
+        types=ancestors,
+        constants=constants,
+        predicates=predicates,
+        actions=actions,
+        source=text,
+        file_name=name,
+    )
+
+
+def _check_functions(rd: _Reader, sec: SList) -> None:
+    """Only ``(total-cost) - number`` (action costs) is accepted; other functions are numeric."""
+    items = list(sec.items[1:])
+    for i, item in enumerate(items):
+        if isinstance(item, SList):
+            if item.head() != "total-cost" or len(item.items) != 1:
+                raise rd.unsupported(item, f"numeric function {_show(item)}")
+        elif item.text != "-" and not (
+            i > 0 and isinstance(items[i - 1], Sym) and items[i - 1].text == "-"
+        ):  # type: ignore[union-attr]
+            raise rd.error(item, f"expected '(function ...)', got {_show(item)}")
+
+
+def _type_closure(
+    rd: _Reader, parents: Mapping[str, set[str]], line: int
+) -> dict[str, frozenset[str]]:
+    """Type -> all its ancestors (itself and ``object`` included); rejects cycles."""
+    graph: dict[str, set[str]] = {ROOT_TYPE: set()}
+    for t, sup in parents.items():
+        graph.setdefault(t, set()).update(s for s in sup if s != t)
+        for s in sup:
+            graph.setdefault(s, set())
+    closure: dict[str, frozenset[str]] = {}
+
+    def visit(t: str, path: tuple[str, ...]) -> frozenset[str]:
+        if t in closure:
+            return closure[t]
+        if t in path:
+            raise rd.error(line, f"the type hierarchy has a cycle: {' -> '.join((*path, t))}")
+        result = {t, ROOT_TYPE}
+        for s in graph[t]:
+            result |= visit(s, (*path, t))
+        closure[t] = frozenset(result)
+        return closure[t]
+
+    for t in graph:
+        visit(t, ())
+    return closure
+
+
+def _parse_action(
+    rd: _Reader,
+    sec: SList,
+    constants: Mapping[str, frozenset[str]],
+    predicates: Mapping[str, Predicate],
+    check_types: Callable[[frozenset[str], Node], None],
+) -> Action:
+    items = sec.items
+    if len(items) < 2:
+        raise rd.error(sec, "expected an action name after ':action'")
+    name = rd.symbol(items[1], "an action name").text
+    fields: dict[str, Node] = {}
+    i = 2
+    while i < len(items):
+        key = rd.symbol(items[i], "':parameters', ':precondition' or ':effect'")
+        if key.text not in (":parameters", ":precondition", ":effect"):
+            raise rd.error(
+                key, f"expected ':parameters', ':precondition' or ':effect', got '{key.text}'"
+            )
+        if i + 1 >= len(items):
+            raise rd.error(key, f"expected a value after '{key.text}'")
+        if key.text in fields:
+            raise rd.error(key, f"'{key.text}' given twice in action '{name}'")
+        fields[key.text] = items[i + 1]
+        i += 2
+    params: list[tuple[str, frozenset[str]]] = []
+    pnode = fields.get(":parameters")
+    if pnode is not None:
+        if not isinstance(pnode, SList):
+            raise rd.error(
+                pnode, f"expected '(?x - type ...)' after ':parameters', got {_show(pnode)}"
+            )
+        for sym, tys in rd.typed_list(pnode.items, "variables"):
+            if not sym.text.startswith("?"):
+                raise rd.error(sym, f"expected a variable '?x', got '{sym.text}'")
+            if any(sym.text == v for v, _ in params):
+                raise rd.error(sym, f"parameter '{sym.text}' appears twice in action '{name}'")
+            check_types(tys, sym)
+            params.append((sym.text, tys))
+    variables = dict(params)
+    pre_node = fields.get(":precondition")
+    precondition = (
+        And(()) if pre_node is None else rd.formula(pre_node, variables, constants, predicates)
+    )
+    adds: list[Atom] = []
+    dels: list[Atom] = []
+    eff_node = fields.get(":effect")
+    if eff_node is not None:
+        _parse_effect(rd, eff_node, variables, constants, predicates, adds, dels)
+    compiled = _compile(tuple(v for v, _ in params), precondition, adds, dels)
+    return Action(name, tuple(params), precondition, tuple(adds), tuple(dels), compiled)
+
+
+def _parse_effect(
+    rd: _Reader,
+    node: Node,
+    variables: Mapping[str, Any],
+    names: Mapping[str, Any],
+    predicates: Mapping[str, Predicate],
+    adds: list[Atom],
+    dels: list[Atom],
+) -> None:
+    if not isinstance(node, SList):
+        raise rd.error(node, f"expected an effect '(...)', got {_show(node)}")
+    if not node.items:
+        return
+    head = node.head()
+    if head == "and":
+        for item in node.items[1:]:
+            _parse_effect(rd, item, variables, names, predicates, adds, dels)
+    elif head == "not":
+        if len(node.items) != 2 or not isinstance(node.items[1], SList):
+            raise rd.error(node, f"expected '(not (predicate arg ...))', got {_show(node)}")
+        dels.append(rd.atom(node.items[1], variables, names, predicates))
+    elif head == "increase":
+        target = node.items[1] if len(node.items) == 3 else None
+        if not (isinstance(target, SList) and target.head() == "total-cost"):
+            raise rd.unsupported(node, f"numeric effect {_show(node)}")
+    elif head in ("when", "forall"):
+        kind = "conditional effect 'when'" if head == "when" else "universal effect 'forall'"
+        raise rd.unsupported(node, kind)
+    elif head in ("decrease", "assign", "scale-up", "scale-down"):
+        raise rd.unsupported(node, f"numeric effect '{head}'")
+    else:
+        adds.append(rd.atom(node, variables, names, predicates))
+
+
+def _compile(
+    variables: tuple[str, ...], precondition: Formula, adds: list[Atom], dels: list[Atom]
+) -> _Compiled:
+    """Turn lifted atoms into getters over ``vals = step.args + symbols`` (see module docstring)."""
+    index = {v: i for i, v in enumerate(variables)}
+    symbols: list[str] = []
+
+    def slot(term: str) -> int:
+        if term in index:
+            return index[term]
+        if term not in symbols:
+            symbols.append(term)
+        return len(variables) + symbols.index(term)
+
+    def getter(atom: Atom) -> Callable[[tuple[str, ...]], GroundAtom]:
+        if not atom.terms:
+            key = (atom.predicate,)
+            return lambda _vals, _key=key: _key
+        return itemgetter(slot(atom.predicate), *(slot(t) for t in atom.terms))
+
+    del_getters = tuple(getter(a) for a in dels)
+    add_getters = tuple(getter(a) for a in adds)
+    pos, neg, eq, neq, general = [], [], [], [], []
+    for c in conjuncts(precondition):
+        if isinstance(c, Atom):
+            pos.append(getter(c))
+        elif isinstance(c, Equals):
+            eq.append((slot(c.left), slot(c.right)))
+        elif isinstance(c, Not) and isinstance(c.arg, Atom):
+            neg.append(getter(c.arg))
+        elif isinstance(c, Not) and isinstance(c.arg, Equals):
+            neq.append((slot(c.arg.left), slot(c.arg.right)))
+        else:
+            general.append(c)
+    return _Compiled(
+        symbols=tuple(symbols),
+        pos=tuple(pos),
+        neg=tuple(neg),
+        eq=tuple(eq),
+        neq=tuple(neq),
+        general=tuple(general),
+        dels=del_getters,
+        adds=add_getters,
+    )
+
+
+def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Problem:
+    """Parse a PDDL problem against ``domain``; errors as in :func:`parse_domain`."""
+    try:
+        return _parse_problem(text, domain, name)
+    except RecursionError:
+        raise PddlSyntaxError(f"{name}: expressions are nested too deeply") from None
+
+
+def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
+    rd = _Reader(name)
+    root = rd.top(text, "problem")
+    problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
+    objects: dict[str, frozenset[str]] = dict(domain.constants)
+    init_nodes: list[Node] = []
+    goal_node: Node | None = None
+    seen: set[str] = set()
+    expected = ":domain, :requirements, :objects, :init, :goal or :metric"
+    domain_ref: str | None = None
+    for node in root.items[2:]:
+        key, sec = rd.section(node, expected)
+        if key in seen:
+            raise rd.error(sec, f"section '{key}' appears twice")
+        seen.add(key)
+        if key == ":domain":
+            if len(sec.items) != 2:
+                raise rd.error(sec, "expected '(:domain NAME)'")
+            domain_ref = rd.symbol(sec.items[1], "a domain name").text
+            if domain_ref != domain.name:
+                raise rd.error(
+                    sec, f"problem is for domain '{domain_ref}' but the domain is '{domain.name}'"
+                )
+        elif key == ":requirements":
+            rd.requirements(sec)
+        elif key == ":objects":
+            for sym, tys in rd.typed_list(sec.items[1:], "object names"):
+                for t in tys:
+                    if t not in domain.types:
+                        raise rd.error(sym, f"undeclared type '{t}' for object '{sym.text}'")
+                objects[sym.text] = objects.get(sym.text, frozenset()) | tys
+        elif key == ":init":
+            init_nodes = list(sec.items[1:])
+        elif key == ":goal":
+            if len(sec.items) != 2:
+                raise rd.error(sec, "expected exactly one condition in '(:goal ...)'")
+            goal_node = sec.items[1]
+        elif key == ":metric":
+            continue
+        elif key == ":constraints":
+            raise rd.unsupported(sec, "':constraints'")
+        else:
+            raise rd.error(sec, f"unknown section '{key}', expected {expected}")
+    if domain_ref is None:
+        raise rd.error(root, "missing '(:domain NAME)' section")
+    if goal_node is None:
+        raise rd.error(root, "missing '(:goal ...)' section")
+    rd.ground_types = {
+        obj: frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
+        for obj, tys in objects.items()
+    }
+    init: set[GroundAtom] = set()
+    for node in init_nodes:
+        if isinstance(node, SList) and node.head() == "=":
+            # numeric initial values: only (= (total-cost) N) is meaningful, and it is ignored
+            target = node.items[1] if len(node.items) == 3 else None
+            if isinstance(target, SList) and target.head() == "total-cost":
+                continue
+            raise rd.unsupported(node, f"numeric initial value {_show(node)}")
+        if not isinstance(node, SList):
+            raise rd.error(node, f"expected a ground atom '(predicate obj ...)', got {_show(node)}")
+        if node.head() == "not":
+            raise rd.error(node, "':init' lists true atoms only (everything else is false)")
+        atom = rd.atom(node, {}, objects, domain.predicates)
+        init.add((atom.predicate, *atom.terms))
+    goal = rd.formula(goal_node, {}, objects, domain.predicates)
+    return Problem(
+        name=problem_name,
+        domain_name=domain.name,
+        objects=objects,
+        init=frozenset(init),
+        goal=goal,
+        param_domains=_param_domains(domain, objects),
+        domain=domain,
+        source=text,
+        file_name=name,
+        goal_parts=_goal_parts(goal),
+    )
+
+
+def _param_domains(
+    domain: Domain, objects: Mapping[str, frozenset[str]]
+) -> dict[str, tuple[frozenset[str], ...]]:
+    """For each action and parameter, the objects whose type fits (subtypes included)."""
+    by_type: dict[str, set[str]] = {}
+    for obj, tys in objects.items():
+        for t in tys:
+            for anc in domain.types.get(t, frozenset({t, ROOT_TYPE})):
+                by_type.setdefault(anc, set()).add(obj)
+    cache: dict[frozenset[str], frozenset[str]] = {}
+    out: dict[str, tuple[frozenset[str], ...]] = {}
+    for action in domain.actions.values():
+        doms = []
+        for _, tys in action.params:
+            if tys not in cache:
+                cache[tys] = frozenset().union(*(by_type.get(t, set()) for t in tys))
+            doms.append(cache[tys])
+        out[action.name] = tuple(doms)
+    return out
+
+
+def _goal_parts(goal: Formula) -> tuple[tuple[GroundAtom | None, Formula], ...]:
+    """Goal conjuncts, each with its ground atom when it is a plain atom (a set look-up)."""
+    return tuple(
+        ((g.predicate, *g.terms) if isinstance(g, Atom) else None, g) for g in conjuncts(goal)
+    )
+
+
+def _types_text(types: frozenset[str]) -> str:
+    if len(types) == 1:
+        return f"'{next(iter(types))}'"
+    return "(either " + " ".join(sorted(types)) + ")"

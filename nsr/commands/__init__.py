@@ -1,0 +1,1 @@
+"""Command groups of the ``nsr`` CLI, one module each, each exposing ``register(subparsers)``."""

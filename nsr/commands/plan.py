@@ -1,0 +1,200 @@
+"""``nsr plan``: solve PDDL problems and validate plans.
+
+``solve`` runs a planner through unified-planning; ``validate`` checks a plan with the fast
+grounded validator (``ours``), unified-planning's reference validator (``up``) or both. Exit
+status of ``validate``: 0 valid, 1 invalid (the reason is printed), 2 user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nsr.errors import ConfigError, ResourceNotFound
+
+EXIT_INVALID = 1
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="solve PDDL problems and validate plans",
+        description=(
+            "Classical planning with PDDL: find a plan with a planner (Fast Downward or "
+            "pyperplan via unified-planning) or check a plan step by step."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  nsr plan solve domain.pddl p01.pddl --out p01.plan\n"
+            "  nsr plan validate domain.pddl p01.pddl p01.plan"
+        ),
+    )
+    sub = parser.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=type(parser))
+    sub.required = True
+
+    solve = sub.add_parser(
+        "solve",
+        help="find a plan for a PDDL problem",
+        description=(
+            "Solve a PDDL problem and print the plan, one '(action arg ...)' per line. "
+            "Exit status 0 when a plan is found, 1 when the planner finds none (unsolvable or "
+            "out of time), 2 on bad input."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "example:\n"
+            "  nsr plan solve prototypes/pddl/gripper/domain.pddl "
+            "prototypes/pddl/gripper/p02.pddl --timeout 30 --out p02.plan"
+        ),
+    )
+    solve.add_argument("domain", metavar="DOMAIN", help="PDDL domain file")
+    solve.add_argument("problem", metavar="PROBLEM", help="PDDL problem file")
+    solve.add_argument(
+        "--planner",
+        choices=("fast-downward", "pyperplan"),
+        default="fast-downward",
+        help="planner to run (default: fast-downward; pyperplan is pure Python and much slower)",
+    )
+    solve.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="give up after S seconds of wall-clock time (default: 60)",
+    )
+    solve.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the plan to FILE (atomically) instead of printing it",
+    )
+    solve.set_defaults(func=_solve)
+
+    check = sub.add_parser(
+        "validate",
+        help="check a plan against a PDDL domain and problem",
+        description=(
+            "Simulate the plan from the initial state and check the goal. Exit status 0 when "
+            "the plan is valid; 1 when it is not, printing the failing step, the preconditions "
+            "that do not hold and the goals not reached; 2 on bad input (missing file, malformed "
+            "PDDL or plan, with the line)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  nsr plan validate domain.pddl p01.pddl p01.plan\n"
+            "  nsr plan validate domain.pddl p01.pddl p01.plan --validator both --json"
+        ),
+    )
+    check.add_argument("domain", metavar="DOMAIN", help="PDDL domain file")
+    check.add_argument("problem", metavar="PROBLEM", help="PDDL problem file")
+    check.add_argument(
+        "plan", metavar="PLAN", help="plan file: one '(action arg ...)' per line, ';' comments"
+    )
+    check.add_argument(
+        "--validator",
+        choices=("ours", "up", "both"),
+        default="ours",
+        help=(
+            "ours: fast grounded validator (STRIPS, typing, negative preconditions, equality); "
+            "up: unified-planning's reference validator; both: run both and compare "
+            "(default: ours)"
+        ),
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print the report as one JSON object on stdout"
+    )
+    check.set_defaults(func=_validate)
+
+
+def _read(path: str, what: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise ResourceNotFound(f"{what} file {path!r} does not exist")
+    try:
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceNotFound(f"cannot read {what} file {path!r}: {exc}") from exc
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Write via a temporary file in the same folder + os.replace: never a half-written plan."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise ResourceNotFound(f"folder {str(target.parent)!r} for --out does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from nsr.backends.pddl.up_engine import load_task, solve, write_plan
+
+    if not args.timeout > 0:
+        raise ConfigError(f"--timeout must be positive, got {args.timeout}")
+    task = load_task(Path(args.domain), Path(args.problem))
+    result = solve(task, planner=args.planner, timeout=args.timeout)
+    if result.plan is None:
+        print(f"no plan ({result.status}): {result.message}", file=sys.stderr)
+        return EXIT_INVALID
+    text = write_plan(result.plan)
+    if args.out:
+        _write_atomic(args.out, text)
+        print(
+            f"wrote {len(result.plan)} steps to {args.out} "
+            f"({result.planner}, {result.seconds:.2f} s)",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+    from nsr.backends.pddl.plans import parse_plan
+
+    domain_text = _read(args.domain, "domain")
+    problem_text = _read(args.problem, "problem")
+    plan = parse_plan(_read(args.plan, "plan"), name=args.plan)
+    reports = {}
+    if args.validator in ("ours", "both"):
+        domain = parse_domain(domain_text, name=args.domain)
+        problem = parse_problem(problem_text, domain, name=args.problem)
+        reports["ours"] = validate(domain, problem, plan)
+    if args.validator in ("up", "both"):
+        from nsr.backends.pddl.up_engine import load_task, validate_up
+
+        task = load_task(Path(args.domain), Path(args.problem))
+        reports["up"] = validate_up(task, plan)
+    valid = all(r.valid for r in reports.values())
+    agree = len({(r.valid, r.failed_step, r.reason) for r in reports.values()}) == 1
+    if args.json:
+        if len(reports) == 1:
+            ((name, report),) = reports.items()
+            payload: dict[str, Any] = {"validator": name, **report.to_dict()}
+        else:
+            payload = {"valid": valid, "agree": agree}
+            payload.update({name: r.to_dict() for name, r in reports.items()})
+        print(json.dumps(payload))
+    else:
+        for name, report in reports.items():
+            prefix = f"[{name}] " if len(reports) > 1 else ""
+            print(f"{prefix}{'valid' if report.valid else 'invalid'}: {report.message}")
+            if not report.valid and report.failed_step is not None and report.unmet_goals:
+                print(
+                    f"{prefix}goals still unmet before that step: {', '.join(report.unmet_goals)}"
+                )
+        if not agree:
+            print("the validators disagree", file=sys.stderr)
+    return 0 if valid else EXIT_INVALID

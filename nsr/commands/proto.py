@@ -1,0 +1,305 @@
+"""``nsr proto``: synthesize, convert, verify, export and summarise verified prototypes.
+
+Every answer in a prototype file is derived by an interpreter (SWI-Prolog, or a plan checked by
+our validator), never typed in; ``verify`` repeats the derivation for every line. Exit status
+of ``verify``: 0 when every record holds, 1 when some do not (each is listed), 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from nsr.errors import ConfigError
+
+EXIT_MISMATCH = 1
+
+
+def _fmt(text: str) -> dict[str, Any]:
+    return {"formatter_class": argparse.RawDescriptionHelpFormatter, "epilog": text}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "proto",
+        help="verified Prolog / PDDL prototypes: synth, convert, verify, export, stats",
+        description=(
+            "ProtoReasoning-style prototypes: problems written as a Prolog program + query or a "
+            "PDDL domain + problem, each with the answer an interpreter derived. Files are JSON "
+            "lines (format: nsr/prototypes/record.py, prototypes/README.md)."
+        ),
+        **_fmt(
+            "examples:\n"
+            "  nsr proto families\n"
+            "  nsr proto synth kinship --n 1000 --seed 1 --difficulty 1-5 --out kin.jsonl\n"
+            "  nsr proto synth all --n 100 --workers 2 --out mix.jsonl\n"
+            "  nsr proto verify kin.jsonl\n"
+            "  nsr proto export kin.jsonl --format verl --out kin.parquet\n"
+            "  nsr proto stats kin.jsonl"
+        ),
+    )
+    sub = parser.add_subparsers(dest="proto_command", metavar="ACTION",
+                                parser_class=type(parser))
+    sub.required = True
+
+    fam = sub.add_parser(
+        "families", help="list every family, one per line, name first",
+        description="List the prototype families: name, kind (prolog/pddl), tasks, description.",
+        **_fmt("example:\n  nsr proto families"),
+    )
+    fam.set_defaults(func=_families)
+
+    synth = sub.add_parser(
+        "synth", help="generate N verified, de-duplicated prototypes of a family",
+        description=(
+            "Generate problems of a family at the given difficulty levels, derive every answer "
+            "with the interpreter, re-check it, drop duplicates (canonical form) and questions "
+            "with no or several answers, and write N records. The output depends only on "
+            "FAMILY, --n, --seed, --difficulty and --task (not on --workers)."
+        ),
+        **_fmt(
+            "examples:\n"
+            "  nsr proto synth zebra --n 200 --difficulty 3 --out zebra.jsonl\n"
+            "  nsr proto synth blocksworld --task plan_completion --n 500 --out bw.jsonl\n"
+            "  nsr proto synth graphs,lists --n 1000 --workers 2 --out g.jsonl\n"
+            "  nsr proto synth all --n 50 --ray local --out all.jsonl"
+        ),
+    )
+    synth.add_argument("family", metavar="FAMILY",
+                       help="a family name, a comma-separated list, or 'all' (see 'nsr proto "
+                            "families'); N items are made per family")
+    synth.add_argument("--n", type=int, default=100, help="items per family (default 100)")
+    synth.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
+    synth.add_argument("--difficulty", default="1-5", metavar="LEVELS",
+                       help="a level 1-5 (3), a range (1-5, the default) or a list (1,3,5); "
+                            "items cycle through the levels")
+    synth.add_argument("--task", default=None,
+                       choices=("query_answer", "plan_generation", "plan_completion",
+                                "plan_reordering"),
+                       help="PDDL families: one task type (default: cycle through all three)")
+    synth.add_argument("--workers", type=int, default=1,
+                       help="worker processes (spawn start method; default 1)")
+    synth.add_argument("--ray", default=None, metavar="ADDRESS",
+                       help="run chunks as Ray tasks on the cluster at ADDRESS ('local' starts "
+                            "one here with --workers CPUs); needs 'pip install ray'")
+    synth.add_argument("--time-limit", type=float, default=10.0,
+                       help="seconds per Prolog derivation (default 10)")
+    synth.add_argument("--out", default="-", metavar="FILE",
+                       help="output JSON-lines file (written atomically; '-' = stdout)")
+    synth.set_defaults(func=_synth)
+
+    verify = sub.add_parser(
+        "verify", help="re-derive every answer of a file and list the records that fail",
+        description=(
+            "Re-run every Prolog record in a fresh swipl module and compare the answer; "
+            "re-validate every PDDL record's answer. Prints one line per failing record "
+            "(line, id, reason, failing step) and a summary; exit 1 if any fail."
+        ),
+        **_fmt("examples:\n  nsr proto verify kin.jsonl --workers 2\n"
+               "  nsr proto verify bw.jsonl --reference   # also unified-planning's validator"),
+    )
+    verify.add_argument("file", metavar="FILE", help="prototype JSON-lines file")
+    verify.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    verify.add_argument("--reference", action="store_true",
+                        help="PDDL: also validate with unified-planning's validator (slower)")
+    verify.set_defaults(func=_verify)
+
+    export = sub.add_parser(
+        "export", help="write records as JSON lines, verl parquet or a Hugging Face dataset",
+        description=(
+            "Export a (valid) prototype file. jsonl: the records; verl: a parquet file with "
+            "data_source, prompt (chat messages), ability, reward_model {style, ground_truth}, "
+            "extra_info; hf: a datasets.save_to_disk folder. verl needs pyarrow, hf needs "
+            "datasets."
+        ),
+        **_fmt("examples:\n  nsr proto export kin.jsonl --format verl --out train.parquet\n"
+               "  nsr proto export kin.jsonl --format hf --out kin_ds/"),
+    )
+    export.add_argument("file", metavar="FILE", help="prototype JSON-lines file")
+    export.add_argument("--format", required=True, choices=("jsonl", "verl", "hf"),
+                        help="output format")
+    export.add_argument("--out", required=True, metavar="PATH", help="output file or folder")
+    export.set_defaults(func=_export)
+
+    stats = sub.add_parser(
+        "stats", help="a table per family: count, difficulty histogram, answer length",
+        description="Summarise a prototype file per family.",
+        **_fmt("example:\n  nsr proto stats kin.jsonl"),
+    )
+    stats.add_argument("file", metavar="FILE", help="prototype JSON-lines file")
+    stats.set_defaults(func=_stats)
+
+    convert = sub.add_parser(
+        "convert", help="turn task examples or planning problems into prototypes",
+        description=(
+            "task: SCAN / PCFG / HINT examples become queries over the task's rules written in "
+            "Prolog (prototypes/prolog/convert/); SWI-Prolog derives each answer and an "
+            "example whose data disagrees is reported. planning: a planner solves each "
+            "problem, our validator accepts the plan, and the three PDDL task types are made."
+        ),
+        **_fmt("examples:\n"
+               "  nsr proto convert task scan --split simple --part test --limit 500 "
+               "--out scan.jsonl\n"
+               "  nsr proto convert planning domain.pddl p01.pddl p02.pddl --out plans.jsonl"),
+    )
+    csub = convert.add_subparsers(dest="convert_kind", metavar="SOURCE",
+                                  parser_class=type(parser))
+    csub.required = True
+    ctask = csub.add_parser(
+        "task", help="SCAN / PCFG / HINT examples -> Prolog prototypes",
+        description="Convert the examples of one split/part of a task.",
+        **_fmt("example:\n  nsr proto convert task pcfg --split pcfgset --part test "
+               "--limit 100 --out pcfg.jsonl"),
+    )
+    ctask.add_argument("task", choices=("scan", "pcfg", "hint"), help="task name")
+    ctask.add_argument("--split", default=None, help="split (default: the task's default)")
+    ctask.add_argument("--part", default="train", choices=("train", "test"), help="part")
+    ctask.add_argument("--limit", type=int, default=None, help="convert the first N examples")
+    ctask.add_argument("--data-dir", default=None, help="the task's data folder")
+    ctask.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
+    ctask.set_defaults(func=_convert_task)
+    cplan = csub.add_parser(
+        "planning", help="PDDL domain + problems -> the three PDDL task types",
+        description="Solve each problem with a planner, validate, and write three records each.",
+        **_fmt("example:\n  nsr proto convert planning domain.pddl p*.pddl --out plans.jsonl"),
+    )
+    cplan.add_argument("domain", metavar="DOMAIN", help="PDDL domain file")
+    cplan.add_argument("problems", metavar="PROBLEM", nargs="+", help="PDDL problem files")
+    cplan.add_argument("--planner", default="fast-downward",
+                       choices=("fast-downward", "pyperplan"), help="planner")
+    cplan.add_argument("--timeout", type=float, default=60.0, help="seconds per problem")
+    cplan.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
+    cplan.set_defaults(func=_convert_planning)
+
+    examples = sub.add_parser(
+        "examples", help="regenerate the example set shipped per family",
+        description="Rewrite prototypes/examples/<family>.jsonl (fixed seed, 2 per level/task).",
+        **_fmt("example:\n  nsr proto examples"),
+    )
+    examples.add_argument("--out-dir", default=None, help="folder (default: the shipped one)")
+    examples.set_defaults(func=_examples)
+
+
+def _families(args: argparse.Namespace) -> int:
+    from nsr.prototypes.families import family_names, get_family
+
+    for name in family_names():
+        f = get_family(name)
+        print(f"{name}\t{f.kind}\t{','.join(f.tasks)}\t{f.description}")
+    return 0
+
+
+def _positive(value: int, flag: str) -> None:
+    if value < 1:
+        raise ConfigError(f"{flag} must be at least 1, got {value}")
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from nsr.prototypes.families import family_names
+    from nsr.prototypes.record import write_records
+    from nsr.prototypes.synth import parse_levels, synthesize
+
+    _positive(args.workers, "--workers")
+    if args.n < 0:
+        raise ConfigError(f"--n must be >= 0, got {args.n}")
+    levels = parse_levels(args.difficulty)
+    names = family_names() if args.family == "all" else tuple(args.family.split(","))
+    records = []
+    for name in names:
+        task = args.task
+        if args.family == "all" and task is not None:
+            from nsr.prototypes.families import get_family
+
+            if task not in get_family(name).tasks:
+                continue
+        report = synthesize(name, args.n, seed=args.seed, levels=levels, task=task,
+                            workers=args.workers, ray_address=args.ray,
+                            time_limit=args.time_limit)
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(report.rejected.items())) or "none"
+        print(f"{name}: {len(report.records)} records ({report.attempted} drawn; rejected: "
+              f"{rejected}; duplicates {report.duplicates})", file=sys.stderr)
+        records.extend(report.records)
+    if args.out == "-":
+        for r in records:
+            sys.stdout.write(r.to_json() + "\n")
+    else:
+        write_records(args.out, records)
+        print(f"wrote {len(records)} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from nsr.prototypes.verify import verify_file
+
+    _positive(args.workers, "--workers")
+    report = verify_file(args.file, workers=args.workers, reference=args.reference)
+    for m in report.mismatches:
+        print(m)
+    print(f"{report.checked} records checked, {len(report.mismatches)} mismatches",
+          file=sys.stderr)
+    return 0 if report.ok else EXIT_MISMATCH
+
+
+def _export(args: argparse.Namespace) -> int:
+    from nsr.prototypes.export import export
+    from nsr.prototypes.record import load_records
+
+    records = load_records(args.file)
+    out = export(records, args.out, args.format)
+    print(f"wrote {len(records)} records to {out} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from nsr.prototypes.record import load_records
+    from nsr.prototypes.stats import family_stats, render_table
+
+    records = load_records(args.file)
+    Console().print(render_table(family_stats(records), title=str(args.file)))
+    return 0
+
+
+def _convert_task(args: argparse.Namespace) -> int:
+    from nsr.prototypes.convert import convert_examples
+    from nsr.prototypes.record import write_records
+    from nsr.tasks.registry import get_task
+
+    task = get_task(args.task)
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    examples = task.load(args.split, args.part, data_dir=data_dir)
+    if args.limit is not None:
+        examples = examples[: args.limit]
+    report = convert_examples(args.task, examples)
+    for where, why in report.failures:
+        print(f"{where}: {why}", file=sys.stderr)
+    write_records(args.out, report.records)
+    print(f"wrote {len(report.records)} records to {args.out} "
+          f"({len(report.failures)} examples not converted)", file=sys.stderr)
+    return 0
+
+
+def _convert_planning(args: argparse.Namespace) -> int:
+    from nsr.prototypes.convert import convert_planning
+    from nsr.prototypes.record import write_records
+
+    report = convert_planning(args.domain, args.problems, planner=args.planner,
+                              timeout=args.timeout)
+    for where, why in report.failures:
+        print(f"{where}: {why}", file=sys.stderr)
+    write_records(args.out, report.records)
+    print(f"wrote {len(report.records)} records to {args.out} "
+          f"({len(report.failures)} problems not converted)", file=sys.stderr)
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    from nsr.prototypes.examples import regenerate_examples
+
+    out_dir = Path(args.out_dir) if args.out_dir else None
+    for name, count in regenerate_examples(out_dir).items():
+        print(f"{name}: {count} records")
+    return 0

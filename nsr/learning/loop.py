@@ -1,0 +1,218 @@
+"""The deduction-abduction loop with a length curriculum, checkpoints and resume.
+
+Stage k trains on the examples of at most ``curriculum[k]`` input tokens. Within a stage,
+rounds repeat the four steps until nothing changes: *deduce* (run the model), *abduce* (tree
+hypotheses and value revisions for the wrong examples), *select* (pseudo-labels; programs for
+holes by MDL program search) and *learn* (adopt programs, train parser and perception). Short
+examples come first because they pin down the primitives' meanings and the smallest
+compositions; longer ones then mostly teach the parser.
+
+After each stage a checkpoint is written atomically, so an interrupted run resumes at the next
+stage with ``resume=True``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nsr import __version__
+from nsr.errors import ConfigError
+from nsr.learning import checkpoint
+from nsr.learning.model import NsrModel
+from nsr.learning.steps import Labelled, abduce, deduce, learn, select
+from nsr.semantics.search import SearchConfig
+from nsr.tasks.base import Example
+
+
+@dataclass(frozen=True)
+class LearnerConfig:
+    """Every knob of a training run (saved in the checkpoint)."""
+
+    task: str = "scan"
+    split: str = ""
+    library: str = "lists"
+    curriculum: tuple[int, ...] = ()  # max input length per stage; () = 1, 2, ... up to the longest
+    enumerate_up_to: int = 4
+    rounds_per_stage: int = 4
+    beam: int = 8
+    samples: int = 2
+    adopt_fraction: float = 0.5
+    min_support: int = 2
+    search_max_size: int = 9
+    search_budget_s: float = 20.0
+    parser_epochs: int = 4
+    max_trees: int = 4000
+    max_abduce: int = 1500
+    preprocessing: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
+            raise ConfigError("enumerate_up_to must be in 1..6 (exhaustive trees grow as n^(n-1))")
+        if self.rounds_per_stage < 1 or self.beam < 1 or self.max_trees < 1 or self.max_abduce < 1:
+            raise ConfigError("rounds_per_stage, beam, max_trees and max_abduce must be positive")
+        if not 0.0 < self.adopt_fraction <= 1.0:
+            raise ConfigError("adopt_fraction must be in (0, 1]")
+        if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
+            raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
+
+    def search_config(self) -> SearchConfig:
+        return SearchConfig(library=self.library, max_size=self.search_max_size,
+                            budget_s=self.search_budget_s)
+
+
+@dataclass
+class TrainResult:
+    model: NsrModel
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _unique(examples: Sequence[Example]) -> list[Example]:
+    seen: dict[tuple[str, ...], Example] = {}
+    for ex in examples:
+        seen.setdefault(ex.source, ex)
+    return list(seen.values())
+
+
+def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
+    if not examples:
+        return 0.0
+    preds = model.predict([ex.source for ex in examples])
+    return sum(p == ex.target for p, ex in zip(preds, examples, strict=True)) / len(examples)
+
+
+def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
+          out: Path | None = None, resume: bool = False, progress: bool = True,
+          log: Callable[[str], None] | None = None) -> TrainResult:
+    """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given."""
+    if not examples:
+        raise ConfigError("no training examples")
+    start = time.perf_counter()
+    data = _unique(examples)
+    longest = max(len(ex.source) for ex in data)
+    stages = config.curriculum or tuple(range(1, longest + 1))
+    if stages[-1] < longest:
+        stages = (*stages, longest)
+    vocab = sorted({t for ex in data for t in ex.source})
+    model = NsrModel(vocab, config.library, seed=seed)
+    model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
+    metrics: list[dict[str, Any]] = []
+    first_stage = 0
+    labels: dict[tuple[str, ...], Labelled] = {}
+    elapsed_before = 0.0
+    if resume and out is not None and (Path(out) / checkpoint.FILENAME).is_file():
+        state = checkpoint.load(Path(out))
+        model = NsrModel.from_state(state["model"])
+        metrics = list(state.get("metrics", []))
+        first_stage = int(state["progress"]["next_stage"])
+        elapsed_before = float(state["progress"].get("seconds", 0.0))
+    rng = random.Random(seed)
+    say = log or (lambda msg: None)
+    bar = _progress(len(stages) - first_stage, progress)
+    for k in range(first_stage, len(stages)):
+        max_len = stages[k]
+        pool = [ex for ex in data if len(ex.source) <= max_len]
+        t0 = time.perf_counter()
+        stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
+        timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
+        final_acc = None
+        for rnd in range(config.rounds_per_stage):
+            t1 = time.perf_counter()
+            parses = deduce(model, [ex.source for ex in pool])
+            timing["deduce"] += time.perf_counter() - t1
+            wrong = []
+            for ex, p in zip(pool, parses, strict=True):
+                if p.output == ex.target and p.tree is not None:
+                    labels[ex.source] = Labelled(ex.source, p.symbols, p.tree)
+                else:
+                    labels.pop(ex.source, None)
+                    wrong.append((p, ex.target))
+            if rnd == 0:
+                stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
+            if not wrong:
+                final_acc = 1.0
+                break
+            if len(wrong) > config.max_abduce:
+                wrong = rng.sample(wrong, config.max_abduce)
+            t1 = time.perf_counter()
+            abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
+                                samples=config.samples, seed=rng.randrange(2**31))
+            t2 = time.perf_counter()
+            chosen = select(model, abductions, config.search_config(),
+                            adopt_fraction=config.adopt_fraction, min_support=config.min_support)
+            t3 = time.perf_counter()
+            timing["abduce"] += t2 - t1
+            timing["select"] += t3 - t2
+            for lab in chosen.labels:
+                labels[lab.tokens] = lab
+            for sym, prog in chosen.programs.items():
+                say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
+            learn(model, chosen.programs, list(labels.values()), seed=rng.randrange(2**31),
+                  parser_epochs=config.parser_epochs, max_trees=config.max_trees)
+            timing["learn"] += time.perf_counter() - t3
+        stage_info["train_acc"] = final_acc if final_acc is not None else accuracy(model, pool)
+        stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}
+        stage_info["programs"] = len(model.programs)
+        stage_info["seconds"] = round(time.perf_counter() - t0, 3)
+        metrics.append(stage_info)
+        say(f"stage {k} (len <= {max_len}): {len(pool)} examples, train acc {stage_info['train_acc']:.4f}")
+        if out is not None:
+            save_checkpoint(Path(out), model, config, seed, metrics,
+                            next_stage=k + 1, seconds=elapsed_before + time.perf_counter() - start)
+        bar.update(1)
+    bar.close()
+    seconds = elapsed_before + time.perf_counter() - start
+    if out is not None:
+        save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages), seconds=seconds)
+        _plot(Path(out), metrics)
+    return TrainResult(model, metrics, seconds)
+
+
+def _text(prog) -> str:
+    from nsr.semantics.printer import to_text
+
+    return to_text(prog)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="curriculum", unit="stage", disable=not enabled, leave=False)
+
+
+def save_checkpoint(directory: Path, model: NsrModel, config: LearnerConfig, seed: int,
+                    metrics: list[dict[str, Any]], *, next_stage: int, seconds: float) -> Path:
+    import torch
+
+    payload = {
+        "model": model.state_dict(),
+        "config": {**asdict(config), "curriculum": list(config.curriculum)},
+        "seed": seed,
+        "metrics": metrics,
+        "progress": {"next_stage": next_stage, "seconds": round(seconds, 3)},
+        "versions": {"nsr": __version__, "torch": torch.__version__},
+    }
+    return checkpoint.save(directory, payload)
+
+
+def load_model(directory: Path) -> tuple[NsrModel, dict[str, Any]]:
+    """The model stored in a checkpoint directory, and the rest of the checkpoint."""
+    from nsr.errors import DataError
+
+    state = checkpoint.load(directory)
+    try:
+        model = NsrModel.from_state(state["model"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+        raise DataError(f"checkpoint {directory} is corrupt: {exc}") from exc
+    return model, state
+
+
+def _plot(directory: Path, metrics: list[dict[str, Any]]) -> None:
+    from nsr.learning.plot import learning_curve
+
+    learning_curve(metrics, directory / "learning_curve.png")

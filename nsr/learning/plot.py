@@ -1,0 +1,43 @@
+"""Learning-curve plot (PNG) of a training run: train accuracy and learned programs per stage."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nsr.errors import MissingDependency
+
+
+def learning_curve(metrics: Sequence[dict[str, Any]], path: Path) -> Path:
+    """Write the plot atomically; needs matplotlib (``pip install matplotlib``)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise MissingDependency("the learning-curve plot needs matplotlib: pip install matplotlib") from exc
+    stages = [m["stage"] for m in metrics]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(stages, [100 * m["train_acc"] for m in metrics], marker="o", label="train accuracy (%)")
+    ax.set_xlabel("curriculum stage (max input length)")
+    ax.set_xticks(stages, [str(m["max_len"]) for m in metrics])
+    ax.set_ylim(0, 105)
+    ax2 = ax.twinx()
+    ax2.plot(stages, [m["programs"] for m in metrics], color="tab:orange", marker="s", label="programs")
+    ax2.set_ylabel("learned programs")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=100)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
+    return path

@@ -1,0 +1,168 @@
+"""The four named steps of deduction-abduction: deduce, abduce, select, learn.
+
+Each step is a function that takes values and returns values; the loop in
+:mod:`nsr.learning.loop` strings them together. Only :func:`learn` changes the model.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nsr.abduction.candidates import candidate_trees
+from nsr.abduction.revise import Revision, revisions
+from nsr.learning.model import NsrModel, Parse, execute
+from nsr.semantics import ast
+from nsr.semantics.search import SearchConfig, SearchExample, search_program
+from nsr.semantics.search_primitives import Value
+from nsr.syntax.tree import Tree
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A pseudo-label: the symbols and tree under which an input yields its target."""
+
+    tokens: tuple[str, ...]
+    symbols: tuple[int, ...]
+    tree: Tree
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A tree for a wrong example, and the value revisions that would make it right."""
+
+    tree: Tree
+    revisions: tuple[Revision, ...]
+    consistent: bool
+
+
+@dataclass(frozen=True)
+class Abduction:
+    """Every hypothesis abduction found for one example (index into the abduced batch)."""
+
+    index: int
+    tokens: tuple[str, ...]
+    symbols: tuple[int, ...]
+    target: Value
+    hypotheses: tuple[Hypothesis, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the select step decided: new pseudo-labels and newly induced programs."""
+
+    labels: tuple[Labelled, ...]
+    programs: dict[int, ast.Program] = field(default_factory=dict)
+    search_seconds: float = 0.0
+
+
+def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
+    """Perceive, parse and execute every input with the current model."""
+    return model.run(inputs)
+
+
+def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
+           beam: int, samples: int, seed: int) -> list[Abduction]:
+    """Tree hypotheses and value revisions for each wrong (parse, target) pair."""
+    rng = random.Random(seed)
+    out = []
+    for i, (parse, target) in enumerate(wrong):
+        symbols = parse.symbols
+        arities = model.arities(symbols)
+        trees = candidate_trees(model.parser, symbols, arities, enumerate_up_to=enumerate_up_to,
+                                beam=beam, samples=samples, rng=rng)
+        hyps = []
+        for tree in trees:
+            revs = revisions(tree, symbols, model.programs, target)
+            consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
+            if consistent or revs:
+                hyps.append(Hypothesis(tree, revs, consistent))
+        out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps)))
+    return out
+
+
+def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
+           adopt_fraction: float, min_support: int) -> Selection:
+    """Pick pseudo-labels and induce programs for holes (the MDL judge).
+
+    A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
+    parser when there are several). Otherwise every hole revision is a candidate example for
+    its symbol's program; the program search picks, per symbol, the smallest program that
+    explains the most examples, which at the same time picks the tree hypotheses it agrees with.
+    A program is adopted when it explains at least ``adopt_fraction`` of the examples that
+    offered rows for its symbol, and at least ``min_support`` of them.
+    """
+    labels: list[Labelled] = []
+    rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[int, set[int]] = defaultdict(set)
+    for ab in abductions:
+        consistent = [h for h in ab.hypotheses if h.consistent]
+        if consistent:
+            labels.append(Labelled(ab.tokens, ab.symbols, _most_probable(model, ab, consistent)))
+            continue
+        for hyp in ab.hypotheses:
+            for rev in hyp.revisions:
+                if not rev.is_hole or rev.args is None:
+                    continue
+                symbol = ab.symbols[rev.node]
+                rows[symbol][len(rev.args)].append(SearchExample(rev.args, rev.value, ab.index))
+                groups[symbol].add(ab.index)
+    programs: dict[int, ast.Program] = {}
+    seconds = 0.0
+    for symbol, by_arity in sorted(rows.items()):
+        best = None
+        for arity, examples in sorted(by_arity.items()):
+            result = search_program(_spread(examples, search.max_rows), arity, search)
+            seconds += result.seconds
+            if result.program is not None and (best is None or result.covered > best.covered):
+                best = result
+        total = len(groups[symbol])
+        if best is not None and best.covered >= min(min_support, total) and \
+                best.covered >= adopt_fraction * min(total, search.max_rows) and best.covered >= 1:
+            programs[symbol] = best.program
+    return Selection(tuple(labels), programs, seconds)
+
+
+def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:
+    """At most ``limit`` rows, taken from as many different groups as possible."""
+    if len(rows) <= limit:
+        return rows
+    by_group: dict[object, list[SearchExample]] = defaultdict(list)
+    for r in rows:
+        by_group[r.group].append(r)
+    out: list[SearchExample] = []
+    lists = list(by_group.values())
+    depth = 0
+    while len(out) < limit and any(len(g) > depth for g in lists):
+        for g in lists:
+            if len(g) > depth and len(out) < limit:
+                out.append(g[depth])
+        depth += 1
+    return out
+
+
+def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -> Tree:
+    if len(hyps) == 1:
+        return hyps[0].tree
+    arities = model.arities(ab.symbols)
+    return max(hyps, key=lambda h: (model.parser.score(ab.symbols, arities, h.tree)
+                                    - 0.5 * h.tree.crossing_arcs())).tree
+
+
+def learn(model: NsrModel, programs: dict[int, ast.Program], labels: Sequence[Labelled], *,
+          seed: int, parser_epochs: int, max_trees: int) -> float:
+    """Adopt new programs, then train the parser (and perception) on the pseudo-labels."""
+    model.programs.update(programs)
+    rng = random.Random(seed)
+    pool = list(labels)
+    if len(pool) > max_trees:
+        pool = rng.sample(pool, max_trees)
+    data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
+    loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
+    tokens = [t for lab in pool for t in lab.tokens]
+    symbols = [s for lab in pool for s in lab.symbols]
+    if tokens:
+        model.perception.fit(tokens, symbols, seed=seed)
+    return loss

@@ -1,0 +1,1 @@
+"""p(symbol | segment): perception. ``nsr.perception.tokens`` imports torch; import it explicitly."""

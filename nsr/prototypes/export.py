@@ -1,0 +1,104 @@
+"""Export prototype records for training: JSON lines, verl parquet, or a Hugging Face dataset.
+
+verl's RL data format (one row per problem): ``data_source``, ``prompt`` (chat messages),
+``ability``, ``reward_model`` ``{"style": "rule", "ground_truth": answer}`` and ``extra_info``
+(here: id, kind, task, family, index, and the prototype as JSON so a reward function can
+validate plans itself). pyarrow and datasets are imported only when those formats are asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nsr.errors import ConfigError, MissingDependency
+from nsr.prototypes.record import PrototypeRecord, write_records
+
+FORMATS: tuple[str, ...] = ("jsonl", "verl", "hf")
+ABILITY = {"prolog": "logic", "pddl": "planning"}
+
+
+def verl_row(record: PrototypeRecord, index: int) -> dict[str, Any]:
+    """One verl row; ``data_source`` names the family so rewards can dispatch on it."""
+    return {
+        "data_source": f"nsr/{record.kind}/{record.family}",
+        "prompt": [{"role": "user", "content": record.prompt}],
+        "ability": ABILITY[record.kind],
+        "reward_model": {"style": "rule", "ground_truth": record.answer},
+        "extra_info": {
+            "id": record.id,
+            "index": index,
+            "kind": record.kind,
+            "task": record.task,
+            "family": record.family,
+            "level": record.level,
+            "prototype": json.dumps(record.prototype, ensure_ascii=False),
+        },
+    }
+
+
+def flat_row(record: PrototypeRecord) -> dict[str, Any]:
+    """A flat row (nested fields as JSON text) for table formats with a fixed schema."""
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "task": record.task,
+        "family": record.family,
+        "source": record.source,
+        "prompt": record.prompt,
+        "answer": record.answer,
+        "level": record.level,
+        "seed": record.seed,
+        "prototype": json.dumps(record.prototype, ensure_ascii=False),
+        "difficulty": json.dumps(record.difficulty, ensure_ascii=False),
+        "verification": json.dumps(record.verification, ensure_ascii=False),
+    }
+
+
+def _need(module: str, package: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingDependency(f"this export format needs {package}: pip install {package}") from exc
+
+
+def export(records: Sequence[PrototypeRecord], out: str | Path, fmt: str) -> Path:
+    """Write ``records`` to ``out`` in ``fmt`` (atomically: temp file/folder, then rename)."""
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        write_records(out, records)
+        return out
+    if fmt == "verl":
+        pa = _need("pyarrow", "pyarrow")
+        pq = _need("pyarrow.parquet", "pyarrow")
+        table = pa.Table.from_pylist([verl_row(r, i) for i, r in enumerate(records)])
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".parquet")
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return out
+    datasets = _need("datasets", "datasets")
+    tmpdir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
+    try:
+        datasets.Dataset.from_list([flat_row(r) for r in records]).save_to_disk(str(tmpdir))
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmpdir, out)
+    except BaseException:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,1 @@
+"""Prolog files of the DSL primitives (package data; see nsr.semantics.compiler)."""

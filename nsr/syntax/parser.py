@@ -1,0 +1,320 @@
+"""p(tree | symbols): a transition-based dependency parser with a small MLP (torch).
+
+Features are the symbols on top of the stack and the front of the buffer, their programs'
+arities, how many children they already have and their outermost children. A symbol's identity
+is replaced by an "unknown" embedding when the parser has never seen it inside a longer input:
+its syntax is then unknown, and it is parsed like an anonymous symbol of its arity. Training
+drops identities at random for the same reason (so that "unknown" is a trained embedding).
+That is what lets a primitive seen only alone (SCAN's "jump") be parsed in new contexts.
+
+Training: cross-entropy on the oracle transitions of abduced trees. Decoding: greedy or beam,
+both restricted to transitions that respect known arities; ``sample`` draws trees (the
+learner's source of tree hypotheses during training).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from nsr.errors import ConfigError
+from nsr.syntax.transitions import N_TRANSITIONS, State, legal, oracle
+from nsr.syntax.tree import Tree
+
+PAD, UNK = 0, 1
+_SYM_SLOTS = 9  # s0 s1 s2 b0 b1, leftmost/rightmost child of s0 and s1
+_ARITY_SLOTS = 5
+_MAX_ARITY = 6
+
+
+@dataclass(frozen=True)
+class ParserConfig:
+    """Model arguments: enough, with the state dict, to rebuild the parser."""
+
+    n_symbols: int
+    sym_dim: int = 24
+    hidden: int = 128
+    word_dropout: float = 0.15
+    lr: float = 3e-3
+    epochs: int = 6
+    batch_size: int = 256
+
+    def __post_init__(self) -> None:
+        if self.n_symbols < 1 or self.sym_dim < 1 or self.hidden < 1:
+            raise ConfigError("parser sizes must be positive")
+        if not 0.0 <= self.word_dropout < 1.0:
+            raise ConfigError("word_dropout must be in [0, 1)")
+
+
+class _Net(nn.Module):
+    def __init__(self, cfg: ParserConfig) -> None:
+        super().__init__()
+        self.sym = nn.Embedding(cfg.n_symbols + 2, cfg.sym_dim, padding_idx=PAD)
+        self.arity = nn.Embedding(_MAX_ARITY + 3, 8)
+        self.count = nn.Embedding(8, 4)
+        width = _SYM_SLOTS * cfg.sym_dim + _ARITY_SLOTS * 8 + 5 * 4
+        self.mlp = nn.Sequential(
+            nn.Linear(width, cfg.hidden), nn.ReLU(), nn.Linear(cfg.hidden, N_TRANSITIONS)
+        )
+
+    def forward(self, sym: torch.Tensor, ar: torch.Tensor, cnt: torch.Tensor) -> torch.Tensor:
+        x = torch.cat(
+            [self.sym(sym).flatten(1), self.arity(ar).flatten(1), self.count(cnt).flatten(1)], dim=1
+        )
+        return self.mlp(x)
+
+
+def _arity_code(a: int | None) -> int:
+    """0 pad, 1 unknown arity, 2 + a otherwise."""
+    if a is None:
+        return 0
+    if a < 0:
+        return 1
+    return 2 + min(a, _MAX_ARITY)
+
+
+def features(
+    state: State, sym_ids: Sequence[int], arities: Sequence[int]
+) -> tuple[list[int], list[int], list[int]]:
+    """Integer features of one configuration (symbol ids already shifted by 2, UNK applied)."""
+    st, buf = state.stack, state.buffer
+
+    def at(seq: list[int], i: int) -> int | None:
+        return seq[i] if len(seq) > i else None
+
+    s0, s1, s2 = (
+        at(st, -1) if st else None,
+        st[-2] if len(st) > 1 else None,
+        st[-3] if len(st) > 2 else None,
+    )
+    b0, b1 = at(buf, 0), at(buf, 1)
+    slots = [s0, s1, s2, b0, b1]
+
+    def sid(p: int | None) -> int:
+        return PAD if p is None else sym_ids[p]
+
+    def child(p: int | None, left: bool) -> int:
+        if p is None or not state.kids[p]:
+            return PAD
+        return sid(min(state.kids[p]) if left else max(state.kids[p]))
+
+    sym = [sid(p) for p in slots] + [
+        child(s0, True),
+        child(s0, False),
+        child(s1, True),
+        child(s1, False),
+    ]
+    ar = [_arity_code(None if p is None else arities[p]) for p in slots]
+
+    def count(p: int | None) -> int:
+        return 7 if p is None else min(len(state.kids[p]), 6)
+
+    def remaining(p: int | None) -> int:
+        if p is None:
+            return 7
+        if arities[p] < 0:
+            return 6
+        return max(0, min(arities[p] - len(state.kids[p]), 5))
+
+    order = 2 if s1 is None else int(s1 < s0)
+    cnt = [count(s0), count(s1), remaining(s0), remaining(s1), order]
+    return sym, ar, cnt
+
+
+class Parser:
+    """The parser: a network plus the bookkeeping of which symbols it has seen in context."""
+
+    def __init__(self, cfg: ParserConfig, seed: int = 0) -> None:
+        self.cfg = cfg
+        torch.manual_seed(seed)
+        self.net = _Net(cfg)
+        self.in_context = [False] * cfg.n_symbols
+        # Oracle feature rows per (symbols, arities, heads): pseudo-labels recur every round.
+        self._rows: dict[tuple, list[tuple[list[int], list[int], list[int], int]]] = {}
+
+    # -- state -----------------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        return {
+            "config": asdict(self.cfg),
+            "in_context": list(self.in_context),
+            "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> Parser:
+        parser = cls(ParserConfig(**state["config"]))
+        parser.net.load_state_dict(state["weights"])
+        parser.in_context = list(state["in_context"])
+        return parser
+
+    def _ids(self, symbols: Sequence[int]) -> list[int]:
+        return [s + 2 if self.in_context[s] else UNK for s in symbols]
+
+    # -- training --------------------------------------------------------------------------
+    def fit(
+        self,
+        data: Sequence[tuple[Sequence[int], Sequence[int], Tree]],
+        seed: int = 0,
+        epochs: int | None = None,
+    ) -> float:
+        """Train on (symbols, arities, tree) triples; returns the final mean loss."""
+        rng = random.Random(seed)
+        for symbols, _, tree in data:
+            if len(tree) > 1:
+                for s in symbols:
+                    self.in_context[s] = True
+        rows_sym, rows_ar, rows_cnt, ys = [], [], [], []
+        for symbols, arities, tree in data:
+            if len(tree) < 2:
+                continue
+            for sym, ar, cnt, t in self._oracle_rows(symbols, arities, tree):
+                rows_sym.append(sym)
+                rows_ar.append(ar)
+                rows_cnt.append(cnt)
+                ys.append(t)
+        if not ys:
+            return 0.0
+        sym_t = torch.tensor(rows_sym)
+        ar_t, cnt_t, y_t = torch.tensor(rows_ar), torch.tensor(rows_cnt), torch.tensor(ys)
+        opt = torch.optim.Adam(self.net.parameters(), lr=self.cfg.lr)
+        gen = torch.Generator().manual_seed(rng.randrange(2**31))
+        n = len(ys)
+        self.net.train()
+        last = 0.0
+        for _ in range(epochs or self.cfg.epochs):
+            perm = torch.randperm(n, generator=gen)
+            total = 0.0
+            for i in range(0, n, self.cfg.batch_size):
+                idx = perm[i : i + self.cfg.batch_size]
+                s = sym_t[idx]
+                drop = (torch.rand(s.shape, generator=gen) < self.cfg.word_dropout) & (s > UNK)
+                s = torch.where(drop, torch.full_like(s, UNK), s)
+                loss = nn.functional.cross_entropy(self.net(s, ar_t[idx], cnt_t[idx]), y_t[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                total += float(loss) * len(idx)
+            last = total / n
+        self.net.eval()
+        return last
+
+    def _oracle_rows(self, symbols: Sequence[int], arities: Sequence[int], tree: Tree) -> list:
+        key = (tuple(symbols), tuple(arities), tree.heads)
+        rows = self._rows.get(key)
+        if rows is None:
+            ids = [s + 2 for s in symbols]
+            rows = [(*features(state, ids, arities), t) for state, t in oracle(tree)]
+            if len(self._rows) < 200_000:
+                self._rows[key] = rows
+        return rows
+
+    # -- decoding --------------------------------------------------------------------------
+    def _logp(self, batch: list[tuple[State, list[int], Sequence[int]]]) -> list[list[float]]:
+        feats = [features(st, ids, ar) for st, ids, ar in batch]
+        with torch.no_grad():
+            logits = self.net(
+                torch.tensor([f[0] for f in feats]),
+                torch.tensor([f[1] for f in feats]),
+                torch.tensor([f[2] for f in feats]),
+            )
+        return torch.log_softmax(logits, dim=1).tolist()
+
+    def parse_greedy(
+        self, items: Sequence[tuple[Sequence[int], Sequence[int]]]
+    ) -> list[Tree | None]:
+        """Greedy trees for many (symbols, arities) at once (one network call per step)."""
+        states = [State.initial(len(s)) for s, _ in items]
+        ids = [self._ids(s) for s, _ in items]
+        out: list[Tree | None] = [None] * len(items)
+        active = []
+        for i, st in enumerate(states):
+            if st.terminal:
+                out[i] = st.tree()
+            else:
+                active.append(i)
+        while active:
+            logps = self._logp([(states[i], ids[i], items[i][1]) for i in active])
+            still = []
+            for i, lp in zip(active, logps, strict=True):
+                ok = legal(states[i], items[i][1])
+                if not any(ok):
+                    continue
+                t = max((k for k in range(N_TRANSITIONS) if ok[k]), key=lambda k: lp[k])
+                states[i].apply(t)
+                if states[i].terminal:
+                    out[i] = states[i].tree()
+                else:
+                    still.append(i)
+            active = still
+        return out
+
+    def parse_beam(
+        self, symbols: Sequence[int], arities: Sequence[int], width: int = 8
+    ) -> list[tuple[Tree, float]]:
+        """Up to ``width`` complete trees with their log-probabilities, best first."""
+        ids = self._ids(symbols)
+        beam: list[tuple[float, State]] = [(0.0, State.initial(len(symbols)))]
+        done: list[tuple[float, Tree]] = []
+        if beam[0][1].terminal:
+            return [(beam[0][1].tree(), 0.0)]
+        while beam:
+            logps = self._logp([(st, ids, arities) for _, st in beam])
+            cands: list[tuple[float, State, int]] = []
+            for (score, st), lp in zip(beam, logps, strict=True):
+                ok = legal(st, arities)
+                cands.extend((score + lp[k], st, k) for k in range(N_TRANSITIONS) if ok[k])
+            cands.sort(key=lambda c: -c[0])
+            beam = []
+            for score, st, k in cands[: width * 2]:
+                nxt = st.copy()
+                nxt.apply(k)
+                if nxt.terminal:
+                    done.append((score, nxt.tree()))
+                elif len(beam) < width:
+                    beam.append((score, nxt))
+            if len(done) >= width and (
+                not beam or max(s for s, _ in beam) < sorted(s for s, _ in done)[-width]
+            ):
+                break
+        done.sort(key=lambda d: -d[0])
+        seen, out = set(), []
+        for score, tree in done:
+            if tree.heads not in seen:
+                seen.add(tree.heads)
+                out.append((tree, score))
+        return out[:width]
+
+    def sample(
+        self,
+        symbols: Sequence[int],
+        arities: Sequence[int],
+        rng: random.Random,
+        temperature: float = 1.0,
+    ) -> Tree | None:
+        """One tree drawn transition by transition from the parser's distribution."""
+        ids = self._ids(symbols)
+        st = State.initial(len(symbols))
+        while not st.terminal:
+            ok = legal(st, arities)
+            if not any(ok):
+                return None
+            lp = self._logp([(st, ids, arities)])[0]
+            weights = [
+                math.exp(lp[k] / temperature) if ok[k] else 0.0 for k in range(N_TRANSITIONS)
+            ]
+            st.apply(rng.choices(range(N_TRANSITIONS), weights=weights)[0])
+        return st.tree()
+
+    def score(self, symbols: Sequence[int], arities: Sequence[int], tree: Tree) -> float:
+        """log p(tree | symbols) under the oracle derivation."""
+        ids = self._ids(symbols)
+        pairs = oracle(tree)
+        if not pairs:
+            return 0.0
+        logps = self._logp([(st, ids, arities) for st, _ in pairs])
+        return sum(lp[t] for (_, t), lp in zip(pairs, logps, strict=True))

@@ -1,0 +1,116 @@
+"""HINT as a task: loads a generated dataset directory (see :mod:`.generate`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar
+
+from nsr.errors import DataError, ResourceNotFound
+from nsr.tasks.base import Example, Target, Task
+from nsr.tasks.hint.expr import interpret, parse, tree_from_heads, tree_values
+from nsr.tasks.hint.generate import MANIFEST, TEST_SUBSETS, TRAIN, split_file
+from nsr.tasks.paths import hint_cache_dir
+
+DEFAULT_SEED = 0
+ALL = "all"
+
+
+def load_jsonl(path: Path, *, id_prefix: str, split: str, part: str) -> list[Example]:
+    """Examples from one generated JSON lines file; malformed records raise :class:`DataError`
+    naming file and line (a record's ``head`` must be a well-formed tree of its ``expr``)."""
+    if not path.is_file():
+        raise ResourceNotFound(f"HINT file {path} does not exist")
+    examples: list[Example] = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                rec = json.loads(line)
+                tokens = tuple(rec["expr"].split())
+                head = tuple(int(h) for h in rec["head"])
+                res = int(rec["res"])
+                subset = str(rec.get("split", part))
+                n_ops = int(rec["n_ops"]) if "n_ops" in rec else None
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise DataError(f"{where}: malformed HINT record ({exc})") from None
+            try:
+                tree_from_heads(tokens, head)
+                _, max_value = tree_values(parse(tokens).tree)
+            except (DataError, ZeroDivisionError) as exc:
+                raise DataError(f"{where}: {exc}") from None
+            meta = {
+                "split": split,
+                "part": part,
+                "subset": subset,
+                "file": str(path),
+                "line": lineno,
+                "head": head,
+                "n_ops": n_ops if n_ops is not None else sum(t in "+-*/" for t in tokens),
+                "max_value": int(rec.get("max_value", max_value)),
+                "seed": rec.get("seed"),
+            }
+            examples.append(Example(tokens, res, f"{id_prefix}:{len(examples)}", meta))
+    return examples
+
+
+class HintTask(Task):
+    """HINT: one training set and five test subsets (I, SS, LS, SL, LL; ``all`` = their union).
+
+    ``data_dir`` is a directory written by ``nsr data generate hint``; by default the cache
+    directory of seed ``seed`` (``${NSR_DATA:-~/.cache/nsr}/hint/seed-<seed>``). Inputs are
+    symbol tokens; the task's nature is images of handwritten symbols, which perception renders
+    from these tokens (offline stand-ins, not CROHME).
+    """
+
+    name: ClassVar[str] = "hint"
+    splits: ClassVar[tuple[str, ...]] = (ALL, *TEST_SUBSETS)
+    default_split: ClassVar[str] = ALL
+    primitive_library: ClassVar[str] = "numbers"
+    perception_kind: ClassVar[str] = "images"
+    split_aliases: ClassVar[dict[str, str]] = {s.lower(): s for s in TEST_SUBSETS}
+
+    def __init__(self, seed: int = DEFAULT_SEED) -> None:
+        self.seed = seed
+
+    def data_dir(self, data_dir: Path | None = None) -> Path:
+        root = Path(data_dir).expanduser() if data_dir is not None else hint_cache_dir(self.seed)
+        if not (root / MANIFEST).is_file():
+            raise ResourceNotFound(
+                f"no generated HINT data in {root}; run 'nsr data generate hint --seed "
+                f"{self.seed} --out {root}'"
+            )
+        return root
+
+    def load(
+        self, split: str | None = None, part: str = "train", *, data_dir: Path | None = None
+    ) -> list[Example]:
+        split = self.resolve_split(split)
+        part = self.check_part(part)
+        root = self.data_dir(data_dir)
+        if part == TRAIN:
+            files = [TRAIN]  # one training set serves every test subset
+        elif split == ALL:
+            files = list(TEST_SUBSETS)
+        else:
+            files = [split]
+        examples: list[Example] = []
+        prefix = f"hint/{split}/{part}"
+        for name in files:
+            for ex in load_jsonl(split_file(root, name), id_prefix=prefix, split=split, part=part):
+                examples.append(Example(ex.source, ex.target, f"{prefix}:{len(examples)}", ex.meta))
+        return examples
+
+    def oracle(self, source: tuple[str, ...]) -> Target:
+        return interpret(source)
+
+    def parse_target(self, text: str) -> Target:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise DataError(f"a HINT answer is an integer, got {text!r}") from None
+
+    def __repr__(self) -> str:
+        return f"HintTask(seed={self.seed})"

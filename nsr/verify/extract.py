@@ -1,0 +1,149 @@
+"""Pull the final answer out of a model's completion.
+
+Models wrap answers in many ways; a verifier should judge the answer, not the wrapping. The
+methods, tried in a configurable order (the first that finds something wins, and each takes
+the LAST occurrence, since models often draft before they answer):
+
+- ``answer_tag``: ``<answer> ... </answer>``
+- ``boxed``: ``\\boxed{...}`` (nested braces allowed)
+- ``final_answer``: a ``Final answer:`` line (or the block right below it)
+- ``code_block``: the last fenced code block, preferring the ``language`` asked for
+  (``prolog``/``pl``, ``pddl``/``lisp``)
+- ``json``: a JSON object with an ``"answer"`` key
+
+A fenced block inside an ``<answer>`` tag or after ``Final answer:`` is unwrapped. Nothing
+found gives None; callers turn that into the ``no_answer`` verdict (score 0).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from nsr.errors import ConfigError
+
+DEFAULT_ORDER: tuple[str, ...] = ("answer_tag", "boxed", "final_answer", "code_block", "json")
+MAX_COMPLETION_CHARS = 1_000_000  # longer completions are cut (keeping the end: answers are last)
+
+_JSON_WINDOW = 100_000
+_LANGUAGE_TAGS = {
+    "prolog": ("prolog", "pl", "swipl"),
+    "pddl": ("pddl", "lisp", "plan"),
+}
+_ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_FINAL = re.compile(r"final\s+answer\s*(?:is)?\s*[:：]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The extracted answer text and the method that found it."""
+
+    text: str
+    method: str
+
+
+def extract_answer(
+    completion: str,
+    *,
+    order: Sequence[str] = DEFAULT_ORDER,
+    language: str | None = None,
+) -> Extraction | None:
+    """The answer in ``completion`` by the first method of ``order`` that finds one, or None.
+
+    ``language`` (``"prolog"`` or ``"pddl"``) makes ``code_block`` prefer blocks tagged for it.
+    """
+    unknown = [name for name in order if name not in _METHODS]
+    if unknown:
+        raise ConfigError(f"unknown extraction method(s) {unknown}; choose from {list(_METHODS)}")
+    if language is not None and language not in _LANGUAGE_TAGS:
+        raise ConfigError(f"language must be one of {sorted(_LANGUAGE_TAGS)}, got {language!r}")
+    if not isinstance(completion, str) or not completion.strip():
+        return None
+    text = completion[-MAX_COMPLETION_CHARS:]
+    for name in order:
+        found = _METHODS[name](text, language)
+        if found is not None and found.strip():
+            return Extraction(found.strip(), name)
+    return None
+
+
+def _unfence(text: str) -> str:
+    blocks = _FENCE.findall(text)
+    return blocks[-1][1] if blocks else text
+
+
+def _answer_tag(text: str, language: str | None) -> str | None:
+    found = _ANSWER_TAG.findall(text)
+    return _unfence(found[-1]) if found else None
+
+
+def _boxed(text: str, language: str | None) -> str | None:
+    start = text.rfind("\\boxed{")
+    if start < 0:
+        return None
+    depth, begin = 0, start + len("\\boxed{")
+    for pos in range(begin, len(text)):
+        char = text[pos]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return text[begin:pos]
+            depth -= 1
+    return None  # unbalanced: no answer rather than half of one
+
+
+def _final_answer(text: str, language: str | None) -> str | None:
+    matches = list(_FINAL.finditer(text))
+    if not matches:
+        return None
+    rest = text[matches[-1].end() :]
+    first, _, below = rest.partition("\n")
+    if first.strip() and "```" not in first:
+        return first.strip().strip("*").strip()
+    block = _unfence(rest)
+    if block is not rest:
+        return block
+    return below.split("\n\n", 1)[0]
+
+
+def _code_block(text: str, language: str | None) -> str | None:
+    blocks = _FENCE.findall(text)
+    if not blocks:
+        return None
+    if language is not None:
+        tags = _LANGUAGE_TAGS[language]
+        tagged = [body for tag, body in blocks if tag.lower() in tags]
+        if tagged:
+            return tagged[-1]
+    return blocks[-1][1]
+
+
+def _json(text: str, language: str | None) -> str | None:
+    decoder = json.JSONDecoder()
+    text = text[-_JSON_WINDOW:]  # bounds the scan on hostile input
+    found: str | None = None
+    pos = text.find("{")
+    while pos >= 0:
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            pos = text.find("{", pos + 1)
+            continue
+        if isinstance(value, dict) and "answer" in value:
+            answer = value["answer"]
+            found = answer if isinstance(answer, str) else json.dumps(answer)
+        pos = text.find("{", end)
+    return found
+
+
+_METHODS: dict[str, Callable[[str, str | None], str | None]] = {
+    "answer_tag": _answer_tag,
+    "boxed": _boxed,
+    "final_answer": _final_answer,
+    "code_block": _code_block,
+    "json": _json,
+}

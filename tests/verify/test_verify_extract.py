@@ -1,0 +1,61 @@
+"""Answer extraction from completions: each method, the order, language preference, misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from nsr.errors import ConfigError
+from nsr.verify import Extraction, extract_answer
+
+
+@pytest.mark.parametrize(
+    ("completion", "text", "method"),
+    [
+        ("think... <answer>draft</answer> more <answer> ann </answer>", "ann", "answer_tag"),
+        ("<ANSWER>\n```prolog\nX = 1.\n```\n</ANSWER>", "X = 1.", "answer_tag"),
+        ("so \\boxed{f(a, {b})} it is", "f(a, {b})", "boxed"),
+        ("Reasoning.\nFinal answer: [1, 2, 3]\n", "[1, 2, 3]", "final_answer"),
+        ("final answer is: **tom**", "tom", "final_answer"),
+        ("Final answer:\n(pick-up a)\n(stack a b)\n\nThanks", "(pick-up a)\n(stack a b)",
+         "final_answer"),
+        ("text\n```\nfirst\n```\nthen\n```pddl\n(move a b)\n```\n", "(move a b)", "code_block"),
+        ('Result: {"answer": "bob", "confidence": 0.9}', "bob", "json"),
+        ('{"answer": [1, 2]}', "[1, 2]", "json"),
+    ],
+)
+def test_each_method_finds_the_last_answer(completion: str, text: str, method: str) -> None:
+    assert extract_answer(completion) == Extraction(text, method)
+
+
+def test_order_decides_between_methods() -> None:
+    completion = "<answer>tag</answer>\n\\boxed{box}"
+    assert extract_answer(completion).text == "tag"  # type: ignore[union-attr]
+    assert extract_answer(completion, order=("boxed", "answer_tag")).text == "box"  # type: ignore[union-attr]
+
+
+def test_language_prefers_matching_code_blocks() -> None:
+    completion = "```prolog\np(1).\n```\n```python\nprint(1)\n```"
+    assert extract_answer(completion, language="prolog").text == "p(1)."  # type: ignore[union-attr]
+    assert extract_answer(completion).text == "print(1)"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "completion",
+    ["", "   ", "I do not know.", "\\boxed{unbalanced", "<answer>  </answer>", "{not json"],
+)
+def test_missing_answers_give_none(completion: str) -> None:
+    assert extract_answer(completion) is None
+
+
+def test_hostile_completions_stay_cheap() -> None:
+    assert extract_answer("{" * 200_000) is None
+    assert extract_answer('{"answer": ' * 5_000) is None
+    nested = '{"a": ' * 3_000 + "1" + "}" * 3_000
+    assert extract_answer(nested) is None
+
+
+def test_bad_options_raise() -> None:
+    with pytest.raises(ConfigError, match="unknown extraction"):
+        extract_answer("x", order=("magic",))
+    with pytest.raises(ConfigError, match="language"):
+        extract_answer("x", language="cobol")
