@@ -24,7 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nsr.commands.prolog",
     "nsr.commands.plan",
     "nsr.commands.verify",
+    "nsr.commands.serve",
     "nsr.commands.proto",
+    "nsr.commands.model",
 )
 
 EXIT_USAGE = 2

@@ -175,7 +175,7 @@ def register(subparsers: Any) -> None:
 
     examples = sub.add_parser(
         "examples", help="regenerate the example set shipped per family",
-        description="Rewrite prototypes/examples/<family>.jsonl (fixed seed, 2 per level/task).",
+        description="Rewrite prototypes/examples/<family>.jsonl (fixed seed; per level: 2 Prolog items, 1 per PDDL task).",
         **_fmt("example:\n  nsr proto examples"),
     )
     examples.add_argument("--out-dir", default=None, help="folder (default: the shipped one)")
@@ -259,7 +259,10 @@ def _stats(args: argparse.Namespace) -> int:
     from nsr.prototypes.stats import family_stats, render_table
 
     records = load_records(args.file)
-    Console().print(render_table(family_stats(records), title=str(args.file)))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # piped: do not squeeze the table into 80 columns
+    console.print(render_table(family_stats(records), title=str(args.file)))
     return 0
 
 
@@ -289,7 +292,7 @@ def _convert_planning(args: argparse.Namespace) -> int:
     report = convert_planning(args.domain, args.problems, planner=args.planner,
                               timeout=args.timeout)
     for where, why in report.failures:
-        print(f"{where}: {why}", file=sys.stderr)
+        print(why if why.startswith(where) else f"{where}: {why}", file=sys.stderr)
     write_records(args.out, report.records)
     print(f"wrote {len(report.records)} records to {args.out} "
           f"({len(report.failures)} problems not converted)", file=sys.stderr)

@@ -39,16 +39,17 @@ class LearnerConfig:
     curriculum: tuple[int, ...] = ()  # max input length per stage; () = 1, 2, ... up to the longest
     enumerate_up_to: int = 4
     rounds_per_stage: int = 4
-    beam: int = 8
-    samples: int = 2
+    beam: int = 4
+    samples: int = 1
     adopt_fraction: float = 0.5
     min_support: int = 2
     search_max_size: int = 9
     search_budget_s: float = 20.0
-    parser_epochs: int = 4
-    max_trees: int = 4000
-    max_abduce: int = 1500
+    parser_epochs: int = 3
+    max_trees: int = 1500
+    max_abduce: int = 300
     preprocessing: str = "none"
+    torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -79,6 +80,18 @@ def _unique(examples: Sequence[Example]) -> list[Example]:
     return list(seen.values())
 
 
+def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict) -> list:
+    """Record consistent parses as pseudo-labels; return the wrong (parse, target) pairs."""
+    wrong = []
+    for ex, p in zip(examples, parses, strict=True):
+        if p.output == ex.target and p.tree is not None:
+            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree)
+        else:
+            labels.pop(ex.source, None)
+            wrong.append((p, ex.target))
+    return wrong
+
+
 def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
     if not examples:
         return 0.0
@@ -92,6 +105,19 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
     """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given."""
     if not examples:
         raise ConfigError("no training examples")
+    import torch
+
+    threads = torch.get_num_threads()
+    if config.torch_threads > 0:
+        torch.set_num_threads(config.torch_threads)
+    try:
+        return _train(examples, config, seed=seed, out=out, resume=resume, progress=progress, log=log)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out: Path | None,
+           resume: bool, progress: bool, log: Callable[[str], None] | None) -> TrainResult:
     start = time.perf_counter()
     data = _unique(examples)
     longest = max(len(ex.source) for ex in data)
@@ -120,22 +146,15 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
         t0 = time.perf_counter()
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
-        final_acc = None
+        todo = pool
         for rnd in range(config.rounds_per_stage):
             t1 = time.perf_counter()
-            parses = deduce(model, [ex.source for ex in pool])
+            parses = deduce(model, [ex.source for ex in todo])
             timing["deduce"] += time.perf_counter() - t1
-            wrong = []
-            for ex, p in zip(pool, parses, strict=True):
-                if p.output == ex.target and p.tree is not None:
-                    labels[ex.source] = Labelled(ex.source, p.symbols, p.tree)
-                else:
-                    labels.pop(ex.source, None)
-                    wrong.append((p, ex.target))
+            wrong = _sort_out(todo, parses, labels)
             if rnd == 0:
                 stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
             if not wrong:
-                final_acc = 1.0
                 break
             if len(wrong) > config.max_abduce:
                 wrong = rng.sample(wrong, config.max_abduce)
@@ -152,10 +171,16 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
                 labels[lab.tokens] = lab
             for sym, prog in chosen.programs.items():
                 say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
-            learn(model, chosen.programs, list(labels.values()), seed=rng.randrange(2**31),
+            learn(model, chosen.programs, chosen.labels, list(labels.values()), seed=rng.randrange(2**31),
                   parser_epochs=config.parser_epochs, max_trees=config.max_trees)
             timing["learn"] += time.perf_counter() - t3
-        stage_info["train_acc"] = final_acc if final_acc is not None else accuracy(model, pool)
+            # New programs can change any output; otherwise re-check only what is not yet right.
+            todo = pool if chosen.programs else [ex for ex in pool if ex.source not in labels]
+        else:
+            _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
+        if k == len(stages) - 1:  # the final figure is measured on every example, not estimated
+            _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+        stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
         stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}
         stage_info["programs"] = len(model.programs)
         stage_info["seconds"] = round(time.perf_counter() - t0, 3)

@@ -36,6 +36,7 @@ def learning_curve(metrics: Sequence[dict[str, Any]], path: Path) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=100)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         plt.close(fig)

@@ -151,14 +151,19 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
                                     - 0.5 * h.tree.crossing_arcs())).tree
 
 
-def learn(model: NsrModel, programs: dict[int, ast.Program], labels: Sequence[Labelled], *,
-          seed: int, parser_epochs: int, max_trees: int) -> float:
-    """Adopt new programs, then train the parser (and perception) on the pseudo-labels."""
+def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Labelled],
+          replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int) -> float:
+    """Adopt new programs, then train the parser (and perception) on pseudo-labels.
+
+    Every new pseudo-label is used, topped up with a random replay of older ones (up to
+    ``max_trees``) so that the parser does not forget what it already parses right.
+    """
     model.programs.update(programs)
     rng = random.Random(seed)
-    pool = list(labels)
-    if len(pool) > max_trees:
-        pool = rng.sample(pool, max_trees)
+    pool = list(new)[:max_trees]
+    fresh = {lab.tokens for lab in pool}
+    older = [lab for lab in replay if lab.tokens not in fresh]
+    pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
     tokens = [t for lab in pool for t in lab.tokens]

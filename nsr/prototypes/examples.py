@@ -15,14 +15,14 @@ from nsr.prototypes.synth import synthesize
 from nsr.resources import resource_path
 
 EXAMPLE_SEED = 2025
-PER_LEVEL = 2  # items per difficulty level (and per task for PDDL families)
+PER_LEVEL = {"prolog": 2, "pddl": 1}  # items per difficulty level (per task for PDDL)
 
 
 def default_dir() -> Path:
     return resource_path("prototypes") / "examples"
 
 
-def regenerate_examples(out_dir: Path | None = None, *, per_level: int = PER_LEVEL) -> dict[str, int]:
+def regenerate_examples(out_dir: Path | None = None) -> dict[str, int]:
     """Rewrite every family's example file; returns family -> number of records written."""
     out_dir = out_dir if out_dir is not None else default_dir()
     written: dict[str, int] = {}
@@ -30,7 +30,7 @@ def regenerate_examples(out_dir: Path | None = None, *, per_level: int = PER_LEV
         family = get_family(name)
         records = []
         for task in family.tasks:
-            n = per_level * 5
+            n = PER_LEVEL[family.kind] * 5
             task_arg = task if family.kind == "pddl" else None
             records += synthesize(name, n, seed=EXAMPLE_SEED, levels="1-5", task=task_arg).records
         written[name] = write_records(out_dir / f"{name}.jsonl", records)

@@ -9,6 +9,7 @@ re-running the stored program, which is what the acceptance check asks for.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from nsr.errors import EngineError, MissingDependency
 
@@ -162,3 +164,76 @@ def run_jobs(jobs: Sequence[PrologJob], *, batch_size: int = 400) -> list[Prolog
                 PrologOutcome(job.id, "crashed", message="the Prolog process died on this item"),
             )
     return [outcomes[i] for i in ids]
+
+
+# ---------------------------------------------------------------------------------------------
+# The same derivation through the in-process engine (nsr.backends.prolog), used as an
+# independent second path when synthesis re-checks its own items.
+
+_MODULE = "nsr_proto_item"
+
+
+def _engine_goal(query: str) -> str:
+    """Collect up to two distinct answers of ``query`` and print them as the driver does."""
+    return (
+        "statistics(inferences, NsrI0), "
+        f"findall(Answer, limit(2, distinct(Answer, ({query}))), NsrAs), "
+        "statistics(inferences, NsrI1), NsrInferences is NsrI1 - NsrI0, "
+        "findall(NsrT, (member(NsrA, NsrAs), copy_term(NsrA, NsrB), numbervars(NsrB, 0, _), "
+        "with_output_to(string(NsrT), write_term(NsrB, [quoted(true), numbervars(true), "
+        "spacing(next_argument), portray(false)]))), NsrTexts)"
+    )
+
+
+def run_jobs_in_process(jobs: Sequence[PrologJob]) -> list[PrologOutcome]:
+    """Derive ``jobs`` with the in-process SWI-Prolog engine (trusted programs only).
+
+    Each distinct program gets a module of its own, named after a hash of its text. Reusing
+    one scratch module is not enough: tabled answers (``:- table``) outlive a reload of the
+    module and would leak into the next item; and wiping a module that holds tabled predicates
+    crashed SWI-Prolog 9.0.4 in testing. So modules are kept (a few KB each) and only an
+    identical program ever meets its own tables again. Statuses and answer text match
+    :func:`run_jobs`.
+    """
+    from nsr.backends.prolog import (
+        get_engine,
+    )
+
+    engine = get_engine()
+    out: list[PrologOutcome] = []
+    for job in jobs:
+        digest = hashlib.sha1(job.program.encode("utf-8")).hexdigest()[:16]
+        out.append(_derive_in(engine, f"{_MODULE}_{digest}", job))
+    return out
+
+
+def _derive_in(engine: Any, module: str, job: PrologJob) -> PrologOutcome:
+    """One job in ``module``; every Prolog error becomes a status, never an exception."""
+    from nsr.backends.prolog import (
+        PrologError,
+        PrologInferenceLimit,
+        PrologSyntaxError,
+        PrologTimeLimit,
+    )
+
+    try:
+        engine.consult_text(job.program, module, name=job.id)
+        sol = engine.once(_engine_goal(job.query), module=module,
+                          time_limit=job.time_limit, inference_limit=job.inference_limit)
+    except PrologSyntaxError as exc:
+        return PrologOutcome(job.id, "syntax_error", message=str(exc))
+    except PrologTimeLimit as exc:
+        return PrologOutcome(job.id, "timeout", message=str(exc))
+    except PrologInferenceLimit as exc:
+        return PrologOutcome(job.id, "inference_limit", message=str(exc))
+    except PrologError as exc:
+        return PrologOutcome(job.id, "error", message=str(exc))
+    texts = [str(t) for t in (sol or {}).get("NsrTexts", [])]
+    inferences = int((sol or {}).get("NsrInferences", 0))
+    if not texts:
+        return PrologOutcome(job.id, "no_answer", inferences=inferences,
+                             message="the query failed")
+    if len(texts) > 1:
+        return PrologOutcome(job.id, "ambiguous", inferences=inferences,
+                             message=f"at least two answers: {texts[0]} and {texts[1]}")
+    return PrologOutcome(job.id, "ok", texts[0], inferences)

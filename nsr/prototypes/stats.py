@@ -18,7 +18,6 @@ class FamilyStats:
     levels: dict[int, int]  # difficulty histogram
     answer_chars_mean: float
     answer_chars_max: int
-    derived: int  # records whose answer an interpreter derived (Prolog) or validated (PDDL)
 
 
 def family_stats(records: Sequence[PrototypeRecord]) -> list[FamilyStats]:
@@ -36,8 +35,6 @@ def family_stats(records: Sequence[PrototypeRecord]) -> list[FamilyStats]:
             levels=dict(sorted(Counter(r.level for r in rs).items())),
             answer_chars_mean=sum(lengths) / len(lengths),
             answer_chars_max=max(lengths),
-            derived=sum(r.verification.get("method") in ("derived", "constructed+validated",
-                                                         "planner+validated") for r in rs),
         ))
     return out
 

@@ -4,10 +4,13 @@ Each item index gets its own seed (``item_seed``), so an item is reproducible fr
 seed and its index alone, whatever the number of workers. Per item:
 
 1. the family drafts a problem at a difficulty level (redrawn if degenerate);
-2. Prolog: SWI-Prolog derives the answer in a fresh module; a question with no answer or with
-   two different answers is rejected. PDDL: the constructed plan must pass our validator, and
-   the task's answer (plan, missing steps, reordered plan) is judged like a candidate would be;
-3. every item is re-checked (Prolog: derived again in a fresh ``swipl``; PDDL: judged again),
+2. Prolog: SWI-Prolog derives the answer in a fresh module of a plain ``swipl`` process; a
+   question with no answer or with two different answers is rejected. PDDL: the constructed
+   plan must pass our validator, and the task's answer (plan, missing steps, reordered plan)
+   is judged like a candidate would be;
+3. every item is re-checked (Prolog: derived again through the in-process engine of
+   ``nsr.backends.prolog``, an independent path, and both answers must agree; PDDL: judged
+   again),
    then duplicates (same canonical form) are dropped. Rejected indices are topped up.
 
 Workers are processes started with the ``spawn`` method (never fork: see the Prolog notes in
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nsr.backends.pddl.plans import Step
-from nsr.errors import ConfigError, MissingDependency
+from nsr.errors import ConfigError, EngineError, MissingDependency, NsrError
 from nsr.prototypes.families import get_family
 from nsr.prototypes.families.base import (
     MAX_LEVEL,
@@ -36,7 +39,13 @@ from nsr.prototypes.families.base import (
     check_level,
 )
 from nsr.prototypes.judge import judge_answer
-from nsr.prototypes.prolog_runner import PrologJob, run_jobs, swipl_version
+from nsr.prototypes.prolog_runner import (
+    PrologJob,
+    PrologOutcome,
+    run_jobs,
+    run_jobs_in_process,
+    swipl_version,
+)
 from nsr.prototypes.record import PrototypeRecord, canonical_key, make_id
 
 PDDL_ENGINE = "nsr-grounded"
@@ -165,6 +174,15 @@ class ChunkResult:
     rejected: dict[str, int] = field(default_factory=dict)
 
 
+def _recheck(jobs: list[PrologJob]) -> list[PrologOutcome]:
+    """Derive again by a second, independent path: the in-process engine (nsr.backends.prolog),
+    or a fresh ``swipl`` driver when that engine is unavailable."""
+    try:
+        return run_jobs_in_process(jobs)
+    except MissingDependency:
+        return run_jobs(jobs)
+
+
 def _task_for(chunk: Chunk, tasks: tuple[str, ...], index: int) -> str:
     return chunk.task if chunk.task is not None else tasks[index % len(tasks)]
 
@@ -183,9 +201,11 @@ def synthesize_chunk(chunk: Chunk) -> ChunkResult:
                 drafts.append((index, seed, family.draft(random.Random(seed), level)))
             except Rejected:
                 rejected["draft"] += 1
+            except NsrError:  # a generator bug must cost one item, not the batch
+                rejected["error"] += 1
         jobs = [PrologJob(str(i), d.program, d.query, chunk.time_limit) for i, _, d in drafts]
         first = run_jobs(jobs)
-        again = {o.id: o for o in run_jobs([j for j, o in zip(jobs, first, strict=True) if o.ok])}
+        again = {o.id: o for o in _recheck([j for j, o in zip(jobs, first, strict=True) if o.ok])}
         engine = swipl_version()
         for (index, seed, d), outcome in zip(drafts, first, strict=True):
             if not outcome.ok:
@@ -218,6 +238,9 @@ def synthesize_chunk(chunk: Chunk) -> ChunkResult:
             except Rejected:
                 rejected["draft"] += 1
                 continue
+            except NsrError:  # e.g. a problem our validator cannot read: one item, not the batch
+                rejected["error"] += 1
+                continue
             if not judge_answer(record, record.answer).correct:  # the re-check
                 rejected["recheck"] += 1
                 continue
@@ -246,34 +269,51 @@ class _Executor:
         self.workers = workers
         self._pool: Any = None
         self._ray: Any = None
+        self._own_ray = False
         if ray_address is not None:
             try:
                 import ray
             except ImportError as exc:
                 raise MissingDependency("--ray needs Ray: pip install 'ray[default]'") from exc
             if not ray.is_initialized():
-                if ray_address == "local":
-                    ray.init(num_cpus=max(1, workers), include_dashboard=False)
-                else:
-                    ray.init(address=ray_address)
+                try:
+                    if ray_address == "local":
+                        ray.init(num_cpus=max(1, workers), include_dashboard=False)
+                    else:
+                        ray.init(address=ray_address)
+                except Exception as exc:  # Ray raises many kinds; the user needs one line
+                    raise EngineError(f"cannot start or reach Ray at {ray_address!r}: "
+                                      f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
+                self._own_ray = True
             self._ray = ray
             self._remote = ray.remote(synthesize_chunk)
         elif workers > 1:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = multiprocessing.get_context("spawn").Pool(workers)
+            # concurrent.futures, not multiprocessing.Pool: a worker that dies (a crash inside
+            # SWI-Prolog) breaks the pool with an error instead of hanging the run forever.
+            self._pool = ProcessPoolExecutor(workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
 
     def map(self, chunks: Sequence[Chunk]) -> list[ChunkResult]:
         if self._ray is not None:
             return list(self._ray.get([self._remote.remote(c) for c in chunks]))
         if self._pool is not None:
-            return list(self._pool.map(synthesize_chunk, chunks, chunksize=1))
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                return list(self._pool.map(synthesize_chunk, chunks))
+            except BrokenProcessPool as exc:
+                raise EngineError(f"a synthesis worker process died ({exc}); "
+                                  "re-run with --workers 1 to see the failing item") from exc
         return [synthesize_chunk(c) for c in chunks]
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
+            self._pool.shutdown()
+        if self._own_ray:
+            self._ray.shutdown()
 
 
 def synthesize(

@@ -145,9 +145,10 @@ def verify_records(items: Sequence[tuple[int, PrototypeRecord]], *, workers: int
     chunks = [list(items[i : i + chunk_size]) for i in range(0, len(items), chunk_size)]
     if workers > 1 and len(chunks) > 1:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            parts = pool.starmap(verify_chunk, [(c, reference) for c in chunks], chunksize=1)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = list(pool.map(verify_chunk, chunks, [reference] * len(chunks)))
     else:
         parts = [verify_chunk(c, reference) for c in chunks]
     found = [m for part in parts for m in part]

@@ -42,7 +42,8 @@ class ParserConfig:
     word_dropout: float = 0.15
     lr: float = 3e-3
     epochs: int = 6
-    batch_size: int = 256
+    batch_size: int = 512
+    min_steps: int = 150  # small pseudo-label sets still get enough updates to be fitted
 
     def __post_init__(self) -> None:
         if self.n_symbols < 1 or self.sym_dim < 1 or self.hidden < 1:
@@ -186,7 +187,8 @@ class Parser:
         n = len(ys)
         self.net.train()
         last = 0.0
-        for _ in range(epochs or self.cfg.epochs):
+        per_epoch = math.ceil(n / self.cfg.batch_size)
+        for _ in range(max(epochs or self.cfg.epochs, math.ceil(self.cfg.min_steps / per_epoch))):
             perm = torch.randperm(n, generator=gen)
             total = 0.0
             for i in range(0, n, self.cfg.batch_size):
@@ -198,7 +200,7 @@ class Parser:
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
-                total += float(loss) * len(idx)
+                total += float(loss.detach()) * len(idx)
             last = total / n
         self.net.eval()
         return last

@@ -199,10 +199,10 @@ def _bare_subprocess_row(items: list[PrologItem], time_limit: float) -> BenchRow
 
 def measure(
     workers: Sequence[int] = (1, 2),
-    n: int = 5000,
+    n: int = 2000,
     hostile_fraction: Sequence[float] = (0.0, 0.1),
     *,
-    time_limit: float = 0.5,
+    time_limit: float = 1.0,
     subprocess_n: int = 100,
     seed: int = 0,
     repeat_program: bool = False,

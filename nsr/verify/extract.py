@@ -27,13 +27,12 @@ from nsr.errors import ConfigError
 DEFAULT_ORDER: tuple[str, ...] = ("answer_tag", "boxed", "final_answer", "code_block", "json")
 MAX_COMPLETION_CHARS = 1_000_000  # longer completions are cut (keeping the end: answers are last)
 
-_JSON_WINDOW = 100_000
+_JSON_WINDOW = 20_000
+_JSON_ATTEMPTS = 64
 _LANGUAGE_TAGS = {
     "prolog": ("prolog", "pl", "swipl"),
     "pddl": ("pddl", "lisp", "plan"),
 }
-_ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.DOTALL | re.IGNORECASE)
-_FENCE = re.compile(r"```[ \t]*([\w+-]*)[^\n]*\n(.*?)```", re.DOTALL)
 _FINAL = re.compile(r"final\s+answer\s*(?:is)?\s*[:：]", re.IGNORECASE)
 
 
@@ -70,14 +69,41 @@ def extract_answer(
     return None
 
 
+# Every scan below is linear in the text: regular expressions with lazy ".*?" between
+# repeated markers go quadratic on hostile completions ("<answer>" x 10**5 took minutes).
+
+
+def _fences(text: str) -> list[tuple[str, str]]:
+    """``(language, body)`` of each fenced block, pairing fences in order."""
+    marks = []
+    pos = text.find("```")
+    while pos >= 0:
+        marks.append(pos)
+        pos = text.find("```", pos + 3)
+    blocks = []
+    for start, end in zip(marks[0::2], marks[1::2], strict=False):
+        newline = text.find("\n", start + 3, end)
+        if newline < 0:
+            continue  # inline code on one line, not a block
+        info = text[start + 3 : newline].split()
+        blocks.append((info[0].lower() if info else "", text[newline + 1 : end]))
+    return blocks
+
+
 def _unfence(text: str) -> str:
-    blocks = _FENCE.findall(text)
+    blocks = _fences(text)
     return blocks[-1][1] if blocks else text
 
 
 def _answer_tag(text: str, language: str | None) -> str | None:
-    found = _ANSWER_TAG.findall(text)
-    return _unfence(found[-1]) if found else None
+    lowered = text.lower()
+    end = lowered.rfind("</answer>")
+    if end < 0:
+        return None
+    start = lowered.rfind("<answer>", 0, end)
+    if start < 0:
+        return None
+    return _unfence(text[start + len("<answer>") : end])
 
 
 def _boxed(text: str, language: str | None) -> str | None:
@@ -111,7 +137,7 @@ def _final_answer(text: str, language: str | None) -> str | None:
 
 
 def _code_block(text: str, language: str | None) -> str | None:
-    blocks = _FENCE.findall(text)
+    blocks = _fences(text)
     if not blocks:
         return None
     if language is not None:
@@ -123,21 +149,23 @@ def _code_block(text: str, language: str | None) -> str | None:
 
 
 def _json(text: str, language: str | None) -> str | None:
+    # Answers come last: try the object starts nearest the end first, within a bounded window
+    # and a bounded number of attempts, so hostile text ('{"answer": ' x 10**5) stays cheap.
     decoder = json.JSONDecoder()
-    text = text[-_JSON_WINDOW:]  # bounds the scan on hostile input
-    found: str | None = None
-    pos = text.find("{")
-    while pos >= 0:
+    text = text[-_JSON_WINDOW:]
+    pos = len(text)
+    for _ in range(_JSON_ATTEMPTS):
+        pos = text.rfind("{", 0, pos)
+        if pos < 0:
+            return None
         try:
-            value, end = decoder.raw_decode(text, pos)
+            value, _end = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
-            pos = text.find("{", pos + 1)
             continue
         if isinstance(value, dict) and "answer" in value:
             answer = value["answer"]
-            found = answer if isinstance(answer, str) else json.dumps(answer)
-        pos = text.find("{", end)
-    return found
+            return answer if isinstance(answer, str) else json.dumps(answer)
+    return None
 
 
 _METHODS: dict[str, Callable[[str, str | None], str | None]] = {

@@ -49,9 +49,12 @@ class _Cache:
 
 def check(request: dict[str, Any], cache: _Cache) -> dict[str, Any]:
     """Validate one plan; every failure becomes a reason code, never an exception."""
-    from nsr.backends.pddl import grounded
-    from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
-    from nsr.backends.pddl.plans import parse_plan
+    from nsr.backends.pddl import (
+        PddlSyntaxError,
+        PddlUnsupported,
+        PlanSyntaxError,
+        grounded,
+    )
 
     domain_text, problem_text = str(request["domain"]), str(request["problem"])
     try:
@@ -65,11 +68,13 @@ def check(request: dict[str, Any], cache: _Cache) -> dict[str, Any]:
     except PddlSyntaxError as exc:
         return {"reason": "pddl_syntax", "message": str(exc)}
     try:
-        plan = parse_plan(str(request["plan"]))
+        plan = grounded.parse_plan(str(request["plan"]))
     except PlanSyntaxError as exc:
         return {"reason": "plan_syntax", "message": str(exc)}
     try:
         report = grounded.validate(domain, problem, plan)
+    except PddlUnsupported as exc:
+        return {"reason": "pddl_unsupported", "message": str(exc)}
     except PddlSyntaxError as exc:
         return {"reason": "pddl_syntax", "message": str(exc)}
     details = report.to_dict()

@@ -20,8 +20,8 @@ REASONS: Mapping[str, str] = {
     "wrong_answer": "the program ran, but its first solution differs from the expected answer",
     "no_solution": "the program ran, but the query has no solution",
     "syntax_error": "the program text does not parse",
-    "directive": "the program contains a directive other than dynamic/discontiguous/"
-    "use_module(library(...)) of an allowed library",
+    "directive": "the program contains a directive other than dynamic, discontiguous, table "
+    "or use_module(library(...)) of an allowed library",
     "bad_program": "the program parses but cannot be loaded (redefines a built-in, ...)",
     "unsafe": "the program or query calls something the sandbox forbids "
     "(files, shell, network, halt, assert outside the sample, ...)",

@@ -4,8 +4,9 @@
     only, and nothing a sample does may reach those two streams, the worker's own code, or the
     next sample.  Defence in depth, inside this process:
 
-      1. The program text is read term by term here (never consulted), so no directive runs;
-         directives are rejected except the inert `dynamic` and `discontiguous` declarations.
+      1. The program text is read term by term here (never consulted), so no directive runs
+         as written: only declarations (dynamic, discontiguous, table), loading a few trusted
+         libraries and file-local syntax flags are interpreted; anything else is rejected.
       2. Every sample gets a fresh temporary module (in_temporary_module/3), destroyed after
          the sample, so asserted clauses cannot leak into the next sample.
       3. library(sandbox) safe_goal/1 statically checks the query and every clause body:
@@ -59,8 +60,6 @@ allowed_library(rbtrees).
 allowed_library(occurs).
 allowed_library(solution_sequences).
 allowed_library(dcg/basics).
-
-
 
 % Printing to the current output is harmless here (it is a null stream), and model-written
 % programs print a lot, so these are whitelisted on top of the sandbox defaults.
@@ -236,7 +235,9 @@ error_reason(E, Reason) :- stage_reason(E, runtime_error, Reason).
 %
 %   Reads Text term by term into module M.  Nothing in it is executed: clauses are asserted,
 %   DCG rules translated, `dynamic`/`discontiguous` declarations applied, every other directive
-%   rejected with nsr(directive, Msg).
+%   rejected with nsr(directive, Msg).  Accepted: dynamic/1, discontiguous/1, table/1 (plain
+%   name/arity), use_module/1,2 and ensure_loaded/1 of allowed_library/1 libraries, and the
+%   syntax flags handled by load_terms/3.
 
 load_program(M, Text) :-
     setup_call_cleanup(open_string(Text, S),
@@ -291,6 +292,12 @@ directive(dynamic(Spec), M) :-
 directive(discontiguous(Spec), M) :-
     !,
     declare(discontiguous, Spec, M).
+directive(table(Spec), M) :-
+    !,
+    (   pi_list(Spec, PIs)
+    ->  forall(member(N/A, PIs), M:table(N/A))
+    ;   throw(nsr(bad_program, "malformed table declaration (use :- table name/arity)"))
+    ).
 directive(use_module(Spec), M) :-
     !,
     library_import(Spec, M, all).
@@ -334,7 +341,10 @@ pi_list(N/A, [N/A]) :- atom(N), integer(A), A >= 0, A =< 64.
 
 local_declaration(Kind, M, N, A) :-
     functor(Head, N, A),
-    (   predicate_property(M:Head, built_in)
+    (   sub_atom(N, 0, 1, _, $)
+    ->  format(string(Msg), "predicate names starting with $ are reserved (~q)", [N]),
+        throw(nsr(bad_program, Msg))
+    ;   predicate_property(M:Head, built_in)
     ->  format(string(Msg), "cannot redeclare built-in ~q/~w", [N, A]),
         throw(nsr(bad_program, Msg))
     ;   Goal =.. [Kind, M:N/A],
@@ -353,6 +363,9 @@ add_clause(Clause, M) :-
     ;   predicate_property(M:Head, built_in)
     ->  functor(Head, N, A),
         format(string(Msg), "cannot redefine built-in ~q/~w", [N, A]),
+        throw(nsr(bad_program, Msg))
+    ;   functor(Head, N, _), sub_atom(N, 0, 1, _, $)
+    ->  format(string(Msg), "predicate names starting with $ are reserved (~q)", [N]),
         throw(nsr(bad_program, Msg))
     ;   catch(assertz(M:Clause), E,
               ( error_text(E, Msg), throw(nsr(bad_program, Msg)) ))
@@ -446,6 +459,7 @@ remember_safe(Key) :-
 check_safe(M, Goal) :-
     findall(Head,
             ( current_predicate(M:N/A),
+              \+ sub_atom(N, 0, 1, _, $),     % tabling's helpers; programs may not define $-names
               functor(Head, N, A),
               \+ predicate_property(M:Head, imported_from(_)) ),
             Heads),

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import random
 import statistics
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from nsr.prototypes.families import family_names, get_family
 from nsr.prototypes.judge import judge_answer, normalize_prolog
-from nsr.prototypes.record import PrototypeRecord
 from nsr.prototypes.synth import synthesize
 
 PROLOG = [n for n in family_names() if get_family(n).kind == "prolog"]
@@ -25,28 +22,15 @@ def test_family_counts_and_tasks() -> None:
         assert get_family(name).tasks == ("plan_generation", "plan_completion", "plan_reordering")
 
 
-def _swipl_file_answer(record: PrototypeRecord, tmp_path: Path) -> str:
-    """Consult the program from a file in a fresh `swipl` (not our driver) and print Answer."""
-    path = tmp_path / "item.pl"
-    path.write_text(
-        record.prototype["program"]
-        + "\nnsr_main :- " + record.prototype["query"] + ", !, "
-        + "write_term(Answer, [quoted(true), spacing(next_argument)]), nl.\n"
-    )
-    proc = subprocess.run(["swipl", "-q", "-g", "nsr_main", "-t", "halt", str(path)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip()
-
-
 @pytest.mark.prolog
 @pytest.mark.parametrize("family", PROLOG)
-def test_prolog_answers_agree_with_plain_swipl(family: str, mixed_records, tmp_path: Path) -> None:
+def test_prolog_answers_agree_with_plain_swipl(family: str, mixed_records, swipl_file_answer
+                                               ) -> None:
     records = [r for r in mixed_records if r.family == family]
     assert len(records) == 10
     assert {r.level for r in records} == {1, 2, 3, 4, 5}
     for record in records[::3]:
-        assert normalize_prolog(_swipl_file_answer(record, tmp_path)) == \
+        assert normalize_prolog(swipl_file_answer(record)) == \
             normalize_prolog(record.answer), record.id
 
 
@@ -98,3 +82,15 @@ def _ok(fam, i: int, level: int) -> bool:
     except Rejected:
         return False
     return True
+
+
+@pytest.mark.prolog
+def test_shipped_examples_verify() -> None:
+    from nsr.prototypes.examples import default_dir
+    from nsr.prototypes.verify import verify_file
+
+    files = sorted(default_dir().glob("*.jsonl"))
+    assert [f.stem for f in files] == sorted(family_names())
+    for path in files:
+        report = verify_file(path)
+        assert report.checked >= 10 and report.ok, (path, report.mismatches[:2])

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
+from nsr.backends.pddl.plans import parse_plan
 from nsr.prototypes.families.base import PddlInstance, shipped_text
 from nsr.prototypes.judge import judge_answer, normalize_prolog
 from nsr.prototypes.synth import pddl_record
-from nsr.backends.pddl.plans import parse_plan
 
 # Two balls from rooma to roomb: the two picks (and the two drops) commute.
 PROBLEM = """(define (problem two-balls) (:domain gripper)

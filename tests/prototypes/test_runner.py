@@ -56,3 +56,25 @@ def test_a_crashing_item_is_isolated() -> None:
     assert got["before"].answer == "1"
     assert got["killer"].status == "crashed"
     assert got["after"].answer == "2"
+
+
+def test_in_process_engine_agrees_with_the_driver() -> None:
+    from nsr.prototypes.prolog_runner import run_jobs_in_process
+
+    tabled = ":- table f/2.\nf(0, 0).\nf(N, F) :- N > 0, M is N - 1, f(M, G), F is G + {k}."
+    jobs = [
+        PrologJob("ok", "p(1). p(2).\nq(X) :- p(X), X > 1.", "q(Answer)"),
+        PrologJob("ambiguous", "p(1). p(2).", "p(Answer)"),
+        PrologJob("none", "p(1).", "p(2), Answer = yes"),
+        PrologJob("syntax", "p(1 :- .", "p(Answer)"),
+        PrologJob("loop", "l(X) :- l(X).", "l(Answer)", inference_limit=100_000),
+        PrologJob("quoted", "", "Answer = ['it''s', \"s\", f(_)]"),
+        # Same predicate, different programs: stale tables must not leak from one to the next.
+        PrologJob("tabled1", tabled.format(k=1), "f(5, Answer)"),
+        PrologJob("tabled2", tabled.format(k=2), "f(5, Answer)"),
+    ]
+    driver = run_jobs(jobs)
+    engine = run_jobs_in_process(jobs)
+    assert [o.status for o in engine] == [o.status for o in driver]
+    assert [o.answer for o in engine] == [o.answer for o in driver]
+    assert [o.answer for o in engine][-2:] == ["5", "10"]

@@ -33,3 +33,8 @@ FAST_LIMITS = dict(
     memory_limit_mb=1024,
     max_input_chars=200_000,
 )
+
+# The hostile suite: a time limit well above what the memory and inference cases need even on
+# a loaded machine (so each case gets its own specific reason), few inferences.
+HOSTILE_LIMITS = {**FAST_LIMITS, "time_limit": 1.0, "inference_limit": 500_000}
+

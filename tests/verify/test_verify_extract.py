@@ -48,6 +48,11 @@ def test_missing_answers_give_none(completion: str) -> None:
 
 
 def test_hostile_completions_stay_cheap() -> None:
+    # Inputs that made regex-based extraction quadratic (minutes); a regression shows up as a
+    # pytest-timeout, never as a timing assertion.
+    assert extract_answer("<answer>" * 100_000) is None
+    assert extract_answer("```" * 100_000) is None
+    assert extract_answer("<answer>" * 100_000 + "ok</answer>") == Extraction("ok", "answer_tag")
     assert extract_answer("{" * 200_000) is None
     assert extract_answer('{"answer": ' * 5_000) is None
     nested = '{"a": ' * 3_000 + "1" + "}" * 3_000

@@ -21,7 +21,7 @@ from .samples import (
     BENIGN_EXPECTED,
     BENIGN_PROGRAM,
     BENIGN_QUERY,
-    FAST_LIMITS,
+    HOSTILE_LIMITS,
     LAMPS_DOMAIN,
     LAMPS_PLAN,
     LAMPS_PROBLEM,
@@ -29,13 +29,14 @@ from .samples import (
 
 pytestmark = pytest.mark.prolog
 
-CAP = FAST_LIMITS["max_input_chars"]
+CAP = HOSTILE_LIMITS["max_input_chars"]
 
 
 @dataclass(frozen=True)
 class Case:
     """``a, b, c`` are program/query/expected (prolog) or domain/problem/plan (pddl);
-    ``{tmp}`` in them becomes the watched temp dir."""
+    ``{tmp}`` in them becomes the watched temp dir; ``reason`` may list alternatives "a|b"
+    where two limits race by nature."""
 
     id: str
     kind: str
@@ -69,15 +70,16 @@ CASES = [
     P("left_recursion", "a(X, Y) :- a(X, Z), e(Z, Y).\na(X, Y) :- e(X, Y).\ne(a, b).",
       "a(a, X)", "b", "memory_limit"),
     P("list_bomb", "", "length(_L, 100000000), X = 1", "1", "memory_limit"),
-    P("numlist_bomb", "", "numlist(1, 50000000, X)", "1", "memory_limit"),
+    P("compound_bomb", "", "functor(_T, f, 100000000), X = 1", "1", "memory_limit"),
     P("string_doubling", "g(S) :- string_concat(S, S, T), g(T).", "g(\"x\"), X = 1", "1",
       "memory_limit"),
-    P("atom_doubling", "g(A) :- atom_concat(A, A, B), g(B).", "g(x), X = 1", "1", "time_limit"),
+    # Atoms live outside the Prolog stacks: only the watchdog or the address-space limit stops
+    # this one, whichever comes first.
+    P("atom_doubling", "g(A) :- atom_concat(A, A, B), g(B).", "g(x), X = 1", "1",
+      "time_limit|memory_limit"),
     P("huge_atom_in_c", "", "format(atom(_A), '~*c', [300000000, 0'x]), X = 1", "1",
       "time_limit"),
-    P("string_output_bomb", "",
-      "with_output_to(string(_S), forall(between(1, 100000000, _), write(" + "x" * 80 + "))), "
-      "X = 1", "1", "time_limit"),
+    P("huge_output_in_c", "", "format('~*c', [2000000000, 0'x]), X = 1", "1", "time_limit"),
     P("deeply_nested_term", f"p({NESTED}).", "p(_), X = 1", "1", "memory_limit"),
     # --- files, shell, network, processes, loading code
     P("shell", "p(X) :- shell('touch {tmp}/hacked'), X = 1.", "p(X)", "1", "unsafe"),
@@ -111,6 +113,7 @@ CASES = [
     P("assert_rule", "p(X) :- assertz((q :- shell(ls))), X = 1.", "p(X)", "1", "unsafe"),
     P("assert_into_user", "p(X) :- assertz(user:q(1)), X = 1.", "p(X)", "1", "unsafe"),
     P("qualified_head", "user:term_expansion(_, _).", "X = 1", "1", "unsafe"),
+    P("reserved_name", "'$wrap$p'(X) :- shell(ls), X = 1.", "X = 1", "1", "bad_program"),
     P("redefine_builtin", "atom_length(_, 3).", "atom_length(abc, X)", "3", "bad_program"),
     P("meta_call_of_data", "p(X) :- G = shell(ls), call(G), X = 1.", "p(X)", "1", "unsafe"),
     P("goal_from_text", "p(X) :- term_to_atom(G, 'halt'), call(G), X = 1.", "p(X)", "1",
@@ -120,6 +123,7 @@ CASES = [
       "directive"),
     P("directive_shell", ":- shell('touch {tmp}/hacked').", "X = 1", "1", "directive"),
     P("directive_halt", ":- halt.\np(1).", "p(X)", "1", "directive"),
+    P("directive_table_malformed", ":- table foo.", "X = 1", "1", "bad_program"),
     P("directive_op", ":- op(700, xfx, ===>).\np(a ===> b).", "p(X)", "1", "directive"),
     P("directive_flag", ":- set_prolog_flag(occurs_check, error).", "X = 1", "1", "directive"),
     P("directive_library", ":- use_module(library(process)).", "X = 1", "1", "directive"),
@@ -171,7 +175,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def lone_verifier() -> Iterator[Verifier]:
     """ONE worker per kind, so every follow-up sample runs in the worker the hostile one hit."""
-    with Verifier(workers=1, **FAST_LIMITS) as v:
+    with Verifier(workers=1, **HOSTILE_LIMITS) as v:
         yield v
 
 
@@ -209,10 +213,11 @@ def test_hostile_sample_scores_zero_with_its_reason_and_the_pool_recovers(
     case: Case, lone_verifier: Verifier, watched: Path
 ) -> None:
     verdict = lone_verifier.check_many([_item(case, watched)])[0]
-    assert (verdict.score, verdict.reason) == (0.0, case.reason), verdict.message
+    assert verdict.score == 0.0
+    assert verdict.reason in case.reason.split("|"), verdict.message
     assert len(verdict.message) <= 2100 and len(verdict.answer) <= 2100
     # The deadline is the time limit plus the kill margin (and some slack for a busy machine).
-    assert verdict.seconds < FAST_LIMITS["time_limit"] + FAST_LIMITS["kill_margin"] + 2.0
+    assert verdict.seconds < HOSTILE_LIMITS["time_limit"] + HOSTILE_LIMITS["kill_margin"] + 2.0
     if case.kind == "prolog":
         follow = lone_verifier.check_prolog(BENIGN_PROGRAM, BENIGN_QUERY, BENIGN_EXPECTED)
         assert (follow.score, follow.reason, follow.answer) == (1.0, "ok", BENIGN_EXPECTED)
@@ -277,7 +282,8 @@ def test_state_does_not_leak_between_samples(
 
 def test_a_killed_worker_is_replaced(lone_verifier: Verifier) -> None:
     before = set(lone_verifier.worker_pids())
-    hung = lone_verifier.check_prolog("", "format(atom(_A), '~*c', [300000000, 0'x]), X = 1", "1")
+    # One C call writing 2e9 characters (~20 s): Prolog cannot interrupt it, the parent kills.
+    hung = lone_verifier.check_prolog("", "format('~*c', [2000000000, 0'x]), X = 1", "1")
     assert hung.reason == "time_limit" and hung.details.get("killed") is True
     after = lone_verifier.check_prolog(BENIGN_PROGRAM, BENIGN_QUERY, BENIGN_EXPECTED)
     assert after.reason == "ok"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from nsr.errors import ConfigError, DataError, MissingDependency
+from nsr.errors import ConfigError, DataError, EngineError, MissingDependency
 from nsr.verify import (
     REASONS,
     PlanItem,
@@ -87,11 +87,16 @@ def test_common_program_styles_run(verifier: Verifier) -> None:
         "run(N) :- mark(a), mark(b), aggregate_all(count, seen(_), N)."
     )
     printing = "show(X) :- write(computing), nl, X is 6 * 7, format('~w~n', [X])."
+    tabled = (
+        ":- table path/2.\npath(X, Y) :- edge(X, Y).\npath(X, Y) :- path(X, Z), edge(Z, Y).\n"
+        "edge(a, b). edge(b, a). edge(b, c)."
+    )
     cases = [
         PrologItem(clpfd, "puzzle(X)", "[7, 3]"),
         PrologItem(dcg, "(phrase(greeting, [hello, prolog]) -> X = yes ; X = no)", "yes"),
         PrologItem(dynamic, "run(X)", "2"),
         PrologItem(printing, "show(X)", "42"),
+        PrologItem(tabled, "findall(_Y, path(a, _Y), _L), msort(_L, X)", "[a, b, c]"),
         PrologItem("% only a comment\n", "sum_list([1, 2, 3], X)", "6"),
     ]
     verdicts = verifier.check_many(cases)
@@ -203,5 +208,33 @@ def test_workers_start_lazily_and_stop_on_close() -> None:
         v.start()
         (pid,) = v.worker_pids()
         os.kill(pid, 0)  # alive
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_missing_answers_and_non_text_inputs(verifier: Verifier) -> None:
+    missing = verifier.check_many([PrologItem(BENIGN_PROGRAM, BENIGN_QUERY, None)])  # type: ignore[arg-type]
+    assert (missing[0].score, missing[0].reason) == (0.0, "no_answer")
+    with pytest.raises(ConfigError, match="program must be text"):
+        verifier.check_prolog(None, BENIGN_QUERY, "1")  # type: ignore[arg-type]
+
+
+def test_a_worker_that_cannot_start_raises_engine_error() -> None:
+    # `false` exits at once: the pool retries a few times, then names the command.
+    with (
+        Verifier(workers=1, swipl="false", **FAST_LIMITS) as v,
+        pytest.raises(EngineError, match="cannot start"),
+    ):
+        v.check_prolog(BENIGN_PROGRAM, BENIGN_QUERY, BENIGN_EXPECTED)
+
+
+def test_an_unclosed_verifier_stops_its_workers_when_collected() -> None:
+    import gc
+    import os
+
+    v = Verifier(workers=1, **FAST_LIMITS).start()
+    (pid,) = v.worker_pids()
+    del v
+    gc.collect()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

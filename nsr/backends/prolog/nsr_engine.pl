@@ -319,8 +319,11 @@ term_excerpt(E, Text) :-
 %!  nsr_wipe(+Module) is det.
 %
 %   Remove every predicate Module defines (keeping imports and multifile hooks) and unload the
-%   sources nsr loaded into it, so a later load starts from an empty module.
+%   sources nsr loaded into it, so a later load starts from an empty module. Tables go first:
+%   abolishing a tabled predicate whose tables still exist leaves stale answers behind (and
+%   has crashed SWI-Prolog 9.0.4).
 nsr_wipe(M) :-
+    catch(abolish_module_tables(M), _, true),
     forall(retract(loaded_id(M, Id)), catch(unload_file(Id), _, true)),
     forall(( current_predicate(M:N/A),
              functor(H, N, A),

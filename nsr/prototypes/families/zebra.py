@@ -41,26 +41,38 @@ def _holds(kind: str, a: int, b: int) -> bool:
 
 
 def _count(n: int, attrs: Sequence[Sequence[str]], clues: Sequence[Clue], limit: int = 2) -> int:
-    """Number of solutions (stopping at ``limit``): permutations per attribute + clue checks."""
-    by_level: list[list[Clue]] = [[] for _ in attrs]
-    for clue in clues:
-        top = clue[1][0] if clue[0] == "in_house" else max(clue[1][0], clue[2][0])
-        by_level[top].append(clue)
-    pos: dict[tuple[int, str], int] = {}
-    perms = list(itertools.permutations(range(1, n + 1)))
+    """Number of solutions (stopping at ``limit``): permutations per attribute + clue checks.
 
-    def ok(clue: Clue) -> bool:
+    Clues that mention one attribute only filter that attribute's permutations once, up front;
+    the others are checked as soon as both their attributes have been placed.
+    """
+    perms = list(itertools.permutations(range(1, n + 1)))
+    local: list[list[Clue]] = [[] for _ in attrs]
+    cross: list[list[Clue]] = [[] for _ in attrs]
+    for clue in clues:
         kind, x, y = clue
-        return _holds(kind, pos[x], y if kind == "in_house" else pos[y])
+        if kind == "in_house" or x[0] == y[0]:
+            local[x[0]].append(clue)
+        else:
+            cross[max(x[0], y[0])].append(clue)
+    options: list[list[dict[tuple[int, str], int]]] = []
+    for i, values in enumerate(attrs):
+        keep = []
+        for perm in perms:
+            at = {(i, v): h for v, h in zip(values, perm, strict=True)}
+            if all(_holds(k, at[x], y if k == "in_house" else at[y]) for k, x, y in local[i]):
+                keep.append(at)
+        options.append(keep)
+    pos: dict[tuple[int, str], int] = {}
 
     def rec(i: int) -> int:
         if i == len(attrs):
             return 1
         total = 0
-        for perm in perms:
-            for value, house in zip(attrs[i], perm, strict=True):
-                pos[(i, value)] = house
-            if all(ok(c) for c in by_level[i]):
+        checks = cross[i]
+        for at in options[i]:
+            pos.update(at)
+            if all(_holds(k, pos[x], pos[y]) for k, x, y in checks):
                 total += rec(i + 1)
                 if total >= limit:
                     return total

@@ -380,3 +380,20 @@ def test_one_file_into_two_modules(engine, tmp_path: Path) -> None:
             engine.query("fact(X)", module="two_b")
     finally:
         engine.wipe_module("two_a")
+
+
+def test_reloading_a_module_discards_its_tables(engine) -> None:
+    """Tabled answers must not survive a reload (they did before tables were abolished)."""
+    program = (
+        ":- table path/2.\nedge(a, b).\nedge(b, c).\n"
+        "path(X, Y) :- edge(X, Y).\npath(X, Y) :- path(X, Z), edge(Z, Y).\n"
+    )
+    engine.consult_text(program, "nsr_test_tabled")
+    first = {a["X"] for a in engine.query("path(a, X)", module="nsr_test_tabled")}
+    assert first == {"b", "c"}
+    engine.consult_text(program.replace("edge(b, c).", "edge(b, d)."), "nsr_test_tabled")
+    second = {a["X"] for a in engine.query("path(a, X)", module="nsr_test_tabled")}
+    assert second == {"b", "d"}
+    engine.wipe_module("nsr_test_tabled")
+    with pytest.raises(PrologExistenceError):
+        engine.query("path(a, X)", module="nsr_test_tabled")

@@ -1,0 +1,274 @@
+"""``nsr train | eval | solve | explain | programs``: the NSR learner from the command line.
+
+Training learns a model from (input, output) pairs alone and writes a checkpoint directory;
+the other commands load one (by default the small checkpoint shipped with the package) and run
+it. Answers are computed by SWI-Prolog from the learned programs unless ``--engine python``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from nsr.errors import ConfigError, ResourceNotFound
+
+_FMT = argparse.RawDescriptionHelpFormatter
+PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "learning" / "pretrained"
+DEFAULT_SPLIT = "simple"
+
+
+def register(subparsers: Any) -> None:
+    pc = None
+    train = subparsers.add_parser(
+        "train", help="learn an NSR model from (input, output) pairs",
+        description=(
+            "Learn perception, a dependency parser and one program per symbol from (input, "
+            "output) pairs only, by deduction-abduction with a length curriculum. Writes "
+            "OUT/checkpoint.json (model, config, seed, metrics, programs) after every stage and "
+            "OUT/learning_curve.png at the end; --resume continues an interrupted run."
+        ),
+        epilog="examples:\n  nsr train scan --split length --seed 1 --out runs/scan-length\n"
+               "  nsr train scan --train-file my_train.txt --out runs/mine",
+        formatter_class=_FMT,
+    )
+    pc = type(train)
+    _task_arg(train)
+    train.add_argument("--split", help=f"official split to train on (default: {DEFAULT_SPLIT})")
+    train.add_argument("--train-file", type=Path, help="train on this file (task's native format) instead")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
+    train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
+    train.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+    train.set_defaults(func=_train)
+
+    ev = subparsers.add_parser(
+        "eval", help="exact-match accuracy of a checkpoint on a test set",
+        description="Exact-match accuracy on the official test file of a split or on any file.",
+        epilog="examples:\n  nsr eval scan --checkpoint runs/scan-length --split length --json\n"
+               "  nsr eval scan --checkpoint runs/mine --test-file my_test.txt",
+        formatter_class=_FMT,
+    )
+    _task_arg(ev)
+    ev.add_argument("--checkpoint", type=Path, required=True, help="checkpoint directory")
+    group = ev.add_mutually_exclusive_group()
+    group.add_argument("--split", help="official split whose test file to use (default: the checkpoint's)")
+    group.add_argument("--test-file", type=Path, help="evaluate on this file instead")
+    ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct"} as JSON')
+    _engine_arg(ev)
+    ev.set_defaults(func=_eval)
+
+    solve = subparsers.add_parser(
+        "solve", help="answer one input with a trained model",
+        description="Run one input through perception, parser and programs; print the output.",
+        epilog='examples:\n  nsr solve scan "jump twice after walk left"\n'
+               '  nsr solve scan --checkpoint runs/scan-length "look around right thrice"',
+        formatter_class=_FMT,
+    )
+    _task_arg(solve)
+    _checkpoint_arg(solve)
+    solve.add_argument("text", help="the input, tokens separated by spaces")
+    _engine_arg(solve)
+    solve.set_defaults(func=_solve)
+
+    explain = subparsers.add_parser(
+        "explain", help="show the tree, symbols, values and programs behind an answer",
+        description="Print the dependency tree of an input: each node's word, symbol, value and program.",
+        epilog='example:\n  nsr explain scan "walk opposite left twice"',
+        formatter_class=_FMT,
+    )
+    _task_arg(explain)
+    _checkpoint_arg(explain)
+    explain.add_argument("text", help="the input, tokens separated by spaces")
+    explain.set_defaults(func=_explain)
+
+    programs = subparsers.add_parser(
+        "programs", help="print the learned programs (DSL, or a standalone Prolog file)",
+        description=(
+            "Print one program per symbol in the DSL of grammars/gss.lark, or with --prolog a "
+            "Prolog file that runs on its own in swipl (primitive library + sym/3 + eval_tree/2)."
+        ),
+        epilog="examples:\n  nsr programs scan\n  nsr programs scan --prolog > scan.pl && "
+               "swipl scan.pl",
+        formatter_class=_FMT,
+    )
+    _task_arg(programs)
+    _checkpoint_arg(programs)
+    programs.add_argument("--prolog", action="store_true", help="emit a standalone Prolog file")
+    programs.set_defaults(func=_programs)
+    del pc
+
+
+def _task_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("task", help="task name, e.g. scan")
+
+
+def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--checkpoint", type=Path,
+                   help=f"checkpoint directory (default: the shipped TASK-{DEFAULT_SPLIT} model)")
+
+
+def _engine_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=("prolog", "python"), default="prolog",
+                   help="execute trees in SWI-Prolog (default) or the Python evaluator")
+
+
+def _task(name: str):
+    from nsr.tasks import get_task
+
+    task = get_task(name)
+    if task.perception_kind != "tokens":
+        raise ConfigError(f"task {name!r} reads {task.perception_kind}; only token perception is available yet")
+    return task
+
+
+def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
+    path = PRETRAINED_DIR / f"{task}-{split}"
+    if not (path / "checkpoint.json").is_file():
+        raise ResourceNotFound(f"no shipped checkpoint for {task} (looked in {path}); pass --checkpoint DIR")
+    return path
+
+
+def _load(args: argparse.Namespace):
+    from nsr.learning.loop import load_model
+
+    _task(args.task)
+    path = args.checkpoint or default_checkpoint(args.task)
+    model, state = load_model(path)
+    task_of = state.get("config", {}).get("task")
+    if task_of and task_of != args.task:
+        raise ConfigError(f"checkpoint {path} was trained on task {task_of!r}, not {args.task!r}")
+    return model, state
+
+
+def _train(args: argparse.Namespace) -> int:
+    from nsr.learning.loop import LearnerConfig, train
+
+    task = _task(args.task)
+    if args.train_file is not None:
+        examples = _load_file(task, args.train_file)
+        split = args.split or args.train_file.stem
+    else:
+        split = task.resolve_split(args.split or DEFAULT_SPLIT)
+        examples = task.load(split, "train")
+    out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
+    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library)
+    log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
+                   progress=not args.quiet, log=log)
+    last = result.metrics[-1] if result.metrics else {}
+    print(f"trained {args.task}/{split} seed {args.seed} in {result.seconds:.1f}s: "
+          f"train accuracy {100 * last.get('train_acc', 0.0):.2f}%, "
+          f"{len(result.model.programs)} programs; checkpoint in {out}")
+    return 0
+
+
+def _load_file(task, path: Path):
+    loader = getattr(task, "load_file", None)
+    if loader is None:
+        module = __import__(type(task).__module__, fromlist=["load_file"])
+        loader = getattr(module, "load_file", None)
+    if loader is None:
+        raise ConfigError(f"task {task.name!r} cannot read arbitrary files")
+    return loader(path)
+
+
+def _predict(model, inputs, engine: str):
+    parses = model.run(inputs)
+    if engine == "python":
+        return [p.output for p in parses], parses
+    from nsr.learning.prolog_export import predict_prolog
+
+    return predict_prolog(model, parses), parses
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from nsr.tasks import exact_match
+
+    task = _task(args.task)
+    model, state = _load(args)
+    if args.test_file is not None:
+        examples = _load_file(task, args.test_file)
+    else:
+        split = args.split or state.get("config", {}).get("split") or DEFAULT_SPLIT
+        examples = task.load(task.resolve_split(split), "test")
+    _check_vocab(model, examples)
+    preds, _ = _predict(model, [ex.source for ex in examples], args.engine)
+    score = exact_match(preds, examples)
+    if args.json:
+        print(json.dumps(score.as_dict()))
+    else:
+        print(f"accuracy {100 * score.accuracy:.2f}% ({score.correct}/{score.n})")
+    return 0
+
+
+def _check_vocab(model, examples) -> None:
+    """Refuse inputs with words the model never saw, naming the first one."""
+    known = set(model.perception.cfg.vocab)
+    for ex in examples:
+        for tok in ex.source:
+            if tok not in known:
+                from nsr.errors import DataError
+
+                raise DataError(f"unknown word {tok!r} (first in {ex.id}): the model never saw it in training")
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    tokens = tuple(text.split())
+    if not tokens:
+        raise ConfigError("empty input: give the command as one quoted argument")
+    return tokens
+
+
+def _solve(args: argparse.Namespace) -> int:
+    task = _task(args.task)
+    model, _ = _load(args)
+    preds, _ = _predict(model, [_tokens(args.text)], args.engine)
+    if preds[0] is None:
+        print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
+        return 1
+    print(task.format_target(preds[0]))
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from nsr.learning.model import execute
+
+    model, _ = _load(args)
+    (parse,) = model.run([_tokens(args.text)])
+    if parse.tree is None:
+        print("nsr: the parser found no tree for this input", file=sys.stderr)
+        return 1
+    values = execute(parse.tree, parse.symbols, model.programs)
+
+    def show(v) -> str:
+        if v is None:
+            return "(none)"
+        return " ".join(map(str, v)) if isinstance(v, tuple) else str(v)
+
+    lines = []
+
+    def walk(node: int, depth: int) -> None:
+        sym = parse.symbols[node]
+        lines.append(f"{'  ' * depth}{parse.tokens[node]}  [symbol {model.symbol_names[sym]}]  "
+                     f"= {show(values[node])}    program: {model.program_text(sym) or '(none)'}")
+        for c in parse.tree.children[node]:
+            walk(c, depth + 1)
+
+    walk(parse.tree.root, 0)
+    print("\n".join(lines))
+    return 0
+
+
+def _programs(args: argparse.Namespace) -> int:
+    model, _ = _load(args)
+    if args.prolog:
+        from nsr.learning.prolog_export import standalone_prolog
+
+        print(standalone_prolog(model))
+        return 0
+    for s in sorted(model.programs, key=lambda s: model.symbol_names[s]):
+        print(f"{model.symbol_names[s]:>12}  {model.program_text(s)}")
+    return 0

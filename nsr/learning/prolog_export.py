@@ -1,0 +1,84 @@
+"""Learned programs as Prolog: run final trees in SWI-Prolog, and export a standalone file.
+
+The learning loop executes trees with the fast Python evaluator; answers the user sees can be
+computed by SWI-Prolog from the compiled programs instead (``engine="prolog"``), which is also
+what ``nsr programs --prolog`` writes out: the primitive library plus one ``sym/3`` clause per
+symbol and ``eval_tree/2``, loadable in a plain ``swipl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nsr.learning.model import NsrModel, Parse
+from nsr.semantics import ast
+from nsr.semantics.search_primitives import Value
+
+_HEADER = """\
+% Programs learned by nsr (the Neural-Symbolic Recursive Machine), one sym/3 clause per symbol.
+% Standalone: the primitive library is included below. Evaluate a parse tree with, e.g.
+%   ?- eval_tree({example}, V).
+"""
+
+
+def named_programs(model: NsrModel) -> dict[str, ast.Program]:
+    """Symbol name -> program, for every symbol that has one."""
+    return {model.symbol_names[s]: p for s, p in sorted(model.programs.items())}
+
+
+def runtime_tree(model: NsrModel, parse: Parse):
+    """The parse as a :class:`nsr.semantics.runtime.Tree` (symbol names, nested children)."""
+    from nsr.semantics.runtime import Tree as RTree
+
+    tree = parse.tree
+
+    def build(node: int) -> RTree:
+        kids = tuple(build(c) for c in tree.children[node])
+        return RTree(model.symbol_names[parse.symbols[node]], kids)
+
+    return build(tree.root)
+
+
+def tree_term(model: NsrModel, parse: Parse) -> str:
+    """The Prolog text of the parse tree, ``node(Symbol, [Children...])``."""
+    from nsr.backends.prolog.terms import quote_atom
+
+    def text(t) -> str:
+        return f"node({quote_atom(t.symbol)}, [{', '.join(text(c) for c in t.children)}])"
+
+    return text(runtime_tree(model, parse))
+
+
+def standalone_prolog(model: NsrModel, example: Parse | None = None) -> str:
+    """A Prolog file that runs on its own in ``swipl``: library + programs + eval_tree/2."""
+    from nsr.semantics.compiler import compile_symbols, library_text
+
+    sample = tree_term(model, example) if example is not None and example.tree is not None \
+        else "node(Symbol, [ChildTrees...])"
+    return "\n".join([_HEADER.format(example=sample), library_text(),
+                      compile_symbols(named_programs(model))])
+
+
+def predict_prolog(model: NsrModel, parses: Sequence[Parse]) -> list[Value | None]:
+    """Root values computed by SWI-Prolog from the compiled programs (None: no value)."""
+    from nsr.semantics.errors import EvaluationError, ProgramError
+    from nsr.semantics.runtime import PrologPrograms
+
+    out: list[Value | None] = [None] * len(parses)
+    runnable = []
+    arity = {model.symbol_names[s]: p.arity for s, p in model.programs.items()}
+    for i, p in enumerate(parses):
+        if p.tree is None:
+            continue
+        names = [model.symbol_names[s] for s in p.symbols]
+        if all(n in arity and arity[n] == len(p.tree.children[j]) for j, n in enumerate(names)):
+            runnable.append(i)
+    if not runnable:
+        return out
+    with PrologPrograms(named_programs(model)) as programs:
+        for start in range(0, len(runnable), 500):
+            chunk = runnable[start : start + 500]
+            results = programs.run_trees([runtime_tree(model, parses[i]) for i in chunk])
+            for i, r in zip(chunk, results, strict=True):
+                out[i] = None if isinstance(r, EvaluationError | ProgramError) else r
+    return out

@@ -1,0 +1,48 @@
+"""RL rewards from verified prototypes: adapters for verl, TRL, OpenRLHF and reasoning-gym, an
+HTTP reward server, and Ray scale-out.
+
+Every adapter takes the prototype records of :mod:`nsr.prototypes` as ground truth (JSON text
+or dict), pulls the answer out of the model's completion, checks it by RUNNING it (SWI-Prolog
+for Prolog prototypes, the plan validator for PDDL ones) in the isolated workers of
+:mod:`nsr.verify`, and turns the verdict into the framework's reward type::
+
+    nsr.reward.verl.compute_score        verl (file path + function name)
+    nsr.reward.trl.prototype_reward      TRL GRPOTrainer (sync; async_prototype_reward)
+    nsr.reward.openrlhf.reward_func      OpenRLHF (Python form; HTTP form: ``nsr serve``)
+    nsr.reward.gym.score_answer          reasoning-gym style
+    nsr.reward.ray.RayChecker            a Ray actor pool with a Verifier's check_many
+    nsr.reward.server.create_app         the ASGI reward server behind ``nsr serve``
+
+All adapters share one process-wide verifier (:mod:`nsr.reward.scoring`), started on first
+use and closed at exit; importing this package starts nothing and imports no framework.
+"""
+
+from nsr.reward.scoring import (
+    close_shared,
+    completion_text,
+    configure,
+    score_batch,
+    score_one,
+    shared_verifier,
+)
+from nsr.reward.targets import (
+    GroundTruthError,
+    NotApplicable,
+    Target,
+    build_item,
+    parse_ground_truth,
+)
+
+__all__ = [
+    "GroundTruthError",
+    "NotApplicable",
+    "Target",
+    "build_item",
+    "close_shared",
+    "completion_text",
+    "configure",
+    "parse_ground_truth",
+    "score_batch",
+    "score_one",
+    "shared_verifier",
+]

@@ -1,0 +1,81 @@
+"""OpenRLHF rewards: the custom ``reward_func`` (``--remote_rm_url /path/to/openrlhf.py``) and
+the JSON body of its HTTP protocol (``POST /get_reward``, served by ``nsr serve``).
+
+OpenRLHF passes ``queries`` (prompt + response, as decoded text), ``prompts`` and ``labels``
+(the dataset's ``--label_key`` column: here a prototype record as JSON). The response is the
+query with its prompt removed. It expects ``{"rewards", "scores", "extra_logs"}``: ``rewards``
+drive the advantage, ``scores`` (in [0, 1]) drive dynamic sampling filters, ``extra_logs`` are
+logged per sample. The Python form returns torch tensors (torch imported on call, not at
+import); the HTTP form returns plain lists.
+
+Rows whose label is not a prolog/pddl record get reward 0 (OpenRLHF has no "not applicable").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from nsr.errors import ConfigError
+from nsr.reward.scoring import Checker, score_batch
+from nsr.verify import Verdict
+
+
+def reward_func(
+    queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any
+) -> dict[str, Any]:
+    """OpenRLHF's custom reward function: tensors of rewards and scores, plus extra logs."""
+    import torch
+
+    body = reward_lists(queries, prompts, labels)
+    return {
+        "rewards": torch.tensor(body["rewards"], dtype=torch.float32),
+        "scores": torch.tensor(body["scores"], dtype=torch.float32),
+        "extra_logs": {
+            key: torch.tensor(values, dtype=torch.float32)
+            for key, values in body["extra_logs"].items()
+        },
+    }
+
+
+def reward_lists(
+    queries: Sequence[str],
+    prompts: Sequence[str],
+    labels: Sequence[Any],
+    *,
+    checker: Checker | None = None,
+) -> dict[str, Any]:
+    """The same result as JSON-ready lists (the ``/get_reward`` answer).
+
+    ``extra_logs`` holds ``correct`` (1.0 when the answer is right) and ``verify_seconds``
+    per sample, numbers only, as OpenRLHF logs them as tensors.
+    """
+    if not len(queries) == len(labels):
+        raise ConfigError(f"got {len(queries)} queries but {len(labels)} labels")
+    if prompts and len(prompts) != len(queries):
+        raise ConfigError(f"got {len(queries)} queries but {len(prompts)} prompts")
+    responses = [
+        response_of(query, prompts[i] if prompts else "") for i, query in enumerate(queries)
+    ]
+    verdicts = score_batch(responses, list(labels), checker=checker)
+    scores = [_score(v) for v in verdicts]
+    return {
+        "rewards": scores,
+        "scores": scores,
+        "extra_logs": {
+            "correct": [float(v is not None and v.ok) for v in verdicts],
+            "verify_seconds": [v.seconds if v is not None else 0.0 for v in verdicts],
+        },
+        "reasons": [v.reason if v is not None else "not_applicable" for v in verdicts],
+    }
+
+
+def response_of(query: str, prompt: str) -> str:
+    """The model's response inside ``query`` (which OpenRLHF sends as prompt + response)."""
+    if prompt and query.startswith(prompt):
+        return query[len(prompt) :]
+    return query
+
+
+def _score(verdict: Verdict | None) -> float:
+    return 0.0 if verdict is None else float(verdict.score)

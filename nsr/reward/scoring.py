@@ -1,0 +1,213 @@
+"""The reward core every adapter shares: completions + ground truths -> verdicts, in one batch.
+
+Two things matter for RL throughput and robustness, so they live here once:
+
+- one process-wide :class:`~nsr.verify.Verifier` (created on first use, behind a lock, closed
+  at exit), because starting workers per call would cost more than the verification itself;
+- one :meth:`~nsr.verify.Verifier.check_many` per batch, so samples run in parallel over the
+  workers and a degenerate sample costs at most its own time limit.
+
+Configure the shared verifier with :func:`configure` (or the ``NSR_REWARD_WORKERS`` and
+``NSR_REWARD_TIME_LIMIT`` environment variables, for trainers that import the reward function
+by path and cannot pass options).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from nsr.errors import ConfigError
+from nsr.reward.targets import (
+    GroundTruthError,
+    NotApplicable,
+    Target,
+    build_item,
+    parse_ground_truth,
+)
+from nsr.verify import Item, Verdict, Verifier, extract_answer, no_answer
+
+log = logging.getLogger("nsr.reward")
+
+BAD_GROUND_TRUTH = "bad_ground_truth"  # reason code of a broken record (a data bug, score 0)
+
+
+class Checker(Protocol):
+    """Anything that checks a batch of items in order: a Verifier, a Ray scorer, a fake."""
+
+    def check_many(self, items: Sequence[Item]) -> list[Verdict]: ...
+
+
+class _SharedVerifier:
+    """The one locked engine handle of this module: options plus the lazily started Verifier."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.verifier: Verifier | None = None
+        self.options: dict[str, Any] = {}
+
+    def get(self) -> Verifier:
+        with self.lock:
+            if self.verifier is None:
+                options = {**_env_options(), **self.options}
+                self.verifier = Verifier(**options)
+            return self.verifier
+
+    def configure(self, options: dict[str, Any]) -> None:
+        with self.lock:
+            old, self.verifier, self.options = self.verifier, None, options
+        if old is not None:
+            old.close()
+
+    def close(self) -> None:
+        with self.lock:
+            old, self.verifier = self.verifier, None
+        if old is not None:
+            old.close()
+
+
+_SHARED = _SharedVerifier()
+atexit.register(_SHARED.close)
+
+
+def configure(**verifier_options: Any) -> None:
+    """Set the shared verifier's options (``workers``, ``time_limit``, ``partial``, ...).
+
+    A verifier already running is closed; the next call starts one with these options (and
+    checks them: a bad option raises :class:`~nsr.errors.ConfigError` then).
+    """
+    _SHARED.configure(dict(verifier_options))
+
+
+def shared_verifier() -> Verifier:
+    """The process-wide verifier, started on first use."""
+    return _SHARED.get()
+
+
+def close_shared() -> None:
+    """Stop the shared verifier's workers now (also done at interpreter exit)."""
+    _SHARED.close()
+
+
+def completion_text(completion: Any) -> str:
+    """The text of a completion: a string, or a chat message list (the last assistant turn).
+
+    TRL passes conversational completions as ``[{"role": "assistant", "content": ...}]`` and
+    ``content`` may itself be a list of ``{"type": "text", "text": ...}`` parts.
+    """
+    if completion is None:
+        return ""
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, Mapping):
+        return _content_text(completion.get("content"))
+    if isinstance(completion, Sequence):
+        messages = [m for m in completion if isinstance(m, Mapping)]
+        replies = [m for m in messages if m.get("role", "assistant") == "assistant"]
+        chosen = replies or messages
+        return _content_text(chosen[-1].get("content")) if chosen else ""
+    return str(completion)
+
+
+def candidate_answer(text: str, target: Target, *, extract: bool = True) -> str | None:
+    """The answer to check in ``text``: extracted (answer tag, boxed, code block, ...) or, when
+    no marker is found, the bare text if it looks like an answer on its own (one line for
+    Prolog; only ``(step ...)`` lines for a plan). None when there is no answer.
+    """
+    if not extract:
+        return text.strip() or None
+    found = extract_answer(text, language=target.language)
+    if found is not None:
+        return found.text
+    bare = text.strip()
+    lines = [line.strip() for line in bare.splitlines() if line.strip()]
+    if not lines:
+        return None
+    if target.kind == "prolog":
+        return bare if len(lines) == 1 else None
+    return bare if all(line.startswith("(") for line in lines) else None
+
+
+def score_batch(
+    completions: Sequence[Any],
+    ground_truths: Sequence[Any],
+    *,
+    extract: bool = True,
+    checker: Checker | None = None,
+) -> list[Verdict | None]:
+    """Verdicts for each (completion, ground truth) pair; None where the row is not ours.
+
+    A row is not ours (None) when its ground truth is None or not a prolog/pddl record; a
+    broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
+    so one bad row never stops a training step. All runnable items go to ONE ``check_many``.
+    """
+    if len(completions) != len(ground_truths):
+        raise ConfigError(
+            f"got {len(completions)} completions but {len(ground_truths)} ground truths"
+        )
+    verdicts: list[Verdict | None] = [None] * len(completions)
+    pending: list[tuple[int, Item]] = []
+    for index, (completion, truth) in enumerate(zip(completions, ground_truths, strict=True)):
+        outcome = _prepare(completion, truth, extract)
+        if isinstance(outcome, Verdict) or outcome is None:
+            verdicts[index] = outcome
+        else:
+            pending.append((index, outcome))
+    if pending:
+        checked = (checker or shared_verifier()).check_many([item for _, item in pending])
+        for (index, _), verdict in zip(pending, checked, strict=True):
+            verdicts[index] = verdict
+    return verdicts
+
+
+def score_one(completion: Any, ground_truth: Any, *, extract: bool = True) -> Verdict | None:
+    """:func:`score_batch` for a single pair."""
+    return score_batch([completion], [ground_truth], extract=extract)[0]
+
+
+# -- internals -------------------------------------------------------------------------------
+
+
+def _prepare(completion: Any, truth: Any, extract: bool) -> Item | Verdict | None:
+    if truth is None:
+        return None
+    try:
+        target = parse_ground_truth(truth)
+    except NotApplicable:
+        return None
+    except GroundTruthError as exc:
+        log.warning("reward: %s", exc)
+        return Verdict(0.0, BAD_GROUND_TRUTH, str(exc))
+    answer = candidate_answer(completion_text(completion), target, extract=extract)
+    if answer is None:
+        return no_answer()
+    return build_item(target, answer)
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):
+        parts = [p.get("text", "") for p in content if isinstance(p, Mapping)]
+        return "".join(p for p in parts if isinstance(p, str))
+    return "" if content is None else str(content)
+
+
+def _env_options() -> dict[str, Any]:
+    """Verifier options from the environment (for trainers that load us by file path)."""
+    options: dict[str, Any] = {}
+    for name, key, cast in (
+        ("NSR_REWARD_WORKERS", "workers", int),
+        ("NSR_REWARD_TIME_LIMIT", "time_limit", float),
+    ):
+        raw = os.environ.get(name)
+        if raw:
+            try:
+                options[key] = cast(raw)
+            except ValueError:
+                raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from None
+    return options

@@ -1,0 +1,261 @@
+"""Ground truth for a reward: a prototype record, read from whatever form a trainer passes.
+
+RL frameworks hand the reward function the dataset's ground-truth column as they stored it: a
+JSON string (verl's ``reward_model.ground_truth`` is usually a string), a dict (TRL passes
+dataset columns as they are), a :class:`~nsr.prototypes.record.PrototypeRecord`, or just the
+record's columns spread over keyword lists. :func:`parse_ground_truth` accepts all of them and
+returns a :class:`Target`; :func:`build_item` turns a target and a candidate answer into the
+:class:`~nsr.verify.Item` the verifier runs.
+
+Why the candidate is *run* rather than compared as text: the interpreter decides equality
+(``[a,b]`` and ``[a, b]`` are the same term; ``1`` and ``1.0`` are not), and plan answers have
+many correct forms, so only a validator can judge them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nsr.errors import DataError
+from nsr.verify import PlanItem, PrologItem, Verdict
+
+ANSWER_VARIABLE = "Answer"  # the query variable a prototype record binds (see record.py)
+PLAN_TASKS: tuple[str, ...] = ("plan_generation", "plan_completion", "plan_reordering")
+
+
+class GroundTruthError(DataError):
+    """A prolog or pddl record that cannot be used (missing fields, unknown task)."""
+
+
+class NotApplicable(GroundTruthError):
+    """The ground truth is not a prolog or pddl record at all (another reward's row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a candidate answer is checked against (one prototype record, flattened).
+
+    Prolog: ``program`` + ``query`` (binding ``Answer``), the candidate must equal the query's
+    answer. PDDL: ``domain`` + ``problem``; for ``plan_completion`` the candidate fills the gap
+    between ``prefix`` and ``suffix``; for ``plan_reordering`` it must use exactly ``steps``.
+    ``answer`` is the stored (interpreter-derived) answer, kept for logging and examples.
+    """
+
+    kind: str
+    task: str
+    answer: str = ""
+    program: str = ""
+    query: str = ""
+    domain: str = ""
+    problem: str = ""
+    prefix: tuple[str, ...] = ()
+    suffix: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    id: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """The code-block language a model's answer is expected in (for extraction)."""
+        return "prolog" if self.kind == "prolog" else "pddl"
+
+
+def parse_ground_truth(ground_truth: Any) -> Target:
+    """A :class:`Target` from a record (JSON text, dict, PrototypeRecord) or a flat dict.
+
+    Accepted shapes: the prototype record (``kind``, ``task``, ``prototype``, ``answer``); a flat
+    dict (``kind`` plus ``program``/``query``/``answer`` or ``domain``/``problem``); a dict
+    wrapping one of those under ``record`` or ``ground_truth``. Raises :class:`NotApplicable`
+    for anything that is not a prolog/pddl record (a reward for another kind of row) and
+    :class:`GroundTruthError` naming what is missing from a broken one.
+    """
+    data = _as_mapping(ground_truth)
+    for key in ("record", "ground_truth"):
+        inner = data.get(key)
+        if "kind" not in data and inner is not None:
+            return parse_ground_truth(inner)
+    kind = data.get("kind")
+    if kind not in ("prolog", "pddl"):
+        raise NotApplicable(f"ground truth {_name(data)}: kind {kind!r} is not prolog or pddl")
+    proto = data.get("prototype")
+    fields: Mapping[str, Any] = proto if isinstance(proto, Mapping) else data
+    answer = data.get("answer", data.get("plan", ""))
+    if kind == "prolog":
+        program, query = fields.get("program"), fields.get("query")
+        if not isinstance(program, str) or not isinstance(query, str):
+            raise GroundTruthError(f"prolog ground truth {_name(data)} lacks program or query")
+        return Target(
+            kind="prolog",
+            task=str(data.get("task", "query_answer")),
+            answer=str(answer),
+            program=program,
+            query=query,
+            id=str(data.get("id", "")),
+        )
+    task = str(data.get("task", "plan_generation"))
+    if task not in PLAN_TASKS:
+        raise GroundTruthError(f"pddl ground truth {_name(data)}: unknown task {task!r}")
+    domain, problem = fields.get("domain"), fields.get("problem")
+    if not isinstance(domain, str) or not isinstance(problem, str):
+        raise GroundTruthError(f"pddl ground truth {_name(data)} lacks domain or problem")
+    return Target(
+        kind="pddl",
+        task=task,
+        answer=str(answer),
+        domain=domain,
+        problem=problem,
+        prefix=_steps(fields.get("prefix", ())),
+        suffix=_steps(fields.get("suffix", ())),
+        steps=_steps(fields.get("steps", ())),
+        id=str(data.get("id", "")),
+    )
+
+
+def build_item(target: Target, candidate: str) -> PrologItem | PlanItem | Verdict:
+    """The verifier item that checks ``candidate`` against ``target``.
+
+    Returns a :class:`Verdict` instead when the answer can be rejected without running
+    anything (a reordering that is not a permutation of the given steps, an unparsable plan).
+    """
+    if target.kind == "prolog":
+        return PrologItem(target.program, single_answer_query(target.query), candidate)
+    if target.task == "plan_completion":
+        plan = "\n".join((*target.prefix, candidate.strip(), *target.suffix))
+        return PlanItem(target.domain, target.problem, plan)
+    if target.task == "plan_reordering":
+        rejected = _not_a_permutation(target.steps, candidate)
+        if rejected is not None:
+            return rejected
+    return PlanItem(target.domain, target.problem, candidate)
+
+
+def single_answer_query(query: str) -> str:
+    """``query`` with every named variable except ``Answer`` made anonymous-looking.
+
+    Records' queries bind ``Answer`` but may name helper variables too
+    (``setof(X, p(X), Answer)``); the verifier takes the one variable not starting with ``_`` as
+    the answer. Renaming ``X`` to ``_NsrX`` keeps the goal's meaning (each name still denotes
+    one variable). Quoted text, character codes and comments are left untouched. A query
+    without ``Answer`` is returned unchanged.
+    """
+    tokens = list(_variable_spans(query))
+    names = {query[a:b] for a, b in tokens}
+    if ANSWER_VARIABLE not in names or len(names - {ANSWER_VARIABLE}) == 0:
+        return query
+    out, last = [], 0
+    for start, end in tokens:
+        name = query[start:end]
+        if name != ANSWER_VARIABLE and not name.startswith("_"):
+            out.append(query[last:start])
+            out.append("_Nsr" + name)
+            last = end
+    out.append(query[last:])
+    return "".join(out)
+
+
+# -- internals -------------------------------------------------------------------------------
+
+
+def _as_mapping(ground_truth: Any) -> Mapping[str, Any]:
+    if isinstance(ground_truth, Mapping):
+        return ground_truth
+    to_dict = getattr(ground_truth, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(ground_truth, bytes):
+        ground_truth = ground_truth.decode("utf-8", errors="replace")
+    if isinstance(ground_truth, str):
+        try:
+            data = json.loads(ground_truth)
+        except json.JSONDecodeError as exc:
+            if not ground_truth.lstrip().startswith("{"):
+                raise NotApplicable("ground truth is plain text, not a record") from None
+            raise GroundTruthError(
+                f"ground truth is not a record in JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+        if isinstance(data, Mapping):
+            return data
+    raise NotApplicable(
+        f"ground truth must be a record (dict or JSON object), got {type(ground_truth).__name__}"
+    )
+
+
+def _name(data: Mapping[str, Any]) -> str:
+    return repr(data.get("id", "?"))
+
+
+def _steps(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(line for line in value.splitlines() if line.strip())
+    if isinstance(value, list | tuple) and all(isinstance(s, str) for s in value):
+        return tuple(value)
+    raise GroundTruthError(f"plan steps must be a list of '(action arg ...)' strings: {value!r}")
+
+
+def _not_a_permutation(given: tuple[str, ...], candidate: str) -> Verdict | None:
+    """A verdict if ``candidate`` does not use every given step exactly once, else None."""
+    from nsr.backends.pddl.errors import PlanSyntaxError
+    from nsr.backends.pddl.plans import parse_plan, parse_step
+
+    try:
+        got = Counter(parse_plan(candidate, name="answer"))
+        want = Counter(parse_step(step) for step in given)
+    except PlanSyntaxError as exc:
+        return Verdict(0.0, "plan_syntax", str(exc))
+    if got == want:
+        return None
+    extra = sorted(str(s) for s in (got - want).elements())
+    missing = sorted(str(s) for s in (want - got).elements())
+    return Verdict(
+        0.0,
+        "invalid_plan",
+        f"the answer must use every given step exactly once; extra: {extra or 'none'}; "
+        f"missing: {missing or 'none'}",
+        details={"validator_reason": "not_a_permutation"},
+    )
+
+
+def _variable_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every variable token in Prolog ``text`` (a small, linear lexer)."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in "'\"`":
+            i = _skip_quoted(text, i)
+        elif char == "%":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif char == "0" and text.startswith("0'", i):
+            i += 4 if text.startswith("0'\\", i) or text.startswith("0''", i) else 3
+        elif char.isalnum() or char == "_":
+            start = i
+            while i < n and (text[i].isalnum() or text[i] == "_"):
+                i += 1
+            if text[start].isupper() or text[start] == "_":
+                spans.append((start, i))
+        else:
+            i += 1
+    return spans
+
+
+def _skip_quoted(text: str, start: int) -> int:
+    quote, i, n = text[start], start + 1, len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+        elif text[i] == quote:
+            if text.startswith(quote * 2, i):  # doubled quote inside the quotes
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    return n

@@ -1,0 +1,196 @@
+"""Each adapter called exactly as its framework calls it (signature and return type), against
+shipped prototype records, without the framework installed."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+
+import pytest
+
+from nsr.reward import gym, openrlhf, trl, verl
+from nsr.reward.scoring import candidate_answer, completion_text, score_batch
+from nsr.reward.targets import parse_ground_truth
+
+from .conftest import load_record, wrong_list
+
+pytestmark = pytest.mark.prolog
+
+
+def tagged(answer: str) -> str:
+    return f"Working it out step by step...\n<answer>{answer}</answer>"
+
+
+# -- verl ---------------------------------------------------------------------------------------
+
+
+def test_verl_single_call_is_positional_and_returns_a_score_dict(lists_record) -> None:
+    truth = json.dumps(lists_record)
+    right = verl.compute_score("nsr/lists", tagged(lists_record["answer"]), truth, {"index": 0})
+    wrong = verl.compute_score("nsr/lists", tagged(wrong_list(lists_record["answer"])), truth)
+    assert right == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    assert wrong["score"] == 0.0 and wrong["reason"] == "wrong_answer"
+    assert set(right) == set(wrong)  # verl batches the extra keys: they must always match
+
+
+def test_verl_batch_call_uses_keyword_lists(lists_record, zebra_record) -> None:
+    plan = load_record("grid", "plan_generation")
+    broken_plan = "\n".join(plan["answer"].splitlines()[:-1])
+    results = verl.compute_score(
+        data_sources=["a", "b", "c", "d", "e"],
+        solution_strs=[
+            tagged(lists_record["answer"]),
+            tagged(zebra_record["answer"]),
+            f"```pddl\n{plan['answer']}\n```",
+            f"```pddl\n{broken_plan}\n```",
+            "I do not know.\nSorry.",
+        ],
+        ground_truths=[lists_record, json.dumps(zebra_record), plan, plan, lists_record],
+        extra_infos=[None] * 5,
+        unused_reward_kwarg=1,
+    )
+    assert isinstance(results, list) and len(results) == 5
+    assert [r["score"] for r in results] == [1.0, 1.0, 1.0, 0.0, 0.0]
+    assert results[3]["reason"] == "invalid_plan"
+    assert results[4]["reason"] == "no_answer"
+
+
+def test_verl_record_in_extra_info(lists_record) -> None:
+    result = verl.compute_score(
+        "nsr", tagged(lists_record["answer"]), lists_record["answer"], {"record": lists_record}
+    )
+    assert result["score"] == 1.0
+
+
+def test_verl_non_record_row_scores_zero() -> None:
+    assert verl.compute_score("math", "\\boxed{4}", "4") == {
+        "score": 0.0,
+        "acc": 0.0,
+        "reason": "not_applicable",
+    }
+
+
+# -- TRL ----------------------------------------------------------------------------------------
+
+
+def trl_call(func, completions, **columns):
+    """Call ``func`` as GRPOTrainer does: keywords only, extra columns as lists."""
+    size = len(completions)
+    return func(
+        prompts=[[{"role": "user", "content": "solve"}]] * size,
+        completions=completions,
+        completion_ids=[[0, 1]] * size,
+        trainer_state=None,
+        **columns,
+    )
+
+
+def test_trl_conversational_completions_and_not_applicable_rows(lists_record) -> None:
+    completions = [
+        [{"role": "assistant", "content": tagged(lists_record["answer"])}],
+        [{"role": "assistant", "content": [{"type": "text", "text": tagged("[0]")}]}],
+        [{"role": "assistant", "content": "\\boxed{12}"}],
+    ]
+    rewards = trl_call(
+        trl.prototype_reward, completions, record=[lists_record, lists_record, None]
+    )
+    assert rewards == [1.0, 0.0, None]
+    assert all(r is None or isinstance(r, float) for r in rewards)
+
+
+def test_trl_record_columns_spread_over_keywords(lists_record) -> None:
+    other = load_record("lists", index=1)
+    rows = [lists_record, other]
+    columns = {k: [r[k] for r in rows] for k in ("kind", "task", "prototype", "answer", "id")}
+    columns["prompt"] = [r["prompt"] for r in rows]
+    completions = [tagged(other["answer"]), tagged(other["answer"])]
+    expected = [float(lists_record["answer"] == other["answer"]), 1.0]
+    assert trl_call(trl.prototype_reward, completions, **columns) == expected
+
+
+def test_trl_without_ground_truth_columns_is_not_applicable() -> None:
+    assert trl_call(trl.prototype_reward, ["a", "b"], solution=["1", "2"]) == [None, None]
+
+
+def test_trl_async_form_matches_the_sync_form(lists_record) -> None:
+    assert inspect.iscoroutinefunction(trl.async_prototype_reward)
+    completions = [tagged(lists_record["answer"]), tagged("[]")]
+    columns = {"ground_truth": [json.dumps(lists_record)] * 2}
+
+    async def run():
+        return await trl_call(trl.async_prototype_reward, completions, **columns)
+
+    assert asyncio.run(run()) == trl_call(trl.prototype_reward, completions, **columns)
+    assert asyncio.run(run()) == [1.0, 0.0]
+
+
+def test_trl_column_length_mismatch_is_a_clear_error(lists_record) -> None:
+    with pytest.raises(ValueError, match="column 'record' has 1 entries for 2 completions"):
+        trl_call(trl.prototype_reward, ["a", "b"], record=[lists_record])
+
+
+# -- OpenRLHF -----------------------------------------------------------------------------------
+
+
+def test_openrlhf_reward_func_returns_tensors(lists_record) -> None:
+    torch = pytest.importorskip("torch")
+    prompt = lists_record["prompt"] + "\n"
+    queries = [prompt + tagged(lists_record["answer"]), prompt + tagged("[1]"), "junk"]
+    labels = [json.dumps(lists_record), json.dumps(lists_record), "not a record"]
+    out = openrlhf.reward_func(queries, [prompt, prompt, "p"], labels)
+    assert set(out) == {"rewards", "scores", "extra_logs"}
+    assert isinstance(out["rewards"], torch.Tensor) and out["rewards"].shape == (3,)
+    assert out["rewards"].tolist() == [1.0, 0.0, 0.0]
+    assert torch.equal(out["scores"], out["rewards"])
+    assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_openrlhf_response_is_the_query_without_its_prompt() -> None:
+    assert openrlhf.response_of("Q: hi A: 1", "Q: hi ") == "A: 1"
+    assert openrlhf.response_of("other", "Q:") == "other"
+
+
+# -- reasoning-gym ------------------------------------------------------------------------------
+
+
+def test_gym_score_answer_on_entries_and_bare_records(zebra_record) -> None:
+    entry = gym.entry_from_record(zebra_record)
+    assert set(entry) == {"question", "answer", "metadata"}
+    assert gym.score_answer(entry["answer"], entry) == 1.0
+    assert gym.score_answer(entry["answer"], zebra_record) == 1.0  # a bare record works too
+    assert gym.score_answer("[house(1, [])]", entry) == 0.0
+    assert gym.score_answer(None, entry) == 0.0
+    assert gym.score_answer("x", {"question": "q", "answer": "x", "metadata": {}}) == 0.0
+
+
+@pytest.mark.parametrize("task", ["plan_generation", "plan_completion", "plan_reordering"])
+def test_gym_plans_of_every_task(task) -> None:
+    record = load_record("blocksworld", task)
+    entry = gym.entry_from_record(record)
+    assert gym.score_answer(record["answer"], entry) == 1.0
+    wrong = "\n".join(record["answer"].splitlines()[1:])  # drop the first step
+    assert gym.score_answer(wrong, entry) == 0.0
+
+
+# -- shared core --------------------------------------------------------------------------------
+
+
+def test_hostile_sample_costs_only_its_own_time_limit(lists_record) -> None:
+    hostile = dict(lists_record)
+    hostile["prototype"] = {"program": "loop :- loop.", "query": "loop, Answer = 1"}
+    verdicts = score_batch(
+        [tagged("1"), tagged(lists_record["answer"])], [hostile, lists_record]
+    )
+    assert verdicts[0].reason in ("time_limit", "inference_limit")
+    assert verdicts[1].ok
+
+
+def test_completion_text_and_bare_answers(lists_record) -> None:
+    target = parse_ground_truth(lists_record)
+    assert completion_text([{"role": "user", "content": "q"}, {"role": "assistant",
+                                                              "content": "a"}]) == "a"
+    assert candidate_answer("[1, 2]", target) == "[1, 2]"
+    assert candidate_answer("first line\nsecond line", target) is None
+    plan = parse_ground_truth(load_record("grid", "plan_generation"))
+    assert candidate_answer("(move a b)\n(move b c)", plan) == "(move a b)\n(move b c)"

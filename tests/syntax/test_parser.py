@@ -1,0 +1,64 @@
+"""The MLP parser learns trees from their transitions and decodes them back."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from nsr.syntax.parser import Parser, ParserConfig  # noqa: E402
+from nsr.syntax.tree import Tree  # noqa: E402
+
+# A toy language: symbol 0/1 are leaves, 2 is a unary postfix operator ("twice"),
+# 3 is binary infix ("and"). Trees are determined by the symbols.
+
+
+def _sentence(rng: random.Random) -> tuple[list[int], Tree]:
+    def phrase(offset: int) -> tuple[list[int], list[int]]:
+        if rng.random() < 0.5:
+            return [rng.choice([0, 1])], [-1]
+        return [rng.choice([0, 1]), 2], [offset + 1, -1]
+
+    a_sym, a_heads = phrase(0)
+    if rng.random() < 0.4:
+        return a_sym, Tree(tuple(a_heads))
+    conj = len(a_sym)
+    b_sym, b_heads = phrase(conj + 1)
+    heads = [conj if h == -1 else h for h in a_heads] + [-1]
+    heads += [conj if h == -1 else h for h in b_heads]
+    return a_sym + [3] + b_sym, Tree(tuple(heads))
+
+
+ARITY = {0: 0, 1: 0, 2: 1, 3: 2}
+
+
+def test_parser_learns_toy_trees_and_round_trips_state() -> None:
+    rng = random.Random(0)
+    data = [_sentence(rng) for _ in range(300)]
+    parser = Parser(ParserConfig(n_symbols=4, epochs=20), seed=0)
+    parser.fit([(s, [ARITY[x] for x in s], t) for s, t in data], seed=0)
+    test = [_sentence(rng) for _ in range(50)]
+    # without arities, the parser must rely on what it learned
+    got = parser.parse_greedy([(s, [-1] * len(s)) for s, _ in test])
+    assert sum(g == t for g, (_, t) in zip(got, test, strict=True)) >= 45
+    s, t = next((s, t) for s, t in test if len(s) > 3)
+    beam = parser.parse_beam(s, [-1] * len(s), width=4)
+    assert beam[0][0] == t
+    assert beam[0][1] >= beam[-1][1]
+    clone = Parser.from_state(parser.state_dict())
+    assert clone.parse_greedy([(s, [-1] * len(s)) for s, _ in test]) == got
+    sampled = parser.sample(s, [ARITY[x] for x in s], random.Random(1))
+    assert sampled is not None and len(sampled) == len(s)
+
+
+def test_unseen_symbol_is_parsed_by_its_arity() -> None:
+    rng = random.Random(1)
+    data = [_sentence(rng) for _ in range(300)]
+    # symbol 4 is a leaf seen only alone: its identity is unknown in context
+    parser = Parser(ParserConfig(n_symbols=5, epochs=20), seed=0)
+    parser.fit([(s, [ARITY[x] for x in s], t) for s, t in data] + [([4], [0], Tree((-1,)))], seed=0)
+    assert not parser.in_context[4]
+    (tree,) = parser.parse_greedy([([4, 2, 3, 1], [0, 1, 2, 0])])
+    assert tree == Tree((1, 2, -1, 2))
