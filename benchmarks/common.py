@@ -12,11 +12,12 @@ import os
 import platform
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from nsr.atomic import atomic_write_text
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -45,23 +46,11 @@ def peak_rss_mb(include_children: bool = True) -> float:
     return max(own, kids) / 1024.0
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_json(name: str, data: dict[str, Any]) -> Path:
     """Write ``results/<name>.json`` atomically, with machine facts added."""
     payload = {"benchmark": name, "machine": machine_facts(), **data}
     path = RESULTS_DIR / f"{name}.json"
-    _atomic_write(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    atomic_write_text(path, json.dumps(payload, indent=2, sort_keys=False) + "\n")
     return path
 
 
@@ -88,5 +77,5 @@ def update_results_md(name: str, body: str) -> Path:
         text = before + section + after
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
-    _atomic_write(RESULTS_MD, text)
+    atomic_write_text(RESULTS_MD, text)
     return RESULTS_MD

@@ -189,9 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(row)
                 print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
                 if args.ship and seed == 0 and "error" not in row:
-                    dest = PRETRAINED / f"scan-{split}"
-                    dest.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(out / "checkpoint.json", dest / "checkpoint.json")
+                    shutil.copy2(out / "checkpoint.json", PRETRAINED / f"scan-{split}.json")
             if args.baseline_seconds > 0:
                 b = baseline(split, 0, args.baseline_seconds)
                 baselines.append(b)

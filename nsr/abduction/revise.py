@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,12 +87,21 @@ def _invert(program: ast.Program, args: Sequence[Value | None], j: int, target: 
     return found
 
 
+#: ``inverse(symbol, args, j, target, limit)``: values of child ``j`` giving ``target``.
+Inverse = Callable[[int, Sequence[Value | None], int, Value, int], list[Value]]
+
+
 def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Program],
-              target: Value, *, max_revisions: int = 8, branch: int = 3) -> tuple[Revision, ...]:
+              target: Value, *, max_revisions: int = 8, branch: int = 3,
+              inverse: Inverse | None = None) -> tuple[Revision, ...]:
     """Single-node value revisions that make the root equal ``target``, cheapest first.
 
-    Empty when the tree already outputs the target (nothing to revise).
+    Empty when the tree already outputs the target (nothing to revise). ``inverse`` replaces
+    the default generate-and-test inverse (e.g. :class:`nsr.abduction.prolog_inverse.
+    PrologInverse`); only the default is cached.
     """
+    if inverse is not None:
+        return _search(tree, tuple(symbols), dict(programs), target, max_revisions, branch, inverse)
     key = tuple(sorted((s, p) for s, p in programs.items() if s in set(symbols)))
     return _revisions_cached(tree, tuple(symbols), key, target, max_revisions, branch)
 
@@ -101,6 +110,16 @@ def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Pro
 def _revisions_cached(tree: Tree, symbols: tuple[int, ...], program_key: tuple,
                       target: Value, max_revisions: int, branch: int) -> tuple[Revision, ...]:
     programs = dict(program_key)
+
+    def python_inverse(symbol: int, args: Sequence[Value | None], j: int, want: Value,
+                       limit: int) -> list[Value]:
+        return _invert(programs[symbol], args, j, want, limit)
+
+    return _search(tree, symbols, programs, target, max_revisions, branch, python_inverse)
+
+
+def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Program],
+            target: Value, max_revisions: int, branch: int, inverse: Inverse) -> tuple[Revision, ...]:
     values = execute(tree, symbols, programs)
     if values[tree.root] == target:
         return ()
@@ -121,7 +140,7 @@ def _revisions_cached(tree: Tree, symbols: tuple[int, ...], program_key: tuple,
         if prog.arity != len(kids):
             continue
         for j, child in enumerate(kids):
-            for v in _invert(prog, args, j, want, branch):
+            for v in inverse(symbols[node], args, j, want, branch):
                 heapq.heappush(heap, (cost + PUSH_COST, next(tie), child, v))
     out.sort(key=lambda r: r.cost)
     return tuple(out)

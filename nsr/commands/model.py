@@ -125,8 +125,9 @@ def _task(name: str):
 
 
 def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
-    path = PRETRAINED_DIR / f"{task}-{split}"
-    if not (path / "checkpoint.json").is_file():
+    """The checkpoint shipped in the package (``nsr/learning/pretrained/TASK-SPLIT.json``)."""
+    path = PRETRAINED_DIR / f"{task}-{split}.json"
+    if not path.is_file():
         raise ResourceNotFound(f"no shipped checkpoint for {task} (looked in {path}); pass --checkpoint DIR")
     return path
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nsr.atomic import atomic_write_text
 from nsr.errors import ConfigError, ResourceNotFound
 
 EXIT_INVALID = 1
@@ -127,14 +126,7 @@ def _write_atomic(path: str, text: str) -> None:
     target = Path(path)
     if not target.parent.is_dir():
         raise ResourceNotFound(f"folder {str(target.parent)!r} for --out does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, text)
 
 
 def _solve(args: argparse.Namespace) -> int:

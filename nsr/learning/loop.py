@@ -49,6 +49,7 @@ class LearnerConfig:
     max_trees: int = 1500
     max_abduce: int = 300
     preprocessing: str = "none"
+    inverse: str = "python"  # push-down: "python" generate-and-test, or "prolog" run backwards
     torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
 
     def __post_init__(self) -> None:
@@ -56,6 +57,8 @@ class LearnerConfig:
             raise ConfigError("enumerate_up_to must be in 1..6 (exhaustive trees grow as n^(n-1))")
         if self.rounds_per_stage < 1 or self.beam < 1 or self.max_trees < 1 or self.max_abduce < 1:
             raise ConfigError("rounds_per_stage, beam, max_trees and max_abduce must be positive")
+        if self.inverse not in ("python", "prolog"):
+            raise ConfigError(f"inverse must be 'python' or 'prolog', got {self.inverse!r}")
         if not 0.0 < self.adopt_fraction <= 1.0:
             raise ConfigError("adopt_fraction must be in (0, 1]")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
@@ -160,7 +163,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                 wrong = rng.sample(wrong, config.max_abduce)
             t1 = time.perf_counter()
             abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
-                                samples=config.samples, seed=rng.randrange(2**31))
+                                samples=config.samples, seed=rng.randrange(2**31),
+                                inverse=config.inverse)
             t2 = time.perf_counter()
             chosen = select(model, abductions, config.search_config(),
                             adopt_fraction=config.adopt_fraction, min_support=config.min_support)

@@ -64,8 +64,22 @@ def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
 
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
-           beam: int, samples: int, seed: int) -> list[Abduction]:
-    """Tree hypotheses and value revisions for each wrong (parse, target) pair."""
+           beam: int, samples: int, seed: int, inverse: str = "python") -> list[Abduction]:
+    """Tree hypotheses and value revisions for each wrong (parse, target) pair.
+
+    ``inverse`` is "python" (generate-and-test, cached) or "prolog" (the compiled programs run
+    backwards in SWI-Prolog).
+    """
+    if inverse == "prolog" and model.programs:
+        from nsr.abduction.prolog_inverse import PrologInverse
+
+        with PrologInverse(model.programs, model.symbol_names) as backwards:
+            return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards)
+    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None)
+
+
+def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_to: int,
+            beam: int, samples: int, seed: int, backwards) -> list[Abduction]:
     rng = random.Random(seed)
     out = []
     for i, (parse, target) in enumerate(wrong):
@@ -75,7 +89,7 @@ def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_u
                                 beam=beam, samples=samples, rng=rng)
         hyps = []
         for tree in trees:
-            revs = revisions(tree, symbols, model.programs, target)
+            revs = revisions(tree, symbols, model.programs, target, inverse=backwards)
             consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))

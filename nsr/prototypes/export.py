@@ -9,13 +9,11 @@ validate plans itself). pyarrow and datasets are imported only when those format
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nsr.atomic import atomic_path
 from nsr.errors import ConfigError, MissingDependency
 from nsr.prototypes.record import PrototypeRecord, write_records
 
@@ -82,23 +80,10 @@ def export(records: Sequence[PrototypeRecord], out: str | Path, fmt: str) -> Pat
         pa = _need("pyarrow", "pyarrow")
         pq = _need("pyarrow.parquet", "pyarrow")
         table = pa.Table.from_pylist([verl_row(r, i) for i, r in enumerate(records)])
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".parquet")
-        os.close(fd)
-        try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(out, suffix=".parquet") as tmp:
+            pq.write_table(table, str(tmp))
         return out
     datasets = _need("datasets", "datasets")
-    tmpdir = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    try:
+    with atomic_path(out, directory=True) as tmpdir:
         datasets.Dataset.from_list([flat_row(r) for r in records]).save_to_disk(str(tmpdir))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmpdir, out)
-    except BaseException:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-        raise
     return out

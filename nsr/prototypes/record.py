@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from nsr.atomic import atomic_open
 from nsr.errors import DataError, ResourceNotFound
 
 RECORD_VERSION = 1
@@ -210,17 +209,9 @@ def load_records(path: str | Path) -> list[PrototypeRecord]:
 
 def write_records(path: str | Path, records: Iterable[PrototypeRecord]) -> int:
     """Write records as JSON lines atomically (temp file + rename); returns how many."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(record.to_json() + "\n")
-                count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as fh:
+        for record in records:
+            fh.write(record.to_json() + "\n")
+            count += 1
     return count

@@ -66,3 +66,22 @@ def test_inverse_candidates_cover_sublists() -> None:
     assert ("b", "c") in cands and () in cands and ("c", "b") in cands
     assert ("a",) not in cands
     assert 7 in inverse_candidates(3, current=None)
+
+
+@pytest.mark.prolog
+def test_prolog_inverse_agrees_with_generate_and_test() -> None:
+    from nsr.abduction.prolog_inverse import PrologInverse
+
+    model = _model(walk="lambda: singleton('I_WALK')", twice="lambda x: append(x, x)",
+                   left="lambda x: cons('I_TURN_LEFT', x)")
+    cases = [
+        (Tree((1, -1)), ("turn", "left"), (L,)),                  # hole below a known program
+        (Tree((1, 2, -1)), ("turn", "left", "twice"), (L, L)),    # pushed down twice
+    ]
+    with PrologInverse(model.programs, VOCAB) as inverse:
+        for tree, words, target in cases:
+            symbols = _symbols(words)
+            by_prolog = revisions(tree, symbols, model.programs, target, inverse=inverse)
+            by_python = revisions(tree, symbols, model.programs, target)
+            assert by_prolog[0] == by_python[0]
+            assert by_prolog[0].is_hole and by_prolog[0].value == ()

@@ -25,9 +25,7 @@ minutes on a shared 2-core machine).
 from __future__ import annotations
 
 import json
-import os
 import random
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
@@ -35,6 +33,7 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
+from nsr.atomic import atomic_open
 from nsr.errors import ConfigError
 from nsr.tasks.hint.expr import (
     DIGITS,
@@ -367,19 +366,10 @@ def split_file(out_dir: Path, split: str) -> Path:
 
 
 def _write_atomic(path: Path, lines: Iterable[str]) -> None:
-    # A unique temporary name in the same directory, created with the usual permissions (the
-    # umask applies, unlike tempfile.mkstemp's 0600), then renamed over the target.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as fh:
+        for line in lines:
+            fh.write(line)
+            fh.write("\n")
 
 
 def write_dataset(out_dir: Path, config: HintConfig, splits: dict[str, list[HintRecord]]) -> Path:
