@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from nsr.learning.model import execute
 from nsr.semantics import ast
-from nsr.semantics.search_eval import EvalError, compile_program
+from nsr.semantics.errors import EvaluationError
+from nsr.semantics.evaluate import compile_program
 from nsr.semantics.search_primitives import Value
 from nsr.syntax.tree import Tree
 
@@ -80,7 +81,7 @@ def _invert(program: ast.Program, args: Sequence[Value | None], j: int, target: 
         try:
             if run(trial) == target:
                 found.append(v)
-        except EvalError:
+        except EvaluationError:
             continue
         if len(found) >= limit:
             break

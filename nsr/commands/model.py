@@ -21,7 +21,6 @@ DEFAULT_SPLIT = "simple"
 
 
 def register(subparsers: Any) -> None:
-    pc = None
     train = subparsers.add_parser(
         "train", help="learn an NSR model from (input, output) pairs",
         description=(
@@ -34,7 +33,6 @@ def register(subparsers: Any) -> None:
                "  nsr train scan --train-file my_train.txt --out runs/mine",
         formatter_class=_FMT,
     )
-    pc = type(train)
     _task_arg(train)
     train.add_argument("--split", help=f"official split to train on (default: {DEFAULT_SPLIT})")
     train.add_argument("--train-file", type=Path, help="train on this file (task's native format) instead")
@@ -98,7 +96,6 @@ def register(subparsers: Any) -> None:
     _checkpoint_arg(programs)
     programs.add_argument("--prolog", action="store_true", help="emit a standalone Prolog file")
     programs.set_defaults(func=_programs)
-    del pc
 
 
 def _task_arg(p: argparse.ArgumentParser) -> None:
@@ -167,13 +164,16 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _load_file(task, path: Path):
+    """Examples of a file in the task's native format (the task's ``load_file``)."""
+    import importlib
+
     loader = getattr(task, "load_file", None)
-    if loader is None:
-        module = __import__(type(task).__module__, fromlist=["load_file"])
-        loader = getattr(module, "load_file", None)
+    if loader is None:  # built-in tasks keep it beside the class, in their package
+        package = type(task).__module__.rpartition(".")[0]
+        loader = getattr(importlib.import_module(package), "load_file", None)
     if loader is None:
         raise ConfigError(f"task {task.name!r} cannot read arbitrary files")
-    return loader(path)
+    return loader(Path(path))
 
 
 def _predict(model, inputs, engine: str):

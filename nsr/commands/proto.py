@@ -172,6 +172,9 @@ def register(subparsers: Any) -> None:
     cplan.add_argument("--timeout", type=float, default=60.0, help="seconds per problem")
     cplan.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
     cplan.set_defaults(func=_convert_planning)
+    from nsr.prototypes.llm.cli import add_parser as add_llm_parser  # `convert llm`, cheap import
+
+    add_llm_parser(csub)
 
     examples = sub.add_parser(
         "examples", help="regenerate the example set shipped per family",

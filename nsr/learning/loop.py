@@ -157,6 +157,12 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             wrong = _sort_out(todo, parses, labels)
             if rnd == 0:
                 stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
+            if not wrong and todo is not pool:
+                # What was wrong is fixed; check that learning broke nothing else before stopping.
+                todo = pool
+                t1 = time.perf_counter()
+                wrong = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+                timing["deduce"] += time.perf_counter() - t1
             if not wrong:
                 break
             if len(wrong) > config.max_abduce:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from nsr.errors import ConfigError
 from nsr.perception.tokens import PerceptionConfig, TokenPerception
 from nsr.semantics import ast
-from nsr.semantics.search_eval import EvalError, compile_program
+from nsr.semantics.errors import EvaluationError
+from nsr.semantics.evaluate import compile_program
 from nsr.semantics.search_primitives import LIBRARIES, Value
 from nsr.syntax.parser import Parser, ParserConfig
 from nsr.syntax.tree import Tree
@@ -61,7 +62,7 @@ def execute(
             continue
         try:
             values[node] = compile_program(prog)(args)
-        except EvalError:
+        except EvaluationError:
             values[node] = None
     return tuple(values)
 

@@ -1,15 +1,19 @@
 """The typed primitive libraries the program search enumerates over.
 
-Each primitive carries its DSL name (the name a program calls, so a found program prints and
-compiles like any hand-written one), its argument and result types, and a fast Python function
-the search applies to whole value vectors. A task names its library ("lists" or "numbers");
-nothing here knows about any particular task.
+Implementations come from the DSL's primitive registry (:mod:`nsr.semantics.primitives`), so a
+found program means exactly what the evaluator and the compiled Prolog say it means. What this
+module adds is a finer typing for enumeration: the registry types ``car`` as returning *any*
+value, while the search splits lists of atoms from atoms, which keeps the space of well-typed
+programs small. A task names its library ("lists" or "numbers"); nothing here knows about any
+particular task.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from nsr.semantics.primitives import PRIMITIVES
 
 Value = int | str | tuple
 
@@ -31,59 +35,29 @@ class Library:
     atom_constants: bool
 
 
-def _car(xs: tuple) -> Value:
-    if not xs:
-        raise IndexError("car of empty list")
-    return xs[0]
-
-
-def _cdr(xs: tuple) -> tuple:
-    if not xs:
-        raise IndexError("cdr of empty list")
-    return xs[1:]
-
-
-def _last(xs: tuple) -> Value:
-    if not xs:
-        raise IndexError("last of empty list")
-    return xs[-1]
-
-
-def _init(xs: tuple) -> tuple:
-    if not xs:
-        raise IndexError("init of empty list")
-    return xs[:-1]
-
-
-def _dec(n: int) -> int:
-    if n <= 0:
-        raise ValueError("dec of zero")
-    return n - 1
+def _typed(name: str, arg_types: tuple[str, ...], result_type: str) -> Primitive:
+    return Primitive(name, arg_types, result_type, PRIMITIVES[name].python)
 
 
 LISTS = Library(
     "lists",
     (
-        Primitive("empty", (), "list", lambda: ()),
-        Primitive("singleton", ("atom",), "list", lambda a: (a,)),
-        Primitive("car", ("list",), "atom", _car),
-        Primitive("last", ("list",), "atom", _last),
-        Primitive("cdr", ("list",), "list", _cdr),
-        Primitive("init", ("list",), "list", _init),
-        Primitive("reverse", ("list",), "list", lambda xs: xs[::-1]),
-        Primitive("cons", ("atom", "list"), "list", lambda a, xs: (a, *xs)),
-        Primitive("append", ("list", "list"), "list", lambda xs, ys: xs + ys),
+        _typed("empty", (), "list"),
+        _typed("singleton", ("atom",), "list"),
+        _typed("car", ("list",), "atom"),
+        _typed("last", ("list",), "atom"),
+        _typed("cdr", ("list",), "list"),
+        _typed("init", ("list",), "list"),
+        _typed("reverse", ("list",), "list"),
+        _typed("cons", ("atom", "list"), "list"),
+        _typed("append", ("list", "list"), "list"),
     ),
     atom_constants=True,
 )
 
 NUMBERS = Library(
     "numbers",
-    (
-        Primitive("zero", (), "int", lambda: 0),
-        Primitive("inc", ("int",), "int", lambda n: n + 1),
-        Primitive("dec", ("int",), "int", _dec),
-    ),
+    (_typed("zero", (), "int"), _typed("inc", ("int",), "int"), _typed("dec", ("int",), "int")),
     atom_constants=False,
 )
 

@@ -57,10 +57,12 @@ class WorkerSpec:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One request: its bytes and how long the parent waits for the reply before killing."""
+    """One request: its bytes, how long the parent waits for the reply before killing, and the
+    token the reply must carry as its ``id`` (a reply with another id is stale and ignored)."""
 
     payload: bytes
     deadline: float
+    token: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,10 +271,27 @@ class WorkerPool:
         self._respawn(worker, sel)
 
     def _drive(self, jobs: Sequence[Job], workers: list[_Worker]) -> list[JobResult]:
+        busy: dict[_Worker, tuple[int, float, float]] = {}  # worker -> (job, start, deadline)
+        try:
+            return self._drive_loop(jobs, workers, busy)
+        except BaseException:
+            # Interrupted (KeyboardInterrupt, a worker that cannot start): a worker still busy
+            # would answer its abandoned job later, so replace it before anyone reuses it.
+            for worker in busy:
+                worker.kill()
+                if not self._closed:
+                    worker.spawn()
+            raise
+
+    def _drive_loop(
+        self,
+        jobs: Sequence[Job],
+        workers: list[_Worker],
+        busy: dict[_Worker, tuple[int, float, float]],
+    ) -> list[JobResult]:
         results: list[JobResult | None] = [None] * len(jobs)
         todo: deque[int] = deque(range(len(jobs)))
         attempts = [0] * len(jobs)
-        busy: dict[_Worker, tuple[int, float, float]] = {}  # worker -> (job, start, deadline)
         with selectors.DefaultSelector() as sel:
             for worker in workers:
                 if worker.proc is None or worker.proc.poll() is not None:
@@ -332,14 +351,18 @@ class WorkerPool:
                             continue
                         if worker not in busy:
                             continue  # stray output; the protocol never sends any
-                        index, start, _ = busy.pop(worker)
+                        index, start, _ = busy[worker]
                         seconds = time.monotonic() - start
                         try:
                             reply = json.loads(line)
                         except ValueError:
+                            del busy[worker]
                             results[index] = JobResult(None, "crashed", seconds, "garbled reply")
                             self._respawn(worker, sel)
                             break
+                        if not isinstance(reply, dict) or reply.get("id") != jobs[index].token:
+                            continue  # a stale reply to an abandoned job
+                        del busy[worker]
                         results[index] = JobResult(reply, None, seconds)
                         worker.jobs_done += 1
                         if worker.jobs_done >= self.spec.max_jobs:

@@ -28,6 +28,7 @@ differ, ``abc`` and ``"abc"`` differ), and non-ground answers match up to variab
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import sys
@@ -111,6 +112,7 @@ class Verifier:
         # Pools started so far; a finalizer kills them if the Verifier is dropped unclosed
         # (a long-running trainer must not accumulate orphan workers).
         self._pools: list[WorkerPool] = []
+        self._tokens = itertools.count(1)  # request ids, unique per Verifier
         self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp)
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -156,10 +158,10 @@ class Verifier:
         plans: list[tuple[int, Job]] = []
         for index, item in enumerate(items):
             if isinstance(item, PrologItem):
-                job_or_verdict = self._prolog_job(index, item)
+                job_or_verdict = self._prolog_job(item)
                 target = prolog
             elif isinstance(item, PlanItem):
-                job_or_verdict = self._plan_job(index, item)
+                job_or_verdict = self._plan_job(item)
                 target = plans
             else:
                 raise ConfigError(
@@ -229,36 +231,38 @@ class Verifier:
                 )
         return None
 
-    def _prolog_job(self, index: int, item: PrologItem) -> Job | Verdict:
+    def _prolog_job(self, item: PrologItem) -> Job | Verdict:
         rejected = self._reject(
             program=item.program, query=item.query, expected=item.expected
         )
         if rejected is not None:
             return rejected
         texts = [_clean(item.program), _clean(item.query), _clean(item.expected)]
+        token = next(self._tokens)
         header = "R {} {} {} {} {} {} {}\n".format(
-            index,
+            token,
             int(self.time_limit * 1000),
             self.inference_limit,
             self.stack_limit_mb * 1024 * 1024,
             *(len(t) for t in texts),
         )
         payload = (header + "".join(texts)).encode("utf-8")
-        return Job(payload, self.time_limit + self.kill_margin)
+        return Job(payload, self.time_limit + self.kill_margin, token)
 
-    def _plan_job(self, index: int, item: PlanItem) -> Job | Verdict:
+    def _plan_job(self, item: PlanItem) -> Job | Verdict:
         rejected = self._reject(domain=item.domain, problem=item.problem, plan=item.plan)
         if rejected is not None:
             return rejected
+        token = next(self._tokens)
         request = {
-            "id": index,
+            "id": token,
             "domain": item.domain,
             "problem": item.problem,
             "plan": item.plan,
             "time_limit": self.time_limit,
         }
         payload = (json.dumps(request) + "\n").encode("ascii")
-        return Job(payload, self.time_limit + self.kill_margin)
+        return Job(payload, self.time_limit + self.kill_margin, token)
 
     def _prologs(self) -> WorkerPool:
         """The Prolog pool, started on first use (a plan-only user never starts swipl)."""

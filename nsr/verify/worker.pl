@@ -368,8 +368,32 @@ add_clause(Clause, M) :-
     ->  format(string(Msg), "predicate names starting with $ are reserved (~q)", [N]),
         throw(nsr(bad_program, Msg))
     ;   catch(assertz(M:Clause), E,
-              ( error_text(E, Msg), throw(nsr(bad_program, Msg)) ))
+              ( error_text(E, Msg), throw(nsr(bad_program, Msg)) )),
+        declare_asserted(Clause, M)
     ).
+
+%!  declare_asserted(+Clause, +M) is det.
+%
+%   A program that asserts facts of a predicate it never declares works in plain Prolog (the
+%   first assert creates it), but the static safety check would call that predicate undefined.
+%   So every fact template under assert/retract in a body is declared dynamic first, as the
+%   assert would do at run time.  The sandbox still checks each assert.
+
+declare_asserted((_ :- Body), M) :-
+    !,
+    forall(( sub_term(Sub, Body),
+             compound(Sub),
+             Sub =.. [Name, Fact|_],
+             memberchk(Name, [assert, asserta, assertz, retract, retractall]),
+             callable(Fact),
+             Fact \= (_ :- _),
+             Fact \= _:_,
+             functor(Fact, N, A),
+             \+ sub_atom(N, 0, 1, _, $),
+             functor(Head, N, A),
+             \+ predicate_property(M:Head, defined) ),
+           catch(dynamic(M:N/A), _, true)).
+declare_asserted(_, _).
 
 clause_head(Clause, Head) :-
     (   nonvar(Clause), Clause = (Head :- _)

@@ -95,3 +95,22 @@ def test_training_with_the_prolog_inverse_learns_the_same_programs(tiny_data, tr
     # "turn" is only ever seen under "left"/"right": its meaning comes from running left backwards
     assert texts["turn"] == "lambda: empty()"
     assert texts == expected
+
+
+def test_interrupted_training_resumes_at_the_next_stage(tiny_data, tmp_path) -> None:
+    out = tmp_path / "run"
+    config = LearnerConfig(task="scan", split="tiny")
+
+    def stop_at_stage_3(message: str) -> None:
+        if message.startswith("stage 3 (len"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(tiny_data[0], config, seed=0, out=out, progress=False, log=stop_at_stage_3)
+    saved = json.loads((out / "checkpoint.json").read_text())
+    assert saved["progress"]["next_stage"] == 3 and len(saved["metrics"]) == 3
+    seen: list[str] = []
+    result = train(tiny_data[0], config, seed=0, out=out, resume=True, progress=False, log=seen.append)
+    assert not any(m.startswith(("stage 0 ", "stage 1 ", "stage 2 ")) for m in seen)
+    assert [m["stage"] for m in result.metrics] == list(range(7))
+    assert accuracy(result.model, tiny_data[0]) == 1.0

@@ -4,6 +4,7 @@ shipped prototype records, without the framework installed."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
 import json
 
@@ -22,7 +23,26 @@ def tagged(answer: str) -> str:
     return f"Working it out step by step...\n<answer>{answer}</answer>"
 
 
+def load_by_path(module_file: str, name: str):
+    """Load a reward file the way verl and OpenRLHF do: by path, under another module name."""
+    spec = importlib.util.spec_from_file_location("custom_reward_module", module_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
 # -- verl ---------------------------------------------------------------------------------------
+
+
+def test_verl_loads_by_file_path_and_takes_keywords(lists_record) -> None:
+    compute_score = load_by_path(verl.__file__, "compute_score")
+    result = compute_score(
+        data_source="nsr/lists",
+        solution_str=tagged(lists_record["answer"]),
+        ground_truth=json.dumps(lists_record),
+        extra_info={"split": "train"},
+    )
+    assert result["score"] == 1.0
 
 
 def test_verl_single_call_is_positional_and_returns_a_score_dict(lists_record) -> None:
@@ -144,6 +164,13 @@ def test_openrlhf_reward_func_returns_tensors(lists_record) -> None:
     assert out["rewards"].tolist() == [1.0, 0.0, 0.0]
     assert torch.equal(out["scores"], out["rewards"])
     assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_openrlhf_loads_by_file_path(lists_record) -> None:
+    torch = pytest.importorskip("torch")
+    func = load_by_path(openrlhf.__file__, "reward_func")
+    out = func([tagged(lists_record["answer"])], [""], [json.dumps(lists_record)])
+    assert isinstance(out["rewards"], torch.Tensor) and out["rewards"].tolist() == [1.0]
 
 
 def test_openrlhf_response_is_the_query_without_its_prompt() -> None:

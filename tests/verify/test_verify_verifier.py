@@ -98,6 +98,8 @@ def test_common_program_styles_run(verifier: Verifier) -> None:
         PrologItem(printing, "show(X)", "42"),
         PrologItem(tabled, "findall(_Y, path(a, _Y), _L), msort(_L, X)", "[a, b, c]"),
         PrologItem("% only a comment\n", "sum_list([1, 2, 3], X)", "6"),
+        PrologItem("run(N) :- assertz(seen(1)), assertz(seen(2)), aggregate_all(count, seen(_), N).",
+                   "run(X)", "2"),  # asserts into a predicate it never declared
     ]
     verdicts = verifier.check_many(cases)
     assert [v.reason for v in verdicts] == ["ok"] * len(cases), [v.message for v in verdicts]

@@ -1,0 +1,63 @@
+"""The shared core: one lazily started verifier reused by every call, cheap imports, env config."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nsr.errors import ConfigError
+from nsr.reward import scoring
+
+from .conftest import FAST
+
+
+def test_importing_the_adapters_loads_no_engine_or_framework() -> None:
+    code = (
+        "import sys\n"
+        "import nsr.reward, nsr.reward.verl, nsr.reward.trl, nsr.reward.openrlhf\n"
+        "import nsr.reward.gym, nsr.reward.ray, nsr.reward.server, nsr.commands.serve\n"
+        "heavy = ('torch', 'pyswip', 'unified_planning', 'ray', 'starlette', 'uvicorn')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.prolog
+def test_shared_verifier_is_started_once_and_reused(lists_record) -> None:
+    scoring.configure(**FAST)
+    first = scoring.shared_verifier()
+    scoring.score_batch([lists_record["answer"]] * 3, [lists_record] * 3, extract=False)
+    assert scoring.shared_verifier() is first
+    pids = first.worker_pids()
+    assert pids  # workers are running...
+    scoring.score_one(lists_record["answer"], lists_record, extract=False)
+    assert first.worker_pids() == pids  # ...and no call spawned new ones
+    scoring.close_shared()
+    second = scoring.shared_verifier()
+    assert second is not first
+    assert scoring.score_one(lists_record["answer"], lists_record, extract=False).ok
+
+
+def test_environment_options(monkeypatch) -> None:
+    monkeypatch.setenv("NSR_REWARD_WORKERS", "3")
+    monkeypatch.setenv("NSR_REWARD_TIME_LIMIT", "0.5")
+    assert scoring._env_options() == {"workers": 3, "time_limit": 0.5}
+    monkeypatch.setenv("NSR_REWARD_WORKERS", "many")
+    with pytest.raises(ConfigError, match="NSR_REWARD_WORKERS='many'"):
+        scoring._env_options()
+
+
+def test_batch_lengths_must_match() -> None:
+    with pytest.raises(ConfigError, match="2 completions but 1 ground truths"):
+        scoring.score_batch(["a", "b"], [None])
+
+
+def test_rows_without_records_never_start_a_verifier() -> None:
+    class Refuse:
+        def check_many(self, items):
+            raise AssertionError("nothing to check")
+
+    assert scoring.score_batch(["a", "b"], [None, "plain"], checker=Refuse()) == [None, None]
