@@ -2,7 +2,7 @@
 
 In verl's config (the file path and the function name are all verl needs)::
 
-    custom_reward_function.path=<output of: python -c "import nsr.reward.verl as m; print(m.__file__)">
+    custom_reward_function.path=$(python -c "import nsr.reward.verl as m; print(m.__file__)")
     custom_reward_function.name=compute_score
 
 Run: python examples/verl_reward.py

@@ -140,11 +140,13 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         metrics = list(state.get("metrics", []))
         first_stage = int(state["progress"]["next_stage"])
         elapsed_before = float(state["progress"].get("seconds", 0.0))
-    rng = random.Random(seed)
     say = log or (lambda msg: None)
     bar = _progress(len(stages) - first_stage, progress)
     for k in range(first_stage, len(stages)):
         max_len = stages[k]
+        # One generator per stage, so a resumed run makes the same choices as an uninterrupted
+        # one (pseudo-labels need no saving: round 0 re-derives them from the model).
+        rng = random.Random(seed * 100_003 + k)
         pool = [ex for ex in data if len(ex.source) <= max_len]
         t0 = time.perf_counter()
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}

@@ -22,14 +22,19 @@ def learning_curve(metrics: Sequence[dict[str, Any]], path: Path) -> Path:
         raise MissingDependency("the learning-curve plot needs matplotlib: pip install matplotlib") from exc
     stages = [m["stage"] for m in metrics]
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(stages, [100 * m["train_acc"] for m in metrics], marker="o", label="train accuracy (%)")
+    ax.plot(stages, [100 * m.get("train_acc_before", 0.0) for m in metrics], marker="^",
+            color="tab:green", label="accuracy on the stage's data before it (%)")
+    ax.plot(stages, [100 * m["train_acc"] for m in metrics], marker="o", label="after it (%)")
     ax.set_xlabel("curriculum stage (max input length)")
     ax.set_xticks(stages, [str(m["max_len"]) for m in metrics])
     ax.set_ylim(0, 105)
     ax2 = ax.twinx()
-    ax2.plot(stages, [m["programs"] for m in metrics], color="tab:orange", marker="s", label="programs")
+    ax2.plot(stages, [m["programs"] for m in metrics], color="tab:orange", marker="s",
+             label="learned programs")
     ax2.set_ylabel("learned programs")
-    ax.legend(loc="lower right")
+    lines = ax.get_legend_handles_labels()
+    more = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="lower right", fontsize=8)
     fig.tight_layout()
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")

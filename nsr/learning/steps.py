@@ -176,7 +176,8 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     rng = random.Random(seed)
     pool = list(new)[:max_trees]
     fresh = {lab.tokens for lab in pool}
-    older = [lab for lab in replay if lab.tokens not in fresh]
+    # sorted: the replay sample must not depend on the order labels were found in (resume)
+    older = sorted((lab for lab in replay if lab.tokens not in fresh), key=lambda lab: lab.tokens)
     pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)

@@ -7,11 +7,16 @@ for Prolog prototypes, the plan validator for PDDL ones) in the isolated workers
 :mod:`nsr.verify`, and turns the verdict into the framework's reward type::
 
     nsr.reward.verl.compute_score        verl (file path + function name)
-    nsr.reward.trl.prototype_reward      TRL GRPOTrainer (sync; async_prototype_reward)
+    nsr.reward.trl.prototype_reward      TRL GRPOTrainer (also async_prototype_reward and
+                                         prototype_program_reward)
     nsr.reward.openrlhf.reward_func      OpenRLHF (Python form; HTTP form: ``nsr serve``)
     nsr.reward.gym.score_answer          reasoning-gym style
     nsr.reward.ray.RayChecker            a Ray actor pool with a Verifier's check_many
     nsr.reward.server.create_app         the ASGI reward server behind ``nsr serve``
+
+Two modes: ``"answer"`` (the completion holds the answer: a term or plan steps) and
+``"program"`` (ProtoReasoning's conversion task: the completion holds a Prolog program that,
+run with the record's query, must derive the record's answer).
 
 All adapters share one process-wide verifier (:mod:`nsr.reward.scoring`), started on first
 use and closed at exit; importing this package starts nothing and imports no framework.

@@ -40,7 +40,9 @@ def score_answer(answer: str | None, entry: Mapping[str, Any]) -> float:
     return score_answers([answer], [entry])[0]
 
 
-def score_answers(answers: Sequence[str | None], entries: Sequence[Mapping[str, Any]]) -> list[float]:
+def score_answers(
+    answers: Sequence[str | None], entries: Sequence[Mapping[str, Any]]
+) -> list[float]:
     """:func:`score_answer` for a batch, verified in parallel."""
     truths = [_record_of(entry) for entry in entries]
     texts = ["" if a is None else str(a) for a in answers]

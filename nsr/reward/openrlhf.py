@@ -27,7 +27,7 @@ def reward_func(
     """OpenRLHF's custom reward function: tensors of rewards and scores, plus extra logs."""
     import torch
 
-    body = reward_lists(queries, prompts, labels)
+    body = reward_lists(queries, prompts, labels, mode=str(kwargs.get("mode", "answer")))
     return {
         "rewards": torch.tensor(body["rewards"], dtype=torch.float32),
         "scores": torch.tensor(body["scores"], dtype=torch.float32),
@@ -43,9 +43,11 @@ def reward_lists(
     prompts: Sequence[str],
     labels: Sequence[Any],
     *,
+    mode: str = "answer",
     checker: Checker | None = None,
 ) -> dict[str, Any]:
-    """The same result as JSON-ready lists (the ``/get_reward`` answer).
+    """The same result as JSON-ready lists (the ``/get_reward`` answer); ``mode`` as in
+    :func:`nsr.reward.scoring.score_batch`.
 
     ``extra_logs`` holds ``correct`` (1.0 when the answer is right) and ``verify_seconds``
     per sample, numbers only, as OpenRLHF logs them as tensors.
@@ -57,7 +59,7 @@ def reward_lists(
     responses = [
         response_of(query, prompts[i] if prompts else "") for i, query in enumerate(queries)
     ]
-    verdicts = score_batch(responses, list(labels), checker=checker)
+    verdicts = score_batch(responses, list(labels), mode=mode, checker=checker)
     scores = [_score(v) for v in verdicts]
     return {
         "rewards": scores,

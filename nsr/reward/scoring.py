@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from nsr.errors import ConfigError
 from nsr.reward.targets import (
+    MODES,
     GroundTruthError,
     NotApplicable,
     Target,
@@ -113,10 +114,13 @@ def completion_text(completion: Any) -> str:
     return str(completion)
 
 
-def candidate_answer(text: str, target: Target, *, extract: bool = True) -> str | None:
+def candidate_answer(
+    text: str, target: Target, *, extract: bool = True, mode: str = "answer"
+) -> str | None:
     """The answer to check in ``text``: extracted (answer tag, boxed, code block, ...) or, when
     no marker is found, the bare text if it looks like an answer on its own (one line for
-    Prolog; only ``(step ...)`` lines for a plan). None when there is no answer.
+    Prolog; only ``(step ...)`` lines for a plan; anything for a program). None when there is
+    no answer.
     """
     if not extract:
         return text.strip() or None
@@ -127,6 +131,8 @@ def candidate_answer(text: str, target: Target, *, extract: bool = True) -> str 
     lines = [line.strip() for line in bare.splitlines() if line.strip()]
     if not lines:
         return None
+    if mode == "program":
+        return bare
     if target.kind == "prolog":
         return bare if len(lines) == 1 else None
     return bare if all(line.startswith("(") for line in lines) else None
@@ -137,9 +143,13 @@ def score_batch(
     ground_truths: Sequence[Any],
     *,
     extract: bool = True,
+    mode: str = "answer",
     checker: Checker | None = None,
 ) -> list[Verdict | None]:
     """Verdicts for each (completion, ground truth) pair; None where the row is not ours.
+
+    ``mode``: ``"answer"`` (the completion holds the answer) or ``"program"`` (it holds a
+    Prolog program that must derive the record's answer; see :func:`build_item`).
 
     A row is not ours (None) when its ground truth is None or not a prolog/pddl record; a
     broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
@@ -151,8 +161,10 @@ def score_batch(
         )
     verdicts: list[Verdict | None] = [None] * len(completions)
     pending: list[tuple[int, Item]] = []
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     for index, (completion, truth) in enumerate(zip(completions, ground_truths, strict=True)):
-        outcome = _prepare(completion, truth, extract)
+        outcome = _prepare(completion, truth, extract, mode)
         if isinstance(outcome, Verdict) or outcome is None:
             verdicts[index] = outcome
         else:
@@ -164,15 +176,17 @@ def score_batch(
     return verdicts
 
 
-def score_one(completion: Any, ground_truth: Any, *, extract: bool = True) -> Verdict | None:
+def score_one(
+    completion: Any, ground_truth: Any, *, extract: bool = True, mode: str = "answer"
+) -> Verdict | None:
     """:func:`score_batch` for a single pair."""
-    return score_batch([completion], [ground_truth], extract=extract)[0]
+    return score_batch([completion], [ground_truth], extract=extract, mode=mode)[0]
 
 
 # -- internals -------------------------------------------------------------------------------
 
 
-def _prepare(completion: Any, truth: Any, extract: bool) -> Item | Verdict | None:
+def _prepare(completion: Any, truth: Any, extract: bool, mode: str) -> Item | Verdict | None:
     if truth is None:
         return None
     try:
@@ -182,10 +196,10 @@ def _prepare(completion: Any, truth: Any, extract: bool) -> Item | Verdict | Non
     except GroundTruthError as exc:
         log.warning("reward: %s", exc)
         return Verdict(0.0, BAD_GROUND_TRUTH, str(exc))
-    answer = candidate_answer(completion_text(completion), target, extract=extract)
+    answer = candidate_answer(completion_text(completion), target, extract=extract, mode=mode)
     if answer is None:
         return no_answer()
-    return build_item(target, answer)
+    return build_item(target, answer, mode=mode)
 
 
 def _content_text(content: Any) -> str:

@@ -4,7 +4,8 @@ Endpoints::
 
     POST /get_reward   OpenRLHF's protocol: {"query": [...], "prompts": [...], "labels": [...]}
                        -> {"rewards": [...], "scores": [...], "extra_logs": {...}, "reasons": [...]}
-    POST /score        {"completions": [...], "ground_truths": [...], "extract": true}
+    POST /score        {"completions": [...], "ground_truths": [...], "extract": true,
+                        "mode": "answer" | "program"}
                        -> {"scores": [float | null], "verdicts": [{score, reason, ...} | null]}
     GET  /health       {"status": "ok"} (503 {"status": "draining"} while shutting down)
     GET  /metrics      request and sample counts, latency percentiles, verdict reasons
@@ -182,7 +183,9 @@ def create_app(
         prompts = _list(data, "prompts", default=[])
         labels = _list(data, "labels", default=[None] * len(queries))
         _batch_size(len(queries), config)
-        return reward_lists(queries, prompts, labels, checker=checker)
+        return reward_lists(
+            queries, prompts, labels, mode=data.get("mode", "answer"), checker=checker
+        )
 
     def score(payload: Any) -> dict[str, Any]:
         data = _object(payload)
@@ -192,7 +195,8 @@ def create_app(
         extract = data.get("extract", True)
         if not isinstance(extract, bool):
             raise ConfigError("'extract' must be true or false")
-        verdicts = score_batch(completions, truths, extract=extract, checker=checker)
+        mode = data.get("mode", "answer")
+        verdicts = score_batch(completions, truths, extract=extract, mode=mode, checker=checker)
         return {
             "scores": [None if v is None else v.score for v in verdicts],
             "verdicts": [None if v is None else v.to_dict() for v in verdicts],

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nsr.errors import DataError
+from nsr.errors import ConfigError, DataError
 from nsr.verify import PlanItem, PrologItem, Verdict
 
 ANSWER_VARIABLE = "Answer"  # the query variable a prototype record binds (see record.py)
@@ -115,14 +115,28 @@ def parse_ground_truth(ground_truth: Any) -> Target:
     )
 
 
-def build_item(target: Target, candidate: str) -> PrologItem | PlanItem | Verdict:
+MODES: tuple[str, ...] = ("answer", "program")
+
+
+def build_item(
+    target: Target, candidate: str, *, mode: str = "answer"
+) -> PrologItem | PlanItem | Verdict:
     """The verifier item that checks ``candidate`` against ``target``.
 
-    Returns a :class:`Verdict` instead when the answer can be rejected without running
-    anything (a reordering that is not a permutation of the given steps, an unparsable plan).
+    ``mode="answer"``: ``candidate`` is the answer (a Prolog term, or plan steps).
+    ``mode="program"`` (Prolog targets; ProtoReasoning's conversion task): ``candidate`` is a
+    Prolog program the model wrote for the problem; it is run with the record's query and
+    must derive the record's stored answer. Returns a :class:`Verdict` instead when the answer
+    can be rejected without running anything (a reordering that is not a permutation of the
+    given steps, an unparsable plan).
     """
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if target.kind == "prolog":
-        return PrologItem(target.program, single_answer_query(target.query), candidate)
+        query = single_answer_query(target.query)
+        if mode == "program":
+            return PrologItem(candidate, query, target.answer)
+        return PrologItem(target.program, query, candidate)
     if target.task == "plan_completion":
         plan = "\n".join((*target.prefix, candidate.strip(), *target.suffix))
         return PlanItem(target.domain, target.problem, plan)
@@ -191,6 +205,8 @@ def _name(data: Mapping[str, Any]) -> str:
 def _steps(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(line for line in value.splitlines() if line.strip())
+    if hasattr(value, "tolist"):  # a numpy array: how parquet-backed datasets (verl) return lists
+        value = value.tolist()
     if isinstance(value, list | tuple) and all(isinstance(s, str) for s in value):
         return tuple(value)
     raise GroundTruthError(f"plan steps must be a list of '(action arg ...)' strings: {value!r}")

@@ -10,6 +10,8 @@ Returns one float per completion, or ``None`` for a row without a prolog/pddl re
 ignores this reward for that row, so it mixes with rewards for other kinds of rows).
 ``async_prototype_reward`` does the same without blocking TRL's event loop (the verification
 runs in a worker thread); TRL runs async reward functions concurrently.
+``prototype_program_reward`` scores ProtoReasoning's conversion task instead: the completion
+is a Prolog program, run with the record's query, that must derive the record's answer.
 """
 
 from __future__ import annotations
@@ -28,8 +30,14 @@ def prototype_reward(
     prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
 ) -> list[float | None]:
     """1.0 for a correct answer / valid plan, 0.0 otherwise, None for rows not ours."""
-    truths = ground_truths_from_columns(len(completions), kwargs)
-    return [None if v is None else float(v.score) for v in score_batch(completions, truths)]
+    return _rewards(completions, kwargs, "answer")
+
+
+def prototype_program_reward(
+    prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
+) -> list[float | None]:
+    """1.0 when the completion's Prolog program derives the record's answer, else 0.0."""
+    return _rewards(completions, kwargs, "program")
 
 
 async def async_prototype_reward(
@@ -49,6 +57,12 @@ def ground_truths_from_columns(size: int, columns: dict[str, Any]) -> list[Any]:
     if "kind" not in present:
         return [None] * size
     return [{key: values[row] for key, values in present.items()} for row in range(size)]
+
+
+def _rewards(completions: Sequence[Any], columns: dict[str, Any], mode: str) -> list[float | None]:
+    truths = ground_truths_from_columns(len(completions), columns)
+    verdicts = score_batch(completions, truths, mode=mode)
+    return [None if v is None else float(v.score) for v in verdicts]
 
 
 def _checked(name: str, column: Any, size: int) -> list[Any]:

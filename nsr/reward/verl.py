@@ -3,8 +3,10 @@
 ::
 
     custom_reward_function:
-      path: /path/to/nsr/reward/verl.py     # or: python -c "import nsr.reward.verl as m; print(m.__file__)"
+      path: /path/to/nsr/reward/verl.py
       name: compute_score
+
+(``python -c "import nsr.reward.verl as m; print(m.__file__)"`` prints the path.)
 
 verl calls it per sample, ``compute_score(data_source, solution_str, ground_truth, extra_info)``
 (naive reward manager), or per batch with keyword lists, ``compute_score(data_sources=,
@@ -43,20 +45,25 @@ def compute_score(
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """Score one sample (positional form) or a batch (``solution_strs=`` keyword lists).
 
-    ``reward_kwargs``: ``extract=False`` takes ``solution_str`` as the bare answer; anything
-    else verl passes is ignored. ``extra_info`` may carry the record under ``"record"`` when
+    ``reward_kwargs`` (verl's ``custom_reward_function.reward_kwargs``): ``extract=False`` takes
+    ``solution_str`` as the bare answer; ``mode="program"`` scores a Prolog program the model
+    wrote (it must derive the record's answer); anything else verl passes is ignored.
+    ``extra_info`` may carry the record under ``"record"`` when
     ``ground_truth`` is only the stored answer.
     """
     extract = bool(reward_kwargs.get("extract", True))
+    mode = str(reward_kwargs.get("mode", "answer"))
     if solution_strs is not None:
         if ground_truths is None:
             raise ConfigError("batch compute_score needs ground_truths= with solution_strs=")
         infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
         truths = [_truth(g, i) for g, i in zip(ground_truths, infos, strict=True)]
-        return [_result(v) for v in score_batch(solution_strs, truths, extract=extract)]
+        verdicts = score_batch(solution_strs, truths, extract=extract, mode=mode)
+        return [_result(v) for v in verdicts]
     if solution_str is None:
         raise ConfigError("compute_score needs solution_str (or solution_strs= for a batch)")
-    verdict = score_batch([solution_str], [_truth(ground_truth, extra_info)], extract=extract)[0]
+    truth = _truth(ground_truth, extra_info)
+    verdict = score_batch([solution_str], [truth], extract=extract, mode=mode)[0]
     return _result(verdict)
 
 

@@ -347,7 +347,9 @@ local_declaration(Kind, M, N, A) :-
     ;   predicate_property(M:Head, built_in)
     ->  format(string(Msg), "cannot redeclare built-in ~q/~w", [N, A]),
         throw(nsr(bad_program, Msg))
-    ;   Goal =.. [Kind, M:N/A],
+    ;   % clauses arrive by assertz, which a static (discontiguous-declared) predicate refuses
+        ( Kind == (discontiguous) -> Applied = (dynamic) ; Applied = Kind ),
+        Goal =.. [Applied, M:N/A],
         catch(Goal, E, (error_text(E, Msg), throw(nsr(bad_program, Msg))))
     ).
 

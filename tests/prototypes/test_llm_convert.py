@@ -4,6 +4,7 @@ validated as PDDL, rejected ones are fed back, accepted ones become records that
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -172,6 +173,32 @@ def test_unreachable_endpoint_aborts_the_batch() -> None:
     with pytest.raises(LlmUnreachable, match="cannot reach the LLM endpoint .* refused"):
         convert_problems([LlmProblem(str(i), "q") for i in range(20)], client,
                          LlmConvertConfig(concurrency=2))
+
+
+def test_unsafe_programs_are_rejected_without_being_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    directive = {**GOOD, "program": GOOD["program"]
+                 + f"\n:- initialization(shell('touch {marker}'))."}
+    body = {**GOOD, "program": GOOD["program"].replace(
+        "parent(X, Y), parent(Y, Z)", f"parent(X, Y), parent(Y, Z), open('{marker}', write, S), "
+        "close(S)")}
+    script = {"DIRECTIVE": [json.dumps(directive)], "BODY": [json.dumps(body)]}
+    with serve(scripted(script)) as fake:
+        report = run(fake, [LlmProblem(m, f"{m}: q") for m in script], retries=0)
+    errors = {f.id: f.error for f in report.failures}
+    assert "directive" in errors["DIRECTIVE"] and "initialization/1" in errors["DIRECTIVE"]
+    assert "sandbox forbids" in errors["BODY"] and "open/3" in errors["BODY"]
+    assert not marker.exists()  # neither program was ever run
+
+
+def test_sandbox_can_be_switched_off_for_trusted_models() -> None:
+    flagged = {**GOOD, "program": ":- set_prolog_flag(verbose_load, silent).\n"
+                                  + GOOD["program"]}
+    with serve(scripted({"GRAND": [json.dumps(flagged)]})) as fake:
+        strict = run(fake, [LlmProblem("g", "GRAND: q")], retries=0)
+        trusting = run(fake, [LlmProblem("g", "GRAND: q")], retries=0, sandbox=False)
+    assert "directive" in strict.failures[0].error
+    assert trusting.records[0].answer == "cid"
 
 
 # ---------------------------------------------------------------------------------------------

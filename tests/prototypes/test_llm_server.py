@@ -155,6 +155,27 @@ def test_http_error_is_one_line_with_the_servers_message() -> None:
     assert not isinstance(info.value, LlmUnreachable)
 
 
+def test_server_refusing_json_mode_is_asked_again_without_it() -> None:
+    def respond(messages, body):
+        if "response_format" in body:
+            return (400, json.dumps({"error": {"message": "response_format is not supported"}}))
+        return "plain " + messages[-1]["content"]
+
+    with serve(respond) as fake:
+        client = ChatClient(ChatConfig(fake.url, "m"))
+        assert client.complete(HELLO) == "plain hello"
+        assert client.complete(HELLO) == "plain hello"
+    # refused once, then never sent again
+    assert ["response_format" in r for r in fake.requests] == [True, False, False]
+
+
+def test_other_http_400_is_not_retried() -> None:
+    reply = (400, json.dumps({"error": {"message": "context length exceeded"}}))
+    with serve(lambda messages, body: reply) as fake, pytest.raises(LlmError, match="context"):
+        ChatClient(ChatConfig(fake.url, "m")).complete(HELLO)
+    assert len(fake.requests) == 1
+
+
 def test_wrong_path_is_an_http_404() -> None:
     with serve(lambda messages, body: "x") as fake, pytest.raises(LlmError, match="HTTP 404"):
         ChatClient(ChatConfig(fake.url + "/extra", "m")).complete(HELLO)

@@ -4,6 +4,8 @@ answer agreement."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,7 @@ def test_feedback_message_carries_the_error() -> None:
 
 @pytest.mark.parametrize("wrap", [
     "{body}", "```json\n{body}\n```", "```\n{body}\n```", "\n  ```json\n{body}```  \n",
+    "Here is the prototype:\n```JSON\n{body}\n```\nIt derives 1.",
 ])
 def test_reply_json_with_or_without_fence(wrap: str) -> None:
     text = wrap.replace("{body}", json.dumps({**PROLOG, "query": "?- p(Answer)."}))
@@ -91,6 +94,7 @@ def test_pddl_reply_plan_as_list_or_text() -> None:
 
 @pytest.mark.parametrize(("text", "wanted", "needle"), [
     ("Sure! Here is the program: p(1).", "prolog", "not valid JSON"),
+    ("Two tries:\n```json\n{}\n```\n```json\n{}\n```", "auto", "not valid JSON"),
     ("", "auto", "empty"),
     ("[1]", "auto", "not an object"),
     (json.dumps({"kind": "prolog", "program": "p(1)."}), "prolog", "'query'"),
@@ -117,6 +121,16 @@ def test_bad_replies_say_what_is_wrong(text: str, wanted: str, needle: str) -> N
 ])
 def test_answers_agree(derived: str, reference: str, agree: bool) -> None:
     assert answers_agree(derived, reference) is agree
+
+
+def test_the_cli_does_not_import_the_converter() -> None:
+    """`nsr --help` stays fast: the command's parser is registered without its machinery."""
+    code = ("import sys; from nsr.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in sys.modules if m.startswith('nsr.prototypes.llm.') "
+            "and m != 'nsr.prototypes.llm.cli'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -221,3 +221,36 @@ def test_completion_text_and_bare_answers(lists_record) -> None:
     assert candidate_answer("first line\nsecond line", target) is None
     plan = parse_ground_truth(load_record("grid", "plan_generation"))
     assert candidate_answer("(move a b)\n(move b c)", plan) == "(move a b)\n(move b c)"
+
+
+# -- program mode (ProtoReasoning's conversion task) --------------------------------------------
+
+
+def test_program_mode_runs_the_models_program_with_the_records_query(lists_record) -> None:
+    program = lists_record["prototype"]["program"]
+    no_pipeline = "\n".join(
+        line for line in program.splitlines() if not line.startswith("pipeline(")
+    )
+    completions = [
+        f"Here is the prototype:\n```prolog\n{program}\n```",
+        f"```prolog\n{no_pipeline}\n```",
+        "```prolog\npipeline(_, Answer) :- repeat, fail.\n```",
+        "```prolog\n:- shell('echo hi').\n```",
+    ]
+    results = verl.compute_score(
+        data_sources=["nsr"] * 4,
+        solution_strs=completions,
+        ground_truths=[json.dumps(lists_record)] * 4,
+        mode="program",
+    )
+    assert results[0] == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    assert [r["score"] for r in results[1:]] == [0.0, 0.0, 0.0]
+    assert results[2]["reason"] in ("time_limit", "inference_limit")
+    assert results[3]["reason"] in ("directive", "unsafe")
+    rewards = trl_call(trl.prototype_program_reward, completions[:2], record=[lists_record] * 2)
+    assert rewards == [1.0, 0.0]
+
+
+def test_unknown_mode_is_a_clear_error(lists_record) -> None:
+    with pytest.raises(ValueError, match="mode must be one of answer, program"):
+        score_batch(["x"], [lists_record], mode="proof")

@@ -19,6 +19,8 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
+pytestmark = pytest.mark.prolog  # the module's server runs a real Verifier
+
 
 class SlowChecker:
     """A checker that takes ``delay`` seconds per batch and remembers it was closed."""
@@ -46,7 +48,6 @@ def server() -> Iterator[RewardServer]:
     assert running.stop(timeout=30)
 
 
-@pytest.mark.prolog
 def test_get_reward_speaks_openrlhf(server, lists_record) -> None:
     prompt = "Q\n"
     body = {
@@ -63,7 +64,6 @@ def test_get_reward_speaks_openrlhf(server, lists_record) -> None:
     assert data["reasons"] == ["ok", "wrong_answer"]
 
 
-@pytest.mark.prolog
 def test_score_returns_verdicts_and_nulls(server, lists_record) -> None:
     body = {"completions": [lists_record["answer"], "x"], "ground_truths": [lists_record, None],
             "extract": False}
@@ -93,7 +93,6 @@ def test_health_and_metrics(server) -> None:
         assert window["p50"] <= window["p99"] <= window["max"]
 
 
-@pytest.mark.prolog
 def test_concurrent_clients_lose_no_request(server, lists_record) -> None:
     before = httpx.get(f"{server.url}/metrics", timeout=30).json()["requests"].get("/score", 0)
     right, wrong = lists_record["answer"], wrong_list(lists_record["answer"])
@@ -147,3 +146,12 @@ def test_shutdown_drains_in_flight_requests_then_closes() -> None:
     assert checker.finished == 1 and checker.closed
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{running.url}/health", timeout=2)
+
+
+def test_score_in_program_mode_and_bad_mode(server, lists_record) -> None:
+    program = lists_record["prototype"]["program"]
+    body = {"completions": [f"```prolog\n{program}\n```"], "ground_truths": [lists_record],
+            "mode": "program"}
+    assert httpx.post(f"{server.url}/score", json=body, timeout=30).json()["scores"] == [1.0]
+    reply = httpx.post(f"{server.url}/score", json={**body, "mode": "proof"}, timeout=30)
+    assert reply.status_code == 400 and "mode must be one of" in reply.json()["error"]

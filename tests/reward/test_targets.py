@@ -97,3 +97,14 @@ def test_reordering_must_be_a_permutation() -> None:
     assert "missing" in dropped.message
     garbage = build_item(target, "pick ball1")
     assert isinstance(garbage, Verdict) and garbage.reason == "plan_syntax"
+
+
+def test_step_lists_from_parquet_arrive_as_numpy_arrays() -> None:
+    np = pytest.importorskip("numpy")
+    record = load_record("gripper", "plan_completion")
+    proto = dict(record["prototype"])
+    proto["prefix"] = np.array(proto["prefix"], dtype=object)
+    proto["suffix"] = np.array(proto["suffix"], dtype=object)
+    target = parse_ground_truth({**record, "prototype": proto})
+    assert target.prefix == tuple(record["prototype"]["prefix"])
+    assert target.suffix == tuple(record["prototype"]["suffix"])

@@ -5,7 +5,8 @@ program + query or a PDDL domain + problem, which SWI-Prolog or the planner/vali
 A reply is accepted only when it runs and agrees with the reference answer (when given);
 otherwise the interpreter's message goes back to the model for another try.
 
-    from nsr.prototypes.llm import ChatClient, ChatConfig, LlmConvertConfig, convert_problems
+    from nsr.prototypes.llm import (ChatClient, ChatConfig, LlmConvertConfig, convert_problems,
+                                    read_problems)
     client = ChatClient(ChatConfig("http://127.0.0.1:8000/v1", "qwen2.5-7b-instruct"))
     report = convert_problems(read_problems("problems.jsonl"), client,
                               LlmConvertConfig(retries=2, concurrency=4))

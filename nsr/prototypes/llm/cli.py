@@ -11,9 +11,10 @@ from typing import Any
 DESCRIPTION = (
     "Convert natural-language problems into prototypes with an LLM served on an OpenAI-"
     "compatible endpoint (POST URL/chat/completions). The model writes a Prolog program + "
-    "query or a PDDL domain + problem as JSON; SWI-Prolog runs the program (PDDL: the "
-    "validator checks the model's plan, Fast Downward plans otherwise) and the reply is "
-    "accepted only when it runs and agrees with the reference answer, if one is given. A "
+    "query or a PDDL domain + problem as JSON; after a sandbox check, SWI-Prolog runs the "
+    "program (PDDL: the validator checks the model's plan, else the reference plan, else "
+    "Fast Downward's) and the reply is accepted only when it runs and agrees with the "
+    "reference answer, if one is given. A "
     "rejected reply is sent back with the interpreter's message, up to --retries times. "
     "INPUT is JSON lines: {\"id\", \"problem\", \"answer\"?: reference, \"kind\"?: prolog|pddl|"
     "auto}. Failed problems are listed on stderr (id: last error) and do not stop the batch; "
@@ -69,6 +70,9 @@ def add_parser(subparsers: Any) -> None:
                    help="seconds per Prolog run (default 10)")
     p.add_argument("--planner-timeout", type=float, default=60.0, metavar="S",
                    help="seconds per planner run for PDDL replies (default 60)")
+    p.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                   help="skip the sandbox pre-check of model-written Prolog (nsr.verify "
+                        "workers: no shell, files, network, directives); trusted models only")
     p.add_argument("--no-progress", dest="progress", action="store_false",
                    help="no progress bar")
     p.set_defaults(func=run)
@@ -83,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = LlmConvertConfig(retries=args.retries, kind=args.kind,
                               concurrency=args.concurrency, time_limit=args.time_limit,
-                              planner_timeout=args.planner_timeout)
+                              planner_timeout=args.planner_timeout, sandbox=args.sandbox)
     chat = ChatConfig(args.llm_url, args.model, api_key=api_key_from_env(args.api_key_env),
                       timeout=args.timeout, temperature=args.temperature,
                       json_mode=args.json_mode, seed=args.seed)

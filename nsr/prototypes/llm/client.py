@@ -5,7 +5,7 @@ keeps it dependency-free, and every local server (vLLM, llama.cpp, Ollama, SGLan
 this dialect. One :class:`ChatClient` is shared by the worker threads of a batch: each call
 opens its own connection, so it holds no per-request state; it only remembers whether the
 endpoint has ever answered, which tells "wrong URL" (abort the batch) from "the server went
-away mid-run" (a per-item failure).
+away mid-run" (a per-item failure), and whether it refused ``response_format``.
 """
 
 from __future__ import annotations
@@ -92,6 +92,8 @@ class ChatClient:
         handlers: list[Any] = [urllib.request.ProxyHandler({})] if host in _LOOPBACK else []
         self._opener = urllib.request.build_opener(*handlers)
         self._answered = threading.Event()
+        # Set when the server refused response_format: later requests leave it out.
+        self._plain = threading.Event()
 
     @property
     def answered(self) -> bool:
@@ -106,7 +108,7 @@ class ChatClient:
             "messages": [dict(m) for m in messages],
             "temperature": cfg.temperature,
         }
-        if cfg.json_mode:
+        if cfg.json_mode and not self._plain.is_set():
             body["response_format"] = {"type": "json_object"}
         if cfg.seed is not None:
             body["seed"] = cfg.seed
@@ -115,7 +117,24 @@ class ChatClient:
         return body
 
     def complete(self, messages: Sequence[Message]) -> str:
-        """The assistant's reply text to ``messages``."""
+        """The assistant's reply text to ``messages``.
+
+        A server that rejects ``response_format`` (HTTP 400/422 naming it; older llama.cpp and
+        TGI do) is asked again without it, and so are all later requests: the prompt asks for
+        JSON anyway, and the reply is parsed leniently.
+        """
+        try:
+            return self._post(messages)
+        except _Rejected as exc:
+            if not exc.json_mode_refused:
+                raise LlmError(str(exc)) from None
+            self._plain.set()  # other threads may have set it too: harmless
+            try:
+                return self._post(messages)
+            except _Rejected as again:
+                raise LlmError(str(again)) from None
+
+    def _post(self, messages: Sequence[Message]) -> str:
         cfg = self.config
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if cfg.api_key:
@@ -129,7 +148,10 @@ class ChatClient:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             self._answered.set()
-            raise LlmError(f"HTTP {exc.code} from {cfg.endpoint}: {_error_text(exc)}") from None
+            text = _error_text(exc)
+            refused = (exc.code in (400, 422) and "response_format" in text
+                       and cfg.json_mode and not self._plain.is_set())
+            raise _Rejected(f"HTTP {exc.code} from {cfg.endpoint}: {text}", refused) from None
         except TimeoutError:
             raise LlmError(f"no reply from {cfg.endpoint} within {cfg.timeout:g} s "
                            "(raise --timeout?)") from None
@@ -139,6 +161,14 @@ class ChatClient:
                 raise LlmError(message) from None
             raise LlmUnreachable(message) from None
         return _content(raw, cfg.endpoint)
+
+
+class _Rejected(Exception):  # noqa: N818 - internal signal, becomes an LlmError
+    """An HTTP error status; ``json_mode_refused``: the server objected to response_format."""
+
+    def __init__(self, message: str, json_mode_refused: bool) -> None:
+        super().__init__(message)
+        self.json_mode_refused = json_mode_refused
 
 
 def _error_text(exc: urllib.error.HTTPError) -> str:

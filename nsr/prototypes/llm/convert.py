@@ -5,7 +5,7 @@ Per problem, a short conversation (named steps: ask, parse, execute, accept or f
 1. ask: the system template and the kind's template filled with the problem;
 2. parse the reply as a JSON prototype (:mod:`~nsr.prototypes.llm.reply`);
 3. execute it with the interpreter and check the reference answer
-   (:mod:`~nsr.prototypes.llm.execute`);
+   (:mod:`~nsr.prototypes.llm.execute`; Prolog passes a sandbox pre-check first);
 4. accepted: a :class:`~nsr.prototypes.record.PrototypeRecord` whose answer is the derived one;
    rejected: the reason goes back to the model as the next user turn, up to ``retries`` times.
 
@@ -48,6 +48,8 @@ class LlmConvertConfig:
     time_limit: float = 10.0
     planner: str = "fast-downward"
     planner_timeout: float = 60.0
+    #: Pre-check every Prolog program in nsr.verify's sandboxed workers before running it.
+    sandbox: bool = True
 
     def __post_init__(self) -> None:
         if self.retries < 0:
@@ -125,13 +127,52 @@ def build_record(problem: LlmProblem, reply: Reply, run: Execution, *, model: st
     )
 
 
+class _Serialised:
+    """A verifier whose checks run one at a time (one worker; threads must not interleave)."""
+
+    def __init__(self, verifier: Any) -> None:
+        self._verifier = verifier
+        self._lock = threading.Lock()
+
+    def check_prolog(self, program: str, query: str, expected: str) -> Any:
+        with self._lock:
+            return self._verifier.check_prolog(program, query, expected)
+
+    def close(self) -> None:
+        self._verifier.close()
+
+
 class LlmConverter:
-    """Holds what a batch shares: the client, the settings and the planner lock."""
+    """Holds what a batch shares: the client, the settings, the planner lock and the sandboxed
+    verifier workers (started on the first Prolog reply, stopped when the batch ends)."""
 
     def __init__(self, client: ChatClient, config: LlmConvertConfig | None = None) -> None:
         self.client = client
         self.config = config or LlmConvertConfig()
         self._planner_lock = threading.Lock()
+        self._verifier_lock = threading.Lock()
+        self._verifier: Any = None
+
+    def verifier(self) -> Any:
+        """The sandboxed workers (started on first use; None when ``config.sandbox`` is off)."""
+        if not self.config.sandbox:
+            return None
+        with self._verifier_lock:
+            if self._verifier is None:
+                from nsr.verify import Verifier
+
+                # Short limit: the pre-check is about what a program calls, its static part;
+                # running out of time there is not a rejection (the runner has the full limit).
+                self._verifier = _Serialised(
+                    Verifier(workers=1, time_limit=min(2.0, self.config.time_limit)))
+            return self._verifier
+
+    def close(self) -> None:
+        """Stop the sandboxed workers, if started."""
+        with self._verifier_lock:
+            if self._verifier is not None:
+                self._verifier.close()
+                self._verifier = None
 
     def ask(self, messages: Sequence[Message]) -> str:
         return self.client.complete(messages)
@@ -143,9 +184,10 @@ class LlmConverter:
         except ReplyError as exc:
             return None, Execution(False, str(exc))
         cfg = self.config
+        verifier = self.verifier() if isinstance(reply, PrologReply) else None
         return reply, execute(reply, problem.answer, time_limit=cfg.time_limit,
                               planner=cfg.planner, planner_timeout=cfg.planner_timeout,
-                              lock=self._planner_lock, wanted=kind)
+                              lock=self._planner_lock, wanted=kind, verifier=verifier)
 
     def convert_one(self, problem: LlmProblem) -> ItemResult:
         """The conversation for one problem (see the module docstring)."""
@@ -180,7 +222,8 @@ class LlmConverter:
     def _failed(problem: LlmProblem, error: str, attempts: int) -> ItemResult:
         return ItemResult(problem.id, None, ItemFailure(problem.id, error, attempts), attempts)
 
-    def convert(self, problems: Sequence[LlmProblem], *, progress: bool = False) -> LlmConvertReport:
+    def convert(self, problems: Sequence[LlmProblem], *,
+                progress: bool = False) -> LlmConvertReport:
         """Every problem, ``config.concurrency`` at a time; records in input order,
         duplicates (same canonical prototype) kept once."""
         from tqdm import tqdm
@@ -202,6 +245,7 @@ class LlmConverter:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
+            self.close()
         return _report([r for r in results if r is not None], time.perf_counter() - start)
 
 

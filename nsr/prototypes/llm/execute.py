@@ -7,6 +7,12 @@ model's own plan is missing or invalid). When a reference answer is known it mus
 what the interpreter derived. Every rejection carries a message written for the model, which
 sees it on the next attempt.
 
+Model-written Prolog is untrusted (a directive such as ``:- initialization(shell(...))`` runs
+while a file loads), so before the runner sees a program, :func:`sandbox_check` passes it
+through the sandboxed workers of :mod:`nsr.verify` (clauses read as terms, only inert
+directives, ``library(sandbox)``'s static check): a program that would touch files, the shell
+or the network is rejected without ever being run.
+
 Why a mismatch message does not reveal the reference: a model told the expected answer tends
 to hard-code it (``Answer = 42``), which yields a prototype that "agrees" but encodes nothing.
 """
@@ -80,12 +86,44 @@ def answers_agree(derived: str, reference: str) -> bool:
     return _loose(derived) == _loose(reference)
 
 
+#: Verdicts of the sandboxed pre-check that forbid running a program; any other verdict
+#: (a wrong or missing answer, a syntax error ...) leaves the diagnosis to the runner.
+_UNSAFE_REASONS = {
+    "unsafe": "the program calls something the sandbox forbids (files, shell, network, "
+              "flags, ...)",
+    "directive": "the program has a directive that is not allowed; keep to clauses and "
+                 ":- use_module(library(...)), :- dynamic, :- table",
+}
+_PROBE = "nsr_llm_sandbox_probe"
+
+
+def sandbox_check(verifier: Any, reply: PrologReply) -> Execution | None:
+    """A rejection when the program is unsafe to run, else None.
+
+    The query becomes the body of one extra clause, because the sandboxed workers take a query
+    with a single named variable and the model's query may use several.
+    """
+    wrapped = f"{reply.program}\n\nnsr_llm_query(Answer) :-\n    {reply.query}.\n"
+    verdict = verifier.check_prolog(wrapped, "nsr_llm_query(Answer)", _PROBE)
+    if verdict.reason in _UNSAFE_REASONS:
+        return _rejected(f"{_UNSAFE_REASONS[verdict.reason]}: {verdict.message}")
+    return None
+
+
 def run_prolog(reply: PrologReply, reference: str | None, *,
-               time_limit: float = 10.0) -> Execution:
-    """Derive ``Answer`` from the program + query; accept a unique answer that agrees."""
+               time_limit: float = 10.0, verifier: Any = None) -> Execution:
+    """Derive ``Answer`` from the program + query; accept a unique answer that agrees.
+
+    ``verifier``: an :class:`nsr.verify.Verifier` for the sandbox pre-check (None skips it:
+    only for trusted programs).
+    """
     if "Answer" not in re.findall(r"\b[A-Z_][A-Za-z0-9_]*", reply.query):
         return _rejected("the query must bind the variable Answer (for example "
                          "'solution(Answer)')")
+    if verifier is not None:
+        unsafe = sandbox_check(verifier, reply)
+        if unsafe is not None:
+            return unsafe
     (out,) = run_jobs([PrologJob("llm", reply.program, reply.query, time_limit)])
     if not out.ok:
         hint = _PROLOG_HINTS.get(out.status, out.status)
@@ -199,9 +237,10 @@ def _solve(reply: PddlReply, planner: str, timeout: float,
 
 def execute(reply: Reply, reference: str | None, *, time_limit: float = 10.0,
             planner: str = "fast-downward", planner_timeout: float = 60.0,
-            lock: threading.Lock | None = None, wanted: str = "auto") -> Execution:
+            lock: threading.Lock | None = None, wanted: str = "auto",
+            verifier: Any = None) -> Execution:
     """Run ``reply`` with the interpreter of its kind (``wanted``: the kind asked for)."""
     if isinstance(reply, PrologReply):
-        return run_prolog(reply, reference, time_limit=time_limit)
+        return run_prolog(reply, reference, time_limit=time_limit, verifier=verifier)
     return run_pddl(reply, reference, planner=planner, planner_timeout=planner_timeout,
                     lock=lock, may_switch=wanted == "auto")

@@ -1,8 +1,9 @@
 """Read the model's reply: one JSON object holding a Prolog or a PDDL prototype.
 
 Models often wrap JSON in a Markdown fence even when told not to, so a ```` ```json ```` (or
-bare ```` ``` ````) fence around the object is accepted; anything else that is not a JSON
-object is a :class:`ReplyError` whose message is sent back to the model on the next attempt.
+bare ```` ``` ````) fence around the object is accepted, as is one ```` ```json ```` block after
+a sentence of preamble; anything else that is not a JSON object is a :class:`ReplyError` whose
+message is sent back to the model on the next attempt.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from nsr.prototypes.llm.errors import ReplyError
 
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*[ \t]*\n(?P<body>.*?)\n?```\s*$", re.DOTALL)
+_JSON_BLOCK = re.compile(r"```json[ \t]*\n(?P<body>.*?)\n?```", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,13 @@ Reply = PrologReply | PddlReply
 
 
 def unfence(text: str) -> str:
-    """``text`` without one surrounding Markdown code fence, if it has one."""
+    """``text`` without one surrounding Markdown code fence; else the body of its only
+    ```` ```json ```` block; else ``text`` unchanged."""
     match = _FENCE.match(text)
-    return match.group("body") if match else text
+    if match:
+        return match.group("body")
+    blocks = _JSON_BLOCK.findall(text)
+    return blocks[0] if len(blocks) == 1 else text
 
 
 def _short(text: str, limit: int = 80) -> str:
