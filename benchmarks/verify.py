@@ -87,8 +87,8 @@ def plan_rows(n: int, up_n: int) -> list[dict[str, Any]]:
     from nsr.backends.pddl.plans import parse_plan
     from nsr.backends.pddl.up_engine import load_task, validate_up
     from nsr.resources import resource_path
-    from nsr.reward.targets import build_item, parse_ground_truth
     from nsr.verify import PlanItem, Verifier
+    from nsr.verify.targets import build_item, parse_ground_truth
 
     records = []
     for family in ("blocksworld", "gripper", "grid", "logistics"):

@@ -30,7 +30,7 @@ from nsr.reward.scoring import (
     score_one,
     shared_verifier,
 )
-from nsr.reward.targets import (
+from nsr.verify.targets import (
     GroundTruthError,
     NotApplicable,
     Target,

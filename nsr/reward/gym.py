@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nsr.reward.scoring import score_batch
-from nsr.reward.targets import parse_ground_truth
+from nsr.verify.targets import parse_ground_truth
 
 
 def entry_from_record(record: Any) -> dict[str, Any]:

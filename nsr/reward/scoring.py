@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from nsr.errors import ConfigError
-from nsr.reward.targets import (
+from nsr.verify import Item, Verdict, Verifier, extract_answer, no_answer
+from nsr.verify.targets import (
     MODES,
     GroundTruthError,
     NotApplicable,
@@ -30,7 +31,6 @@ from nsr.reward.targets import (
     build_item,
     parse_ground_truth,
 )
-from nsr.verify import Item, Verdict, Verifier, extract_answer, no_answer
 
 log = logging.getLogger("nsr.reward")
 

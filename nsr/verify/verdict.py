@@ -110,21 +110,18 @@ class PlanItem:
 Item = PrologItem | PlanItem
 
 
-def item_from_record(record: Mapping[str, Any], *, answer: str | None = None) -> Item:
+def item_from_record(record: Any, *, answer: str | None = None) -> Item:
     """Build the item for a prototype record (``kind`` ``prolog`` or ``pddl``).
 
-    A prolog record's ``answer`` is the expected term and a pddl record's ``plan`` the plan;
-    pass ``answer`` to check a candidate (a model's answer term or plan text) instead.
-    Raises :class:`~nsr.errors.DataError` naming the missing field.
+    Any shape :func:`nsr.verify.targets.parse_ground_truth` reads is accepted (the record as
+    written by ``nsr proto``, its JSON text, or a flat dict). The record's own stored answer is
+    checked unless ``answer`` (a model's answer term or plan text) is given. Raises
+    :class:`~nsr.errors.DataError` naming what is missing or wrong.
     """
-    kind = record.get("kind")
-    try:
-        if kind == "prolog":
-            expected = record["answer"] if answer is None else answer
-            return PrologItem(str(record["program"]), str(record["query"]), str(expected))
-        if kind == "pddl":
-            plan = record["plan"] if answer is None else answer
-            return PlanItem(str(record["domain"]), str(record["problem"]), str(plan))
-    except KeyError as exc:
-        raise DataError(f"{kind} record {record.get('id', '?')!r} lacks field {exc}") from None
-    raise DataError(f"record {record.get('id', '?')!r}: unknown kind {kind!r} (prolog or pddl)")
+    from nsr.verify.targets import build_item, parse_ground_truth
+
+    target = parse_ground_truth(record)
+    item = build_item(target, target.answer if answer is None else answer)
+    if isinstance(item, Verdict):  # rejected without running (e.g. not a permutation)
+        raise DataError(f"record {target.id or '?'!r}: {item.message}")
+    return item

@@ -12,7 +12,7 @@ import pytest
 
 from nsr.reward import gym, openrlhf, trl, verl
 from nsr.reward.scoring import candidate_answer, completion_text, score_batch
-from nsr.reward.targets import parse_ground_truth
+from nsr.verify.targets import parse_ground_truth
 
 from .conftest import load_record, wrong_list
 

@@ -7,14 +7,14 @@ import json
 import pytest
 
 from nsr.prototypes.record import record_from_dict
-from nsr.reward.targets import (
+from nsr.verify import PlanItem, PrologItem, Verdict
+from nsr.verify.targets import (
     GroundTruthError,
     NotApplicable,
     build_item,
     parse_ground_truth,
     single_answer_query,
 )
-from nsr.verify import PlanItem, PrologItem, Verdict
 
 from .conftest import load_record
 

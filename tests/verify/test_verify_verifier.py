@@ -189,10 +189,23 @@ def test_records_map_onto_items() -> None:
     assert item_from_record(prolog, answer="2") == PrologItem("p(1).", "p(X)", "2")
     pddl = {"kind": "pddl", "domain": "d", "problem": "p", "plan": "(a)"}
     assert item_from_record(pddl) == PlanItem("d", "p", "(a)")
-    with pytest.raises(DataError, match="lacks field 'query'"):
+    with pytest.raises(DataError, match="lacks program or query"):
         item_from_record({"id": "k2", "kind": "prolog", "program": "", "answer": "1"})
-    with pytest.raises(DataError, match="unknown kind"):
+    with pytest.raises(DataError, match="not prolog or pddl"):
         item_from_record({"kind": "lean"})
+
+
+def test_shipped_prototype_records_map_onto_items_and_score_1(verifier: Verifier) -> None:
+    """Records as `nsr proto` writes them (fields nested under "prototype") verify as stored."""
+    from nsr.prototypes.record import load_records
+    from nsr.resources import resource_path
+
+    items = []
+    for family in ("kinship", "blocksworld"):
+        records = load_records(resource_path("prototypes", "examples", f"{family}.jsonl"))
+        items += [item_from_record(r.to_dict()) for r in records[:3]]
+    assert {type(i) for i in items} == {PrologItem, PlanItem}
+    assert [v.score for v in verifier.check_many(items)] == [1.0] * len(items)
 
 
 def test_verdicts_serialise_and_reasons_are_documented(verifier: Verifier) -> None:

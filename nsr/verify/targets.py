@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nsr.errors import ConfigError, DataError
-from nsr.verify import PlanItem, PrologItem, Verdict
+from nsr.verify.verdict import PlanItem, PrologItem, Verdict
 
 ANSWER_VARIABLE = "Answer"  # the query variable a prototype record binds (see record.py)
 PLAN_TASKS: tuple[str, ...] = ("plan_generation", "plan_completion", "plan_reordering")
