@@ -183,6 +183,11 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
     tokens = [t for lab in pool for t in lab.tokens]
     symbols = [s for lab in pool for s in lab.symbols]
-    if tokens:
-        model.perception.fit(tokens, symbols, seed=seed)
+    # Tokens without a pseudo-label yet keep their current symbol: otherwise fitting the others
+    # lets the shared classifier drift and a word silently changes meaning.
+    unlabelled = sorted(set(model.perception.cfg.vocab) - set(tokens))
+    if unlabelled:
+        tokens += unlabelled
+        symbols += model.perception.predict(unlabelled)[0]
+    model.perception.fit(tokens, symbols, seed=seed)
     return loss

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gss_corpus import CORPUS
 
 from nsr.backends.prolog import to_text as term_text
 from nsr.semantics import (
@@ -21,6 +20,8 @@ from nsr.semantics import (
     parse_program,
 )
 from nsr.semantics.primitives import CONNECTIVES, LIBRARIES, Type, by_result, primitives
+
+from .gss_corpus import CORPUS
 
 PROGRAMS = {name: parse_program(text) for name, (text, _) in CORPUS.items()}
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from gss_corpus import CORPUS
-from gss_strategies import atom_lists, atoms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,9 @@ from nsr.semantics import (
     evaluate,
     parse_program,
 )
+
+from .gss_corpus import CORPUS
+from .gss_strategies import atom_lists, atoms
 
 PROGRAMS = {name: parse_program(text) for name, (text, _) in CORPUS.items()}
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from gss_corpus import CORPUS
-from gss_strategies import programs
 from hypothesis import given, settings
 
 from nsr.errors import DataError
@@ -21,6 +19,9 @@ from nsr.semantics import (
     parse_program,
     to_text,
 )
+
+from .gss_corpus import CORPUS
+from .gss_strategies import programs
 
 
 def test_corpus_is_large_enough() -> None:

@@ -8,7 +8,6 @@ scoping and lambda lifting in the compiler far beyond hand-written cases.
 from __future__ import annotations
 
 import pytest
-from gss_strategies import value_for
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,8 @@ from nsr.semantics import (
     to_text,
 )
 from nsr.semantics.primitives import PRIMITIVES, Type
+
+from .gss_strategies import value_for
 
 pytestmark = pytest.mark.prolog
 

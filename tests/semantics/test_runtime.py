@@ -6,8 +6,6 @@ import itertools
 import time
 
 import pytest
-from gss_corpus import CORPUS
-from gss_strategies import value_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,9 @@ from nsr.semantics import (
     parse_program,
 )
 from nsr.semantics.runtime import PrologPrograms, Tree
+
+from .gss_corpus import CORPUS
+from .gss_strategies import value_for
 
 pytestmark = pytest.mark.prolog
 

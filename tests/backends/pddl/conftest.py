@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
 
 from nsr.backends.pddl.grounded import Domain, Problem, parse_domain, parse_problem
 from nsr.backends.pddl.plans import Step
+
+from .problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
 
 
 @dataclass(frozen=True)

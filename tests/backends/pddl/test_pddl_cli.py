@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from problem_gen import domain_path, problem_path
 
 from nsr import cli
 from nsr.backends.pddl.plans import parse_plan
+
+from .problem_gen import domain_path, problem_path
 
 
 @pytest.fixture()

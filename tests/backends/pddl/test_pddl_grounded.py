@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-from problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
 
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
 from nsr.backends.pddl.grounded import (
@@ -19,6 +18,8 @@ from nsr.backends.pddl.grounded import (
 from nsr.backends.pddl.plans import Step, parse_plan
 from nsr.backends.pddl.simulate import applicable_steps, apply_step, problem_text, random_walk
 from nsr.errors import DataError
+
+from .problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
 
 TOY_DOMAIN = """\
 ; a toy domain exercising typing, constants, negative preconditions, equality and or

@@ -7,12 +7,13 @@ import sys
 import time
 
 import pytest
-from problem_gen import DOMAIN_NAMES, blocksworld, domain_path, problem_path
 
 from nsr.backends.pddl.errors import PddlSyntaxError
 from nsr.backends.pddl.grounded import validate
 from nsr.backends.pddl.plans import Step
 from nsr.errors import ConfigError, ResourceNotFound
+
+from .problem_gen import DOMAIN_NAMES, blocksworld, domain_path, problem_path
 
 pytestmark = pytest.mark.pddl
 

@@ -1,0 +1,239 @@
+"""Image perception: a small CNN from a symbol image to a symbol (torch).
+
+Same interface as :class:`nsr.perception.tokens.TokenPerception`, so the learner can swap one
+for the other: ``predict(segments) -> (symbols, probabilities)``, ``log_probs(segments)``,
+``fit(segments, symbols, seed)`` and ``state_dict()`` / ``from_state(state)`` (plain config +
+tensors, which :mod:`nsr.learning.checkpoint` stores as JSON). A *segment* is one image: a
+tensor (1, 8, 8) or (8, 8) of ink in [0, 1]; a batch may also be passed as one (n, 1, 8, 8)
+tensor. The images are the project's offline HINT stand-ins (:mod:`.image_data`), not CROHME.
+
+No symbol labels are needed to start: :func:`warm_start` clusters unlabelled training images
+into ``n_symbols`` clusters and fits the CNN to map each image to its cluster, giving the
+learner an initial one-symbol-per-cluster perception that abduction then relabels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from nsr.errors import ConfigError, DataError, MissingDependency
+
+KIND = "images"
+
+
+@dataclass(frozen=True)
+class ImagePerceptionConfig:
+    """Model arguments: number of symbols, image side and the CNN's widths; training knobs."""
+
+    n_symbols: int
+    image_size: int = 8
+    channels: int = 32
+    hidden: int = 128
+    dropout: float = 0.2
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    epochs: int = 30
+    batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        if self.n_symbols < 1:
+            raise ConfigError("image perception needs at least one symbol")
+        if self.image_size < 4 or self.image_size % 2:
+            raise ConfigError(f"image_size must be even and >= 4, got {self.image_size}")
+        if self.channels < 1 or self.hidden < 1 or self.epochs < 1 or self.batch_size < 1:
+            raise ConfigError("channels, hidden, epochs and batch_size must be positive")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+
+
+def _network(cfg: ImagePerceptionConfig) -> nn.Sequential:
+    # Two 3x3 convolutions keep the 8x8 grid (strokes are one or two pixels wide at this size),
+    # one pooling step, then an MLP: enough for 16 symbol classes, small enough to train in
+    # seconds on a CPU.
+    c, side = cfg.channels, cfg.image_size // 2
+    return nn.Sequential(
+        nn.Conv2d(1, c, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(c, 2 * c, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(2 * c * side * side, cfg.hidden),
+        nn.ReLU(),
+        nn.Dropout(cfg.dropout),
+        nn.Linear(cfg.hidden, cfg.n_symbols),
+    )
+
+
+class ImagePerception:
+    """CNN: symbol image -> distribution over symbols."""
+
+    def __init__(self, cfg: ImagePerceptionConfig, seed: int = 0) -> None:
+        self.cfg = cfg
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            self.net = _network(cfg)
+        self.net.eval()
+
+    def batch(self, segments: Sequence[torch.Tensor] | torch.Tensor) -> torch.Tensor:
+        """Stack segments into a float tensor (n, 1, side, side); wrong shapes raise DataError."""
+        side = self.cfg.image_size
+        if isinstance(segments, torch.Tensor):
+            x = segments
+        else:
+            if len(segments) == 0:
+                return torch.zeros(0, 1, side, side)
+            try:
+                x = torch.stack(
+                    [
+                        torch.as_tensor(s, dtype=torch.float32).reshape(1, side, side)
+                        for s in segments
+                    ]
+                )
+            except (RuntimeError, TypeError, ValueError) as exc:
+                raise DataError(
+                    f"each image segment must hold {side}x{side} pixels ({exc})"
+                ) from None
+        if x.dim() == 3:
+            x = x.unsqueeze(1)
+        if x.dim() != 4 or tuple(x.shape[1:]) != (1, side, side):
+            raise DataError(
+                f"image segments must have shape (n, 1, {side}, {side}), got {tuple(x.shape)}"
+            )
+        return x.to(torch.float32)
+
+    def _logits(self, segments: Sequence[torch.Tensor] | torch.Tensor) -> torch.Tensor:
+        x = self.batch(segments)
+        self.net.eval()
+        with torch.no_grad():
+            return self.net(x)
+
+    def predict(
+        self, segments: Sequence[torch.Tensor] | torch.Tensor
+    ) -> tuple[list[int], list[float]]:
+        """Most probable symbol of each image, with its probability."""
+        probs = torch.softmax(self._logits(segments), dim=1)
+        best = probs.max(dim=1)
+        return best.indices.tolist(), best.values.tolist()
+
+    def log_probs(self, segments: Sequence[torch.Tensor] | torch.Tensor) -> list[list[float]]:
+        """log p(symbol | image) for every image and symbol (abduction prices revisions)."""
+        return torch.log_softmax(self._logits(segments), dim=1).tolist()
+
+    def fit(
+        self, segments: Sequence[torch.Tensor] | torch.Tensor, symbols: Sequence[int], seed: int = 0
+    ) -> float:
+        """Train on (image, symbol) pseudo-labels (continuing from the current weights);
+        returns the mean loss of the last epoch. The global torch RNG is left untouched."""
+        x = self.batch(segments)
+        if len(x) != len(symbols) or len(x) == 0:
+            raise DataError("perception.fit needs equally many images and symbols (at least one)")
+        y = torch.as_tensor(list(symbols), dtype=torch.long)
+        if int(y.min()) < 0 or int(y.max()) >= self.cfg.n_symbols:
+            raise DataError(f"symbols must lie in 0..{self.cfg.n_symbols - 1}")
+        opt = torch.optim.AdamW(
+            self.net.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay
+        )
+        last = 0.0
+        with torch.random.fork_rng():
+            torch.manual_seed(seed)
+            gen = torch.Generator().manual_seed(seed)
+            self.net.train()
+            for _ in range(self.cfg.epochs):
+                order = torch.randperm(len(x), generator=gen)
+                total = 0.0
+                for start in range(0, len(x), self.cfg.batch_size):
+                    idx = order[start : start + self.cfg.batch_size]
+                    loss = nn.functional.cross_entropy(self.net(x[idx]), y[idx])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    total += float(loss.detach()) * len(idx)
+                last = total / len(x)
+            self.net.eval()
+        return last
+
+    def state_dict(self) -> dict:
+        return {
+            "kind": KIND,
+            "config": asdict(self.cfg),
+            "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> ImagePerception:
+        if state.get("kind", KIND) != KIND:
+            raise DataError(f"not an image perception state (kind {state.get('kind')!r})")
+        model = cls(ImagePerceptionConfig(**state["config"]))
+        model.net.load_state_dict(state["weights"])
+        return model
+
+
+# -- unsupervised warm start -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """A perception fitted to clusters, and each training image's cluster (its initial symbol)."""
+
+    perception: ImagePerception
+    clusters: tuple[int, ...]
+
+
+def cluster_images(
+    images: torch.Tensor, n_clusters: int, seed: int = 0, neighbours: int = 25
+) -> np.ndarray:
+    """Cluster images without labels: spectral clustering on a k-nearest-neighbour graph.
+
+    Why spectral and not k-means on pixels: handwritten classes are curved manifolds in pixel
+    space (a slanted and an upright "1" are far apart but linked by a chain of near neighbours);
+    the neighbour graph follows those chains. On the default bank's training images it scores a
+    purity of ~0.86 against ~0.72 for k-means on pixels (see tests/perception/test_images.py).
+    """
+    if n_clusters < 1 or n_clusters > len(images):
+        raise ConfigError(f"cannot make {n_clusters} clusters of {len(images)} images")
+    try:
+        from sklearn.cluster import SpectralClustering
+    except ImportError as exc:
+        raise MissingDependency(
+            "the image warm start clusters with scikit-learn: pip install scikit-learn"
+        ) from exc
+    import warnings
+
+    flat = images.reshape(len(images), -1).numpy().astype(np.float64)
+    model = SpectralClustering(
+        n_clusters,
+        affinity="nearest_neighbors",
+        n_neighbors=min(neighbours, len(images) - 1),
+        assign_labels="discretize",
+        random_state=seed,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "graph not fully connected": harmless here
+        return model.fit_predict(flat).astype(np.int64)
+
+
+def warm_start(images: torch.Tensor, cfg: ImagePerceptionConfig, seed: int = 0) -> WarmStart:
+    """One symbol per cluster, learned without labels: cluster, then fit the CNN to the clusters."""
+    perception = ImagePerception(cfg, seed=seed)
+    x = perception.batch(images)
+    clusters = cluster_images(x, cfg.n_symbols, seed=seed)
+    perception.fit(x, clusters.tolist(), seed=seed)
+    return WarmStart(perception, tuple(int(c) for c in clusters))
+
+
+def purity(clusters: Sequence[int], labels: Sequence[int]) -> float:
+    """Share of items whose cluster's majority label is their own (for reporting only: true
+    labels must never reach training)."""
+    if len(clusters) != len(labels) or not clusters:
+        raise DataError("purity needs equally many clusters and labels (at least one)")
+    counts: dict[int, dict[int, int]] = {}
+    for c, y in zip(clusters, labels, strict=True):
+        counts.setdefault(int(c), {}).setdefault(int(y), 0)
+        counts[int(c)][int(y)] += 1
+    return sum(max(v.values()) for v in counts.values()) / len(clusters)

@@ -1,0 +1,89 @@
+"""HINT in image mode: each token of an expression becomes one symbol image (offline, NOT CROHME).
+
+The published HINT renders expressions with CROHME handwritten symbols; those are unavailable
+here, so images come from :mod:`nsr.perception.image_data` (scikit-learn's UCI digits plus
+rendered, distorted operator glyphs). A token's image is drawn only from the pool of the part
+the example belongs to (``train`` examples from training images, ``test`` subsets from test
+images), so a test image is never seen in training.
+
+Access is random but reproducible: the images of example ``idx`` depend only on
+``Random(seed + idx)`` (reasoning-gym style), never on which examples were drawn before.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nsr.errors import DataError
+from nsr.perception.image_data import SYMBOLS as BANK_SYMBOLS
+from nsr.perception.image_data import BankConfig, ImageBank, load_bank
+from nsr.tasks.hint.expr import SYMBOLS
+
+if TYPE_CHECKING:
+    import torch
+
+    from nsr.tasks.base import Example
+
+#: Which image part serves which data part (HINT has train and test; val is for tuning).
+IMAGE_PART: dict[str, str] = {"train": "train", "val": "val", "test": "test"}
+
+
+@dataclass(frozen=True)
+class ExampleImages:
+    """The images standing for one token sequence: tensor (n, 1, 8, 8) and each image's id."""
+
+    tokens: tuple[str, ...]
+    images: torch.Tensor
+    image_ids: tuple[str, ...]
+    part: str
+    seed: int
+
+
+class HintImages:
+    """Draws symbol images for HINT token sequences from a fixed :class:`ImageBank`."""
+
+    def __init__(self, bank: ImageBank) -> None:
+        if tuple(BANK_SYMBOLS) != tuple(SYMBOLS):
+            raise DataError(f"image bank symbols {BANK_SYMBOLS} differ from HINT's {SYMBOLS}")
+        self.bank = bank
+        self._pools = {
+            (part, sym): bank.pool(part, sym).tolist()
+            for part in IMAGE_PART.values()
+            for sym in SYMBOLS
+        }
+
+    @classmethod
+    def load(cls, config: BankConfig | None = None, *, cache: bool = True) -> HintImages:
+        """The default bank (cached under ``${NSR_DATA:-~/.cache/nsr}/hint-images``)."""
+        return cls(load_bank(config, cache=cache))
+
+    def positions(self, tokens: Sequence[str], part: str, seed: int) -> list[int]:
+        """Bank positions of the images for ``tokens``: one per token, from ``part``'s pools."""
+        if part not in IMAGE_PART:
+            raise DataError(f"unknown part {part!r}; choose one of {', '.join(IMAGE_PART)}")
+        rng = random.Random(seed)
+        out = []
+        for tok in tokens:
+            pool = self._pools.get((IMAGE_PART[part], tok))
+            if pool is None:
+                raise DataError(
+                    f"HINT has no image for token {tok!r}; symbols are {' '.join(SYMBOLS)}"
+                )
+            out.append(pool[rng.randrange(len(pool))])
+        return out
+
+    def draw(self, tokens: Sequence[str], part: str, seed: int) -> ExampleImages:
+        """The images of one token sequence; the same (tokens, part, seed) gives the same images."""
+        pos = self.positions(tokens, part, seed)
+        return ExampleImages(
+            tuple(tokens), self.bank.tensors(pos), tuple(self.bank.ids[p] for p in pos), part, seed
+        )
+
+    def draw_examples(
+        self, examples: Sequence[Example], part: str, seed: int = 0
+    ) -> list[ExampleImages]:
+        """Images for a list of examples; example ``idx`` uses ``Random(seed + idx)``."""
+        return [self.draw(ex.source, part, seed + idx) for idx, ex in enumerate(examples)]
