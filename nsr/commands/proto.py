@@ -172,6 +172,41 @@ def register(subparsers: Any) -> None:
     cplan.add_argument("--timeout", type=float, default=60.0, help="seconds per problem")
     cplan.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
     cplan.set_defaults(func=_convert_planning)
+    cmodel = csub.add_parser(
+        "model", help="a trained NSR checkpoint -> Prolog prototypes (learned programs + tree)",
+        description=(
+            "Parse each example with a trained NSR model; the record's program is the "
+            "standalone Prolog of the learned programs (as 'nsr programs TASK --prolog' "
+            "prints), its query evaluates the parse tree, and SWI-Prolog derives the answer. "
+            "Examples the model gets wrong (derived answer != data) are dropped and counted, "
+            "or kept flagged (verification.matches_target = false) with --keep-wrong."
+        ),
+        **_fmt("examples:\n"
+               "  nsr proto convert model --task scan --split length --n 200 --out m.jsonl\n"
+               "  nsr proto convert model --checkpoint runs/scan-jump --input-file my.txt "
+               "--out m.jsonl\n"
+               "  nsr proto verify m.jsonl"),
+    )
+    cmodel.add_argument("--checkpoint", default=None, metavar="PATH",
+                        help="checkpoint directory or .json file (default: the shipped "
+                             "TASK-simple model)")
+    cmodel.add_argument("--task", default="scan", choices=("scan", "pcfg", "hint"),
+                        help="the checkpoint's task (default scan)")
+    msrc = cmodel.add_mutually_exclusive_group()
+    msrc.add_argument("--split", default=None,
+                      help="official split to read (default: the one the checkpoint learned)")
+    msrc.add_argument("--input-file", default=None, metavar="FILE",
+                      help="read examples from FILE in the task's format (SCAN: IN: ... OUT: ...)")
+    cmodel.add_argument("--part", default="test", choices=("train", "test"),
+                        help="with --split: which part (default test, unseen in training)")
+    cmodel.add_argument("--data-dir", default=None, help="the task's data folder")
+    cmodel.add_argument("--n", type=int, default=None,
+                        help="draw N examples at random with --seed (default: all)")
+    cmodel.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    cmodel.add_argument("--keep-wrong", action="store_true",
+                        help="keep examples the model gets wrong, flagged, instead of dropping")
+    cmodel.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
+    cmodel.set_defaults(func=_convert_model)
     from nsr.prototypes.llm.cli import add_parser as add_llm_parser  # `convert llm`, cheap import
 
     add_llm_parser(csub)
@@ -299,6 +334,28 @@ def _convert_planning(args: argparse.Namespace) -> int:
     write_records(args.out, report.records)
     print(f"wrote {len(report.records)} records to {args.out} "
           f"({len(report.failures)} problems not converted)", file=sys.stderr)
+    return 0
+
+
+def _convert_model(args: argparse.Namespace) -> int:
+    from nsr.prototypes.from_model import convert_checkpoint
+    from nsr.prototypes.record import write_records
+
+    if args.checkpoint is None:
+        from nsr.commands.model import default_checkpoint
+
+        args.checkpoint = default_checkpoint(args.task)
+    report = convert_checkpoint(args.checkpoint, task=args.task, split=args.split,
+                                part=args.part, input_file=args.input_file,
+                                data_dir=args.data_dir, n=args.n, seed=args.seed,
+                                keep_wrong=args.keep_wrong)
+    for where, why in report.failures:
+        print(f"{where}: {why}", file=sys.stderr)
+    write_records(args.out, report.records)
+    wrong = "kept, flagged" if args.keep_wrong else "dropped"
+    print(f"wrote {len(report.records)} records to {args.out} ({report.wrong} answered wrongly "
+          f"by the model, {wrong}; {report.duplicates} duplicates; {len(report.failures)} "
+          "examples not converted)", file=sys.stderr)
     return 0
 
 

@@ -77,6 +77,16 @@ def compile_symbols(programs: Mapping[str, ast.Program]) -> str:
     return "\n".join(clauses)
 
 
+def _negation(test: str, terms: list[str]) -> str:
+    """Negation that stays sound when run backwards: it waits until the test's arguments are
+    ground. Written inline (not as a meta-predicate taking the goal) so that a static checker
+    such as library(sandbox) sees the negated goal itself."""
+    if not terms:
+        return f"\\+ ({test})"
+    args = f"[{', '.join(terms)}]"
+    return f"( ground({args}) -> \\+ ({test}) ; when(ground({args}), \\+ ({test})) )"
+
+
 @dataclass(frozen=True)
 class _Func:
     predicate: str  # quoted predicate name
@@ -179,7 +189,7 @@ class _Output:
                 return [], "true" if value else "fail", []
             case ast.Call("not", (a,)):
                 goals, test, terms = self.test(a, env)
-                return goals, f"nsr_not(({test}))", terms
+                return goals, _negation(test, terms), terms
             case ast.Call("and" | "or" as op, (a, b)):
                 ga, ta, xa = self.test(a, env)
                 gb, tb, xb = self.test(b, env)
@@ -202,7 +212,7 @@ class _Output:
         if terms:
             pick = (
                 f"( ground([{', '.join(terms)}]) -> ( {test} -> {sel} = 1 ; {sel} = 0 )"
-                f" ; {test}, {sel} = 1 ; nsr_not(({test})), {sel} = 0 )"
+                f" ; {test}, {sel} = 1 ; {_negation(test, terms)}, {sel} = 0 )"
             )
         else:
             pick = f"( {test} -> {sel} = 1 ; {sel} = 0 )"

@@ -236,8 +236,8 @@ error_reason(E, Reason) :- stage_reason(E, runtime_error, Reason).
 %   Reads Text term by term into module M.  Nothing in it is executed: clauses are asserted,
 %   DCG rules translated, `dynamic`/`discontiguous` declarations applied, every other directive
 %   rejected with nsr(directive, Msg).  Accepted: dynamic/1, discontiguous/1, table/1 (plain
-%   name/arity), use_module/1,2 and ensure_loaded/1 of allowed_library/1 libraries, and the
-%   syntax flags handled by load_terms/3.
+%   name/arity), use_module/1,2 and ensure_loaded/1 of allowed_library/1 libraries,
+%   style_check/1 (ignored), and the syntax flags handled by load_terms/3.
 
 load_program(M, Text) :-
     setup_call_cleanup(open_string(Text, S),
@@ -307,6 +307,11 @@ directive(use_module(Spec, Imports), M) :-
 directive(ensure_loaded(Spec), M) :-
     !,
     library_import(Spec, M, all).
+directive(style_check(Spec), _) :-
+    % Inert here: it only tunes load-time warnings, and this loader reads terms itself and
+    % prints nothing. Generated programs (nsr programs --prolog) carry one.
+    ground(Spec),
+    !.
 directive(Directive, _) :-
     (   callable(Directive)
     ->  functor(Directive, Name, Arity)

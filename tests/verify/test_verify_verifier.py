@@ -253,3 +253,22 @@ def test_an_unclosed_verifier_stops_its_workers_when_collected() -> None:
     gc.collect()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_compiled_dsl_programs_pass_the_sandbox(verifier: Verifier) -> None:
+    """Generated Prolog (style_check directive, inline negation) is accepted and runs."""
+    from nsr.semantics import parse_program
+    from nsr.semantics.compiler import compile_symbols, library_paths
+
+    programs = {
+        "f": parse_program("lambda x: if not(is_empty(x)) then cdr(x) else ['NONE']"),
+        "g": parse_program("lambda x, y: if not(and(is_zero(x), is_zero(y))) then inc(x) else 0"),
+    }
+    text = "\n".join([*(p.read_text() for p in library_paths()), compile_symbols(programs)])
+    verdicts = verifier.check_many([
+        PrologItem(text, "sym(f, [[a, b]], Answer)", "[b]"),
+        PrologItem(text, "sym(f, [[]], Answer)", "['NONE']"),
+        PrologItem(text, "sym(g, [0, 0], Answer)", "0"),
+        PrologItem(text, "sym(g, [4, 0], Answer)", "5"),
+    ])
+    assert [(v.score, v.reason) for v in verdicts] == [(1.0, "ok")] * 4, verdicts
