@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from nsr.atomic import atomic_write_text
 from nsr.errors import DataError, ResourceNotFound
 
 FILENAME = "checkpoint.json"
@@ -50,20 +49,8 @@ def _decode(obj: Any) -> Any:
 
 def save(directory: Path, payload: dict[str, Any]) -> Path:
     """Write ``directory/checkpoint.json`` atomically; returns its path."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / FILENAME
     text = json.dumps({"format": FORMAT, **_encode(payload)}, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILENAME}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a checkpoint is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(Path(directory) / FILENAME, text)
 
 
 def load(directory: Path) -> dict[str, Any]:
