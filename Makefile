@@ -9,8 +9,13 @@ STAMP := $(VENV)/.nsr-installed
 
 .PHONY: run test setup sysdeps venv lint bench clean
 
+# The main job: the engines' demo, then NSR trained on SCAN's length split from scratch (from
+# (command, actions) pairs only) and its accuracy on the official test file.
 run: setup
 	$(VENV)/bin/nsr demo
+	$(VENV)/bin/nsr train scan --split length --seed 0 --out runs/scan-length
+	$(VENV)/bin/nsr eval scan --checkpoint runs/scan-length --split length
+	$(VENV)/bin/nsr programs scan --checkpoint runs/scan-length
 
 test: setup
 	$(VENV)/bin/pytest
@@ -41,6 +46,9 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/backends.py
+	$(PY) benchmarks/verify.py
+	$(PY) benchmarks/prototypes.py
+	$(PY) benchmarks/nsr_scan.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

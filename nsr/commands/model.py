@@ -200,8 +200,16 @@ def _eval(args: argparse.Namespace) -> int:
     score = exact_match(preds, examples)
     if args.json:
         print(json.dumps(score.as_dict()))
-    else:
-        print(f"accuracy {100 * score.accuracy:.2f}% ({score.correct}/{score.n})")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    source = str(args.test_file) if args.test_file is not None else f"{split} (official test file)"
+    table = Table("task", "test set", "examples", "correct", "exact match", title="NSR accuracy")
+    table.add_row(
+        task.name, source, str(score.n), str(score.correct), f"{100 * score.accuracy:.2f}%"
+    )
+    Console().print(table)
     return 0
 
 
