@@ -21,7 +21,8 @@ are absolute, so the file works when verl loads it by path under another module 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nsr.errors import ConfigError
@@ -68,10 +69,25 @@ def compute_score(
 
 
 def _truth(ground_truth: Any, extra_info: Any) -> Any:
-    """The record: ``extra_info["record"]`` wins when present (ground_truth may be the bare
-    answer string then), else ``ground_truth`` itself."""
-    if isinstance(extra_info, dict) and extra_info.get("record") is not None:
-        return extra_info["record"]
+    """The record to score against.
+
+    ``extra_info["record"]`` wins when present. Rows written by ``nsr proto export --format
+    verl`` keep the plain answer in ``ground_truth`` and the prototype (JSON text), kind, task
+    and id in ``extra_info``: the record is put back together from those. Otherwise
+    ``ground_truth`` itself is the record (dict or JSON text).
+    """
+    if isinstance(extra_info, Mapping):
+        if extra_info.get("record") is not None:
+            return extra_info["record"]
+        proto = extra_info.get("prototype")
+        if proto is not None and extra_info.get("kind") in ("prolog", "pddl"):
+            return {
+                "id": extra_info.get("id", ""),
+                "kind": extra_info["kind"],
+                "task": extra_info.get("task", ""),
+                "prototype": json.loads(proto) if isinstance(proto, str) else proto,
+                "answer": ground_truth,
+            }
     return ground_truth
 
 
