@@ -101,6 +101,36 @@ class ValidationReport:
     goal_fraction: float = 0.0
     unmet_preconditions: tuple[str, ...] = ()
 
+    @classmethod
+    def success(cls, applied: int) -> ValidationReport:
+        """The report of a valid plan (the same text from every validator)."""
+        return cls(
+            valid=True,
+            failed_step=None,
+            reason="ok",
+            message=f"valid plan: {applied} steps reach the goal",
+            steps_applied=applied,
+            goal_fraction=1.0,
+        )
+
+    @classmethod
+    def goal_not_reached(
+        cls, applied: int, unmet_goals: tuple[str, ...], n_goals: int, fraction: float
+    ) -> ValidationReport:
+        """The report of a plan whose steps all apply but leave goals unmet."""
+        return cls(
+            valid=False,
+            failed_step=None,
+            reason="goal_not_reached",
+            message=(
+                f"after {applied} steps, {len(unmet_goals)} of {n_goals} "
+                f"goals not reached: {', '.join(unmet_goals)}"
+            ),
+            unmet_goals=unmet_goals,
+            steps_applied=applied,
+            goal_fraction=fraction,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
@@ -249,26 +279,10 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state)
     if unmet_goals:
-        return ValidationReport(
-            valid=False,
-            failed_step=None,
-            reason="goal_not_reached",
-            message=(
-                f"after {applied} steps, {len(unmet_goals)} of {len(problem.goal_parts)} "
-                f"goals not reached: {', '.join(unmet_goals)}"
-            ),
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=fraction,
+        return ValidationReport.goal_not_reached(
+            applied, unmet_goals, len(problem.goal_parts), fraction
         )
-    return ValidationReport(
-        valid=True,
-        failed_step=None,
-        reason="ok",
-        message=f"valid plan: {applied} steps reach the goal",
-        steps_applied=applied,
-        goal_fraction=1.0,
-    )
+    return ValidationReport.success(applied)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

@@ -413,26 +413,10 @@ def validate_up(task: PlanningTask, plan: tuple[Step, ...] | list[Step]) -> Vali
             goal_fraction=fraction,
         )
     if result.status.name == "VALID":
-        return ValidationReport(
-            valid=True,
-            failed_step=None,
-            reason="ok",
-            message=f"valid plan: {applied} steps reach the goal",
-            steps_applied=applied,
-            goal_fraction=1.0,
-        )
+        return ValidationReport.success(applied)
     if reason_name == "UNSATISFIED_GOALS":
-        return ValidationReport(
-            valid=False,
-            failed_step=None,
-            reason="goal_not_reached",
-            message=(
-                f"after {applied} steps, {len(unmet_goals)} of {len(_goal_parts(problem))} "
-                f"goals not reached: {', '.join(unmet_goals)}"
-            ),
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=fraction,
+        return ValidationReport.goal_not_reached(
+            applied, unmet_goals, len(_goal_parts(problem)), fraction
         )
     raise EngineError(f"unified-planning could not validate the plan: {_log_text(result)}")
 
