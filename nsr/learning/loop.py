@@ -127,6 +127,10 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     stages = config.curriculum or tuple(range(1, longest + 1))
     if stages[-1] < longest:
         stages = (*stages, longest)
+    # A stage with no example of its length teaches nothing (and has no accuracy): drop it,
+    # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
+    shortest = min(len(ex.source) for ex in data)
+    stages = tuple(n for n in stages if n >= shortest)
     vocab = sorted({t for ex in data for t in ex.source})
     model = NsrModel(vocab, config.library, seed=seed)
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start

@@ -118,3 +118,14 @@ def test_interrupted_training_resumes_at_the_next_stage(trained, tiny_data, tmp_
     assert [m["train_acc"] for m in result.metrics] == [m["train_acc"] for m in uninterrupted.metrics]
     inputs = [ex.source for ex in tiny_data[0] + tiny_data[1]]
     assert result.model.predict(inputs) == uninterrupted.model.predict(inputs)
+
+
+def test_curriculum_skips_lengths_with_no_examples(tiny_data) -> None:
+    """Data whose shortest input has 2 tokens (as in PCFG) must not crash on an empty stage."""
+    from nsr.learning.loop import LearnerConfig, train
+
+    longer = [ex for ex in tiny_data[0] if len(ex.source) >= 2]
+    result = train(longer, LearnerConfig(task="scan", split="tiny", rounds_per_stage=1), seed=0,
+                   progress=False)
+    assert result.metrics and min(m["max_len"] for m in result.metrics) == 2
+    assert all(m["examples"] > 0 for m in result.metrics)
