@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from nsr.atomic import atomic_open
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
+from nsr.jsonlines import read_jsonl
 
 RECORD_VERSION = 1
 KINDS: tuple[str, ...] = ("prolog", "pddl")
@@ -178,28 +179,15 @@ def record_from_dict(data: Any, where: str = "<record>") -> PrototypeRecord:
 
 def iter_records(path: str | Path) -> Iterator[PrototypeRecord]:
     """Records of a JSON-lines file, checked one by one; a bad line raises naming file:line."""
-    path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"no such prototype file: {path}")
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(
-                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                ) from None
-            record = record_from_dict(data, where)
-            if record.id in seen:
-                raise DataError(
-                    f"{where}: duplicate id {record.id!r} (first on line {seen[record.id]})"
-                )
-            seen[record.id] = lineno
-            yield record
+    for where, lineno, data in read_jsonl(path, what="prototype"):
+        record = record_from_dict(data, where)
+        if record.id in seen:
+            raise DataError(
+                f"{where}: duplicate id {record.id!r} (first on line {seen[record.id]})"
+            )
+        seen[record.id] = lineno
+        yield record
 
 
 def load_records(path: str | Path) -> list[PrototypeRecord]:

@@ -9,12 +9,12 @@ fields are ignored, so datasets with extra metadata columns load as they are.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
+from nsr.jsonlines import read_jsonl
 
 #: What a problem may ask for: a Prolog program + query, a PDDL domain + problem, or either.
 KINDS: tuple[str, ...] = ("prolog", "pddl", "auto")
@@ -66,25 +66,12 @@ def problem_from_dict(data: Any, where: str) -> LlmProblem:
 
 def read_problems(path: str | Path) -> list[LlmProblem]:
     """Every problem of a JSON-lines file; a bad or duplicate line raises naming file:line."""
-    path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"no such problem file: {path}")
     problems: list[LlmProblem] = []
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                                ) from None
-            item = problem_from_dict(data, where)
-            if item.id in seen:
-                raise DataError(f"{where}: duplicate id {item.id!r} (first on line "
-                                f"{seen[item.id]})")
-            seen[item.id] = lineno
-            problems.append(item)
+    for where, lineno, data in read_jsonl(path, what="problem"):
+        item = problem_from_dict(data, where)
+        if item.id in seen:
+            raise DataError(f"{where}: duplicate id {item.id!r} (first on line {seen[item.id]})")
+        seen[item.id] = lineno
+        problems.append(item)
     return problems

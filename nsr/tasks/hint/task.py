@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import ClassVar
 
 from nsr.errors import DataError, ResourceNotFound
+from nsr.jsonlines import read_jsonl
 from nsr.tasks.base import Example, Target, Task
 from nsr.tasks.hint.expr import interpret, parse, tree_from_heads, tree_values
 from nsr.tasks.hint.generate import MANIFEST, TEST_SUBSETS, TRAIN, split_file
@@ -19,40 +19,33 @@ ALL = "all"
 def load_jsonl(path: Path, *, id_prefix: str, split: str, part: str) -> list[Example]:
     """Examples from one generated JSON lines file; malformed records raise :class:`DataError`
     naming file and line (a record's ``head`` must be a well-formed tree of its ``expr``)."""
-    if not path.is_file():
-        raise ResourceNotFound(f"HINT file {path} does not exist")
     examples: list[Example] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                rec = json.loads(line)
-                tokens = tuple(rec["expr"].split())
-                head = tuple(int(h) for h in rec["head"])
-                res = int(rec["res"])
-                subset = str(rec.get("split", part))
-                n_ops = int(rec["n_ops"]) if "n_ops" in rec else None
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise DataError(f"{where}: malformed HINT record ({exc})") from None
-            try:
-                tree_from_heads(tokens, head)
-                _, max_value = tree_values(parse(tokens).tree)
-            except (DataError, ZeroDivisionError) as exc:
-                raise DataError(f"{where}: {exc}") from None
-            meta = {
-                "split": split,
-                "part": part,
-                "subset": subset,
-                "file": str(path),
-                "line": lineno,
-                "head": head,
-                "n_ops": n_ops if n_ops is not None else sum(t in "+-*/" for t in tokens),
-                "max_value": int(rec.get("max_value", max_value)),
-                "seed": rec.get("seed"),
-            }
-            examples.append(Example(tokens, res, f"{id_prefix}:{len(examples)}", meta))
+    for where, lineno, rec in read_jsonl(path, what="HINT"):
+        try:
+            tokens = tuple(rec["expr"].split())
+            head = tuple(int(h) for h in rec["head"])
+            res = int(rec["res"])
+            subset = str(rec.get("split", part))
+            n_ops = int(rec["n_ops"]) if "n_ops" in rec else None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"{where}: malformed HINT record ({exc})") from None
+        try:
+            tree_from_heads(tokens, head)
+            _, max_value = tree_values(parse(tokens).tree)
+        except (DataError, ZeroDivisionError) as exc:
+            raise DataError(f"{where}: {exc}") from None
+        meta = {
+            "split": split,
+            "part": part,
+            "subset": subset,
+            "file": str(path),
+            "line": lineno,
+            "head": head,
+            "n_ops": n_ops if n_ops is not None else sum(t in "+-*/" for t in tokens),
+            "max_value": int(rec.get("max_value", max_value)),
+            "seed": rec.get("seed"),
+        }
+        examples.append(Example(tokens, res, f"{id_prefix}:{len(examples)}", meta))
     return examples
 
 
