@@ -114,6 +114,33 @@ class ValidationReport:
         )
 
     @classmethod
+    def precondition_failed(
+        cls,
+        number: int,
+        step: object,
+        unmet: tuple[str, ...],
+        *,
+        applied: int,
+        unmet_goals: tuple[str, ...],
+        goal_fraction: float,
+        fallback: str = "",
+    ) -> ValidationReport:
+        """The report of step ``number`` (1-based) whose preconditions ``unmet`` do not hold;
+        ``fallback`` explains the failure when the validator could not name them."""
+        noun = "precondition" if len(unmet) == 1 else "preconditions"
+        detail = f"{noun} {', '.join(unmet)} not satisfied" if unmet else fallback
+        return cls(
+            valid=False,
+            failed_step=number,
+            reason="precondition",
+            message=f"step {number} {step}: {detail}",
+            unmet_goals=unmet_goals,
+            steps_applied=applied,
+            goal_fraction=goal_fraction,
+            unmet_preconditions=unmet,
+        )
+
+    @classmethod
     def goal_not_reached(
         cls, applied: int, unmet_goals: tuple[str, ...], n_goals: int, fraction: float
     ) -> ValidationReport:
@@ -262,16 +289,11 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 for c in conjuncts(action.precondition)
                 if not holds(c, state, binding)
             )
-            noun = "precondition" if len(unmet) == 1 else "preconditions"
-            report = _fail(
-                problem,
-                state,
-                number,
-                applied,
-                "precondition",
-                f"step {number} {step}: {noun} {', '.join(unmet)} not satisfied",
+            unmet_goals, fraction = _goal_status(problem, state)
+            return ValidationReport.precondition_failed(
+                number, step, unmet, applied=applied, unmet_goals=unmet_goals,
+                goal_fraction=fraction,
             )
-            return _with_preconditions(report, unmet)
         for g in comp.dels:
             state.discard(g(vals))
         for g in comp.adds:
@@ -304,17 +326,4 @@ def _fail(
         unmet_goals=unmet,
         steps_applied=applied,
         goal_fraction=fraction,
-    )
-
-
-def _with_preconditions(report: ValidationReport, unmet: tuple[str, ...]) -> ValidationReport:
-    return ValidationReport(
-        valid=report.valid,
-        failed_step=report.failed_step,
-        reason=report.reason,
-        message=report.message,
-        unmet_goals=report.unmet_goals,
-        steps_applied=report.steps_applied,
-        goal_fraction=report.goal_fraction,
-        unmet_preconditions=unmet,
     )

@@ -389,17 +389,9 @@ def validate_up(task: PlanningTask, plan: tuple[Step, ...] | list[Step]) -> Vali
     if reason_name == "INAPPLICABLE_ACTION":
         number = len(trace)
         unmet = _unmet_preconditions(evaluator, last, result.inapplicable_action)
-        noun = "precondition" if len(unmet) == 1 else "preconditions"
-        detail = f"{noun} {', '.join(unmet)} not satisfied" if unmet else _log_text(result)
-        return ValidationReport(
-            valid=False,
-            failed_step=number,
-            reason="precondition",
-            message=f"step {number} {steps[number - 1]}: {detail}",
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=fraction,
-            unmet_preconditions=unmet,
+        return ValidationReport.precondition_failed(
+            number, steps[number - 1], unmet, applied=applied, unmet_goals=unmet_goals,
+            goal_fraction=fraction, fallback=_log_text(result),
         )
     if bad is not None:
         number, reason, message = bad
