@@ -51,6 +51,10 @@ class LearnerConfig:
     preprocessing: str = "none"
     inverse: str = "python"  # push-down: "python" generate-and-test, or "prolog" run backwards
     torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
+    # Regex of open-class tokens: a run of them is one segment whose value is the run ("": none)
+    open_class: str = ""
+    # Two new symbols in one tree: guess the lower one's program to abduce the upper one's rows
+    guess_lower_holes: bool = True
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -88,7 +92,7 @@ def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict) -> li
     wrong = []
     for ex, p in zip(examples, parses, strict=True):
         if p.output == ex.target and p.tree is not None:
-            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree)
+            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree, p.keys)
         else:
             labels.pop(ex.source, None)
             wrong.append((p, ex.target))
@@ -121,18 +125,23 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
 
 def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out: Path | None,
            resume: bool, progress: bool, log: Callable[[str], None] | None) -> TrainResult:
+    from nsr.perception.segments import Segmenter
+
     start = time.perf_counter()
     data = _unique(examples)
-    longest = max(len(ex.source) for ex in data)
+    segmenter = Segmenter(config.open_class)
+    # Lengths count segments (nodes of the tree), which for token-per-segment tasks are tokens.
+    lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
+    longest = max(lengths.values())
     stages = config.curriculum or tuple(range(1, longest + 1))
     if stages[-1] < longest:
         stages = (*stages, longest)
     # A stage with no example of its length teaches nothing (and has no accuracy): drop it,
     # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
-    shortest = min(len(ex.source) for ex in data)
+    shortest = min(lengths.values())
     stages = tuple(n for n in stages if n >= shortest)
-    vocab = sorted({t for ex in data for t in ex.source})
-    model = NsrModel(vocab, config.library, seed=seed)
+    vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
+    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
     metrics: list[dict[str, Any]] = []
     first_stage = 0
@@ -151,7 +160,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         # One generator per stage, so a resumed run makes the same choices as an uninterrupted
         # one (pseudo-labels need no saving: round 0 re-derives them from the model).
         rng = random.Random(seed * 100_003 + k)
-        pool = [ex for ex in data if len(ex.source) <= max_len]
+        pool = [ex for ex in data if lengths[ex.source] <= max_len]
         t0 = time.perf_counter()
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
@@ -176,7 +185,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             t1 = time.perf_counter()
             abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
                                 samples=config.samples, seed=rng.randrange(2**31),
-                                inverse=config.inverse)
+                                inverse=config.inverse, guess_lower=config.guess_lower_holes)
             t2 = time.perf_counter()
             chosen = select(model, abductions, config.search_config(),
                             adopt_fraction=config.adopt_fraction, min_support=config.min_support)

@@ -15,18 +15,29 @@ from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
 from nsr.learning.model import NsrModel, Parse, execute
 from nsr.semantics import ast
-from nsr.semantics.search import SearchConfig, SearchExample, search_program
+from nsr.semantics.search import SearchConfig, SearchExample, SearchResult, search_program
 from nsr.semantics.search_primitives import Value
 from nsr.syntax.tree import Tree
+
+#: How many different guesses (see ``guess_lower``) select tries per round, most common first.
+MAX_GUESS_WORLDS = 3
 
 
 @dataclass(frozen=True)
 class Labelled:
-    """A pseudo-label: the symbols and tree under which an input yields its target."""
+    """A pseudo-label: the symbols and tree under which an input yields its target.
+
+    ``keys`` are the perception keys of the tree's nodes (segments); empty means the tokens.
+    """
 
     tokens: tuple[str, ...]
     symbols: tuple[int, ...]
     tree: Tree
+    keys: tuple[str, ...] = ()
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        return self.keys or self.tokens
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class Abduction:
     symbols: tuple[int, ...]
     target: Value
     hypotheses: tuple[Hypothesis, ...]
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,22 +76,24 @@ def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
 
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
-           beam: int, samples: int, seed: int, inverse: str = "python") -> list[Abduction]:
+           beam: int, samples: int, seed: int, inverse: str = "python",
+           guess_lower: bool = False) -> list[Abduction]:
     """Tree hypotheses and value revisions for each wrong (parse, target) pair.
 
     ``inverse`` is "python" (generate-and-test, cached) or "prolog" (the compiled programs run
-    backwards in SWI-Prolog).
+    backwards in SWI-Prolog). ``guess_lower``: see :func:`nsr.abduction.revise.revisions`.
     """
     if inverse == "prolog" and model.programs:
         from nsr.abduction.prolog_inverse import PrologInverse
 
         with PrologInverse(model.programs, model.symbol_names) as backwards:
-            return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards)
-    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None)
+            return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards,
+                           guess_lower)
+    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower)
 
 
 def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_to: int,
-            beam: int, samples: int, seed: int, backwards) -> list[Abduction]:
+            beam: int, samples: int, seed: int, backwards, guess_lower: bool) -> list[Abduction]:
     rng = random.Random(seed)
     out = []
     for i, (parse, target) in enumerate(wrong):
@@ -89,11 +103,13 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
                                 beam=beam, samples=samples, rng=rng)
         hyps = []
         for tree in trees:
-            revs = revisions(tree, symbols, model.programs, target, inverse=backwards)
-            consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
+            revs = revisions(tree, symbols, model.programs, target, inverse=backwards,
+                             given=parse.given, guess_lower=guess_lower)
+            consistent = not revs and \
+                execute(tree, symbols, model.programs, given=parse.given)[tree.root] == target
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
-        out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps)))
+        out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps), parse.keys))
     return out
 
 
@@ -106,37 +122,80 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     its symbol's program; the program search picks, per symbol, the smallest program that
     explains the most examples, which at the same time picks the tree hypotheses it agrees with.
     A program is adopted when it explains at least ``adopt_fraction`` of the examples that
-    offered rows for its symbol, and at least ``min_support`` of them.
+    offered rows for its symbol, and at least ``min_support`` of them. An example whose rows
+    for a symbol all rest on guesses (see ``guess_lower``) counts only when it is explained:
+    a wrong guess is no evidence against a program.
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[int, set[int]] = defaultdict(set)
+    # Rows that rest on a guess below, by the guess: one guess must hold across all examples.
+    guessed: dict[tuple, dict[int, dict[int, list[SearchExample]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list)))
     for ab in abductions:
         consistent = [h for h in ab.hypotheses if h.consistent]
         if consistent:
-            labels.append(Labelled(ab.tokens, ab.symbols, _most_probable(model, ab, consistent)))
+            labels.append(Labelled(ab.tokens, ab.symbols, _most_probable(model, ab, consistent),
+                                   ab.keys))
             continue
         for hyp in ab.hypotheses:
             for rev in hyp.revisions:
                 if not rev.is_hole or rev.args is None:
                     continue
                 symbol = ab.symbols[rev.node]
-                rows[symbol][len(rev.args)].append(SearchExample(rev.args, rev.value, ab.index))
-                groups[symbol].add(ab.index)
-    programs: dict[int, ast.Program] = {}
+                row = SearchExample(rev.args, rev.value, ab.index)
+                if rev.guessed:
+                    guessed[rev.assumption][symbol][len(rev.args)].append(row)
+                else:
+                    rows[symbol][len(rev.args)].append(row)
+                    groups[symbol].add(ab.index)
     seconds = 0.0
+    best: dict[int, SearchResult] = {}
     for symbol, by_arity in sorted(rows.items()):
-        best = None
-        for arity, examples in sorted(by_arity.items()):
-            result = search_program(_spread(examples, search.max_rows), arity, search)
-            seconds += result.seconds
-            if result.program is not None and (best is None or result.covered > best.covered):
-                best = result
-        total = len(groups[symbol])
-        if best is not None and best.covered >= min(min_support, total) and \
-                best.covered >= adopt_fraction * min(total, search.max_rows) and best.covered >= 1:
-            programs[symbol] = best.program
+        found, spent = _search_symbol(by_arity, search)
+        seconds += spent
+        if found is not None:
+            best[symbol] = found
+    # Guessed rows: try the most common guesses, keep the one whose programs explain the most.
+    worlds = sorted(guessed, key=lambda a: (-len({r.group for by in guessed[a].values()
+                                                   for rs in by.values() for r in rs}), a))
+    chosen: dict[int, SearchResult] = {}
+    chosen_score = sum(b.covered for b in best.values())
+    for world in worlds[:MAX_GUESS_WORLDS]:
+        trial: dict[int, SearchResult] = {}
+        for symbol, by_arity in sorted(guessed[world].items()):
+            merged = {a: rows[symbol].get(a, []) + extra for a, extra in by_arity.items()}
+            merged.update({a: r for a, r in rows[symbol].items() if a not in merged})
+            found, spent = _search_symbol(merged, search)
+            seconds += spent
+            if found is not None:
+                trial[symbol] = found
+        score = sum(b.covered for s, b in {**best, **trial}.items())
+        if score > chosen_score:
+            chosen, chosen_score = trial, score
+    best.update(chosen)
+    programs: dict[int, ast.Program] = {}
+    for symbol, found in best.items():
+        # An example offering only guessed rows counts when explained: a wrong guess is no
+        # evidence against a program.
+        total = len(groups[symbol] | set(found.covered_groups))
+        if found.covered >= min(min_support, total) and \
+                found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
+            programs[symbol] = found.program
     return Selection(tuple(labels), programs, seconds)
+
+
+def _search_symbol(by_arity: dict[int, list[SearchExample]],
+                   search: SearchConfig) -> tuple[SearchResult | None, float]:
+    """The best program over every arity a symbol was offered rows for (most covered)."""
+    best = None
+    seconds = 0.0
+    for arity, examples in sorted(by_arity.items()):
+        result = search_program(_spread(examples, search.max_rows), arity, search)
+        seconds += result.seconds
+        if result.program is not None and (best is None or result.covered > best.covered):
+            best = result
+    return best, seconds
 
 
 def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:
@@ -181,7 +240,7 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
-    tokens = [t for lab in pool for t in lab.tokens]
+    tokens = [t for lab in pool for t in lab.segment_keys]
     symbols = [s for lab in pool for s in lab.symbols]
     # Tokens without a pseudo-label yet keep their current symbol: otherwise fitting the others
     # lets the shared classifier drift and a word silently changes meaning.
