@@ -24,7 +24,7 @@ from nsr import __version__
 from nsr.errors import ConfigError
 from nsr.learning import checkpoint
 from nsr.learning.model import NsrModel
-from nsr.learning.steps import Labelled, abduce, deduce, learn, select
+from nsr.learning.steps import Labelled, abduce, deduce, learn, select, unsolved_symbol_rows
 from nsr.semantics.search import SearchConfig
 from nsr.tasks.base import Example
 
@@ -55,6 +55,8 @@ class LearnerConfig:
     open_class: str = ""
     # Two new symbols in one tree: guess the lower one's program to abduce the upper one's rows
     guess_lower_holes: bool = True
+    # Programs adopted below this fit are re-searched with more rows later (0: never)
+    solved_fraction: float = 0.0
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -187,8 +189,12 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                                 samples=config.samples, seed=rng.randrange(2**31),
                                 inverse=config.inverse, guess_lower=config.guess_lower_holes)
             t2 = time.perf_counter()
+            kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
+                                        config.search_config().max_rows) \
+                if config.solved_fraction > 0 else None
             chosen = select(model, abductions, config.search_config(),
-                            adopt_fraction=config.adopt_fraction, min_support=config.min_support)
+                            adopt_fraction=config.adopt_fraction, min_support=config.min_support,
+                            unsolved_rows=kept)
             t3 = time.perf_counter()
             timing["abduce"] += t2 - t1
             timing["select"] += t3 - t2
@@ -197,7 +203,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             for sym, prog in chosen.programs.items():
                 say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
             learn(model, chosen.programs, chosen.labels, list(labels.values()), seed=rng.randrange(2**31),
-                  parser_epochs=config.parser_epochs, max_trees=config.max_trees)
+                  parser_epochs=config.parser_epochs, max_trees=config.max_trees,
+                  fits=chosen.fits)
             timing["learn"] += time.perf_counter() - t3
             # New programs can change any output; otherwise re-check only what is not yet right.
             todo = pool if chosen.programs else [ex for ex in pool if ex.source not in labels]

@@ -107,6 +107,8 @@ class NsrModel:
         self.perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
         self.parser = Parser(parser_config or ParserConfig(n_symbols=n), seed=seed)
         self.programs: dict[int, ast.Program] = {}
+        # Fraction of its rows each program explained when adopted (re-search when unsolved).
+        self.fits: dict[int, float] = {}
 
     # -- forwards --------------------------------------------------------------------------
     @property
@@ -170,6 +172,8 @@ class NsrModel:
             "perception": self.perception.state_dict(),
             "parser": self.parser.state_dict(),
         }
+        if self.fits:  # absent from older checkpoints: every program counts as solved
+            state["fits"] = {self.symbol_names[s]: f for s, f in sorted(self.fits.items())}
         if self.segmenter.pattern:  # absent from older checkpoints: token-per-segment models
             state["open_class"] = self.segmenter.pattern
         return state
@@ -188,4 +192,5 @@ class NsrModel:
         model.programs = {
             index[name]: parse_program(text) for name, text in state["programs"].items()
         }
+        model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
         return model

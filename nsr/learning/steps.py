@@ -6,6 +6,7 @@ Each step is a function that takes values and returns values; the loop in
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ from nsr.semantics.search import SearchConfig, SearchExample, SearchResult, sear
 from nsr.semantics.search_primitives import Value
 from nsr.syntax.tree import Tree
 
+#: Re-searching an unsolved program looks this much further than the first search.
+RESEARCH_EXTRA_SIZE = 2
 #: How many different guesses (see ``guess_lower``) select tries per round, most common first.
 MAX_GUESS_WORLDS = 3
 
@@ -68,6 +71,8 @@ class Selection:
     labels: tuple[Labelled, ...]
     programs: dict[int, ast.Program] = field(default_factory=dict)
     search_seconds: float = 0.0
+    #: Fraction of its rows each new program explained when adopted (< SOLVED: re-search it).
+    fits: dict[int, float] = field(default_factory=dict)
 
 
 def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
@@ -114,7 +119,8 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
 
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
-           adopt_fraction: float, min_support: int) -> Selection:
+           adopt_fraction: float, min_support: int,
+           unsolved_rows: dict[int, list[SearchExample]] | None = None) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -125,6 +131,11 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     offered rows for its symbol, and at least ``min_support`` of them. An example whose rows
     for a symbol all rest on guesses (see ``guess_lower``) counts only when it is explained:
     a wrong guess is no evidence against a program.
+
+    ``unsolved_rows``: for adopted programs that explained too few rows to count as solved,
+    rows from examples they already get right (see :func:`unsolved_symbol_rows`). Their value
+    revisions in wrong examples are added and the search re-run; a program replaces the old
+    one when it explains more of these rows (the old one explains exactly the kept rows).
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
@@ -175,14 +186,58 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             chosen, chosen_score = trial, score
     best.update(chosen)
     programs: dict[int, ast.Program] = {}
+    fits: dict[int, float] = {}
+    for symbol, kept in sorted((unsolved_rows or {}).items()):
+        prog = model.programs[symbol]
+        wrong = [SearchExample(rev.args, rev.value, ab.index) for ab in abductions
+                 if not any(h.consistent for h in ab.hypotheses)
+                 for hyp in ab.hypotheses for rev in hyp.revisions
+                 if rev.kind == "value" and ab.symbols[rev.node] == symbol
+                 and rev.args is not None and len(rev.args) == prog.arity]
+        if not wrong:
+            continue
+        pool = _spread(kept, search.max_rows // 2) + _spread(wrong, search.max_rows // 2)
+        # A near miss may sit just beyond the size limit it was first found under.
+        wider = dataclasses.replace(search, max_size=search.max_size + RESEARCH_EXTRA_SIZE)
+        found = search_program(pool, prog.arity, wider)
+        seconds += found.seconds
+        old_cover = len({r.group for r in pool if r in kept})
+        if found.program is not None and found.covered > old_cover:
+            programs[symbol], fits[symbol] = found.program, found.fraction
     for symbol, found in best.items():
         # An example offering only guessed rows counts when explained: a wrong guess is no
         # evidence against a program.
         total = len(groups[symbol] | set(found.covered_groups))
         if found.covered >= min(min_support, total) and \
                 found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
-            programs[symbol] = found.program
-    return Selection(tuple(labels), programs, seconds)
+            programs[symbol], fits[symbol] = found.program, found.fraction
+    return Selection(tuple(labels), programs, seconds, fits)
+
+
+def unsolved_symbol_rows(model: NsrModel, labels: Sequence[Labelled], solved: float,
+                         limit: int) -> dict[int, list[SearchExample]]:
+    """(children values -> value) rows, from consistent pseudo-labels, of unsolved programs.
+
+    A program adopted on more than ``adopt_fraction`` but fewer than ``solved`` of its rows
+    may be a near miss (swap_first_last adopted as reverse fits most short rows); the rows it
+    already gets right keep a re-search from trading them for the wrong ones.
+    """
+    unsolved = {s for s, f in model.fits.items() if f < solved and s in model.programs}
+    out: dict[int, list[SearchExample]] = {s: [] for s in unsolved}
+    if not unsolved:
+        return {}
+    for i, lab in enumerate(labels):
+        if not unsolved & set(lab.symbols):
+            continue
+        given = model.segmenter(lab.tokens).given if model.segmenter.pattern else None
+        values = execute(lab.tree, lab.symbols, model.programs, given=given)
+        for node, sym in enumerate(lab.symbols):
+            kids = lab.tree.children[node]
+            if sym in out and len(out[sym]) < limit and values[node] is not None and \
+                    all(values[k] is not None for k in kids):
+                out[sym].append(SearchExample(tuple(values[k] for k in kids), values[node],
+                                              ("kept", i)))
+    return {s: rows for s, rows in out.items() if rows}
 
 
 def _search_symbol(by_arity: dict[int, list[SearchExample]],
@@ -225,13 +280,16 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
 
 
 def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Labelled],
-          replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int) -> float:
+          replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int,
+          fits: dict[int, float] | None = None) -> float:
     """Adopt new programs, then train the parser (and perception) on pseudo-labels.
 
     Every new pseudo-label is used, topped up with a random replay of older ones (up to
     ``max_trees``) so that the parser does not forget what it already parses right.
     """
     model.programs.update(programs)
+    if fits:
+        model.fits.update(fits)
     rng = random.Random(seed)
     pool = list(new)[:max_trees]
     fresh = {lab.tokens for lab in pool}
