@@ -104,7 +104,7 @@ def _task_arg(p: argparse.ArgumentParser) -> None:
 
 def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", type=Path,
-                   help=f"checkpoint directory (default: the shipped TASK-{DEFAULT_SPLIT} model)")
+                   help="checkpoint directory (default: the shipped model of TASK's default split)")
 
 
 def _engine_arg(p: argparse.ArgumentParser) -> None:
@@ -132,8 +132,8 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task)
-    path = args.checkpoint or default_checkpoint(args.task)
+    task = _task(args.task)
+    path = args.checkpoint or default_checkpoint(args.task, task.default_split)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
     if task_of and task_of != args.task:
@@ -261,10 +261,15 @@ def _explain(args: argparse.Namespace) -> int:
 
     lines = []
 
+    def program(node: int, sym: int) -> str:
+        if node in parse.given:
+            return "(none: the input's own data)"
+        return model.program_text(sym) or "(none)"
+
     def walk(node: int, depth: int) -> None:
         sym = parse.symbols[node]
         lines.append(f"{'  ' * depth}{cut.text(parse.tokens, node)}  [symbol {model.symbol_names[sym]}]  "
-                     f"= {show(values[node])}    program: {model.program_text(sym) or '(none)'}")
+                     f"= {show(values[node])}    program: {program(node, sym)}")
         for c in parse.tree.children[node]:
             walk(c, depth + 1)
 
