@@ -31,6 +31,8 @@ from nsr.syntax.tree import Tree
 HOLE_COST = 0.0
 VALUE_COST = 6.0
 PUSH_COST = 0.5
+GUESS_COST = 1.0  # a hole whose arguments rest on a guessed program below it
+MAX_GUESSES = 16
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class Revision:
     kind: str
     cost: float
     args: tuple[Value, ...] | None = None
+    #: The guesses ``args`` rest on (see ``guess_lower``): one ``(symbol, children, choice)``
+    #: per hole below, ``choice`` indexing its candidate programs (projections, else nullary
+    #: constants). Empty for an ordinary revision.
+    assumption: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def guessed(self) -> bool:
+        return bool(self.assumption)
 
     @property
     def is_hole(self) -> bool:
@@ -94,34 +104,50 @@ Inverse = Callable[[int, Sequence[Value | None], int, Value, int], list[Value]]
 
 def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Program],
               target: Value, *, max_revisions: int = 8, branch: int = 3,
-              inverse: Inverse | None = None) -> tuple[Revision, ...]:
+              inverse: Inverse | None = None,
+              given: Mapping[int, Value] | None = None,
+              guess_lower: bool = False) -> tuple[Revision, ...]:
     """Single-node value revisions that make the root equal ``target``, cheapest first.
 
     Empty when the tree already outputs the target (nothing to revise). ``inverse`` replaces
     the default generate-and-test inverse (e.g. :class:`nsr.abduction.prolog_inverse.
-    PrologInverse`); only the default is cached.
+    PrologInverse`); only the default is cached. ``given`` are node values the input supplies
+    (open-class segments): they are facts, never revised.
+
+    ``guess_lower``: a hole whose arguments are unknown because holes sit below it (two new
+    symbols in one tree, e.g. a separator under a binary function) still gets revisions: each
+    lower hole's program is guessed among the cheapest candidates (a projection of one of its
+    arguments, or for a leaf a nullary constant of the libraries), and the upper hole's
+    arguments are computed under that guess. Such revisions are marked ``guessed``; once the
+    upper program is learned, the next round revises the lower hole on its own.
     """
+    given_key = tuple(sorted((given or {}).items()))
     if inverse is not None:
-        return _search(tree, tuple(symbols), dict(programs), target, max_revisions, branch, inverse)
+        return _search(tree, tuple(symbols), dict(programs), target, max_revisions, branch,
+                       inverse, dict(given_key), guess_lower)
     key = tuple(sorted((s, p) for s, p in programs.items() if s in set(symbols)))
-    return _revisions_cached(tree, tuple(symbols), key, target, max_revisions, branch)
+    return _revisions_cached(tree, tuple(symbols), key, target, max_revisions, branch, given_key,
+                             guess_lower)
 
 
 @lru_cache(maxsize=65536)
 def _revisions_cached(tree: Tree, symbols: tuple[int, ...], program_key: tuple,
-                      target: Value, max_revisions: int, branch: int) -> tuple[Revision, ...]:
+                      target: Value, max_revisions: int, branch: int,
+                      given_key: tuple = (), guess_lower: bool = False) -> tuple[Revision, ...]:
     programs = dict(program_key)
 
     def python_inverse(symbol: int, args: Sequence[Value | None], j: int, want: Value,
                        limit: int) -> list[Value]:
         return _invert(programs[symbol], args, j, want, limit)
 
-    return _search(tree, symbols, programs, target, max_revisions, branch, python_inverse)
+    return _search(tree, symbols, programs, target, max_revisions, branch, python_inverse,
+                   dict(given_key), guess_lower)
 
 
 def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Program],
-            target: Value, max_revisions: int, branch: int, inverse: Inverse) -> tuple[Revision, ...]:
-    values = execute(tree, symbols, programs)
+            target: Value, max_revisions: int, branch: int, inverse: Inverse,
+            given: Mapping[int, Value], guess_lower: bool = False) -> tuple[Revision, ...]:
+    values = execute(tree, symbols, programs, given=given)
     if values[tree.root] == target:
         return ()
     tie = itertools.count()
@@ -129,12 +155,19 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
     out: list[Revision] = []
     while heap and len(out) < max_revisions:
         cost, _, node, want = heapq.heappop(heap)
+        if node in given:  # the input's own data: a fact, not a hypothesis
+            continue
         kids = tree.children[node]
         args = tuple(values[k] for k in kids)
         known_args = None if any(a is None for a in args) else args
         prog = programs.get(symbols[node])
         if prog is None:
-            out.append(Revision(node, want, "hole", cost + HOLE_COST, known_args))
+            if known_args is None and guess_lower:
+                for guessed, assumed in _guessed_args(tree, symbols, programs, given, values,
+                                                      node):
+                    out.append(Revision(node, want, "hole", cost + GUESS_COST, guessed, assumed))
+            else:
+                out.append(Revision(node, want, "hole", cost + HOLE_COST, known_args))
             continue
         if known_args is not None:
             out.append(Revision(node, want, "value", cost + VALUE_COST, known_args))
@@ -145,6 +178,55 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
                 heapq.heappush(heap, (cost + PUSH_COST, next(tie), child, v))
     out.sort(key=lambda r: r.cost)
     return tuple(out)
+
+
+def _nullary_values() -> tuple[Value, ...]:
+    """The values of every library's nullary primitives (``empty``, ``zero``...)."""
+    from nsr.semantics.search_primitives import LIBRARIES
+
+    out: dict[Value, None] = {}
+    for lib in LIBRARIES.values():
+        for prim in lib.primitives:
+            if not prim.arg_types:
+                out.setdefault(prim.fn(), None)
+    return tuple(out)
+
+
+def _guessed_args(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Program],
+                  given: Mapping[int, Value], values: Sequence[Value | None],
+                  node: int) -> list[tuple[tuple[Value, ...], tuple[tuple[int, int, int], ...]]]:
+    """Arguments of hole ``node`` under each cheap guess of the holes below it.
+
+    Only holes whose own arguments are known are guessed (one level down); when a guess still
+    leaves an argument unknown (a failing program, a deeper hole) it yields nothing.
+    """
+    lower: list[int] = []
+    stack = list(tree.children[node])
+    while stack:
+        d = stack.pop()
+        if values[d] is not None:
+            continue
+        kids = tree.children[d]
+        if symbols[d] not in programs and d not in given and \
+                all(values[k] is not None for k in kids):
+            lower.append(d)
+        else:
+            stack.extend(kids)
+    if not lower:
+        return []
+    options = []
+    for d in lower:
+        kids = tree.children[d]
+        choices = [values[k] for k in kids] if kids else list(_nullary_values())
+        options.append([((symbols[d], len(kids), j), v) for j, v in enumerate(choices)])
+    out: dict[tuple[Value, ...], tuple[tuple[int, int, int], ...]] = {}
+    for combo in itertools.islice(itertools.product(*options), MAX_GUESSES):
+        forced = {d: v for d, (_, v) in zip(lower, combo, strict=True)}
+        vals = execute(tree, symbols, programs, overrides=forced, given=given)
+        args = tuple(vals[k] for k in tree.children[node])
+        if all(a is not None for a in args):
+            out.setdefault(args, tuple(sorted(key for key, _ in combo)))
+    return list(out.items())
 
 
 def clear_cache() -> None:

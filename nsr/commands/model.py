@@ -104,7 +104,7 @@ def _task_arg(p: argparse.ArgumentParser) -> None:
 
 def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", type=Path,
-                   help=f"checkpoint directory (default: the shipped TASK-{DEFAULT_SPLIT} model)")
+                   help="checkpoint directory (default: the shipped model of TASK's default split)")
 
 
 def _engine_arg(p: argparse.ArgumentParser) -> None:
@@ -132,8 +132,8 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task)
-    path = args.checkpoint or default_checkpoint(args.task)
+    task = _task(args.task)
+    path = args.checkpoint or default_checkpoint(args.task, task.default_split)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
     if task_of and task_of != args.task:
@@ -152,7 +152,8 @@ def _train(args: argparse.Namespace) -> int:
         split = task.resolve_split(args.split or DEFAULT_SPLIT)
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
-    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library)
+    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library,
+                           open_class=task.open_class, **dict(task.learner_options))
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
                    progress=not args.quiet, log=log)
@@ -217,7 +218,7 @@ def _check_vocab(model, examples) -> None:
     """Refuse inputs with words the model never saw, naming the first one."""
     known = set(model.perception.cfg.vocab)
     for ex in examples:
-        for tok in ex.source:
+        for tok in model.segmenter(ex.source).keys:
             if tok not in known:
                 from nsr.errors import DataError
 
@@ -250,7 +251,8 @@ def _explain(args: argparse.Namespace) -> int:
     if parse.tree is None:
         print("nsr: the parser found no tree for this input", file=sys.stderr)
         return 1
-    values = execute(parse.tree, parse.symbols, model.programs)
+    values = execute(parse.tree, parse.symbols, model.programs, given=parse.given)
+    cut = model.segmenter(parse.tokens)
 
     def show(v) -> str:
         if v is None:
@@ -259,10 +261,15 @@ def _explain(args: argparse.Namespace) -> int:
 
     lines = []
 
+    def program(node: int, sym: int) -> str:
+        if node in parse.given:
+            return "(none: the input's own data)"
+        return model.program_text(sym) or "(none)"
+
     def walk(node: int, depth: int) -> None:
         sym = parse.symbols[node]
-        lines.append(f"{'  ' * depth}{parse.tokens[node]}  [symbol {model.symbol_names[sym]}]  "
-                     f"= {show(values[node])}    program: {model.program_text(sym) or '(none)'}")
+        lines.append(f"{'  ' * depth}{cut.text(parse.tokens, node)}  [symbol {model.symbol_names[sym]}]  "
+                     f"= {show(values[node])}    program: {program(node, sym)}")
         for c in parse.tree.children[node]:
             walk(c, depth + 1)
 

@@ -24,7 +24,7 @@ from nsr import __version__
 from nsr.errors import ConfigError
 from nsr.learning import checkpoint
 from nsr.learning.model import NsrModel
-from nsr.learning.steps import Labelled, abduce, deduce, learn, select
+from nsr.learning.steps import Labelled, abduce, deduce, learn, select, unsolved_symbol_rows
 from nsr.semantics.search import SearchConfig
 from nsr.tasks.base import Example
 
@@ -51,6 +51,12 @@ class LearnerConfig:
     preprocessing: str = "none"
     inverse: str = "python"  # push-down: "python" generate-and-test, or "prolog" run backwards
     torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
+    # Regex of open-class tokens: a run of them is one segment whose value is the run ("": none)
+    open_class: str = ""
+    # Two new symbols in one tree: guess the lower one's program to abduce the upper one's rows
+    guess_lower_holes: bool = True
+    # Programs adopted below this fit are re-searched with more rows later (0: never)
+    solved_fraction: float = 0.0
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -88,7 +94,7 @@ def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict) -> li
     wrong = []
     for ex, p in zip(examples, parses, strict=True):
         if p.output == ex.target and p.tree is not None:
-            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree)
+            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree, p.keys)
         else:
             labels.pop(ex.source, None)
             wrong.append((p, ex.target))
@@ -121,18 +127,23 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
 
 def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out: Path | None,
            resume: bool, progress: bool, log: Callable[[str], None] | None) -> TrainResult:
+    from nsr.perception.segments import Segmenter
+
     start = time.perf_counter()
     data = _unique(examples)
-    longest = max(len(ex.source) for ex in data)
+    segmenter = Segmenter(config.open_class)
+    # Lengths count segments (nodes of the tree), which for token-per-segment tasks are tokens.
+    lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
+    longest = max(lengths.values())
     stages = config.curriculum or tuple(range(1, longest + 1))
     if stages[-1] < longest:
         stages = (*stages, longest)
     # A stage with no example of its length teaches nothing (and has no accuracy): drop it,
     # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
-    shortest = min(len(ex.source) for ex in data)
+    shortest = min(lengths.values())
     stages = tuple(n for n in stages if n >= shortest)
-    vocab = sorted({t for ex in data for t in ex.source})
-    model = NsrModel(vocab, config.library, seed=seed)
+    vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
+    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
     metrics: list[dict[str, Any]] = []
     first_stage = 0
@@ -151,7 +162,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         # One generator per stage, so a resumed run makes the same choices as an uninterrupted
         # one (pseudo-labels need no saving: round 0 re-derives them from the model).
         rng = random.Random(seed * 100_003 + k)
-        pool = [ex for ex in data if len(ex.source) <= max_len]
+        pool = [ex for ex in data if lengths[ex.source] <= max_len]
         t0 = time.perf_counter()
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
@@ -176,10 +187,14 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             t1 = time.perf_counter()
             abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
                                 samples=config.samples, seed=rng.randrange(2**31),
-                                inverse=config.inverse)
+                                inverse=config.inverse, guess_lower=config.guess_lower_holes)
             t2 = time.perf_counter()
+            kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
+                                        config.search_config().max_rows) \
+                if config.solved_fraction > 0 else None
             chosen = select(model, abductions, config.search_config(),
-                            adopt_fraction=config.adopt_fraction, min_support=config.min_support)
+                            adopt_fraction=config.adopt_fraction, min_support=config.min_support,
+                            unsolved_rows=kept)
             t3 = time.perf_counter()
             timing["abduce"] += t2 - t1
             timing["select"] += t3 - t2
@@ -188,7 +203,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             for sym, prog in chosen.programs.items():
                 say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
             learn(model, chosen.programs, chosen.labels, list(labels.values()), seed=rng.randrange(2**31),
-                  parser_epochs=config.parser_epochs, max_trees=config.max_trees)
+                  parser_epochs=config.parser_epochs, max_trees=config.max_trees,
+                  fits=chosen.fits)
             timing["learn"] += time.perf_counter() - t3
             # New programs can change any output; otherwise re-check only what is not yet right.
             todo = pool if chosen.programs else [ex for ex in pool if ex.source not in labels]

@@ -8,9 +8,10 @@ also be run through SWI-Prolog (see :mod:`nsr.learning.prolog_export`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nsr.errors import ConfigError
+from nsr.perception.segments import OPEN_KEY, Segmenter
 from nsr.perception.tokens import PerceptionConfig, TokenPerception
 from nsr.semantics import ast
 from nsr.semantics.errors import EvaluationError
@@ -22,12 +23,23 @@ from nsr.syntax.tree import Tree
 
 @dataclass(frozen=True)
 class Parse:
-    """One input run forwards: its symbols, the tree and every node's value (None: failed)."""
+    """One input run forwards: its symbols, the tree and every node's value (None: failed).
+
+    Nodes are segments (see :mod:`nsr.perception.segments`): ``keys`` is what perception read
+    for each node (the tokens themselves when empty) and ``given`` the values the input itself
+    supplies (open-class runs).
+    """
 
     tokens: tuple[str, ...]
     symbols: tuple[int, ...]
     tree: Tree | None
     values: tuple[Value | None, ...]
+    keys: tuple[str, ...] = ()
+    given: Mapping[int, Value] = field(default_factory=dict)
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        return self.keys or self.tokens
 
     @property
     def output(self) -> Value | None:
@@ -41,17 +53,23 @@ def execute(
     symbols: Sequence[int],
     programs: Mapping[int, ast.Program],
     overrides: Mapping[int, Value] | None = None,
+    given: Mapping[int, Value] | None = None,
 ) -> tuple[Value | None, ...]:
     """Every node's value, bottom-up; ``overrides`` forces some nodes' values (abduction).
 
-    A node whose symbol has no program, whose arity disagrees, or whose program fails gets None,
-    and so does every ancestor of it.
+    ``given`` holds the values the input supplies (open-class segments): such a node takes its
+    value from the input when it is a leaf. A node whose symbol has no program, whose arity
+    disagrees, or whose program fails gets None, and so does every ancestor of it.
     """
     overrides = overrides or {}
+    given = given or {}
     values: list[Value | None] = [None] * len(tree)
     for node in tree.postorder():
         if node in overrides:
             values[node] = overrides[node]
+            continue
+        if node in given:
+            values[node] = given[node] if not tree.children[node] else None
             continue
         prog = programs.get(symbols[node])
         kids = tree.children[node]
@@ -77,38 +95,59 @@ class NsrModel:
         *,
         seed: int = 0,
         parser_config: ParserConfig | None = None,
+        open_class: str = "",
     ) -> None:
+        """``vocab`` are perception keys (tokens, and ``OPEN_KEY`` when ``open_class`` is set)."""
         if library not in LIBRARIES:
             raise ConfigError(f"unknown primitive library {library!r}; known: {sorted(LIBRARIES)}")
         self.library = library
+        self.segmenter = Segmenter(open_class)
         self.symbol_names = tuple(vocab)
         n = len(self.symbol_names)
         self.perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
         self.parser = Parser(parser_config or ParserConfig(n_symbols=n), seed=seed)
         self.programs: dict[int, ast.Program] = {}
+        # Fraction of its rows each program explained when adopted (re-search when unsolved).
+        self.fits: dict[int, float] = {}
 
     # -- forwards --------------------------------------------------------------------------
+    @property
+    def open_symbol(self) -> int | None:
+        """The symbol of open-class segments (a leaf whose value is its run), if any."""
+        if not self.segmenter.pattern or OPEN_KEY not in self.symbol_names:
+            return None
+        return self.symbol_names.index(OPEN_KEY)
+
+    def length(self, tokens: Sequence[str]) -> int:
+        """Number of nodes a tree over ``tokens`` has (segments, not tokens)."""
+        return len(self.segmenter(tokens)) if self.segmenter.pattern else len(tokens)
+
     def perceive(self, tokens: Sequence[str]) -> tuple[int, ...]:
         return tuple(self.perception.predict(tokens)[0])
 
     def arities(self, symbols: Sequence[int]) -> list[int]:
-        return [self.programs[s].arity if s in self.programs else -1 for s in symbols]
+        opened = self.open_symbol
+        return [self.programs[s].arity if s in self.programs else (0 if s == opened else -1)
+                for s in symbols]
 
     def run(self, inputs: Sequence[Sequence[str]]) -> list[Parse]:
-        """Deduction for many inputs: perceive, parse greedily (batched), execute."""
+        """Deduction for many inputs: segment, perceive, parse greedily (batched), execute."""
         cache: dict[str, int] = {}
         symbol_lists = []
-        for tokens in inputs:
-            missing = [t for t in tokens if t not in cache]
+        cuts = [self.segmenter(tokens) for tokens in inputs]
+        for cut in cuts:
+            missing = list(dict.fromkeys(k for k in cut.keys if k not in cache))
             if missing:
                 for t, s in zip(missing, self.perceive(missing), strict=True):
                     cache[t] = s
-            symbol_lists.append(tuple(cache[t] for t in tokens))
+            symbol_lists.append(tuple(cache[t] for t in cut.keys))
         trees = self.parser.parse_greedy([(s, self.arities(s)) for s in symbol_lists])
         out = []
-        for tokens, symbols, tree in zip(inputs, symbol_lists, trees, strict=True):
-            values = execute(tree, symbols, self.programs) if tree is not None else ()
-            out.append(Parse(tuple(tokens), symbols, tree, values))
+        for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
+            values = execute(tree, symbols, self.programs, given=cut.given) \
+                if tree is not None else ()
+            keys = cut.keys if self.segmenter.pattern else ()
+            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
         return out
 
     def predict(self, inputs: Sequence[Sequence[str]]) -> list[Value | None]:
@@ -124,7 +163,7 @@ class NsrModel:
     def state_dict(self) -> dict:
         from nsr.semantics.printer import to_text
 
-        return {
+        state = {
             "library": self.library,
             "symbol_names": list(self.symbol_names),
             "programs": {
@@ -133,6 +172,11 @@ class NsrModel:
             "perception": self.perception.state_dict(),
             "parser": self.parser.state_dict(),
         }
+        if self.fits:  # absent from older checkpoints: every program counts as solved
+            state["fits"] = {self.symbol_names[s]: f for s, f in sorted(self.fits.items())}
+        if self.segmenter.pattern:  # absent from older checkpoints: token-per-segment models
+            state["open_class"] = self.segmenter.pattern
+        return state
 
     @classmethod
     def from_state(cls, state: dict) -> NsrModel:
@@ -140,6 +184,7 @@ class NsrModel:
 
         model = cls.__new__(cls)
         model.library = state["library"]
+        model.segmenter = Segmenter(state.get("open_class", ""))
         model.symbol_names = tuple(state["symbol_names"])
         model.perception = TokenPerception.from_state(state["perception"])
         model.parser = Parser.from_state(state["parser"])
@@ -147,4 +192,5 @@ class NsrModel:
         model.programs = {
             index[name]: parse_program(text) for name, text in state["programs"].items()
         }
+        model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
         return model

@@ -33,6 +33,8 @@ def runtime_tree(model: NsrModel, parse: Parse):
     tree = parse.tree
 
     def build(node: int) -> RTree:
+        if node in parse.given and not tree.children[node]:
+            return RTree(model.symbol_names[parse.symbols[node]], (), parse.given[node])
         kids = tuple(build(c) for c in tree.children[node])
         return RTree(model.symbol_names[parse.symbols[node]], kids)
 
@@ -42,8 +44,11 @@ def runtime_tree(model: NsrModel, parse: Parse):
 def tree_term(model: NsrModel, parse: Parse) -> str:
     """The Prolog text of the parse tree, ``node(Symbol, [Children...])``."""
     from nsr.backends.prolog.terms import quote_atom
+    from nsr.backends.prolog.terms import to_text as term_text
 
     def text(t) -> str:
+        if t.value is not None:
+            return f"value({term_text(t.value)})"
         return f"node({quote_atom(t.symbol)}, [{', '.join(text(c) for c in t.children)}])"
 
     return text(runtime_tree(model, parse))
@@ -71,7 +76,9 @@ def predict_prolog(model: NsrModel, parses: Sequence[Parse]) -> list[Value | Non
         if p.tree is None:
             continue
         names = [model.symbol_names[s] for s in p.symbols]
-        if all(n in arity and arity[n] == len(p.tree.children[j]) for j, n in enumerate(names)):
+        if all((j in p.given and not p.tree.children[j])
+               or (n in arity and arity[n] == len(p.tree.children[j]))
+               for j, n in enumerate(names)):
             runnable.append(i)
     if not runnable:
         return out

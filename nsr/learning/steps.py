@@ -6,6 +6,7 @@ Each step is a function that takes values and returns values; the loop in
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -15,18 +16,31 @@ from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
 from nsr.learning.model import NsrModel, Parse, execute
 from nsr.semantics import ast
-from nsr.semantics.search import SearchConfig, SearchExample, search_program
+from nsr.semantics.search import SearchConfig, SearchExample, SearchResult, search_program
 from nsr.semantics.search_primitives import Value
 from nsr.syntax.tree import Tree
+
+#: Re-searching an unsolved program looks this much further than the first search.
+RESEARCH_EXTRA_SIZE = 2
+#: How many different guesses (see ``guess_lower``) select tries per round, most common first.
+MAX_GUESS_WORLDS = 3
 
 
 @dataclass(frozen=True)
 class Labelled:
-    """A pseudo-label: the symbols and tree under which an input yields its target."""
+    """A pseudo-label: the symbols and tree under which an input yields its target.
+
+    ``keys`` are the perception keys of the tree's nodes (segments); empty means the tokens.
+    """
 
     tokens: tuple[str, ...]
     symbols: tuple[int, ...]
     tree: Tree
+    keys: tuple[str, ...] = ()
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        return self.keys or self.tokens
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class Abduction:
     symbols: tuple[int, ...]
     target: Value
     hypotheses: tuple[Hypothesis, ...]
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,8 @@ class Selection:
     labels: tuple[Labelled, ...]
     programs: dict[int, ast.Program] = field(default_factory=dict)
     search_seconds: float = 0.0
+    #: Fraction of its rows each new program explained when adopted (< SOLVED: re-search it).
+    fits: dict[int, float] = field(default_factory=dict)
 
 
 def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
@@ -64,22 +81,24 @@ def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
 
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
-           beam: int, samples: int, seed: int, inverse: str = "python") -> list[Abduction]:
+           beam: int, samples: int, seed: int, inverse: str = "python",
+           guess_lower: bool = False) -> list[Abduction]:
     """Tree hypotheses and value revisions for each wrong (parse, target) pair.
 
     ``inverse`` is "python" (generate-and-test, cached) or "prolog" (the compiled programs run
-    backwards in SWI-Prolog).
+    backwards in SWI-Prolog). ``guess_lower``: see :func:`nsr.abduction.revise.revisions`.
     """
     if inverse == "prolog" and model.programs:
         from nsr.abduction.prolog_inverse import PrologInverse
 
         with PrologInverse(model.programs, model.symbol_names) as backwards:
-            return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards)
-    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None)
+            return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards,
+                           guess_lower)
+    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower)
 
 
 def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_to: int,
-            beam: int, samples: int, seed: int, backwards) -> list[Abduction]:
+            beam: int, samples: int, seed: int, backwards, guess_lower: bool) -> list[Abduction]:
     rng = random.Random(seed)
     out = []
     for i, (parse, target) in enumerate(wrong):
@@ -89,16 +108,19 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
                                 beam=beam, samples=samples, rng=rng)
         hyps = []
         for tree in trees:
-            revs = revisions(tree, symbols, model.programs, target, inverse=backwards)
-            consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
+            revs = revisions(tree, symbols, model.programs, target, inverse=backwards,
+                             given=parse.given, guess_lower=guess_lower)
+            consistent = not revs and \
+                execute(tree, symbols, model.programs, given=parse.given)[tree.root] == target
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
-        out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps)))
+        out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps), parse.keys))
     return out
 
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
-           adopt_fraction: float, min_support: int) -> Selection:
+           adopt_fraction: float, min_support: int,
+           unsolved_rows: dict[int, list[SearchExample]] | None = None) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -106,37 +128,129 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     its symbol's program; the program search picks, per symbol, the smallest program that
     explains the most examples, which at the same time picks the tree hypotheses it agrees with.
     A program is adopted when it explains at least ``adopt_fraction`` of the examples that
-    offered rows for its symbol, and at least ``min_support`` of them.
+    offered rows for its symbol, and at least ``min_support`` of them. An example whose rows
+    for a symbol all rest on guesses (see ``guess_lower``) counts only when it is explained:
+    a wrong guess is no evidence against a program.
+
+    ``unsolved_rows``: for adopted programs that explained too few rows to count as solved,
+    rows from examples they already get right (see :func:`unsolved_symbol_rows`). Their value
+    revisions in wrong examples are added and the search re-run; a program replaces the old
+    one when it explains more of these rows (the old one explains exactly the kept rows).
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[int, set[int]] = defaultdict(set)
+    # Rows that rest on a guess below, by the guess: one guess must hold across all examples.
+    guessed: dict[tuple, dict[int, dict[int, list[SearchExample]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list)))
     for ab in abductions:
         consistent = [h for h in ab.hypotheses if h.consistent]
         if consistent:
-            labels.append(Labelled(ab.tokens, ab.symbols, _most_probable(model, ab, consistent)))
+            labels.append(Labelled(ab.tokens, ab.symbols, _most_probable(model, ab, consistent),
+                                   ab.keys))
             continue
         for hyp in ab.hypotheses:
             for rev in hyp.revisions:
                 if not rev.is_hole or rev.args is None:
                     continue
                 symbol = ab.symbols[rev.node]
-                rows[symbol][len(rev.args)].append(SearchExample(rev.args, rev.value, ab.index))
-                groups[symbol].add(ab.index)
-    programs: dict[int, ast.Program] = {}
+                row = SearchExample(rev.args, rev.value, ab.index)
+                if rev.guessed:
+                    guessed[rev.assumption][symbol][len(rev.args)].append(row)
+                else:
+                    rows[symbol][len(rev.args)].append(row)
+                    groups[symbol].add(ab.index)
     seconds = 0.0
+    best: dict[int, SearchResult] = {}
     for symbol, by_arity in sorted(rows.items()):
-        best = None
-        for arity, examples in sorted(by_arity.items()):
-            result = search_program(_spread(examples, search.max_rows), arity, search)
-            seconds += result.seconds
-            if result.program is not None and (best is None or result.covered > best.covered):
-                best = result
-        total = len(groups[symbol])
-        if best is not None and best.covered >= min(min_support, total) and \
-                best.covered >= adopt_fraction * min(total, search.max_rows) and best.covered >= 1:
-            programs[symbol] = best.program
-    return Selection(tuple(labels), programs, seconds)
+        found, spent = _search_symbol(by_arity, search)
+        seconds += spent
+        if found is not None:
+            best[symbol] = found
+    # Guessed rows: try the most common guesses, keep the one whose programs explain the most.
+    worlds = sorted(guessed, key=lambda a: (-len({r.group for by in guessed[a].values()
+                                                   for rs in by.values() for r in rs}), a))
+    chosen: dict[int, SearchResult] = {}
+    chosen_score = sum(b.covered for b in best.values())
+    for world in worlds[:MAX_GUESS_WORLDS]:
+        trial: dict[int, SearchResult] = {}
+        for symbol, by_arity in sorted(guessed[world].items()):
+            merged = {a: rows[symbol].get(a, []) + extra for a, extra in by_arity.items()}
+            merged.update({a: r for a, r in rows[symbol].items() if a not in merged})
+            found, spent = _search_symbol(merged, search)
+            seconds += spent
+            if found is not None:
+                trial[symbol] = found
+        score = sum(b.covered for s, b in {**best, **trial}.items())
+        if score > chosen_score:
+            chosen, chosen_score = trial, score
+    best.update(chosen)
+    programs: dict[int, ast.Program] = {}
+    fits: dict[int, float] = {}
+    for symbol, kept in sorted((unsolved_rows or {}).items()):
+        prog = model.programs[symbol]
+        wrong = [SearchExample(rev.args, rev.value, ab.index) for ab in abductions
+                 if not any(h.consistent for h in ab.hypotheses)
+                 for hyp in ab.hypotheses for rev in hyp.revisions
+                 if rev.kind == "value" and ab.symbols[rev.node] == symbol
+                 and rev.args is not None and len(rev.args) == prog.arity]
+        if not wrong:
+            continue
+        pool = _spread(kept, search.max_rows // 2) + _spread(wrong, search.max_rows // 2)
+        # A near miss may sit just beyond the size limit it was first found under.
+        wider = dataclasses.replace(search, max_size=search.max_size + RESEARCH_EXTRA_SIZE)
+        found = search_program(pool, prog.arity, wider)
+        seconds += found.seconds
+        old_cover = len({r.group for r in pool if r in kept})
+        if found.program is not None and found.covered > old_cover:
+            programs[symbol], fits[symbol] = found.program, found.fraction
+    for symbol, found in best.items():
+        # An example offering only guessed rows counts when explained: a wrong guess is no
+        # evidence against a program.
+        total = len(groups[symbol] | set(found.covered_groups))
+        if found.covered >= min(min_support, total) and \
+                found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
+            programs[symbol], fits[symbol] = found.program, found.fraction
+    return Selection(tuple(labels), programs, seconds, fits)
+
+
+def unsolved_symbol_rows(model: NsrModel, labels: Sequence[Labelled], solved: float,
+                         limit: int) -> dict[int, list[SearchExample]]:
+    """(children values -> value) rows, from consistent pseudo-labels, of unsolved programs.
+
+    A program adopted on more than ``adopt_fraction`` but fewer than ``solved`` of its rows
+    may be a near miss (swap_first_last adopted as reverse fits most short rows); the rows it
+    already gets right keep a re-search from trading them for the wrong ones.
+    """
+    unsolved = {s for s, f in model.fits.items() if f < solved and s in model.programs}
+    out: dict[int, list[SearchExample]] = {s: [] for s in unsolved}
+    if not unsolved:
+        return {}
+    for i, lab in enumerate(labels):
+        if not unsolved & set(lab.symbols):
+            continue
+        given = model.segmenter(lab.tokens).given if model.segmenter.pattern else None
+        values = execute(lab.tree, lab.symbols, model.programs, given=given)
+        for node, sym in enumerate(lab.symbols):
+            kids = lab.tree.children[node]
+            if sym in out and len(out[sym]) < limit and values[node] is not None and \
+                    all(values[k] is not None for k in kids):
+                out[sym].append(SearchExample(tuple(values[k] for k in kids), values[node],
+                                              ("kept", i)))
+    return {s: rows for s, rows in out.items() if rows}
+
+
+def _search_symbol(by_arity: dict[int, list[SearchExample]],
+                   search: SearchConfig) -> tuple[SearchResult | None, float]:
+    """The best program over every arity a symbol was offered rows for (most covered)."""
+    best = None
+    seconds = 0.0
+    for arity, examples in sorted(by_arity.items()):
+        result = search_program(_spread(examples, search.max_rows), arity, search)
+        seconds += result.seconds
+        if result.program is not None and (best is None or result.covered > best.covered):
+            best = result
+    return best, seconds
 
 
 def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:
@@ -166,13 +280,16 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
 
 
 def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Labelled],
-          replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int) -> float:
+          replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int,
+          fits: dict[int, float] | None = None) -> float:
     """Adopt new programs, then train the parser (and perception) on pseudo-labels.
 
     Every new pseudo-label is used, topped up with a random replay of older ones (up to
     ``max_trees``) so that the parser does not forget what it already parses right.
     """
     model.programs.update(programs)
+    if fits:
+        model.fits.update(fits)
     rng = random.Random(seed)
     pool = list(new)[:max_trees]
     fresh = {lab.tokens for lab in pool}
@@ -181,7 +298,7 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
-    tokens = [t for lab in pool for t in lab.tokens]
+    tokens = [t for lab in pool for t in lab.segment_keys]
     symbols = [s for lab in pool for s in lab.symbols]
     # Tokens without a pseudo-label yet keep their current symbol: otherwise fitting the others
     # lets the shared classifier drift and a word silently changes meaning.

@@ -38,6 +38,8 @@ _PRELUDE = """\
 
 _EVAL_TREE = """\
 % eval_tree(+node(Symbol, Children), -Value): a tree's value, children first.
+% value(V) is a leaf whose value the input supplies (an open-class segment).
+eval_tree(value(Value), Value).
 eval_tree(node(Symbol, Children), Value) :-
     maplist(eval_tree, Children, Values),
     sym(Symbol, Values, Value).

@@ -42,6 +42,8 @@ class Tree:
 
     symbol: str
     children: tuple[Tree, ...] = ()
+    #: A leaf whose value the input itself supplies (an open-class segment): no program runs.
+    value: ast.Value | None = None
 
 
 def _runner_text() -> str:
@@ -198,6 +200,9 @@ class PrologPrograms:
         from nsr.backends.prolog import Compound
 
         children = list(tree.children)
+        given = getattr(tree, "value", None)
+        if given is not None:
+            return Compound("value", (as_value(given),))
         if self._arity(tree.symbol) != len(children):
             raise EvaluationError(
                 f"tree node {tree.symbol!r} has {len(children)} children, its program takes "

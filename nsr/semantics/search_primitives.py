@@ -61,4 +61,8 @@ NUMBERS = Library(
     atom_constants=False,
 )
 
-LIBRARIES: dict[str, Library] = {lib.name: lib for lib in (LISTS, NUMBERS)}
+#: The list primitives without atom constants: for tasks whose outputs only rearrange the
+#: input's own data (PCFG SET), where naming seen atoms only multiplies the search space.
+SEQUENCES = Library("sequences", LISTS.primitives, atom_constants=False)
+
+LIBRARIES: dict[str, Library] = {lib.name: lib for lib in (LISTS, NUMBERS, SEQUENCES)}

@@ -71,12 +71,19 @@ class Task(ABC):
     name: ClassVar[str]
     splits: ClassVar[tuple[str, ...]]
     default_split: ClassVar[str]
-    #: Which primitive library the learner's programs draw on: "lists" or "numbers".
-    primitive_library: ClassVar[Literal["lists", "numbers"]]
+    #: Which primitive library the learner's programs draw on: "lists", "sequences" (lists
+    #: without atom constants) or "numbers".
+    primitive_library: ClassVar[Literal["lists", "sequences", "numbers"]]
     #: What perception reads: discrete tokens, or images of symbols.
     perception_kind: ClassVar[Literal["tokens", "images"]]
     #: Other names accepted for a split, e.g. PCFG's "pcfgset" for "iid".
     split_aliases: ClassVar[Mapping[str, str]] = {}
+    #: Regex of open-class input tokens (data, not instructions: PCFG's letters). A maximal run
+    #: of them is one segment whose value is the run itself. "" = every token is a symbol.
+    open_class: ClassVar[str] = ""
+    #: Learner settings this task needs besides the defaults (LearnerConfig field -> value),
+    #: e.g. a larger program search. Task configuration, not knowledge of the answer.
+    learner_options: ClassVar[Mapping[str, Any]] = {}
 
     @abstractmethod
     def load(

@@ -85,3 +85,30 @@ def test_prolog_inverse_agrees_with_generate_and_test() -> None:
             by_python = revisions(tree, symbols, model.programs, target)
             assert by_prolog[0] == by_python[0]
             assert by_prolog[0].is_hole and by_prolog[0].value == ()
+
+
+def test_given_values_are_facts_never_revised() -> None:
+    # "twice <open>": twice(open) with the open segment's value given by the input.
+    model = _model(twice="lambda x: append(x, x)")
+    symbols = _symbols(("twice", "walk"))
+    given = {1: ("A", "B")}
+    assert revisions(Tree((-1, 0)), symbols, model.programs, ("A", "B", "A", "B"),
+                     given=given) == ()
+    revs = revisions(Tree((-1, 0)), symbols, model.programs, ("A", "A"), given=given)
+    assert revs and all(r.node != 1 for r in revs)
+
+
+def test_two_holes_guess_the_lower_program_to_abduce_the_upper() -> None:
+    # turn(walk=<given>, left(<given>)): turn and left are both new; left is guessed a
+    # projection, so turn gets rows under that guess and the guess is recorded.
+    model = _model()
+    symbols = _symbols(("turn", "walk", "left", "walk"))
+    tree = Tree((-1, 0, 0, 2))
+    given = {1: ("A",), 3: ("B", "C")}
+    target = ("A", "B", "C")
+    assert all(r.args is None for r in revisions(tree, symbols, model.programs, target,
+                                                 given=given))
+    revs = revisions(tree, symbols, model.programs, target, given=given, guess_lower=True)
+    holes = [r for r in revs if r.node == 0]
+    assert holes and holes[0].guessed and holes[0].args == (("A",), ("B", "C"))
+    assert holes[0].assumption == ((VOCAB.index("left"), 1, 0),)

@@ -26,3 +26,33 @@ def test_learn_keeps_the_meaning_of_words_without_pseudo_labels() -> None:
     assert model.program_text(2) == "lambda x: cons('I_TURN_LEFT', x)"
     (parse,) = model.run([("walk", "left")])
     assert parse.output == ("I_TURN_LEFT", "I_WALK")
+
+
+def test_an_unsolved_program_is_searched_again_with_its_kept_and_wrong_rows() -> None:
+    from nsr.abduction.revise import Revision
+    from nsr.learning.steps import Abduction, Hypothesis, select, unsolved_symbol_rows
+    from nsr.perception.segments import OPEN_KEY
+    from nsr.semantics.search import SearchConfig
+
+    vocab = (OPEN_KEY, "swap")
+    model = NsrModel(vocab, "sequences", seed=0, open_class=r"[A-Z][0-9]+")
+    model.programs[1] = parse_program("lambda x: reverse(x)")  # right on short rows only
+    model.fits[1] = 0.6
+    tree = Tree((-1, 0))
+    right = [("A1", "B2"), ("C3",), ("D4", "E5")]
+    labels = [Labelled(("swap", *xs), (1, 0), tree, ("swap", OPEN_KEY)) for xs in right]
+    kept = unsolved_symbol_rows(model, labels, solved=0.95, limit=50)
+    assert [r.args for r in kept[1]] == [(xs,) for xs in right]
+    wrong = [("A1", "B2", "C3"), ("D4", "E5", "F6", "G7")]
+    abductions = [
+        Abduction(i, ("swap", *xs), (1, 0), (xs[-1], *xs[1:-1], xs[0]),
+                  (Hypothesis(tree, (Revision(0, (xs[-1], *xs[1:-1], xs[0]), "value", 6.0,
+                                              (xs,)),), False),), ("swap", OPEN_KEY))
+        for i, xs in enumerate(wrong)]
+    chosen = select(model, abductions, SearchConfig(library="sequences", max_size=8),
+                    adopt_fraction=0.5, min_support=2, unsolved_rows=kept)
+    swap = chosen.programs[1]
+    assert chosen.fits[1] == 1.0
+    from nsr.semantics.evaluate import compile_program
+
+    assert compile_program(swap)((("A1", "B2", "C3", "D4"),)) == ("D4", "B2", "C3", "A1")

@@ -93,9 +93,13 @@ class PcfgTask(Task):
     name: ClassVar[str] = "pcfg"
     splits: ClassVar[tuple[str, ...]] = tuple(TEST_DIRS)
     default_split: ClassVar[str] = "iid"
-    primitive_library: ClassVar[str] = "lists"
+    # Outputs only rearrange the input's letters: no atom constants in programs.
+    primitive_library: ClassVar[str] = "sequences"
     perception_kind: ClassVar[str] = "tokens"
     split_aliases: ClassVar[dict[str, str]] = {"pcfgset": "iid"}
+    #: Letters (``A1`` .. ``Z20``, and unseen ones) are data: a run of them is one argument.
+    open_class: ClassVar[str] = r"[A-Z][0-9]+"
+    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11}
 
     def load(
         self, split: str | None = None, part: str = "train", *, data_dir: Path | None = None
