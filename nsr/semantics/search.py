@@ -296,18 +296,25 @@ def search_program(
     bank.int_bound = _int_bound(rows)
     self_call = _self_primitive(rows, params) if library.recursion and arity else None
     try:
+        # With recursion the recursive case is the big part of a program and the base case a
+        # leaf: an ``if`` is assembled as soon as its parts are banked (``lookahead`` sizes
+        # ahead) instead of after every plain program of its size has been enumerated.
+        lookahead = min(config.max_cond_size + 1, 3) if library.recursion else 0
+        tried_if = 1
         for size in range(2, config.max_size + 1):
+            # Conditionals first: they combine smaller banked programs goal-directedly (cheap),
+            # while expanding every primitive at this size is the costly part of the search.
+            while library.conditionals and tried_if < min(size + lookahead, config.max_size + 1):
+                tried_if += 1
+                if _top_if(bank, tried_if, out_type, targets, lambda: best[0], consider,
+                           config.max_cond_size):
+                    return finish(False)
             for prim in (*prims, *((self_call,) if self_call else ())):
                 for sizes in _compositions(size - 1, len(prim.arg_types)):
                     if _expand(prim, sizes, bank, size, out_type, consider, deadline):
                         return finish(False)
                     if time.perf_counter() > deadline or bank.count > config.max_bank:
                         return finish(True)
-            if library.conditionals and _top_if(bank, size, out_type, targets,
-                                                lambda: best[0], consider, config.max_cond_size):
-                return finish(False)
-            if time.perf_counter() > deadline:
-                return finish(True)
     except _OutOfTime:
         return finish(True)
     return finish(time.perf_counter() > deadline)
