@@ -142,9 +142,12 @@ def _task(name: str, input_mode: str = "symbols"):
     return task
 
 
-def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
-    """The checkpoint shipped in the package (``nsr/learning/pretrained/TASK-SPLIT.json``)."""
-    path = PRETRAINED_DIR / f"{task}-{split}.json"
+def default_checkpoint(task: str, split: str = DEFAULT_SPLIT, input_mode: str = "symbols") -> Path:
+    """The checkpoint shipped in the package: ``nsr/learning/pretrained/TASK-INPUT.json`` (one
+    model for every test subset, e.g. ``hint-symbols.json``) or else ``TASK-SPLIT.json``."""
+    path = PRETRAINED_DIR / f"{task}-{input_mode}.json"
+    if not path.is_file():
+        path = PRETRAINED_DIR / f"{task}-{split}.json"
     if not path.is_file():
         raise ResourceNotFound(f"no shipped checkpoint for {task} (looked in {path}); pass --checkpoint DIR")
     return path
@@ -153,8 +156,9 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task, getattr(args, "input", "symbols"))
-    path = args.checkpoint or default_checkpoint(args.task)
+    input_mode = getattr(args, "input", "symbols")
+    _task(args.task, input_mode)
+    path = args.checkpoint or default_checkpoint(args.task, input_mode=input_mode)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
     if task_of and task_of != args.task:
