@@ -40,6 +40,7 @@ def register(subparsers: Any) -> None:
     train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
     train.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+    _input_arg(train)
     train.set_defaults(func=_train)
 
     ev = subparsers.add_parser(
@@ -56,6 +57,7 @@ def register(subparsers: Any) -> None:
     group.add_argument("--test-file", type=Path, help="evaluate on this file instead")
     ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct"} as JSON')
     _engine_arg(ev)
+    _input_arg(ev)
     ev.set_defaults(func=_eval)
 
     solve = subparsers.add_parser(
@@ -112,18 +114,40 @@ def _engine_arg(p: argparse.ArgumentParser) -> None:
                    help="execute trees in SWI-Prolog (default) or the Python evaluator")
 
 
-def _task(name: str):
+#: What ``--input`` may name: the input as symbol tokens, or as images of the symbols.
+INPUT_MODES = ("symbols", "images")
+
+
+def _input_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", choices=INPUT_MODES, default="symbols",
+                   help="read inputs as symbol tokens (default) or as images of the symbols")
+
+
+def _perception(task, input_mode: str) -> str:
+    """The perception that reads ``task``'s inputs in ``input_mode``: tokens for symbols (any
+    task's inputs are token sequences; an image task's images are renderings of them)."""
+    if input_mode == "images":
+        raise ConfigError("--input images is not available yet (image perception is not wired "
+                          "into the learner); use --input symbols")
+    if input_mode != "symbols":
+        raise ConfigError(f"unknown --input {input_mode!r}; choose from {', '.join(INPUT_MODES)}")
+    return "tokens"
+
+
+def _task(name: str, input_mode: str = "symbols"):
     from nsr.tasks import get_task
 
     task = get_task(name)
-    if task.perception_kind != "tokens":
-        raise ConfigError(f"task {name!r} reads {task.perception_kind}; only token perception is available yet")
+    _perception(task, input_mode)
     return task
 
 
-def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
-    """The checkpoint shipped in the package (``nsr/learning/pretrained/TASK-SPLIT.json``)."""
-    path = PRETRAINED_DIR / f"{task}-{split}.json"
+def default_checkpoint(task: str, split: str = DEFAULT_SPLIT, input_mode: str = "symbols") -> Path:
+    """The checkpoint shipped in the package: ``nsr/learning/pretrained/TASK-INPUT.json`` (one
+    model for every test subset, e.g. ``hint-symbols.json``) or else ``TASK-SPLIT.json``."""
+    path = PRETRAINED_DIR / f"{task}-{input_mode}.json"
+    if not path.is_file():
+        path = PRETRAINED_DIR / f"{task}-{split}.json"
     if not path.is_file():
         raise ResourceNotFound(f"no shipped checkpoint for {task} (looked in {path}); pass --checkpoint DIR")
     return path
@@ -132,8 +156,9 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    task = _task(args.task)
-    path = args.checkpoint or default_checkpoint(args.task, task.default_split)
+    input_mode = getattr(args, "input", "symbols")
+    task = _task(args.task, input_mode)
+    path = args.checkpoint or default_checkpoint(args.task, task.default_split, input_mode)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
     if task_of and task_of != args.task:
@@ -144,14 +169,15 @@ def _load(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from nsr.learning.loop import LearnerConfig, train
 
-    task = _task(args.task)
+    task = _task(args.task, args.input)
     if args.train_file is not None:
         examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
     else:
-        split = task.resolve_split(args.split or DEFAULT_SPLIT)
+        split = task.resolve_split(args.split or task.default_split)
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
+    # A task may tune the learner (curriculum, search size...): its configuration, not data.
     config = LearnerConfig(task=args.task, split=split, library=task.primitive_library,
                            open_class=task.open_class, **dict(task.learner_options))
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
@@ -189,7 +215,7 @@ def _predict(model, inputs, engine: str):
 def _eval(args: argparse.Namespace) -> int:
     from nsr.tasks import exact_match
 
-    task = _task(args.task)
+    task = _task(args.task, args.input)
     model, state = _load(args)
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)

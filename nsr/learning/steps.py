@@ -16,8 +16,9 @@ from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
 from nsr.learning.model import NsrModel, Parse, execute
 from nsr.semantics import ast
+from nsr.semantics.inline import inline_symbol_calls
 from nsr.semantics.search import SearchConfig, SearchExample, SearchResult, search_program
-from nsr.semantics.search_primitives import Value
+from nsr.semantics.search_primitives import LIBRARIES, Value, symbol_primitive
 from nsr.syntax.tree import Tree
 
 #: Re-searching an unsolved program looks this much further than the first search.
@@ -112,10 +113,45 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
                              given=parse.given, guess_lower=guess_lower)
             consistent = not revs and \
                 execute(tree, symbols, model.programs, given=parse.given)[tree.root] == target
+            if guess_lower and not consistent and \
+                    not any(r.is_hole and r.args is not None for r in revs) and \
+                    any(r.is_hole for r in revs):
+                revs = _guess_lower_holes(tree, symbols, model.programs, target, backwards,
+                                          parse.given) or revs
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
         out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps), parse.keys))
     return out
+
+
+def _guess_lower_holes(tree: Tree, symbols: Sequence[int], programs: dict[int, ast.Program],
+                       target: Value, backwards, given=None) -> tuple[Revision, ...]:
+    """Two holes in one tree: guess that one-child holes pass their child's value up.
+
+    A hole above another hole gets no example row (its argument is unknown), so a tree like
+    ``) -> ( -> +`` (parentheses heading the expression they enclose) could never teach either
+    parenthesis. Guessing the identity for every one-child node without a program fills the
+    lower holes; the guess is offered as rows of its own (child value -> same value), and the
+    program search, as MDL judge, decides whether identity is what those symbols mean.
+    Empty when the guess does not help.
+    """
+    identity = ast.Program(("x",), ast.Var("x"))
+    guessed = {symbols[n]: identity for n in tree.postorder()
+               if symbols[n] not in programs and len(tree.children[n]) == 1}
+    if not guessed:
+        return ()
+    trial = {**programs, **guessed}
+    values = execute(tree, symbols, trial, given=given)
+    rows = tuple(Revision(n, values[n], "hole", 0.0, (values[tree.children[n][0]],))
+                 for n in tree.postorder()
+                 if symbols[n] in guessed and values[n] is not None)
+    if values[tree.root] == target:
+        return rows
+    more = revisions(tree, symbols, trial, target, inverse=backwards, given=given)
+    if not any(r.is_hole and r.args is not None for r in more):
+        return ()
+    # a revision at a guessed node means the guess is wrong there: drop the guessed rows
+    return tuple(r for r in rows if all(m.node != r.node for m in more)) + more
 
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
@@ -162,11 +198,24 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
                     groups[symbol].add(ab.index)
     seconds = 0.0
     best: dict[int, SearchResult] = {}
-    for symbol, by_arity in sorted(rows.items()):
-        found, spent = _search_symbol(by_arity, search)
-        seconds += spent
-        if found is not None:
-            best[symbol] = found
+    solved: dict[int, ast.Program] = {}  # explain >= SOLVED of their rows: safe to reuse
+    reusable = LIBRARIES[search.library].value_type is not None
+    # Pass 2 re-searches what pass 1 left unsolved, now with the programs pass 1 solved as
+    # extra primitives (HINT's * and / need + and -, all first seen in the same stage).
+    for _ in range(2 if reusable else 1):
+        newly_solved = False
+        for symbol, by_arity in sorted(rows.items()):
+            if symbol in solved:
+                continue
+            found, spent = _search_symbol(by_arity, search, model, symbol, solved)
+            seconds += spent
+            if found is not None:
+                best[symbol] = found
+                if found.fraction >= SOLVED:
+                    solved[symbol] = found.program
+                    newly_solved = True
+        if not newly_solved:
+            break
     # Guessed rows: try the most common guesses, keep the one whose programs explain the most.
     worlds = sorted(guessed, key=lambda a: (-len({r.group for by in guessed[a].values()
                                                    for rs in by.values() for r in rs}), a))
@@ -177,7 +226,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         for symbol, by_arity in sorted(guessed[world].items()):
             merged = {a: rows[symbol].get(a, []) + extra for a, extra in by_arity.items()}
             merged.update({a: r for a, r in rows[symbol].items() if a not in merged})
-            found, spent = _search_symbol(merged, search)
+            found, spent = _search_symbol(merged, search, model, symbol, solved)
             seconds += spent
             if found is not None:
                 trial[symbol] = found
@@ -199,18 +248,22 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         pool = _spread(kept, search.max_rows // 2) + _spread(wrong, search.max_rows // 2)
         # A near miss may sit just beyond the size limit it was first found under.
         wider = dataclasses.replace(search, max_size=search.max_size + RESEARCH_EXTRA_SIZE)
-        found = search_program(pool, prog.arity, wider)
+        extra, named = _learned_primitives(model, symbol, search.library, solved)
+        found = search_program(pool, prog.arity, wider, extra=extra, symbols=named)
         seconds += found.seconds
         old_cover = len({r.group for r in pool if r in kept})
         if found.program is not None and found.covered > old_cover:
-            programs[symbol], fits[symbol] = found.program, found.fraction
+            programs[symbol], fits[symbol] = inline_symbol_calls(found.program, named), \
+                found.fraction
     for symbol, found in best.items():
         # An example offering only guessed rows counts when explained: a wrong guess is no
         # evidence against a program.
         total = len(groups[symbol] | set(found.covered_groups))
         if found.covered >= min(min_support, total) and \
                 found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
-            programs[symbol], fits[symbol] = found.program, found.fraction
+            _, named = _learned_primitives(model, symbol, search.library, solved)
+            programs[symbol] = inline_symbol_calls(found.program, named)
+            fits[symbol] = found.fraction
     return Selection(tuple(labels), programs, seconds, fits)
 
 
@@ -240,17 +293,42 @@ def unsolved_symbol_rows(model: NsrModel, labels: Sequence[Labelled], solved: fl
     return {s: rows for s, rows in out.items() if rows}
 
 
-def _search_symbol(by_arity: dict[int, list[SearchExample]],
-                   search: SearchConfig) -> tuple[SearchResult | None, float]:
-    """The best program over every arity a symbol was offered rows for (most covered)."""
+def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfig,
+                   model: NsrModel, symbol: int, solved: dict[int, ast.Program]
+                   ) -> tuple[SearchResult | None, float]:
+    """The best program over every arity a symbol was offered rows for (most covered), with
+    the other symbols' programs offered as primitives where the library can type them."""
+    extra, named = _learned_primitives(model, symbol, search.library, solved)
     best = None
     seconds = 0.0
     for arity, examples in sorted(by_arity.items()):
-        result = search_program(_spread(examples, search.max_rows), arity, search)
+        result = search_program(_spread(examples, search.max_rows), arity, search,
+                                extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):
             best = result
     return best, seconds
+
+
+#: Fraction of its rows a program must explain to count as solved (published: 95%).
+SOLVED = 0.95
+
+
+def _learned_primitives(model: NsrModel, symbol: int, library: str,
+                        fresh: dict[int, ast.Program]):
+    """Other symbols' programs as extra search primitives (name -> program too).
+
+    Offered: every adopted program with arguments (adoption already required it to explain
+    most of its rows) and those solved earlier in this select (``fresh``); the library decides
+    whether it can type them (see :func:`nsr.semantics.search_primitives.symbol_primitive`).
+    Programs are stored inlined, so they need no symbol table to run.
+    """
+    lib = LIBRARIES[library]
+    named = {model.symbol_names[s]: p for s, p in sorted({**model.programs, **fresh}.items())
+             if s != symbol and p.arity > 0}
+    extra = [prim for name, p in named.items()
+             if (prim := symbol_primitive(name, p, lib, named)) is not None]
+    return extra, named
 
 
 def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:
