@@ -77,13 +77,18 @@ class NsrModel:
         *,
         seed: int = 0,
         parser_config: ParserConfig | None = None,
+        perception=None,
     ) -> None:
+        """``vocab`` names the symbols; token perception (the default) maps token i to them.
+        Any other ``perception`` (e.g. images) must predict ``len(vocab)`` symbols."""
         if library not in LIBRARIES:
             raise ConfigError(f"unknown primitive library {library!r}; known: {sorted(LIBRARIES)}")
         self.library = library
         self.symbol_names = tuple(vocab)
         n = len(self.symbol_names)
-        self.perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
+        if perception is None:
+            perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
+        self.perception = perception
         self.parser = Parser(parser_config or ParserConfig(n_symbols=n), seed=seed)
         self.programs: dict[int, ast.Program] = {}
 
@@ -136,12 +141,13 @@ class NsrModel:
 
     @classmethod
     def from_state(cls, state: dict) -> NsrModel:
+        from nsr.perception.state import perception_from_state
         from nsr.semantics.parser import parse_program
 
         model = cls.__new__(cls)
         model.library = state["library"]
         model.symbol_names = tuple(state["symbol_names"])
-        model.perception = TokenPerception.from_state(state["perception"])
+        model.perception = perception_from_state(state["perception"])
         model.parser = Parser.from_state(state["parser"])
         index = {name: i for i, name in enumerate(model.symbol_names)}
         model.programs = {

@@ -82,6 +82,24 @@ class HintImages:
             tuple(tokens), self.bank.tensors(pos), tuple(self.bank.ids[p] for p in pos), part, seed
         )
 
+    def image_examples(
+        self, examples: Sequence[Example], part: str, seed: int = 0
+    ) -> list[Example]:
+        """The examples with each token replaced by an image id (``img:<bank position>``).
+
+        This is what the image learner sees: opaque ids and the target, no token identity.
+        Example ``idx`` draws with ``Random(seed + idx)`` from ``part``'s images only.
+        """
+        from nsr.perception.image_ids import image_id
+        from nsr.tasks.base import Example
+
+        out = []
+        for idx, ex in enumerate(examples):
+            ids = tuple(image_id(p) for p in self.positions(ex.source, part, seed + idx))
+            meta = {k: v for k, v in ex.meta.items() if k not in ("head",)}
+            out.append(Example(ids, ex.target, ex.id, {**meta, "image_part": part}))
+        return out
+
     def draw_examples(
         self, examples: Sequence[Example], part: str, seed: int = 0
     ) -> list[ExampleImages]:
