@@ -40,6 +40,7 @@ def register(subparsers: Any) -> None:
     train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
     train.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+    _input_arg(train)
     train.set_defaults(func=_train)
 
     ev = subparsers.add_parser(
@@ -55,6 +56,7 @@ def register(subparsers: Any) -> None:
     group.add_argument("--split", help="official split whose test file to use (default: the checkpoint's)")
     group.add_argument("--test-file", type=Path, help="evaluate on this file instead")
     ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct"} as JSON')
+    _input_arg(ev)
     _engine_arg(ev)
     ev.set_defaults(func=_eval)
 
@@ -102,6 +104,12 @@ def _task_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("task", help="task name, e.g. scan")
 
 
+def _input_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", choices=("tokens", "images"), default="tokens",
+                   help="what perception reads: tokens, or one symbol image per token (tasks "
+                        "with images, e.g. hint; images are offline stand-ins, not CROHME)")
+
+
 def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", type=Path,
                    help=f"checkpoint directory (default: the shipped TASK-{DEFAULT_SPLIT} model)")
@@ -112,10 +120,14 @@ def _engine_arg(p: argparse.ArgumentParser) -> None:
                    help="execute trees in SWI-Prolog (default) or the Python evaluator")
 
 
-def _task(name: str):
+def _task(name: str, images: bool = False):
     from nsr.tasks import get_task
 
     task = get_task(name)
+    if images:
+        if task.perception_kind != "images":
+            raise ConfigError(f"task {name!r} reads tokens; it has no image input")
+        return task
     if task.perception_kind != "tokens":
         raise ConfigError(f"task {name!r} reads {task.perception_kind}; only token perception is available yet")
     return task
@@ -132,7 +144,7 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task)
+    _task(args.task, images=getattr(args, "input", "tokens") == "images")
     path = args.checkpoint or default_checkpoint(args.task)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
@@ -144,7 +156,7 @@ def _load(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from nsr.learning.loop import LearnerConfig, train
 
-    task = _task(args.task)
+    task = _task(args.task, images=args.input == "images")
     if args.train_file is not None:
         examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
@@ -152,7 +164,12 @@ def _train(args: argparse.Namespace) -> int:
         split = task.resolve_split(args.split or DEFAULT_SPLIT)
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
-    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library)
+    options: dict[str, Any] = {}
+    if args.input == "images":
+        images = _images_module(task)
+        examples = images.image_examples(examples, "train")
+        options = dict(images.IMAGE_LEARNER_OPTIONS)
+    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library, **options)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
                    progress=not args.quiet, log=log)
@@ -176,6 +193,18 @@ def _load_file(task, path: Path):
     return loader(Path(path))
 
 
+def _images_module(task):
+    """The task's image-input module (``<task package>.images``: ``image_examples`` and
+    ``IMAGE_LEARNER_OPTIONS``)."""
+    import importlib
+
+    package = type(task).__module__.rpartition(".")[0]
+    try:
+        return importlib.import_module(f"{package}.images")
+    except ImportError:
+        raise ConfigError(f"task {task.name!r} has no image input module") from None
+
+
 def _predict(model, inputs, engine: str):
     parses = model.run(inputs)
     if engine == "python":
@@ -188,18 +217,29 @@ def _predict(model, inputs, engine: str):
 def _eval(args: argparse.Namespace) -> int:
     from nsr.tasks import exact_match
 
-    task = _task(args.task)
+    images = args.input == "images"
+    task = _task(args.task, images=images)
     model, state = _load(args)
+    if images != (state.get("config", {}).get("perception", "tokens") == "images"):
+        raise ConfigError(f"checkpoint {args.checkpoint} was not trained with --input {args.input}")
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)
     else:
         split = args.split or state.get("config", {}).get("split") or DEFAULT_SPLIT
         examples = task.load(task.resolve_split(split), "test")
-    _check_vocab(model, examples)
+    report = None
+    if images:
+        from nsr.learning.images import perception_report
+
+        examples = _images_module(task).image_examples(examples, "test")
+        report = perception_report(model, [t for ex in examples for t in ex.source])
+    else:
+        _check_vocab(model, examples)
     preds, _ = _predict(model, [ex.source for ex in examples], args.engine)
     score = exact_match(preds, examples)
     if args.json:
-        print(json.dumps(score.as_dict()))
+        extra = {} if report is None else {"perception": report.as_dict()}
+        print(json.dumps({**score.as_dict(), **extra}))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -210,6 +250,10 @@ def _eval(args: argparse.Namespace) -> int:
         task.name, source, str(score.n), str(score.correct), f"{100 * score.accuracy:.2f}%"
     )
     Console().print(table)
+    if report is not None:
+        print(f"perception on {report.images} test images (labels used for scoring only): "
+              f"{100 * report.accuracy:.2f}%; per symbol: "
+              + ", ".join(f"{s} {100 * a:.1f}" for s, a in report.per_symbol.items()))
     return 0
 
 

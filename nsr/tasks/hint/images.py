@@ -105,3 +105,21 @@ class HintImages:
     ) -> list[ExampleImages]:
         """Images for a list of examples; example ``idx`` uses ``Random(seed + idx)``."""
         return [self.draw(ex.source, part, seed + idx) for idx, ex in enumerate(examples)]
+
+
+#: Learner settings of HINT's image mode (task configuration, not learner code): a CNN over
+#: image ids with 24 symbol classes (clustering 24 ways is purer than 16, ~0.92 vs ~0.86 on the
+#: training images; spare classes just become duplicate symbols) and perception revision.
+IMAGE_LEARNER_OPTIONS: dict[str, object] = {
+    "perception": "images",
+    "n_symbols": 24,
+    "perception_revision": True,
+}
+
+#: Images are drawn with Random(IMAGE_SEED + idx) for example idx (fixed: a run is repeatable).
+IMAGE_SEED = 0
+
+
+def image_examples(examples: Sequence[Example], part: str, seed: int = IMAGE_SEED) -> list[Example]:
+    """``examples`` as image-id inputs from the default bank's ``part`` (train or test)."""
+    return HintImages.load().image_examples(examples, part, seed)
