@@ -21,7 +21,8 @@ from nsr.errors import ConfigError
 from nsr.learning.model import NsrModel
 from nsr.tasks.base import Example
 
-REFIT_EPOCHS = 10
+REFIT_EPOCHS = 5
+REFIT_BATCH = 128
 
 
 def symbol_names(n: int) -> tuple[str, ...]:
@@ -45,7 +46,8 @@ def initial_image_model(data: Sequence[Example], config, seed: int) -> NsrModel:
     start = warm_start(perception.images(ids), ImagePerceptionConfig(config.n_symbols), seed=seed)
     # Later fits continue from the current weights on a few thousand images every round: a
     # few epochs suffice there, the full schedule is only needed to fit the clusters.
-    start.perception.cfg = replace(start.perception.cfg, epochs=REFIT_EPOCHS)
+    start.perception.cfg = replace(start.perception.cfg, epochs=REFIT_EPOCHS,
+                                   batch_size=REFIT_BATCH)
     perception.cnn = start.perception
     return NsrModel(symbol_names(config.n_symbols), config.library, seed=seed,
                     perception=perception)

@@ -34,6 +34,15 @@ from nsr.syntax.tree import Tree  # noqa: E402
 from nsr.tasks.base import Example  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small CNNs on a shared machine: more threads only add contention."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def bank() -> ImageBank:
     from nsr.perception.image_data import load_bank
@@ -150,7 +159,7 @@ def test_cli_eval_with_images_reports_perception(tmp_path, monkeypatch, capsys) 
 
     monkeypatch.setenv("NSR_DATA", str(tmp_path / "data"))
     generate(HintConfig(seed=0, train_size=300, test_per_op=5), tmp_path / "data/hint/seed-0")
-    examples = image_examples(HintTask(seed=0).load(part="train")[:300], "train")
+    examples = image_examples(HintTask(seed=0).load(part="train")[:30], "train")
     config = LearnerConfig(task="hint", split="all", library="numbers", perception="images",
                            n_symbols=16)
     model = initial_image_model(examples, config, seed=0)
