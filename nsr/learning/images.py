@@ -94,3 +94,36 @@ def perception_report(model: NsrModel, image_ids: Sequence[str]) -> PerceptionRe
     return PerceptionReport(
         sum(right.values()) / len(ids), per_symbol,
         {model.symbol_names[p]: t for p, t in sorted(mapping.items())}, len(ids))
+
+
+FINAL_EPOCHS = 40
+
+
+def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int) -> int:
+    """Refit the CNN from scratch on the symbols of every training example the model now gets
+    right (each image's majority symbol); returns how many images were labelled.
+
+    Why: during training the CNN is refit a few epochs at a time on pseudo-labels that keep
+    changing, so it carries traces of the early, noisier labels (the clustering). Once the
+    programs are fixed, the consistent examples label nearly every training image; a fresh fit
+    on those labels generalizes better to unseen images. Unlabelled images are left out. With
+    no consistent example the model is left as it is.
+    """
+    from nsr.perception.images import ImagePerception
+
+    parses = model.run([ex.source for ex in examples])
+    tokens: list[str] = []
+    symbols: list[int] = []
+    for ex, parse in zip(examples, parses, strict=True):
+        if parse.tree is not None and parse.output == ex.target:
+            tokens += parse.tokens
+            symbols += parse.symbols
+    if not tokens:
+        return 0
+    perception = model.perception
+    old = perception.cnn
+    fresh = ImagePerception(replace(old.cfg, epochs=FINAL_EPOCHS, batch_size=64), seed=seed)
+    perception.cnn = fresh
+    perception.fit(tokens, symbols, seed=seed)
+    fresh.cfg = old.cfg
+    return len(set(tokens))

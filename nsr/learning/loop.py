@@ -214,6 +214,10 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                             next_stage=k + 1, seconds=elapsed_before + time.perf_counter() - start)
         bar.update(1)
     bar.close()
+    if config.perception == "images" and first_stage < len(stages):
+        from nsr.learning.images import final_perception_fit
+
+        final_perception_fit(model, data, seed)
     seconds = elapsed_before + time.perf_counter() - start
     if out is not None:
         save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages), seconds=seconds)
