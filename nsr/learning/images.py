@@ -96,7 +96,7 @@ def perception_report(model: NsrModel, image_ids: Sequence[str]) -> PerceptionRe
         {model.symbol_names[p]: t for p, t in sorted(mapping.items())}, len(ids))
 
 
-FINAL_EPOCHS = 40
+FINAL_EPOCHS = 20
 
 
 def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int) -> int:
@@ -106,7 +106,8 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
     Why: during training the CNN is refit a few epochs at a time on pseudo-labels that keep
     changing, so it carries traces of the early, noisier labels (the clustering). Once the
     programs are fixed, the consistent examples label nearly every training image; a fresh fit
-    on those labels generalizes better to unseen images. Unlabelled images are left out. With
+    on those labels, with one-pixel shifts, generalizes better to unseen images. Unlabelled
+    images are left out. With
     no consistent example the model is left as it is.
     """
     from nsr.perception.images import ImagePerception
@@ -122,7 +123,8 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
         return 0
     perception = model.perception
     old = perception.cnn
-    fresh = ImagePerception(replace(old.cfg, epochs=FINAL_EPOCHS, batch_size=64), seed=seed)
+    fresh = ImagePerception(
+        replace(old.cfg, epochs=FINAL_EPOCHS, batch_size=64, shift_augment=True), seed=seed)
     perception.cnn = fresh
     perception.fit(tokens, symbols, seed=seed)
     fresh.cfg = old.cfg
