@@ -161,7 +161,8 @@ def _train(args: argparse.Namespace) -> int:
         examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
     else:
-        split = task.resolve_split(args.split or DEFAULT_SPLIT)
+        default = task.default_split if args.input == "images" else DEFAULT_SPLIT
+        split = task.resolve_split(args.split or default)
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
     options: dict[str, Any] = {}
