@@ -8,7 +8,8 @@ interface as for tokens. The id carries no symbol identity (a bank position, not
 
 Pseudo-labels arrive once per occurrence (an image reused by several examples may be abduced to
 different symbols); :meth:`ImageIdPerception.fit` trains on each image's majority symbol, which
-is also much cheaper than one row per occurrence.
+is also much cheaper than one row per occurrence. When every label already is the CNN's answer
+(no perception revision this round) the fit is skipped.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ class ImageIdPerception:
             votes[tok][int(sym)] += 1
         ids = sorted(votes)
         labels = [min(votes[t].items(), key=lambda kv: (-kv[1], kv[0]))[0] for t in ids]
-        return self.cnn.fit(self.images(ids), labels, seed=seed)
+        x = self.images(ids)
+        if self.cnn.predict(x)[0] == labels:
+            return 0.0  # nothing to learn: refitting on its own answers only costs time
+        return self.cnn.fit(x, labels, seed=seed)
 
     def state_dict(self) -> dict:
         bank = asdict(self.bank.config)
