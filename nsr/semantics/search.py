@@ -14,20 +14,40 @@ programs explain the most examples win.
 
 The search runs on values, not on program text (that is what makes it fast); the winner is
 returned as a :class:`nsr.semantics.ast.Program`, which prints as DSL text and compiles to Prolog.
+
+Constructs beyond plain primitive calls, each switched on by the library:
+
+- constants seen in the examples (atoms; the most frequent integer outputs);
+- ``if COND then A else B`` with a bool-typed primitive call as condition (lazy, as evaluated);
+- recursion: a self-call ``f(...)`` of the program's own arity whose value on a row is *looked
+  up in the examples themselves* (the rows' args -> output table; unknown args -> no value), the
+  "examples as oracle" trick of Escher and lambda^2. This makes a recursive body enumerable
+  bottom-up like any other expression. A candidate that looks right this way is then VERIFIED by
+  evaluating the real program ``let rec f(x, y) = BODY in f(x, y)`` on every row (step budget),
+  so a non-terminating or merely lucky candidate never counts;
+- learned programs of other symbols as extra primitives (``extra``), printed ``@symbol(...)``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nsr.errors import ConfigError
 from nsr.semantics import ast
-from nsr.semantics.search_primitives import LIBRARIES, Primitive, Value
+from nsr.semantics.search_primitives import LIBRARIES, Library, Primitive, Value
 
 #: Parameter names of learned programs, by position (a symbol's children, left to right).
 PARAM_NAMES: tuple[str, ...] = ("x", "y", "z", "u", "v", "w")
+
+#: Name of the self-call in recursive programs (``let rec f(x, y) = ... in f(x, y)``).
+SELF = "f"
+
+#: How many integer outputs (most frequent first) may appear as literals: enough for a constant
+#: program and a base case, few enough not to flood the bank.
+MAX_INT_CONSTANTS = 4
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,9 @@ class SearchConfig:
     budget_s: float = 5.0
     max_rows: int = 100
     max_bank: int = 200_000
+    verify_steps: int = 5_000  # evaluation steps per row when verifying a recursive candidate
+    max_verify: int = 2_000  # recursive candidates verified per search, at most
+    max_cond_size: int = 3  # AST nodes of an if's condition, at most
 
     def __post_init__(self) -> None:
         if self.library not in LIBRARIES:
@@ -98,6 +121,34 @@ def _constants(rows: Sequence[SearchExample]) -> list[str]:
     return sorted(seen)
 
 
+def _int_constants(rows: Sequence[SearchExample]) -> list[int]:
+    """The most frequent integer outputs (ties: smaller first), at most MAX_INT_CONSTANTS."""
+    counts = Counter(
+        r.output for r in rows if isinstance(r.output, int) and not isinstance(r.output, bool)
+    )
+    ranked = sorted(counts, key=lambda v: (-counts[v], v))
+    return ranked[:MAX_INT_CONSTANTS]
+
+
+def _int_bound(rows: Sequence[SearchExample]) -> int:
+    """Twice the largest integer magnitude in the examples (plus slack for small data)."""
+    biggest = 0
+
+    def walk(v: Value) -> None:
+        nonlocal biggest
+        if isinstance(v, tuple):
+            for item in v:
+                walk(item)
+        elif isinstance(v, int) and not isinstance(v, bool):
+            biggest = max(biggest, abs(v))
+
+    for r in rows:
+        walk(r.output)
+        for a in r.args:
+            walk(a)
+    return 2 * biggest + 2
+
+
 def _type_of(v: Value) -> str:
     if isinstance(v, tuple):
         return "list"
@@ -115,6 +166,10 @@ class _Bank:
         self.by_size: dict[tuple[str, int], list[tuple[ast.Expr, tuple]]] = {}
         self.seen: dict[str, set[tuple]] = {}
         self.count = 0
+        self.row_args: list[tuple] = []  # each row's arguments (a self-call must differ)
+        # Integers beyond this have no value: far outside the examples they explain nothing,
+        # and feeding them to a learned recursive program costs time linear in their size.
+        self.int_bound = 1 << 62
 
     def add(self, typ: str, size: int, expr: ast.Expr, values: tuple) -> bool:
         seen = self.seen.setdefault(typ, set())
@@ -127,6 +182,27 @@ class _Bank:
 
     def get(self, typ: str, size: int) -> list[tuple[ast.Expr, tuple]]:
         return self.by_size.get((typ, size), [])
+
+
+class _OutOfTime(Exception):
+    """Raised inside a long expansion when the search's budget is spent."""
+
+
+def _contains_self(expr: ast.Expr) -> bool:
+    if isinstance(expr, ast.Call):
+        return expr.name == SELF or any(_contains_self(a) for a in expr.args)
+    if isinstance(expr, ast.SymbolCall):
+        return any(_contains_self(a) for a in expr.args)
+    if isinstance(expr, ast.If):
+        return any(_contains_self(e) for e in (expr.cond, expr.then, expr.orelse))
+    return False
+
+
+def recursive_program(params: tuple[str, ...], body: ast.Expr) -> ast.Program:
+    """``lambda params: let rec f(params) = body in f(params)``: a body with self-calls made
+    into a closed program."""
+    call = ast.Call(SELF, tuple(ast.Var(p) for p in params))
+    return ast.Program(params, ast.LetRec(SELF, params, body, call))
 
 
 def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
@@ -147,18 +223,24 @@ def search_program(
     config: SearchConfig | None = None,
     *,
     output_type: str | None = None,
+    extra: Sequence[Primitive] = (),
+    symbols: Mapping[str, ast.Program] | None = None,
 ) -> SearchResult:
     """Smallest program of ``arity`` parameters covering the most example groups.
 
     Groups are ``row.group`` (rows without one count alone). Stops at the first program that
     covers every group (it is the smallest: enumeration is by size), at ``max_size`` or at the
-    time budget, and then returns the best seen (most groups, then smallest).
+    time budget, and then returns the best seen (most groups, then smallest). ``extra`` are
+    additional primitives (other symbols' learned programs, see
+    :func:`nsr.semantics.search_primitives.symbol_primitive`); ``symbols`` resolves the
+    ``@symbol`` calls they introduce when a recursive candidate is verified.
     """
     config = config or SearchConfig()
     if arity > len(PARAM_NAMES):
         raise ConfigError(f"arity {arity} exceeds the supported {len(PARAM_NAMES)} parameters")
     rows = [r for r in rows if len(r.args) == arity][: config.max_rows]
     start = time.perf_counter()
+    deadline = start + config.budget_s
     groups = [r.group if r.group is not None else ("row", i) for i, r in enumerate(rows)]
     n_groups = len(set(groups))
     if not rows:
@@ -169,9 +251,23 @@ def search_program(
     library = LIBRARIES[config.library]
     bank = _Bank()
     best: tuple[int, int, ast.Expr | None, frozenset] = (-1, 0, None, frozenset())
+    functions = {p.name: p for p in library.primitives}
+    functions.update({"@" + p.name: p for p in extra if p.symbol})
+    verifier = _Verifier(rows, params, functions, config)
 
     def consider(expr: ast.Expr, values: tuple, size: int) -> bool:
         nonlocal best
+        if verifier.enabled and _contains_self(expr):
+            known = {g for g, v, t in zip(groups, values, targets, strict=True) if v == t}
+            possible = known | {g for g, v in zip(groups, values, strict=True) if v is None}
+            # Verify only what could beat the best and is mostly backed by known values:
+            # a body whose self-calls look up nothing "fits" anything and proves nothing.
+            if len(possible) <= best[0] or 2 * len(known) < len(possible):
+                return False
+            checked = verifier.values(expr, values, targets, best[0] + 1)
+            if checked is None:
+                return False
+            values, expr = checked, recursive_program(params, expr).body
         hit = frozenset(g for g, v, t in zip(groups, values, targets, strict=True) if v == t)
         if len(hit) > best[0]:
             best = (len(hit), size, expr, hit)
@@ -191,7 +287,43 @@ def search_program(
             hit if program else frozenset(),
         )
 
-    # Size 1: parameters and nullary primitives and constants.
+    for typ, expr, vals in _leaves(rows, params, library):
+        if bank.add(typ, 1, expr, vals) and typ == out_type and consider(expr, vals, 1):
+            return finish(False)
+
+    prims = [p for p in (*library.primitives, *extra) if p.arg_types]
+    bank.row_args = [tuple(r.args) for r in rows]
+    bank.int_bound = _int_bound(rows)
+    self_call = _self_primitive(rows, params) if library.recursion and arity else None
+    try:
+        # With recursion the recursive case is the big part of a program and the base case a
+        # leaf: an ``if`` is assembled as soon as its parts are banked (``lookahead`` sizes
+        # ahead) instead of after every plain program of its size has been enumerated.
+        lookahead = min(config.max_cond_size + 1, 3) if library.recursion else 0
+        tried_if = 1
+        for size in range(2, config.max_size + 1):
+            # Conditionals first: they combine smaller banked programs goal-directedly (cheap),
+            # while expanding every primitive at this size is the costly part of the search.
+            while library.conditionals and tried_if < min(size + lookahead, config.max_size + 1):
+                tried_if += 1
+                if _top_if(bank, tried_if, out_type, targets, lambda: best[0], consider,
+                           config.max_cond_size):
+                    return finish(False)
+            for prim in (*prims, *((self_call,) if self_call else ())):
+                for sizes in _compositions(size - 1, len(prim.arg_types)):
+                    if _expand(prim, sizes, bank, size, out_type, consider, deadline):
+                        return finish(False)
+                    if time.perf_counter() > deadline or bank.count > config.max_bank:
+                        return finish(True)
+    except _OutOfTime:
+        return finish(True)
+    return finish(time.perf_counter() > deadline)
+
+
+def _leaves(
+    rows: Sequence[SearchExample], params: tuple[str, ...], library: Library
+) -> list[tuple[str, ast.Expr, tuple]]:
+    """Size-1 programs: parameters, nullary primitives and constants seen in the data."""
     leaves: list[tuple[str, ast.Expr, tuple]] = []
     for i, name in enumerate(params):
         vals = tuple(r.args[i] for r in rows)
@@ -205,30 +337,188 @@ def search_program(
     if library.atom_constants:
         for atom in _constants(rows):
             leaves.append(("atom", ast.Atom(atom), (atom,) * len(rows)))
-    for typ, expr, vals in leaves:
-        if bank.add(typ, 1, expr, vals) and typ == out_type and consider(expr, vals, 1):
-            return finish(False)
+    if library.int_constants:
+        for n in _int_constants(rows):
+            leaves.append(("int", ast.Int(n), (n,) * len(rows)))
+    return leaves
 
-    for size in range(2, config.max_size + 1):
-        for prim in library.primitives:
-            if not prim.arg_types:
-                continue
-            for sizes in _compositions(size - 1, len(prim.arg_types)):
-                if _expand(prim, sizes, bank, size, out_type, consider):
-                    return finish(False)
-                if time.perf_counter() - start > config.budget_s or bank.count > config.max_bank:
-                    return finish(True)
-    return finish(False)
+
+def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> Primitive | None:
+    """The self-call as a primitive whose value is looked up in the examples.
+
+    Its argument types are the parameters'. Only calls that make progress get a value: their
+    arguments must be strictly smaller (:func:`_measure`) than the row's own, the usual
+    well-founded check of recursive synthesis. It rules out the self-call on the row's own
+    arguments (which would "explain" every row) and most non-terminating bodies before any
+    costly verification.
+    """
+    types = []
+    for i in range(len(params)):
+        typ = _type_of(rows[0].args[i])
+        if any(_type_of(r.args[i]) != typ for r in rows):
+            return None
+        types.append(typ)
+    table: dict[tuple, Value] = {}
+    for r in rows:
+        table.setdefault(tuple(r.args), r.output)
+    def lookup(*args: Value) -> Value | None:
+        return table.get(args)
+
+    return Primitive(SELF, tuple(types), _type_of(rows[0].output), lookup)
+
+
+def _measure(values: tuple) -> int:
+    """Size of an argument tuple for the progress check: ints by magnitude, lists by length."""
+    total = 0
+    for v in values:
+        if isinstance(v, tuple):
+            total += len(v)
+        elif isinstance(v, int):
+            total += abs(v)
+        else:
+            total += 1
+    return total
+
+
+class _Fail(Exception):
+    """A verified candidate has no value here (primitive undefined, cycle, budget)."""
+
+
+class _Verifier:
+    """Runs candidate recursive programs for real on every row (cached, budgeted).
+
+    Verification interprets the body directly, with the self-call memoised per argument tuple
+    (the DSL is pure, so this gives exactly the evaluator's values) and a call that re-enters
+    its own arguments detected as the cycle it is, instead of burning a step budget: rows share
+    their sub-calls, and a non-terminating candidate is rejected at once.
+    """
+
+    def __init__(self, rows: Sequence[SearchExample], params: tuple[str, ...],
+                 functions: Mapping[str, Primitive], config: SearchConfig) -> None:
+        self.rows = rows
+        self.params = params
+        self.functions = functions
+        self.steps = config.verify_steps
+        self.left = config.max_verify
+        self.enabled = LIBRARIES[config.library].recursion
+        self.cache: dict[ast.Expr, tuple | None] = {}
+        self.int_bound = _int_bound(rows)
+
+    def values(self, body: ast.Expr, oracle: tuple, targets: tuple, need: int) -> tuple | None:
+        """The real values of the program with this body (None per failing row), or None when
+        it cannot cover ``need`` rows, the verification budget is spent or it is ill-formed.
+
+        Rows the oracle values already matched go first: a correct program reproduces them, so
+        once more than a tenth of those fail (slack for noisy abduced rows) it is dropped.
+        """
+        if body in self.cache:
+            return self.cache[body]
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        memo: dict[tuple, Value | None] = {}
+        active: set[tuple] = set()
+        budget = [self.steps]
+
+        def call(args: tuple) -> Value:
+            if args in memo:
+                v = memo[args]
+                if v is None:
+                    raise _Fail
+                return v
+            if args in active:
+                raise _Fail
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _Fail
+            active.add(args)
+            try:
+                v = self._eval(body, dict(zip(self.params, args, strict=True)), call)
+            except _Fail:
+                memo[args] = None
+                raise
+            finally:
+                active.discard(args)
+            memo[args] = v
+            return v
+
+        matched = [i for i, (v, t) in enumerate(zip(oracle, targets, strict=True)) if v == t]
+        allowed = len(matched) // 10
+        misses_allowed = len(self.rows) - need
+        order = matched + [i for i in range(len(self.rows)) if oracle[i] != targets[i]]
+        out: list[Value | None] = [None] * len(self.rows)
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))
+        try:
+            for n, i in enumerate(order):
+                try:
+                    out[i] = call(tuple(self.rows[i].args))
+                except (_Fail, RecursionError):
+                    out[i] = None
+                if out[i] != targets[i]:
+                    misses_allowed -= 1
+                    if n < len(matched):
+                        allowed -= 1
+                    if allowed < 0 or misses_allowed < 0:
+                        self.cache[body] = None
+                        return None
+        finally:
+            sys.setrecursionlimit(limit)
+        result = tuple(out)
+        self.cache[body] = result
+        return result
+
+    def _eval(self, e: ast.Expr, env: dict[str, Value], call) -> Value:
+        if isinstance(e, ast.Var):
+            return env[e.name]
+        if isinstance(e, ast.Int):
+            return e.value
+        if isinstance(e, ast.Atom):
+            return e.name
+        if isinstance(e, ast.If):
+            test = self._eval(e.cond, env, call)
+            return self._eval(e.then if test else e.orelse, env, call)
+        if isinstance(e, ast.Call | ast.SymbolCall):
+            # a list, not a generator: tuple(genexpr) recurses through C and deep recursions
+            # would overflow the C stack
+            args = tuple([self._eval(a, env, call) for a in e.args])
+            if isinstance(e, ast.Call) and e.name == SELF:
+                return call(args)
+            fn = self.functions.get(e.name if isinstance(e, ast.Call) else "@" + e.symbol)
+            if fn is None:
+                raise _Fail
+            try:
+                v = fn.fn(*args)
+            except (IndexError, ValueError, TypeError):
+                raise _Fail from None
+            if v is None or (type(v) is int and not -self.int_bound <= v <= self.int_bound):
+                raise _Fail
+            return v
+        raise _Fail
+
+
+_CHECK_EVERY = 2048
 
 
 def _expand(
-    prim: Primitive, sizes: tuple[int, ...], bank: _Bank, size: int, out_type: str, consider
+    prim: Primitive,
+    sizes: tuple[int, ...],
+    bank: _Bank,
+    size: int,
+    out_type: str,
+    consider,
+    deadline: float,
 ) -> bool:
     """Apply ``prim`` to every combination of banked argument programs of the given sizes."""
     pools = [bank.get(t, s) for t, s in zip(prim.arg_types, sizes, strict=True)]
     if any(not p for p in pools):
         return False
     fn = prim.fn
+    is_self = prim.name == SELF and not prim.symbol
+    row_args = bank.row_args
+    bound = bank.int_bound
     if len(pools) == 1:
         combos = ((a,) for a in pools[0])
     elif len(pools) == 2:
@@ -237,30 +527,94 @@ def _expand(
         import itertools
 
         combos = itertools.product(*pools)
-    for combo in combos:
+    for n, combo in enumerate(combos):
+        if n % _CHECK_EVERY == _CHECK_EVERY - 1 and time.perf_counter() > deadline:
+            raise _OutOfTime
         vectors = [c[1] for c in combo]
         values = []
         ok = False
-        for args in zip(*vectors, strict=True):
-            if None in args:
+        for i, args in enumerate(zip(*vectors, strict=True)):
+            if None in args or (is_self and _measure(args) >= _measure(row_args[i])):
                 values.append(None)
                 continue
             try:
                 v = fn(*args)
             except (IndexError, ValueError, TypeError):
                 v = None
+            if type(v) is int and not -bound <= v <= bound:
+                v = None
             values.append(v)
             ok = ok or v is not None
         if not ok:
             continue
         vals = tuple(values)
-        expr = ast.Call(prim.name, tuple(c[0] for c in combo))
+        args_exprs = tuple(c[0] for c in combo)
+        expr = (ast.SymbolCall(prim.name, args_exprs) if prim.symbol
+                else ast.Call(prim.name, args_exprs))
         if (
             bank.add(prim.result_type, size, expr, vals)
             and prim.result_type == out_type
             and consider(expr, vals, size)
         ):
             return True
+    return False
+
+
+def _masks(values: tuple, targets: tuple) -> tuple[int, int]:
+    """Bit i of the first mask: row i is right; of the second: row i may be right (right or
+    unknown: an oracle self-call may lack the row's sub-call; :func:`consider` settles it)."""
+    hit = maybe = 0
+    for i, (v, t) in enumerate(zip(values, targets, strict=True)):
+        if v == t:
+            hit |= 1 << i
+            maybe |= 1 << i
+        elif v is None:
+            maybe |= 1 << i
+    return hit, maybe
+
+
+def _top_if(bank: _Bank, size: int, out_type: str, targets: tuple, best_rows: int,
+            consider, max_cond_size: int, keep: int = 3) -> bool:
+    """Top-level ``if c then a else b`` of total ``size`` (1 + the three parts), goal-directed.
+
+    Rather than banking every conditional (a cubic blow-up), a condition splits the rows in
+    two and each branch only has to explain its own side: the ``keep`` banked programs that
+    explain most of each side are combined and judged by ``consider``. Conditions are small
+    (at most ``max_cond_size``) and must vary across rows (a constant one adds nothing).
+    Conditionals are therefore only outermost (which is where a recursion's base case lives).
+    """
+    masks: dict[int, list[tuple[tuple[int, int], ast.Expr, tuple]]] = {}
+
+    def entries(s: int) -> list[tuple[tuple[int, int], ast.Expr, tuple]]:
+        if s not in masks:
+            masks[s] = [(_masks(v, targets), e, v) for e, v in bank.get(out_type, s)]
+        return masks[s]
+
+    def ranked(s: int, side: int) -> list[tuple[tuple[int, int], ast.Expr, tuple]]:
+        # rows known right first, then rows that may be right
+        return sorted(entries(s), key=lambda x: (-(x[0][0] & side).bit_count(),
+                                                 -(x[0][1] & side).bit_count()))[:keep]
+
+    for cs, a_s, b_s in _compositions(size - 1, 3):
+        if cs > max_cond_size:
+            continue
+        for cond, cv in bank.get("bool", cs):
+            if True not in cv or False not in cv:
+                continue
+            t_mask = sum(1 << i for i, c in enumerate(cv) if c is True)
+            f_mask = sum(1 << i for i, c in enumerate(cv) if c is False)
+            thens, elses = ranked(a_s, t_mask), ranked(b_s, f_mask)
+            if not thens or not elses:
+                continue
+            if max((m[1] & t_mask).bit_count() for m, _, _ in thens) \
+                    + max((m[1] & f_mask).bit_count() for m, _, _ in elses) <= best_rows():
+                continue
+            for _, then, tv in thens:
+                for _, orelse, ev in elses:
+                    vals = tuple(None if c is None else (t if c else e)
+                                 for c, t, e in zip(cv, tv, ev, strict=True))
+                    if consider(ast.If(cond, then, orelse), vals, size):
+                        return True
     return False
 
 
@@ -272,4 +626,8 @@ def program_size(node: ast.Node) -> int:
         return 1 + sum(program_size(a) for a in node.args)
     if isinstance(node, ast.ListLit):
         return 1 + sum(program_size(a) for a in node.items)
+    if isinstance(node, ast.If):
+        return 1 + sum(program_size(e) for e in (node.cond, node.then, node.orelse))
+    if isinstance(node, ast.LetRec):
+        return program_size(node.fbody)
     return 1

@@ -6,13 +6,21 @@ module adds is a finer typing for enumeration: the registry types ``car`` as ret
 value, while the search splits lists of atoms from atoms, which keeps the space of well-typed
 programs small. A task names its library ("lists" or "numbers"); nothing here knows about any
 particular task.
+
+Besides primitives a library says which *constructs* the search may use (all generic, each a
+flag so a task pays only for what it needs): constants seen in the examples (atoms, integers),
+conditionals ``if COND then A else B`` over the library's bool-typed primitives, and recursion
+(a self-call of the program being induced). Learned programs of other symbols can be offered as
+extra primitives (:func:`symbol_primitive`); they print as ``@symbol(...)`` calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
+from nsr.semantics import ast
 from nsr.semantics.primitives import PRIMITIVES
 
 Value = int | str | tuple
@@ -20,19 +28,35 @@ Value = int | str | tuple
 
 @dataclass(frozen=True)
 class Primitive:
+    """A typed function the search may apply; ``symbol`` marks another symbol's program
+    (printed ``@name(...)``) as opposed to a DSL primitive (printed ``name(...)``)."""
+
     name: str
     arg_types: tuple[str, ...]
     result_type: str
     fn: Callable[..., Value]
+    symbol: bool = False
 
 
 @dataclass(frozen=True)
 class Library:
-    """Primitives plus whether atoms seen in the data may appear as constants."""
+    """Primitives plus the constructs the search may build with them.
+
+    ``atom_constants`` / ``int_constants``: atoms / integers seen in the examples may appear as
+    literals (a digit's program is ``lambda: 7``, not seven ``inc`` around ``zero``).
+    ``conditionals``: ``if`` over the bool-typed primitives. ``recursion``: a self-call of the
+    program's own arity (verified by real evaluation, see :mod:`nsr.semantics.search`).
+    ``value_type``: the one type every value has, when there is one (numbers: int); only then
+    can learned programs of other symbols be offered as typed primitives without inference.
+    """
 
     name: str
     primitives: tuple[Primitive, ...]
     atom_constants: bool
+    int_constants: bool = False
+    conditionals: bool = False
+    recursion: bool = False
+    value_type: str | None = None
 
 
 def _typed(name: str, arg_types: tuple[str, ...], result_type: str) -> Primitive:
@@ -51,14 +75,61 @@ LISTS = Library(
         _typed("reverse", ("list",), "list"),
         _typed("cons", ("atom", "list"), "list"),
         _typed("append", ("list", "list"), "list"),
+        _typed("is_empty", ("list",), "bool"),
     ),
     atom_constants=True,
+    conditionals=True,
 )
 
 NUMBERS = Library(
     "numbers",
-    (_typed("zero", (), "int"), _typed("inc", ("int",), "int"), _typed("dec", ("int",), "int")),
+    (
+        _typed("zero", (), "int"),
+        _typed("inc", ("int",), "int"),
+        _typed("dec", ("int",), "int"),
+        _typed("is_zero", ("int",), "bool"),
+    ),
     atom_constants=False,
+    int_constants=True,
+    conditionals=True,
+    recursion=True,
+    value_type="int",
 )
 
 LIBRARIES: dict[str, Library] = {lib.name: lib for lib in (LISTS, NUMBERS)}
+
+
+#: Step budget of one call of a learned program during search: a wrong recursive program must
+#: cost a bounded time, not hang the search (exhausting it makes the value unknown).
+SYMBOL_CALL_STEPS = 20_000
+
+
+def symbol_primitive(
+    name: str,
+    program: ast.Program,
+    library: Library,
+    symbols: Mapping[str, ast.Program],
+) -> Primitive | None:
+    """Another symbol's learned ``program`` as a search primitive, or None when the library has
+    no single value type to give it (e.g. lists, where atoms and lists mix).
+
+    ``symbols`` resolves the ``@symbol`` calls the program itself makes (``*`` calling ``+``).
+    """
+    if library.value_type is None or program.arity == 0:
+        return None
+    from nsr.semantics.errors import EvaluationError, ProgramError
+    from nsr.semantics.evaluate import compile_program
+
+    run = compile_program(program)
+
+    # Programs are pure, so one evaluation per argument tuple is enough; the search calls the
+    # same arguments over and over (every candidate over the same rows).
+    @lru_cache(maxsize=65536)
+    def call(*args: Value) -> Value | None:
+        try:
+            return run(args, symbols, max_steps=SYMBOL_CALL_STEPS)
+        except (EvaluationError, ProgramError):
+            return None
+
+    typ = library.value_type
+    return Primitive(name, (typ,) * program.arity, typ, call, symbol=True)
