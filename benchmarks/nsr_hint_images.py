@@ -91,9 +91,8 @@ def run_hint(seed: int, out: Path, max_train: int | None) -> dict[str, Any]:
     if max_train is not None:
         train_set = train_set[:max_train]
     train_set = images.image_examples(train_set, "train")
-    task_options = getattr(task, "learner_options", None)  # HINT's symbol-mode settings
-    options = {**(task_options() if callable(task_options) else {}),
-               **images.IMAGE_LEARNER_OPTIONS}
+    # HINT's symbol-mode settings (curriculum, search size), then the image-mode ones
+    options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
     config = LearnerConfig(task="hint", split="all", library=task.primitive_library, **options)
     t0 = time.perf_counter()
     result = train(train_set, config, seed=seed, out=out, progress=False)

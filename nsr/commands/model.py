@@ -105,8 +105,8 @@ def _task_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _input_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input", choices=("tokens", "images"), default="tokens",
-                   help="what perception reads: tokens, or one symbol image per token (tasks "
+    p.add_argument("--input", choices=("symbols", "images"), default="symbols",
+                   help="what perception reads: symbol tokens, or one image per symbol (tasks "
                         "with images, e.g. hint; images are offline stand-ins, not CROHME)")
 
 
@@ -144,7 +144,7 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task, images=getattr(args, "input", "tokens") == "images")
+    _task(args.task, images=getattr(args, "input", "symbols") == "images")
     path = args.checkpoint or default_checkpoint(args.task)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
@@ -169,7 +169,8 @@ def _train(args: argparse.Namespace) -> int:
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")
-        options = dict(images.IMAGE_LEARNER_OPTIONS)
+        # the task's learner settings (curriculum, search size...), then its image-mode ones
+        options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
     config = LearnerConfig(task=args.task, split=split, library=task.primitive_library, **options)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
