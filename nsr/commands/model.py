@@ -56,8 +56,8 @@ def register(subparsers: Any) -> None:
     group.add_argument("--split", help="official split whose test file to use (default: the checkpoint's)")
     group.add_argument("--test-file", type=Path, help="evaluate on this file instead")
     ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct"} as JSON')
-    _input_arg(ev)
     _engine_arg(ev)
+    _input_arg(ev)
     ev.set_defaults(func=_eval)
 
     solve = subparsers.add_parser(
@@ -104,12 +104,6 @@ def _task_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("task", help="task name, e.g. scan")
 
 
-def _input_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input", choices=("symbols", "images"), default="symbols",
-                   help="what perception reads: symbol tokens, or one image per symbol (tasks "
-                        "with images, e.g. hint; images are offline stand-ins, not CROHME)")
-
-
 def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", type=Path,
                    help=f"checkpoint directory (default: the shipped TASK-{DEFAULT_SPLIT} model)")
@@ -120,16 +114,34 @@ def _engine_arg(p: argparse.ArgumentParser) -> None:
                    help="execute trees in SWI-Prolog (default) or the Python evaluator")
 
 
-def _task(name: str, images: bool = False):
+#: What ``--input`` may name: the input as symbol tokens, or as images of the symbols.
+INPUT_MODES = ("symbols", "images")
+
+
+def _input_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", choices=INPUT_MODES, default="symbols",
+                   help="read inputs as symbol tokens (default) or as images of the symbols "
+                        "(tasks with images, e.g. hint; offline stand-ins, not CROHME)")
+
+
+def _perception(task, input_mode: str) -> str:
+    """The perception that reads ``task``'s inputs in ``input_mode``: tokens for symbols (any
+    task's inputs are token sequences; an image task's images are renderings of them), a CNN
+    over images for image tasks (offline stand-ins, not CROHME)."""
+    if input_mode == "images":
+        if task.perception_kind != "images":
+            raise ConfigError(f"task {task.name!r} reads tokens; it has no image input")
+        return "images"
+    if input_mode != "symbols":
+        raise ConfigError(f"unknown --input {input_mode!r}; choose from {', '.join(INPUT_MODES)}")
+    return "tokens"
+
+
+def _task(name: str, input_mode: str = "symbols"):
     from nsr.tasks import get_task
 
     task = get_task(name)
-    if images:
-        if task.perception_kind != "images":
-            raise ConfigError(f"task {name!r} reads tokens; it has no image input")
-        return task
-    if task.perception_kind != "tokens":
-        raise ConfigError(f"task {name!r} reads {task.perception_kind}; only token perception is available yet")
+    _perception(task, input_mode)
     return task
 
 
@@ -144,7 +156,7 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT) -> Path:
 def _load(args: argparse.Namespace):
     from nsr.learning.loop import load_model
 
-    _task(args.task, images=getattr(args, "input", "symbols") == "images")
+    _task(args.task, getattr(args, "input", "symbols"))
     path = args.checkpoint or default_checkpoint(args.task)
     model, state = load_model(path)
     task_of = state.get("config", {}).get("task")
@@ -156,21 +168,20 @@ def _load(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from nsr.learning.loop import LearnerConfig, train
 
-    task = _task(args.task, images=args.input == "images")
+    task = _task(args.task, args.input)
     if args.train_file is not None:
         examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
     else:
-        default = task.default_split if args.input == "images" else DEFAULT_SPLIT
-        split = task.resolve_split(args.split or default)
+        split = task.resolve_split(args.split or task.default_split)
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
-    options: dict[str, Any] = {}
+    # A task may tune the learner (curriculum, search size...): its configuration, not data.
+    options = dict(getattr(task, "learner_options", {}))
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")
-        # the task's learner settings (curriculum, search size...), then its image-mode ones
-        options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
+        options.update(images.IMAGE_LEARNER_OPTIONS)
     config = LearnerConfig(task=args.task, split=split, library=task.primitive_library, **options)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
@@ -220,7 +231,7 @@ def _eval(args: argparse.Namespace) -> int:
     from nsr.tasks import exact_match
 
     images = args.input == "images"
-    task = _task(args.task, images=images)
+    task = _task(args.task, args.input)
     model, state = _load(args)
     if images != (state.get("config", {}).get("perception", "tokens") == "images"):
         raise ConfigError(f"checkpoint {args.checkpoint} was not trained with --input {args.input}")

@@ -15,8 +15,9 @@ from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
 from nsr.learning.model import NsrModel, Parse, execute
 from nsr.semantics import ast
+from nsr.semantics.inline import inline_symbol_calls
 from nsr.semantics.search import SearchConfig, SearchExample, search_program
-from nsr.semantics.search_primitives import Value
+from nsr.semantics.search_primitives import LIBRARIES, Value, symbol_primitive
 from nsr.syntax.tree import Tree
 
 
@@ -91,10 +92,42 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
         for tree in trees:
             revs = revisions(tree, symbols, model.programs, target, inverse=backwards)
             consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
+            if not consistent and any(r.is_hole and r.args is None for r in revs):
+                revs = _guess_lower_holes(tree, symbols, model.programs, target, backwards) or revs
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
         out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps)))
     return out
+
+
+def _guess_lower_holes(tree: Tree, symbols: Sequence[int], programs: dict[int, ast.Program],
+                       target: Value, backwards) -> tuple[Revision, ...]:
+    """Two holes in one tree: guess that one-child holes pass their child's value up.
+
+    A hole above another hole gets no example row (its argument is unknown), so a tree like
+    ``) -> ( -> +`` (parentheses heading the expression they enclose) could never teach either
+    parenthesis. Guessing the identity for every one-child node without a program fills the
+    lower holes; the guess is offered as rows of its own (child value -> same value), and the
+    program search, as MDL judge, decides whether identity is what those symbols mean.
+    Empty when the guess does not help.
+    """
+    identity = ast.Program(("x",), ast.Var("x"))
+    guessed = {symbols[n]: identity for n in tree.postorder()
+               if symbols[n] not in programs and len(tree.children[n]) == 1}
+    if not guessed:
+        return ()
+    trial = {**programs, **guessed}
+    values = execute(tree, symbols, trial)
+    rows = tuple(Revision(n, values[n], "hole", 0.0, (values[tree.children[n][0]],))
+                 for n in tree.postorder()
+                 if symbols[n] in guessed and values[n] is not None)
+    if values[tree.root] == target:
+        return rows
+    more = revisions(tree, symbols, trial, target, inverse=backwards)
+    if not any(r.is_hole and r.args is not None for r in more):
+        return ()
+    # a revision at a guessed node means the guess is wrong there: drop the guessed rows
+    return tuple(r for r in rows if all(m.node != r.node for m in more)) + more
 
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
@@ -124,19 +157,56 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
                 rows[symbol][len(rev.args)].append(SearchExample(rev.args, rev.value, ab.index))
                 groups[symbol].add(ab.index)
     programs: dict[int, ast.Program] = {}
+    solved: dict[int, ast.Program] = {}  # explain >= SOLVED of their rows: safe to reuse
     seconds = 0.0
-    for symbol, by_arity in sorted(rows.items()):
-        best = None
-        for arity, examples in sorted(by_arity.items()):
-            result = search_program(_spread(examples, search.max_rows), arity, search)
-            seconds += result.seconds
-            if result.program is not None and (best is None or result.covered > best.covered):
-                best = result
-        total = len(groups[symbol])
-        if best is not None and best.covered >= min(min_support, total) and \
-                best.covered >= adopt_fraction * min(total, search.max_rows) and best.covered >= 1:
-            programs[symbol] = best.program
+    todo = sorted(rows)
+    reusable = LIBRARIES[search.library].value_type is not None
+    # Pass 2 re-searches what pass 1 left unsolved, now with the programs pass 1 solved as
+    # extra primitives (HINT's * and / need + and -, all first seen in the same stage).
+    for _ in range(2 if reusable else 1):
+        newly_solved = False
+        for symbol in todo:
+            if symbol in solved:
+                continue
+            extra, named = _learned_primitives(model, symbol, search.library, solved)
+            best = None
+            for arity, examples in sorted(rows[symbol].items()):
+                result = search_program(_spread(examples, search.max_rows), arity, search,
+                                        extra=extra, symbols=named)
+                seconds += result.seconds
+                if result.program is not None and (best is None or result.covered > best.covered):
+                    best = result
+            total = len(groups[symbol])
+            if best is not None and best.covered >= min(min_support, total) and \
+                    best.covered >= adopt_fraction * min(total, search.max_rows) and best.covered >= 1:
+                programs[symbol] = inline_symbol_calls(best.program, named)
+                if best.fraction >= SOLVED:
+                    solved[symbol] = programs[symbol]
+                    newly_solved = True
+        if not newly_solved:
+            break
     return Selection(tuple(labels), programs, seconds)
+
+
+#: Fraction of its rows a program must explain to count as solved (published: 95%).
+SOLVED = 0.95
+
+
+def _learned_primitives(model: NsrModel, symbol: int, library: str,
+                        fresh: dict[int, ast.Program]):
+    """Other symbols' programs as extra search primitives (name -> program too).
+
+    Offered: every adopted program with arguments (adoption already required it to explain
+    most of its rows) and those solved earlier in this select (``fresh``); the library decides
+    whether it can type them (see :func:`nsr.semantics.search_primitives.symbol_primitive`).
+    Programs are stored inlined, so they need no symbol table to run.
+    """
+    lib = LIBRARIES[library]
+    named = {model.symbol_names[s]: p for s, p in sorted({**model.programs, **fresh}.items())
+             if s != symbol and p.arity > 0}
+    extra = [prim for name, p in named.items()
+             if (prim := symbol_primitive(name, p, lib, named)) is not None]
+    return extra, named
 
 
 def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:

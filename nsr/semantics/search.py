@@ -367,6 +367,14 @@ def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> P
     return Primitive(SELF, tuple(types), _type_of(rows[0].output), lookup)
 
 
+def _mentions_param(expr: ast.Expr) -> bool:
+    if isinstance(expr, ast.Var):
+        return True
+    if isinstance(expr, ast.Call | ast.SymbolCall):
+        return any(_mentions_param(a) for a in expr.args)
+    return False
+
+
 def _measure(values: tuple) -> int:
     """Size of an argument tuple for the progress check: ints by magnitude, lists by length."""
     total = 0
@@ -530,6 +538,8 @@ def _expand(
     for n, combo in enumerate(combos):
         if n % _CHECK_EVERY == _CHECK_EVERY - 1 and time.perf_counter() > deadline:
             raise _OutOfTime
+        if is_self and not all(_mentions_param(c[0]) for c in combo):
+            continue  # a recursive call's arguments derive from the parameters
         vectors = [c[1] for c in combo]
         values = []
         ok = False
@@ -574,7 +584,7 @@ def _masks(values: tuple, targets: tuple) -> tuple[int, int]:
 
 
 def _top_if(bank: _Bank, size: int, out_type: str, targets: tuple, best_rows: int,
-            consider, max_cond_size: int, keep: int = 3) -> bool:
+            consider, max_cond_size: int, keep: int = 5) -> bool:
     """Top-level ``if c then a else b`` of total ``size`` (1 + the three parts), goal-directed.
 
     Rather than banking every conditional (a cubic blow-up), a condition splits the rows in

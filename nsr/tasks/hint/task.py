@@ -64,6 +64,15 @@ class HintTask(Task):
     primitive_library: ClassVar[str] = "numbers"
     perception_kind: ClassVar[str] = "images"
     split_aliases: ClassVar[dict[str, str]] = {s.lower(): s for s in TEST_SUBSETS}
+    #: Learner settings for HINT (task configuration, not data): the published length
+    #: curriculum (single digits first, then max length 3, 7, 11, 15, then all) and a program
+    #: size that fits ``*``/``/`` written with a learned ``+``/``-`` (10 AST nodes); fewer
+    #: examples abduced per round (abduction through recursive programs is the slow step).
+    learner_options: ClassVar[dict[str, object]] = {
+        "curriculum": (1, 3, 7, 11, 15),
+        "search_max_size": 10,
+        "max_abduce": 100,
+    }
 
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
         self.seed = seed
