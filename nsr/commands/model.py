@@ -120,15 +120,18 @@ INPUT_MODES = ("symbols", "images")
 
 def _input_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", choices=INPUT_MODES, default="symbols",
-                   help="read inputs as symbol tokens (default) or as images of the symbols")
+                   help="read inputs as symbol tokens (default) or as images of the symbols "
+                        "(tasks with images, e.g. hint; offline stand-ins, not CROHME)")
 
 
 def _perception(task, input_mode: str) -> str:
     """The perception that reads ``task``'s inputs in ``input_mode``: tokens for symbols (any
-    task's inputs are token sequences; an image task's images are renderings of them)."""
+    task's inputs are token sequences; an image task's images are renderings of them), a CNN
+    over images for image tasks (offline stand-ins, not CROHME)."""
     if input_mode == "images":
-        raise ConfigError("--input images is not available yet (image perception is not wired "
-                          "into the learner); use --input symbols")
+        if task.perception_kind != "images":
+            raise ConfigError(f"task {task.name!r} reads tokens; it has no image input")
+        return "images"
     if input_mode != "symbols":
         raise ConfigError(f"unknown --input {input_mode!r}; choose from {', '.join(INPUT_MODES)}")
     return "tokens"
@@ -178,8 +181,13 @@ def _train(args: argparse.Namespace) -> int:
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
     # A task may tune the learner (curriculum, search size...): its configuration, not data.
+    options = dict(task.learner_options)
+    if args.input == "images":
+        images = _images_module(task)
+        examples = images.image_examples(examples, "train")
+        options.update(images.IMAGE_LEARNER_OPTIONS)
     config = LearnerConfig(task=args.task, split=split, library=task.primitive_library,
-                           open_class=task.open_class, **dict(task.learner_options))
+                           open_class=task.open_class, **options)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
                    progress=not args.quiet, log=log)
@@ -203,6 +211,18 @@ def _load_file(task, path: Path):
     return loader(Path(path))
 
 
+def _images_module(task):
+    """The task's image-input module (``<task package>.images``: ``image_examples`` and
+    ``IMAGE_LEARNER_OPTIONS``)."""
+    import importlib
+
+    package = type(task).__module__.rpartition(".")[0]
+    try:
+        return importlib.import_module(f"{package}.images")
+    except ImportError:
+        raise ConfigError(f"task {task.name!r} has no image input module") from None
+
+
 def _predict(model, inputs, engine: str):
     parses = model.run(inputs)
     if engine == "python":
@@ -215,18 +235,29 @@ def _predict(model, inputs, engine: str):
 def _eval(args: argparse.Namespace) -> int:
     from nsr.tasks import exact_match
 
+    images = args.input == "images"
     task = _task(args.task, args.input)
     model, state = _load(args)
+    if images != (state.get("config", {}).get("perception", "tokens") == "images"):
+        raise ConfigError(f"checkpoint {args.checkpoint} was not trained with --input {args.input}")
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)
     else:
         split = args.split or state.get("config", {}).get("split") or DEFAULT_SPLIT
         examples = task.load(task.resolve_split(split), "test")
-    _check_vocab(model, examples)
+    report = None
+    if images:
+        from nsr.learning.images import perception_report
+
+        examples = _images_module(task).image_examples(examples, "test")
+        report = perception_report(model, [t for ex in examples for t in ex.source])
+    else:
+        _check_vocab(model, examples)
     preds, _ = _predict(model, [ex.source for ex in examples], args.engine)
     score = exact_match(preds, examples)
     if args.json:
-        print(json.dumps(score.as_dict()))
+        extra = {} if report is None else {"perception": report.as_dict()}
+        print(json.dumps({**score.as_dict(), **extra}))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -237,6 +268,10 @@ def _eval(args: argparse.Namespace) -> int:
         task.name, source, str(score.n), str(score.correct), f"{100 * score.accuracy:.2f}%"
     )
     Console().print(table)
+    if report is not None:
+        print(f"perception on {report.images} test images (labels used for scoring only): "
+              f"{100 * report.accuracy:.2f}%; per symbol: "
+              + ", ".join(f"{s} {100 * a:.1f}" for s, a in report.per_symbol.items()))
     return 0
 
 

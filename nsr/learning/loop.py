@@ -24,7 +24,15 @@ from nsr import __version__
 from nsr.errors import ConfigError
 from nsr.learning import checkpoint
 from nsr.learning.model import NsrModel
-from nsr.learning.steps import Labelled, abduce, deduce, learn, select, unsolved_symbol_rows
+from nsr.learning.steps import (
+    Labelled,
+    Selection,
+    abduce,
+    deduce,
+    learn,
+    select,
+    unsolved_symbol_rows,
+)
 from nsr.semantics.search import SearchConfig
 from nsr.tasks.base import Example
 
@@ -57,6 +65,9 @@ class LearnerConfig:
     guess_lower_holes: bool = True
     # Programs adopted below this fit are re-searched with more rows later (0: never)
     solved_fraction: float = 0.0
+    perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
+    n_symbols: int = 16  # images only: how many symbol classes the CNN may use (not a label)
+    perception_revision: bool = False  # abduce one node's symbol when that fixes an example
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -67,6 +78,10 @@ class LearnerConfig:
             raise ConfigError(f"inverse must be 'python' or 'prolog', got {self.inverse!r}")
         if not 0.0 < self.adopt_fraction <= 1.0:
             raise ConfigError("adopt_fraction must be in (0, 1]")
+        if self.perception not in ("tokens", "images"):
+            raise ConfigError(f"perception must be 'tokens' or 'images', got {self.perception!r}")
+        if self.n_symbols < 1:
+            raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
             raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
 
@@ -142,9 +157,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
     shortest = min(lengths.values())
     stages = tuple(n for n in stages if n >= shortest)
-    vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
-    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
-    model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
+    model = _initial_model(data, config, seed, segmenter)
     metrics: list[dict[str, Any]] = []
     first_stage = 0
     labels: dict[tuple[str, ...], Labelled] = {}
@@ -198,6 +211,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             t3 = time.perf_counter()
             timing["abduce"] += t2 - t1
             timing["select"] += t3 - t2
+            if config.perception_revision:
+                chosen = _with_symbol_revisions(model, wrong, chosen)
             for lab in chosen.labels:
                 labels[lab.tokens] = lab
             for sym, prog in chosen.programs.items():
@@ -223,11 +238,40 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                             next_stage=k + 1, seconds=elapsed_before + time.perf_counter() - start)
         bar.update(1)
     bar.close()
+    if config.perception == "images" and first_stage < len(stages):
+        from nsr.learning.images import final_perception_fit
+
+        final_perception_fit(model, data, seed)
     seconds = elapsed_before + time.perf_counter() - start
     if out is not None:
         save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages), seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
+                   segmenter) -> NsrModel:
+    if config.perception == "images":
+        from nsr.learning.images import initial_image_model
+
+        return initial_image_model(data, config, seed)
+    vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
+    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
+    model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
+    return model
+
+
+def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection) -> Selection:
+    """Add perception revisions for the wrong examples that select left without a label."""
+    from dataclasses import replace
+
+    from nsr.abduction.symbols import symbol_revisions
+
+    done = {lab.tokens for lab in chosen.labels}
+    todo = [(p, t) for p, t in wrong if p.tokens not in done]
+    extra = tuple(Labelled(tokens, symbols, tree)
+                  for tokens, symbols, tree in symbol_revisions(model, todo))
+    return replace(chosen, labels=chosen.labels + extra)
 
 
 def _text(prog) -> str:

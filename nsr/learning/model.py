@@ -96,15 +96,20 @@ class NsrModel:
         seed: int = 0,
         parser_config: ParserConfig | None = None,
         open_class: str = "",
+        perception=None,
     ) -> None:
-        """``vocab`` are perception keys (tokens, and ``OPEN_KEY`` when ``open_class`` is set)."""
+        """``vocab`` are perception keys (tokens, and ``OPEN_KEY`` when ``open_class`` is set)
+        and name the symbols; token perception (the default) maps key i to symbol i. Any other
+        ``perception`` (e.g. images) must predict ``len(vocab)`` symbols."""
         if library not in LIBRARIES:
             raise ConfigError(f"unknown primitive library {library!r}; known: {sorted(LIBRARIES)}")
         self.library = library
         self.segmenter = Segmenter(open_class)
         self.symbol_names = tuple(vocab)
         n = len(self.symbol_names)
-        self.perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
+        if perception is None:
+            perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
+        self.perception = perception
         self.parser = Parser(parser_config or ParserConfig(n_symbols=n), seed=seed)
         self.programs: dict[int, ast.Program] = {}
         # Fraction of its rows each program explained when adopted (re-search when unsolved).
@@ -180,13 +185,14 @@ class NsrModel:
 
     @classmethod
     def from_state(cls, state: dict) -> NsrModel:
+        from nsr.perception.state import perception_from_state
         from nsr.semantics.parser import parse_program
 
         model = cls.__new__(cls)
         model.library = state["library"]
         model.segmenter = Segmenter(state.get("open_class", ""))
         model.symbol_names = tuple(state["symbol_names"])
-        model.perception = TokenPerception.from_state(state["perception"])
+        model.perception = perception_from_state(state["perception"])
         model.parser = Parser.from_state(state["parser"])
         index = {name: i for i, name in enumerate(model.symbol_names)}
         model.programs = {

@@ -380,7 +380,7 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     symbols = [s for lab in pool for s in lab.symbols]
     # Tokens without a pseudo-label yet keep their current symbol: otherwise fitting the others
     # lets the shared classifier drift and a word silently changes meaning.
-    unlabelled = sorted(set(model.perception.cfg.vocab) - set(tokens))
+    unlabelled = sorted(set(model.perception.segments) - set(tokens))
     if unlabelled:
         tokens += unlabelled
         symbols += model.perception.predict(unlabelled)[0]

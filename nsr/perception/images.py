@@ -39,6 +39,10 @@ class ImagePerceptionConfig:
     weight_decay: float = 1e-4
     epochs: int = 30
     batch_size: int = 64
+    #: Train also on copies shifted by one pixel in the four directions (ink shifted out is
+    #: dropped): handwriting is not centred exactly; on the offline bank the supervised test
+    #: accuracy goes from ~99.3% (5 seeds) to ~99.5% (2 seeds). Five times the work per epoch.
+    shift_augment: bool = False
 
     def __post_init__(self) -> None:
         if self.n_symbols < 1:
@@ -68,6 +72,18 @@ def _network(cfg: ImagePerceptionConfig) -> nn.Sequential:
         nn.Dropout(cfg.dropout),
         nn.Linear(cfg.hidden, cfg.n_symbols),
     )
+
+
+_SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def shifted(x: torch.Tensor, dy: int, dx: int) -> torch.Tensor:
+    """Images (n, 1, h, w) moved by (dy, dx) pixels; what leaves the frame is dropped."""
+    out = torch.zeros_like(x)
+    h, w = x.shape[2], x.shape[3]
+    out[:, :, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        x[:, :, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out
 
 
 class ImagePerception:
@@ -136,6 +152,9 @@ class ImagePerception:
         y = torch.as_tensor(list(symbols), dtype=torch.long)
         if int(y.min()) < 0 or int(y.max()) >= self.cfg.n_symbols:
             raise DataError(f"symbols must lie in 0..{self.cfg.n_symbols - 1}")
+        if self.cfg.shift_augment:
+            x = torch.cat([x, *(shifted(x, dy, dx) for dy, dx in _SHIFTS)])
+            y = y.repeat(1 + len(_SHIFTS))
         opt = torch.optim.AdamW(
             self.net.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay
         )

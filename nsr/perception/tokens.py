@@ -49,6 +49,11 @@ class TokenPerception:
             nn.Embedding(len(cfg.vocab), cfg.dim), nn.Linear(cfg.dim, cfg.n_symbols)
         )
 
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """Every segment this perception knows (the learner anchors unlabelled ones)."""
+        return self.cfg.vocab
+
     def encode(self, tokens: Sequence[str]) -> list[int]:
         """Token indices; an unknown token raises :class:`DataError` naming it."""
         out = []

@@ -132,3 +132,28 @@ def test_bad_segments_and_configs_are_named() -> None:
         ImagePerceptionConfig(0)
     with pytest.raises(DataError, match="kind"):
         perception_from_state({"kind": "sounds"})
+
+
+def test_shifted_moves_ink_and_drops_what_leaves_the_frame() -> None:
+    from nsr.perception.images import shifted
+
+    x = torch.arange(16.0).reshape(1, 1, 4, 4)
+    down = shifted(x, 1, 0)[0, 0]
+    assert torch.equal(down[0], torch.zeros(4)) and torch.equal(down[1:], x[0, 0, :3])
+    left = shifted(x, 0, -1)[0, 0]
+    assert torch.equal(left[:, :3], x[0, 0, :, 1:]) and torch.equal(left[:, 3], torch.zeros(4))
+
+
+def test_shift_augmented_fit_learns_and_round_trips() -> None:
+    from nsr.perception.images import ImagePerception, ImagePerceptionConfig
+
+    torch.manual_seed(0)
+    x = torch.zeros(20, 1, 8, 8)
+    x[:10, :, 2:6, 3] = 1.0  # vertical bars
+    x[10:, :, 3, 2:6] = 1.0  # horizontal bars
+    labels = [0] * 10 + [1] * 10
+    model = ImagePerception(ImagePerceptionConfig(2, epochs=15, shift_augment=True), seed=0)
+    model.fit(x, labels, seed=0)
+    assert model.predict(x)[0] == labels
+    clone = ImagePerception.from_state(model.state_dict())
+    assert clone.cfg.shift_augment and clone.predict(x)[0] == labels

@@ -1,0 +1,70 @@
+"""Perception revision: change one node's symbol so that the tree outputs its target.
+
+NSR's abduction may blame perception instead of semantics: when the programs are right but an
+input segment was seen as the wrong symbol (a "1" read as a "7"), the cheapest fix is to relabel
+that one segment. Candidates are ranked by how much probability the change costs under the
+perception (``log p(current) - log p(new)``), so the revision the perception finds most
+plausible is tried first. The abduced symbols then become perception's training labels *per
+segment* (per image), not per token type.
+
+Only symbols that already have a program are proposed: relabelling a segment to a symbol with
+no meaning yet cannot be checked against the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nsr.learning.model import NsrModel, Parse, execute
+from nsr.semantics.search_primitives import Value
+from nsr.syntax.tree import Tree
+
+
+def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
+                     top: int = 3, max_trials: int = 24
+                     ) -> list[tuple[tuple[str, ...], tuple[int, ...], Tree]]:
+    """For each wrong (parse, target), the cheapest single-symbol change that makes the root
+    equal the target under the current programs: ``(tokens, symbols, tree)`` per example fixed.
+
+    At least ``top`` alternatives per node (more on short inputs), at most ``max_trials``
+    executions per example. When the new
+    symbol's arity differs from the old one the tree is re-parsed greedily.
+    """
+    items = [(p, t) for p, t in wrong if p.tokens]
+    if not items or not model.programs:
+        return []
+    flat = [tok for p, _ in items for tok in p.tokens]
+    logps = model.perception.log_probs(flat)
+    known = sorted(model.programs)
+    out = []
+    at = 0
+    for parse, target in items:
+        rows = logps[at:at + len(parse.tokens)]
+        at += len(parse.tokens)
+        fixed = _revise_one(model, parse, target, rows, known, top, max_trials)
+        if fixed is not None:
+            out.append(fixed)
+    return out
+
+
+def _revise_one(model: NsrModel, parse: Parse, target: Value, rows: list[list[float]],
+                known: list[int], top: int, max_trials: int):
+    symbols = parse.symbols
+    trials = []
+    # short inputs can afford every alternative; long ones only the most plausible per node
+    per_node = max(top, max_trials // len(symbols))
+    for i, row in enumerate(rows):
+        current = row[symbols[i]]
+        alts = sorted((s for s in known if s != symbols[i]), key=lambda s: -row[s])[:per_node]
+        trials += [(current - row[s], i, s) for s in alts]
+    trials.sort()
+    for _, i, s in trials[:max_trials]:
+        new = symbols[:i] + (s,) + symbols[i + 1:]
+        tree = parse.tree
+        if tree is None or model.arities(new)[i] != len(tree.children[i]):
+            (tree,) = model.parser.parse_greedy([(new, model.arities(new))])
+            if tree is None:
+                continue
+        if execute(tree, new, model.programs)[tree.root] == target:
+            return parse.tokens, new, tree
+    return None

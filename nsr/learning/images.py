@@ -1,0 +1,131 @@
+"""The image training path: a model whose perception is a CNN over symbol images.
+
+Inputs are sequences of image ids (:mod:`nsr.perception.image_ids`): the learner never sees a
+symbol label. The model starts from an unsupervised warm start (spectral clustering of the
+training images, one symbol per cluster, CNN fitted to the clusters); the deduction-abduction
+loop then learns programs for the cluster symbols and, with ``perception_revision``, relabels
+single images whose symbol contradicts an example's result, retraining the CNN per image.
+
+:func:`perception_report` scores the CNN against the bank's true labels. It is for reporting
+only: each learned symbol is mapped to the true label it most often stands for on the scored
+(test) images, and the mapping never reaches training.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from nsr.errors import ConfigError
+from nsr.learning.model import NsrModel
+from nsr.tasks.base import Example
+
+REFIT_EPOCHS = 5
+REFIT_BATCH = 128
+
+
+def symbol_names(n: int) -> tuple[str, ...]:
+    """Names of the learned symbols: ``s0``, ``s1``, ... (they mean nothing until learned)."""
+    return tuple(f"s{i}" for i in range(n))
+
+
+def initial_image_model(data: Sequence[Example], config, seed: int) -> NsrModel:
+    """A model over ``config.n_symbols`` symbols whose CNN is warm-started by clustering the
+    distinct training images of ``data`` (no labels)."""
+    from nsr.perception.image_data import load_bank
+    from nsr.perception.image_ids import ImageIdPerception, image_position
+    from nsr.perception.images import ImagePerceptionConfig, warm_start
+
+    ids = sorted({t for ex in data for t in ex.source}, key=image_position)
+    if len(ids) < config.n_symbols:
+        raise ConfigError(f"{len(ids)} distinct training images cannot fill "
+                          f"{config.n_symbols} symbol classes; lower n_symbols")
+    bank = load_bank()
+    perception = ImageIdPerception(None, bank, ids)  # type: ignore[arg-type]
+    start = warm_start(perception.images(ids), ImagePerceptionConfig(config.n_symbols), seed=seed)
+    # Later fits continue from the current weights on a few thousand images every round: a
+    # few epochs suffice there, the full schedule is only needed to fit the clusters.
+    start.perception.cfg = replace(start.perception.cfg, epochs=REFIT_EPOCHS,
+                                   batch_size=REFIT_BATCH)
+    perception.cnn = start.perception
+    return NsrModel(symbol_names(config.n_symbols), config.library, seed=seed,
+                    perception=perception)
+
+
+@dataclass(frozen=True)
+class PerceptionReport:
+    """Per-symbol accuracy of the CNN on scored images (majority mapping, evaluation only)."""
+
+    accuracy: float
+    per_symbol: dict[str, float]
+    mapping: dict[str, str]
+    images: int
+
+    def as_dict(self) -> dict:
+        return {"accuracy": self.accuracy, "per_symbol": self.per_symbol,
+                "mapping": self.mapping, "images": self.images}
+
+
+def perception_report(model: NsrModel, image_ids: Sequence[str]) -> PerceptionReport:
+    """Score the model's perception on distinct images against the bank's true labels.
+
+    Each learned symbol maps to the true label it most often receives among these images; an
+    image counts as right when its predicted symbol maps to its own label.
+    """
+    from nsr.perception.image_data import SYMBOLS
+    from nsr.perception.image_ids import image_position
+
+    ids = sorted(set(image_ids), key=image_position)
+    if not ids:
+        raise ConfigError("perception_report needs at least one image id")
+    predicted, _ = model.perception.predict(ids)
+    truth = [SYMBOLS[int(model.perception.bank.labels[image_position(i)])] for i in ids]
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for p, t in zip(predicted, truth, strict=True):
+        votes[p][t] += 1
+    mapping = {p: c.most_common(1)[0][0] for p, c in votes.items()}
+    right: Counter = Counter()
+    total: Counter = Counter()
+    for p, t in zip(predicted, truth, strict=True):
+        total[t] += 1
+        right[t] += mapping[p] == t
+    per_symbol = {s: right[s] / total[s] for s in SYMBOLS if total[s]}
+    return PerceptionReport(
+        sum(right.values()) / len(ids), per_symbol,
+        {model.symbol_names[p]: t for p, t in sorted(mapping.items())}, len(ids))
+
+
+FINAL_EPOCHS = 20
+
+
+def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int) -> int:
+    """Refit the CNN from scratch on the symbols of every training example the model now gets
+    right (each image's majority symbol); returns how many images were labelled.
+
+    Why: during training the CNN is refit a few epochs at a time on pseudo-labels that keep
+    changing, so it carries traces of the early, noisier labels (the clustering). Once the
+    programs are fixed, the consistent examples label nearly every training image; a fresh fit
+    on those labels, with one-pixel shifts, generalizes better to unseen images. Unlabelled
+    images are left out. With
+    no consistent example the model is left as it is.
+    """
+    from nsr.perception.images import ImagePerception
+
+    parses = model.run([ex.source for ex in examples])
+    tokens: list[str] = []
+    symbols: list[int] = []
+    for ex, parse in zip(examples, parses, strict=True):
+        if parse.tree is not None and parse.output == ex.target:
+            tokens += parse.tokens
+            symbols += parse.symbols
+    if not tokens:
+        return 0
+    perception = model.perception
+    old = perception.cnn
+    fresh = ImagePerception(
+        replace(old.cfg, epochs=FINAL_EPOCHS, batch_size=64, shift_augment=True), seed=seed)
+    perception.cnn = fresh
+    perception.fit(tokens, symbols, seed=seed)
+    fresh.cfg = old.cfg
+    return len(set(tokens))
