@@ -93,7 +93,7 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
             revs = revisions(tree, symbols, model.programs, target, inverse=backwards)
             consistent = not revs and execute(tree, symbols, model.programs)[tree.root] == target
             if not consistent and any(r.is_hole and r.args is None for r in revs):
-                revs = _guess_lower_holes(tree, symbols, model.programs, target, backwards) or revs
+                revs = _guess_lower_holes(tree, symbols, model.programs, target) or revs
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
         out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps)))
@@ -101,7 +101,7 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
 
 
 def _guess_lower_holes(tree: Tree, symbols: Sequence[int], programs: dict[int, ast.Program],
-                       target: Value, backwards) -> tuple[Revision, ...]:
+                       target: Value) -> tuple[Revision, ...]:
     """Two holes in one tree: guess that one-child holes pass their child's value up.
 
     A hole above another hole gets no example row (its argument is unknown), so a tree like
@@ -123,7 +123,8 @@ def _guess_lower_holes(tree: Tree, symbols: Sequence[int], programs: dict[int, a
                  if symbols[n] in guessed and values[n] is not None)
     if values[tree.root] == target:
         return rows
-    more = revisions(tree, symbols, trial, target, inverse=backwards)
+    # the Python inverse: the guessed programs exist only here, not in a Prolog engine
+    more = revisions(tree, symbols, trial, target)
     if not any(r.is_hole and r.args is not None for r in more):
         return ()
     # a revision at a guessed node means the guess is wrong there: drop the guessed rows
