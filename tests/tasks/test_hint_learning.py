@@ -20,7 +20,7 @@ def test_random_pairs_are_reproducible_and_in_range():
 def _short_examples():
     from nsr.tasks.base import Example
 
-    splits = generate_splits(HintConfig(seed=0, train_size=3000, test_per_op=10))
+    splits = generate_splits(HintConfig(seed=0, test_per_op=10))
     return [Example(tuple(r.expr), r.res, f"t:{i}")
             for i, r in enumerate(splits["train"]) if len(r.expr) <= 3]
 
