@@ -113,45 +113,10 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
                              given=parse.given, guess_lower=guess_lower)
             consistent = not revs and \
                 execute(tree, symbols, model.programs, given=parse.given)[tree.root] == target
-            if guess_lower and not consistent and \
-                    not any(r.is_hole and r.args is not None for r in revs) and \
-                    any(r.is_hole for r in revs):
-                revs = _guess_lower_holes(tree, symbols, model.programs, target, backwards,
-                                          parse.given) or revs
             if consistent or revs:
                 hyps.append(Hypothesis(tree, revs, consistent))
         out.append(Abduction(i, parse.tokens, symbols, target, tuple(hyps), parse.keys))
     return out
-
-
-def _guess_lower_holes(tree: Tree, symbols: Sequence[int], programs: dict[int, ast.Program],
-                       target: Value, backwards, given=None) -> tuple[Revision, ...]:
-    """Two holes in one tree: guess that one-child holes pass their child's value up.
-
-    A hole above another hole gets no example row (its argument is unknown), so a tree like
-    ``) -> ( -> +`` (parentheses heading the expression they enclose) could never teach either
-    parenthesis. Guessing the identity for every one-child node without a program fills the
-    lower holes; the guess is offered as rows of its own (child value -> same value), and the
-    program search, as MDL judge, decides whether identity is what those symbols mean.
-    Empty when the guess does not help.
-    """
-    identity = ast.Program(("x",), ast.Var("x"))
-    guessed = {symbols[n]: identity for n in tree.postorder()
-               if symbols[n] not in programs and len(tree.children[n]) == 1}
-    if not guessed:
-        return ()
-    trial = {**programs, **guessed}
-    values = execute(tree, symbols, trial, given=given)
-    rows = tuple(Revision(n, values[n], "hole", 0.0, (values[tree.children[n][0]],))
-                 for n in tree.postorder()
-                 if symbols[n] in guessed and values[n] is not None)
-    if values[tree.root] == target:
-        return rows
-    more = revisions(tree, symbols, trial, target, inverse=backwards, given=given)
-    if not any(r.is_hole and r.args is not None for r in more):
-        return ()
-    # a revision at a guessed node means the guess is wrong there: drop the guessed rows
-    return tuple(r for r in rows if all(m.node != r.node for m in more)) + more
 
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,

@@ -20,7 +20,7 @@ def test_random_pairs_are_reproducible_and_in_range():
 def _short_examples():
     from nsr.tasks.base import Example
 
-    splits = generate_splits(HintConfig(seed=0, train_size=3000, test_per_op=10))
+    splits = generate_splits(HintConfig(seed=0, test_per_op=10))
     return [Example(tuple(r.expr), r.res, f"t:{i}")
             for i, r in enumerate(splits["train"]) if len(r.expr) <= 3]
 
@@ -43,3 +43,19 @@ def test_learned_operators_agree_with_hint_in_plain_swipl():
     checks = check_in_swipl(standalone_prolog(result.model), pairs_per_operator=10_000)
     assert [c.operator for c in checks] == ["+", "-", "*", "/"]
     assert all(c.ok for c in checks), checks
+
+
+def test_hint_task_configuration_names_its_curriculum_and_library():
+    from nsr.tasks.hint import HintTask
+
+    assert HintTask.primitive_library == "numbers"
+    assert HintTask.learner_options["curriculum"][0] == 1  # single digits first
+
+
+def test_image_input_is_a_one_line_not_yet_error(tmp_path, capsys):
+    from nsr.cli import main
+
+    code = main(["train", "hint", "--input", "images", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "--input images" in err and "Traceback" not in err
