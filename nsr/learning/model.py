@@ -20,6 +20,9 @@ from nsr.semantics.search_primitives import LIBRARIES, Value
 from nsr.syntax.parser import Parser, ParserConfig
 from nsr.syntax.tree import Tree
 
+#: Beam width tried when greedy parsing finds no tree.
+FALLBACK_BEAM = 8
+
 
 @dataclass(frozen=True)
 class Parse:
@@ -141,7 +144,15 @@ class NsrModel:
                 for t, s in zip(missing, self.perceive(missing), strict=True):
                     cache[t] = s
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
-        trees = self.parser.parse_greedy([(s, self.arities(s)) for s in symbol_lists])
+        items = [(s, self.arities(s)) for s in symbol_lists]
+        trees = self.parser.parse_greedy(items)
+        for i, tree in enumerate(trees):
+            # Greedy decoding can paint itself into a corner (no legal move left under the
+            # known arities), more often on inputs longer than any seen in training: a beam
+            # keeps alternatives alive and usually finds the complete tree.
+            if tree is None and len(items[i][0]) > 1:
+                found = self.parser.parse_beam(*items[i], width=FALLBACK_BEAM)
+                trees[i] = found[0][0] if found else None
         out = []
         for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
             values = execute(tree, symbols, self.programs, given=cut.given) \
