@@ -20,7 +20,7 @@ from nsr.semantics.search_primitives import LIBRARIES, Value
 from nsr.syntax.parser import Parser, ParserConfig
 from nsr.syntax.tree import Tree
 
-#: Beam width tried when greedy parsing finds no tree.
+#: Beam width tried when greedy parsing finds no tree, or one the programs cannot run.
 FALLBACK_BEAM = 8
 
 
@@ -146,17 +146,22 @@ class NsrModel:
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
         items = [(s, self.arities(s)) for s in symbol_lists]
         trees = self.parser.parse_greedy(items)
-        for i, tree in enumerate(trees):
-            # Greedy decoding can paint itself into a corner (no legal move left under the
-            # known arities), more often on inputs longer than any seen in training: a beam
-            # keeps alternatives alive and usually finds the complete tree.
-            if tree is None and len(items[i][0]) > 1:
-                found = self.parser.parse_beam(*items[i], width=FALLBACK_BEAM)
-                trees[i] = found[0][0] if found else None
         out = []
-        for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
+        for i, (tokens, cut, symbols, tree) in enumerate(
+                zip(inputs, cuts, symbol_lists, trees, strict=True)):
             values = execute(tree, symbols, self.programs, given=cut.given) \
                 if tree is not None else ()
+            # Only when every symbol has a program (or is data): a missing one is no tree's fault.
+            if (tree is None or values[tree.root] is None) and len(symbols) > 1 and \
+                    min(items[i][1]) >= 0:
+                # Greedy decoding can paint itself into a corner (no legal move left under
+                # the known arities) or pick a tree the programs cannot run, more often on
+                # inputs unlike the training ones: the beam's best tree that runs, if any.
+                for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
+                    vals = execute(cand, symbols, self.programs, given=cut.given)
+                    if vals[cand.root] is not None:
+                        tree, values = cand, vals
+                        break
             keys = cut.keys if self.segmenter.pattern else ()
             out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
         return out
