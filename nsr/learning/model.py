@@ -20,6 +20,9 @@ from nsr.semantics.search_primitives import LIBRARIES, Value
 from nsr.syntax.parser import Parser, ParserConfig
 from nsr.syntax.tree import Tree
 
+#: Beam width tried when greedy parsing finds no tree, or one the programs cannot run.
+FALLBACK_BEAM = 8
+
 
 @dataclass(frozen=True)
 class Parse:
@@ -146,11 +149,24 @@ class NsrModel:
                 for t, s in zip(missing, self.perceive(missing), strict=True):
                     cache[t] = s
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
-        trees = self.parser.parse_greedy([(s, self.arities(s)) for s in symbol_lists])
+        items = [(s, self.arities(s)) for s in symbol_lists]
+        trees = self.parser.parse_greedy(items)
         out = []
-        for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
+        for i, (tokens, cut, symbols, tree) in enumerate(
+                zip(inputs, cuts, symbol_lists, trees, strict=True)):
             values = execute(tree, symbols, self.programs, given=cut.given) \
                 if tree is not None else ()
+            # Only when every symbol has a program (or is data): a missing one is no tree's fault.
+            if (tree is None or values[tree.root] is None) and len(symbols) > 1 and \
+                    min(items[i][1]) >= 0:
+                # Greedy decoding can paint itself into a corner (no legal move left under
+                # the known arities) or pick a tree the programs cannot run, more often on
+                # inputs unlike the training ones: the beam's best tree that runs, if any.
+                for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
+                    vals = execute(cand, symbols, self.programs, given=cut.given)
+                    if vals[cand.root] is not None:
+                        tree, values = cand, vals
+                        break
             keys = cut.keys if self.segmenter.pattern else ()
             out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
         return out

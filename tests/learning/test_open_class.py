@@ -56,3 +56,10 @@ def test_prolog_computes_the_same_answer_with_value_leaves(model: NsrModel) -> N
     assert predict_prolog(model, parses) == [("C3", "B2", "A1")]
     assert tree_term(model, parses[0]) == "node(reverse, [value(['A1','B2','C3'])])"
     assert "eval_tree(value(Value), Value)." in standalone_prolog(model, parses[0])
+
+
+def test_a_dead_end_in_greedy_parsing_falls_back_to_the_beam(model: NsrModel,
+                                                              monkeypatch) -> None:
+    monkeypatch.setattr(model.parser, "parse_greedy", lambda items: [None] * len(items))
+    (parse,) = model.run([("reverse", "A1", "B2")])
+    assert parse.tree == Tree((-1, 0)) and parse.output == ("B2", "A1")
