@@ -34,7 +34,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import markdown_table, peak_rss_mb, update_results_md, write_json  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    RESULTS_DIR,
+    markdown_table,
+    peak_rss_mb,
+    update_results_md,
+    write_json,
+)
 
 HINT_SPLITS = ("I", "SS", "LS", "SL", "LL")
 PUBLISHED = {"SL": 83.2, "LL": 58.2, "avg": 76.0}  # NSR, HINT image input (CROHME)
@@ -80,9 +86,10 @@ def run_toy(seed: int, out: Path) -> dict[str, Any]:
             "perception": report.as_dict()}
 
 
-def run_hint(seed: int, out: Path, max_train: int | None) -> dict[str, Any]:
+def run_hint(seed: int, out: Path, max_train: int | None,
+             checkpoint: Path | None = None) -> dict[str, Any]:
     from nsr.learning.images import perception_report
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.loop import LearnerConfig, TrainResult, load_model, train
     from nsr.tasks import exact_match, get_task
     from nsr.tasks.hint import images
 
@@ -91,12 +98,18 @@ def run_hint(seed: int, out: Path, max_train: int | None) -> dict[str, Any]:
     if max_train is not None:
         train_set = train_set[:max_train]
     train_set = images.image_examples(train_set, "train")
-    # HINT's symbol-mode settings (curriculum, search size), then the image-mode ones
-    options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
-    config = LearnerConfig(task="hint", split="all", library=task.primitive_library, **options)
-    t0 = time.perf_counter()
-    result = train(train_set, config, seed=seed, out=out, progress=False)
-    seconds = time.perf_counter() - t0
+    if checkpoint is not None:  # score a run made with `nsr train hint --input images`
+        model, state = load_model(checkpoint)
+        result = TrainResult(model, list(state.get("metrics", [])))
+        seconds = float(state.get("progress", {}).get("seconds", 0.0))
+    else:
+        # HINT's symbol-mode settings (curriculum, search size), then the image-mode ones
+        options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
+        config = LearnerConfig(task="hint", split="all", library=task.primitive_library,
+                               **options)
+        t0 = time.perf_counter()
+        result = train(train_set, config, seed=seed, out=out, progress=False)
+        seconds = time.perf_counter() - t0
     splits: dict[str, Any] = {}
     seen: list[str] = []
     for split in HINT_SPLITS:
@@ -112,12 +125,16 @@ def run_hint(seed: int, out: Path, max_train: int | None) -> dict[str, Any]:
                          for s in sorted(result.model.programs)}}
 
 
-def _child(part: str, seed: int, out: Path, max_train: int | None) -> dict[str, Any]:
+def _child(part: str, seed: int, out: Path, max_train: int | None,
+           checkpoint: Path | None) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(1)
-    figures = run_toy(seed, out) if part == "toy" else run_hint(seed, out, max_train)
+    figures = (run_toy(seed, out) if part == "toy"
+               else run_hint(seed, out, max_train, checkpoint))
     figures["peak_rss_mb"] = round(peak_rss_mb(include_children=False), 1)
+    if checkpoint is not None:  # memory of scoring only; training ran in `nsr train`
+        figures["scored_checkpoint"] = str(checkpoint)
     return figures
 
 
@@ -141,12 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("toy", "hint"), action="append")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--max-train", type=int, help="HINT: train on the first N examples only")
+    ap.add_argument("--checkpoint", type=Path,
+                    help="HINT: score this checkpoint (from `nsr train hint --input images`; "
+                         "its recorded training time and metrics) instead of training")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         part, seed = args.child[0], int(args.child[1])
         with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(_child(part, seed, Path(tmp), args.max_train)))
+            print(json.dumps(_child(part, seed, Path(tmp), args.max_train, args.checkpoint)))
         return 0
     runs = []
     for part in args.part or ["toy"]:
@@ -154,12 +174,20 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [sys.executable, __file__, "--child", part, str(seed)]
             if args.max_train is not None:
                 cmd += ["--max-train", str(args.max_train)]
+            if args.checkpoint is not None:
+                cmd += ["--checkpoint", str(args.checkpoint)]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(done.stderr[-2000:], file=sys.stderr)
                 return 1
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
             print(json.dumps(runs[-1]))
+    # keep the other parts' latest figures: each part can be re-run on its own
+    previous = RESULTS_DIR / "nsr_hint_images.json"
+    if previous.is_file():
+        fresh = {(r["part"], r["seed"]) for r in runs}
+        older = json.loads(previous.read_text(encoding="utf-8")).get("runs", [])
+        runs = [r for r in older if (r["part"], r["seed"]) not in fresh] + runs
     write_json("nsr_hint_images", {"runs": runs, "published_nsr_image": PUBLISHED,
                                    "images": "NOT CROHME: sklearn 8x8 digits + rendered, "
                                              "distorted operator glyphs; split 75/5/20 by image"})

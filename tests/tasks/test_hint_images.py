@@ -74,3 +74,23 @@ def test_unknown_tokens_and_parts_are_named(images: HintImages) -> None:
         images.draw(("1", "x"), "train", seed=0)
     with pytest.raises(DataError, match="'dev'"):
         images.draw(("1",), "dev", seed=0)
+
+
+def test_image_examples_hide_tokens_and_draw_short_expressions_several_times(
+    images: HintImages,
+) -> None:
+    from nsr.perception.image_ids import image_position
+    from nsr.tasks.base import Example
+
+    exprs = [Example(("7",), 7, "a"), Example(("1", "+", "2"), 3, "b")]
+    out = images.image_examples(exprs, "train", seed=3, draws={1: 4})
+    assert [ex.target for ex in out] == [7, 7, 7, 7, 3]
+    assert len({ex.source for ex in out[:4]}) > 1  # different images of the same digit
+    for ex, tokens in zip(out, [("7",)] * 4 + [("1", "+", "2")], strict=True):
+        assert all(t.startswith("img:") for t in ex.source)
+        labels = tuple(BANK_SYMBOLS[images.bank.labels[image_position(t)]] for t in ex.source)
+        assert labels == tokens
+        assert all(images.bank.parts[image_position(t)] == 0 for t in ex.source)
+    # draw 0 is the plain drawing; without draws every expression is drawn once
+    assert out[0].source == images.image_examples(exprs, "train", seed=3)[0].source
+    assert len(images.image_examples(exprs, "test", seed=3)) == 2

@@ -13,7 +13,7 @@ Access is random but reproducible: the images of example ``idx`` depend only on
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,21 +83,28 @@ class HintImages:
         )
 
     def image_examples(
-        self, examples: Sequence[Example], part: str, seed: int = 0
+        self, examples: Sequence[Example], part: str, seed: int = 0,
+        draws: Mapping[int, int] | None = None,
     ) -> list[Example]:
         """The examples with each token replaced by an image id (``img:<bank position>``).
 
         This is what the image learner sees: opaque ids and the target, no token identity.
-        Example ``idx`` draws with ``Random(seed + idx)`` from ``part``'s images only.
+        Example ``idx`` draws with ``Random(seed + idx)`` from ``part``'s images only;
+        ``draws[n]`` > 1 renders each expression of ``n`` tokens that many times (draw ``k``
+        uses ``Random(seed + idx + k * len(examples))``), e.g. to show every digit often enough.
         """
         from nsr.perception.image_ids import image_id
         from nsr.tasks.base import Example
 
+        draws = draws or {}
         out = []
         for idx, ex in enumerate(examples):
-            ids = tuple(image_id(p) for p in self.positions(ex.source, part, seed + idx))
             meta = {k: v for k, v in ex.meta.items() if k not in ("head",)}
-            out.append(Example(ids, ex.target, ex.id, {**meta, "image_part": part}))
+            for k in range(max(1, draws.get(len(ex.source), 1))):
+                at = seed + idx + k * len(examples)
+                ids = tuple(image_id(p) for p in self.positions(ex.source, part, at))
+                name = ex.id if k == 0 else f"{ex.id}#{k}"
+                out.append(Example(ids, ex.target, name, {**meta, "image_part": part}))
         return out
 
     def draw_examples(
@@ -114,12 +121,26 @@ IMAGE_LEARNER_OPTIONS: dict[str, object] = {
     "perception": "images",
     "n_symbols": 24,
     "perception_revision": True,
+    # Rows for one operator are spread over several clusters, so each cluster's search sees
+    # fewer of them: abduce more wrong examples per round, and adopt a program only when it
+    # explains most of its rows (with few rows a junk program can explain half of them).
+    "max_abduce": 500,
+    "adopt_fraction": 0.8,
+    "min_support": 8,
 }
 
 #: Images are drawn with Random(IMAGE_SEED + idx) for example idx (fixed: a run is repeatable).
 IMAGE_SEED = 0
 
 
+#: Training renders of each expression by its number of tokens (others: one). HINT has only ten
+#: one-digit expressions; drawn once each they would name at most ten of the digit images'
+#: clusters, so single digits and the shortest expressions are shown with several images.
+TRAIN_DRAWS: dict[int, int] = {1: 30, 3: 3}
+
+
 def image_examples(examples: Sequence[Example], part: str, seed: int = IMAGE_SEED) -> list[Example]:
-    """``examples`` as image-id inputs from the default bank's ``part`` (train or test)."""
-    return HintImages.load().image_examples(examples, part, seed)
+    """``examples`` as image-id inputs from the default bank's ``part`` (train or test);
+    training expressions get :data:`TRAIN_DRAWS` renders, test expressions one."""
+    draws = TRAIN_DRAWS if part == "train" else None
+    return HintImages.load().image_examples(examples, part, seed, draws)
