@@ -90,83 +90,24 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
 
 # ------------------------------------------------------------- seq2seq baseline (Transformer)
 def baseline(data: Path, seed: int, budget_s: float) -> dict[str, Any]:
-    """A small ``nn.Transformer`` mapping expression tokens to the result's digits."""
+    """The shared small Transformer (benchmarks/seq2seq.py) mapping tokens to result digits."""
     import torch
-    from torch import nn
 
+    from benchmarks.seq2seq import Seq2SeqConfig, train_and_test
     from nsr.tasks.hint import HintTask
 
     torch.set_num_threads(1)
-    torch.manual_seed(seed)
     task = HintTask()
-    train_set = task.load("all", "train", data_dir=data)
-    tests = {s: task.load(s, "test", data_dir=data) for s in SUBSETS}
-    src_vocab = ["<pad>"] + sorted({t for ex in train_set for t in ex.source})
-    tgt_vocab = ["<pad>", "<s>", "</s>", *"0123456789"]
-    si, ti = {t: i for i, t in enumerate(src_vocab)}, {t: i for i, t in enumerate(tgt_vocab)}
-    max_src = max(len(ex.source) for exs in [train_set, *tests.values()] for ex in exs) + 1
-    max_out = 8
-    d = 128
 
-    def enc(exs):
-        s = nn.utils.rnn.pad_sequence([torch.tensor([si.get(t, 0) for t in ex.source])
-                                       for ex in exs], batch_first=True)
-        y = nn.utils.rnn.pad_sequence([torch.tensor([1] + [ti[c] for c in str(ex.target)] + [2])
-                                       for ex in exs], batch_first=True)
-        return s, y
+    def pairs(examples):
+        return [(ex.source, tuple(str(ex.target))) for ex in examples]
 
-    class Model(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.se, self.te = nn.Embedding(len(src_vocab), d), nn.Embedding(len(tgt_vocab), d)
-            self.pos = nn.Embedding(max(max_src, max_out + 2), d)
-            self.tf = nn.Transformer(d, 4, 2, 2, 256, 0.1, batch_first=True)
-            self.out = nn.Linear(d, len(tgt_vocab))
-
-        def embed(self, emb, x):
-            return emb(x) + self.pos(torch.arange(x.shape[1]))[None]
-
-        def forward(self, s, y_in):
-            mask = self.tf.generate_square_subsequent_mask(y_in.shape[1])
-            h = self.tf(self.embed(self.se, s), self.embed(self.te, y_in), tgt_mask=mask,
-                        src_key_padding_mask=s == 0, memory_key_padding_mask=s == 0)
-            return self.out(h)
-
-    model = Model()
-    opt = torch.optim.Adam(model.parameters(), lr=5e-4)
-    gen = torch.Generator().manual_seed(seed)
-    start, steps = time.perf_counter(), 0
-    while time.perf_counter() - start < budget_s:
-        idx = torch.randint(len(train_set), (64,), generator=gen).tolist()
-        s, y = enc([train_set[i] for i in idx])
-        loss = nn.functional.cross_entropy(model(s, y[:, :-1]).reshape(-1, len(tgt_vocab)),
-                                           y[:, 1:].reshape(-1), ignore_index=0)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        steps += 1
-    train_seconds = time.perf_counter() - start
-    model.eval()
-    accuracy = {}
-    with torch.no_grad():
-        for subset, test in tests.items():
-            correct = 0
-            for i in range(0, len(test), 256):
-                exs = test[i : i + 256]
-                s, _ = enc(exs)
-                y = torch.ones(len(exs), 1, dtype=torch.long)
-                for _ in range(max_out):
-                    y = torch.cat([y, model(s, y)[:, -1:].argmax(-1)], 1)
-                for ex, row in zip(exs, y[:, 1:].tolist(), strict=True):
-                    digits = []
-                    for k in row:
-                        if k < 3:
-                            break
-                        digits.append(tgt_vocab[k])
-                    correct += "".join(digits) == str(ex.target)
-            accuracy[subset] = correct / len(test)
-    return {"model": f"nn.Transformer (d={d}, 2+2 layers, 4 heads)", "seed": seed,
-            "accuracy": accuracy, "train_seconds": round(train_seconds, 1), "steps": steps}
+    tests = {s: pairs(task.load(s, "test", data_dir=data)) for s in SUBSETS}
+    got = train_and_test(pairs(task.load("all", "train", data_dir=data)), tests, seed=seed,
+                         config=Seq2SeqConfig(budget_s=budget_s))
+    return {"model": got["model"], "seed": seed, "train_seconds": got["train_seconds"],
+            "steps": got["steps"],
+            "accuracy": {s: score["accuracy"] for s, score in got["scores"].items()}}
 
 
 def _child(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any]:
