@@ -79,3 +79,48 @@ def update_results_md(name: str, body: str) -> Path:
         text = text.rstrip() + "\n\n" + section + "\n"
     atomic_write_text(RESULTS_MD, text)
     return RESULTS_MD
+
+
+def train_and_score(task_name: str, split: str, seed: int, out: Path) -> dict[str, Any]:
+    """Train the NSR learner on a task's official split as the CLI would, then score its test
+    file with trees executed by SWI-Prolog (and say how often Python's evaluator agrees)."""
+    import torch
+
+    torch.set_num_threads(1)
+    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.prolog_export import predict_prolog
+    from nsr.tasks import exact_match, get_task
+
+    task = get_task(task_name)
+    train_set, test_set = task.load(split, "train"), task.load(split, "test")
+    t0 = time.perf_counter()
+    result = train(train_set, config_for_task(task, split), seed=seed, out=out, progress=False)
+    seconds = time.perf_counter() - t0
+    parses = result.model.run([ex.source for ex in test_set])
+    t1 = time.perf_counter()
+    prolog = predict_prolog(result.model, parses)
+    prolog_seconds = time.perf_counter() - t1
+    score = exact_match(prolog, test_set)
+    python_agrees = sum(p == q.output for p, q in zip(prolog, parses, strict=True)) / len(parses)
+    return {
+        "split": split, "seed": seed, "accuracy": score.accuracy, "n": score.n,
+        "correct": score.correct, "train_seconds": round(seconds, 2),
+        "test_prolog_seconds": round(prolog_seconds, 2),
+        "python_prolog_agreement": python_agrees, "peak_rss_mb": round(peak_rss_mb(False), 1),
+        "train_examples": len(train_set), "programs": {
+            result.model.symbol_names[s]: result.model.program_text(s)
+            for s in sorted(result.model.programs)},
+        "stages": len(result.metrics),
+    }
+
+
+def run_child(script: str, split: str, seed: int, out: Path) -> dict[str, Any]:
+    """Run ``script --one SPLIT SEED OUT`` in a fresh process (its own peak memory) and return
+    the JSON it prints last, or an ``error`` row with the child's last stderr line."""
+    import subprocess
+
+    cmd = [sys.executable, script, "--one", split, str(seed), str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"split": split, "seed": seed, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])

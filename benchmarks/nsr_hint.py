@@ -53,7 +53,7 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
     import torch
 
     torch.set_num_threads(1)
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.loop import config_for_task, train
     from nsr.learning.prolog_export import standalone_prolog
     from nsr.tasks import exact_match
     from nsr.tasks.hint import HintTask
@@ -61,8 +61,7 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
 
     task = HintTask()
     train_set = task.load("all", "train", data_dir=data)
-    config = LearnerConfig(task="hint", split="all", library=task.primitive_library,
-                           **dict(task.learner_options))
+    config = config_for_task(task, "all")
     t0 = time.perf_counter()
     result = train(train_set, config, seed=seed, out=out, progress=False)
     seconds = time.perf_counter() - t0

@@ -89,7 +89,7 @@ def run_toy(seed: int, out: Path) -> dict[str, Any]:
 def run_hint(seed: int, out: Path, max_train: int | None,
              checkpoint: Path | None = None) -> dict[str, Any]:
     from nsr.learning.images import perception_report
-    from nsr.learning.loop import LearnerConfig, TrainResult, load_model, train
+    from nsr.learning.loop import TrainResult, config_for_task, load_model, train
     from nsr.tasks import exact_match, get_task
     from nsr.tasks.hint import images
 
@@ -104,9 +104,7 @@ def run_hint(seed: int, out: Path, max_train: int | None,
         seconds = float(state.get("progress", {}).get("seconds", 0.0))
     else:
         # HINT's symbol-mode settings (curriculum, search size), then the image-mode ones
-        options = {**dict(getattr(task, "learner_options", {})), **images.IMAGE_LEARNER_OPTIONS}
-        config = LearnerConfig(task="hint", split="all", library=task.primitive_library,
-                               **options)
+        config = config_for_task(task, "all", **images.IMAGE_LEARNER_OPTIONS)
         t0 = time.perf_counter()
         result = train(train_set, config, seed=seed, out=out, progress=False)
         seconds = time.perf_counter() - t0

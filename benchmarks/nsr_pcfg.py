@@ -18,16 +18,20 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import markdown_table, peak_rss_mb, update_results_md, write_json  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    markdown_table,
+    run_child,
+    train_and_score,
+    update_results_md,
+    write_json,
+)
 
 SPLITS = ("iid", "systematicity", "productivity")
 PRETRAINED = Path(__file__).resolve().parent.parent / "nsr" / "learning" / "pretrained"
@@ -35,44 +39,11 @@ PRETRAINED = Path(__file__).resolve().parent.parent / "nsr" / "learning" / "pret
 
 def run_one(split: str, seed: int, out: Path) -> dict[str, Any]:
     """Train and test one (split, seed) in this process; returns the figures."""
-    import torch
-
-    torch.set_num_threads(1)
-    from nsr.learning.loop import LearnerConfig, train
-    from nsr.learning.prolog_export import predict_prolog
-    from nsr.tasks import exact_match, get_task
-
-    task = get_task("pcfg")
-    train_set, test_set = task.load(split, "train"), task.load(split, "test")
-    config = LearnerConfig(task="pcfg", split=split, library=task.primitive_library,
-                           open_class=task.open_class, **dict(task.learner_options))
-    t0 = time.perf_counter()
-    result = train(train_set, config, seed=seed, out=out, progress=False)
-    seconds = time.perf_counter() - t0
-    parses = result.model.run([ex.source for ex in test_set])
-    t1 = time.perf_counter()
-    prolog = predict_prolog(result.model, parses)
-    prolog_seconds = time.perf_counter() - t1
-    score = exact_match(prolog, test_set)
-    python_agrees = sum(p == q.output for p, q in zip(prolog, parses, strict=True)) / len(parses)
-    return {
-        "split": split, "seed": seed, "accuracy": score.accuracy, "n": score.n,
-        "correct": score.correct, "train_seconds": round(seconds, 2),
-        "test_prolog_seconds": round(prolog_seconds, 2),
-        "python_prolog_agreement": python_agrees, "peak_rss_mb": round(peak_rss_mb(False), 1),
-        "train_examples": len(train_set), "programs": {
-            result.model.symbol_names[s]: result.model.program_text(s)
-            for s in sorted(result.model.programs)},
-        "stages": len(result.metrics),
-    }
+    return train_and_score("pcfg", split, seed, out)
 
 
 def _child(split: str, seed: int, out: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--one", split, str(seed), str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return {"split": split, "seed": seed, "error": proc.stderr.strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_child(__file__, split, seed, out)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -170,7 +170,7 @@ def _load(args: argparse.Namespace):
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.loop import config_for_task, train
 
     task = _task(args.task, args.input)
     if args.train_file is not None:
@@ -181,13 +181,12 @@ def _train(args: argparse.Namespace) -> int:
         examples = task.load(split, "train")
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
     # A task may tune the learner (curriculum, search size...): its configuration, not data.
-    options = dict(task.learner_options)
+    options: dict[str, Any] = {}
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")
-        options.update(images.IMAGE_LEARNER_OPTIONS)
-    config = LearnerConfig(task=args.task, split=split, library=task.primitive_library,
-                           open_class=task.open_class, **options)
+        options = dict(images.IMAGE_LEARNER_OPTIONS)
+    config = config_for_task(task, split, **options)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
                    progress=not args.quiet, log=log)

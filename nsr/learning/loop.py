@@ -90,6 +90,14 @@ class LearnerConfig:
                             budget_s=self.search_budget_s)
 
 
+def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:
+    """The learner configuration a task asks for (library, open class, its learner options),
+    with ``overrides`` on top: one place, so the CLI and the benchmarks train alike."""
+    options = {"library": task.primitive_library, "open_class": task.open_class,
+               **dict(task.learner_options), **overrides}
+    return LearnerConfig(task=task.name, split=split, **options)
+
+
 @dataclass
 class TrainResult:
     model: NsrModel
