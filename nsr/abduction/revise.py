@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nsr.learning.model import execute
+from nsr.learning.model import apply_memo, execute
 from nsr.semantics import ast
 from nsr.semantics.errors import EvaluationError
 from nsr.semantics.evaluate import compile_program
@@ -81,10 +81,16 @@ def inverse_candidates(target: Value, current: Value | None) -> list[Value]:
 
 
 def _invert(program: ast.Program, args: Sequence[Value | None], j: int, target: Value,
-            limit: int) -> list[Value]:
+            limit: int, memo: bool = False) -> list[Value]:
     if any(a is None for i, a in enumerate(args) if i != j):
         return []
     run = compile_program(program)
+    if memo:
+        def run(trial: tuple[Value, ...], _program: ast.Program = program) -> Value:
+            out = apply_memo(_program, trial)
+            if out is None:
+                raise EvaluationError("program failed")
+            return out
     found = []
     for v in inverse_candidates(target, args[j]):
         trial = tuple(v if i == j else a for i, a in enumerate(args))
@@ -106,7 +112,7 @@ def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Pro
               target: Value, *, max_revisions: int = 8, branch: int = 3,
               inverse: Inverse | None = None,
               given: Mapping[int, Value] | None = None,
-              guess_lower: bool = False) -> tuple[Revision, ...]:
+              guess_lower: bool = False, memo: bool = False) -> tuple[Revision, ...]:
     """Single-node value revisions that make the root equal ``target``, cheapest first.
 
     Empty when the tree already outputs the target (nothing to revise). ``inverse`` replaces
@@ -120,6 +126,9 @@ def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Pro
     arguments, or for a leaf a nullary constant of the libraries), and the upper hole's
     arguments are computed under that guess. Such revisions are marked ``guessed``; once the
     upper program is learned, the next round revises the lower hole on its own.
+
+    ``memo``: the default inverse remembers each program application (see :func:`nsr.learning.model.apply_memo`);
+    same revisions, less time when programs are slow recursions over small values.
     """
     given_key = tuple(sorted((given or {}).items()))
     if inverse is not None:
@@ -127,27 +136,29 @@ def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Pro
                        inverse, dict(given_key), guess_lower)
     key = tuple(sorted((s, p) for s, p in programs.items() if s in set(symbols)))
     return _revisions_cached(tree, tuple(symbols), key, target, max_revisions, branch, given_key,
-                             guess_lower)
+                             guess_lower, memo)
 
 
 @lru_cache(maxsize=65536)
 def _revisions_cached(tree: Tree, symbols: tuple[int, ...], program_key: tuple,
                       target: Value, max_revisions: int, branch: int,
-                      given_key: tuple = (), guess_lower: bool = False) -> tuple[Revision, ...]:
+                      given_key: tuple = (), guess_lower: bool = False,
+                      memo: bool = False) -> tuple[Revision, ...]:
     programs = dict(program_key)
 
     def python_inverse(symbol: int, args: Sequence[Value | None], j: int, want: Value,
                        limit: int) -> list[Value]:
-        return _invert(programs[symbol], args, j, want, limit)
+        return _invert(programs[symbol], args, j, want, limit, memo)
 
     return _search(tree, symbols, programs, target, max_revisions, branch, python_inverse,
-                   dict(given_key), guess_lower)
+                   dict(given_key), guess_lower, memo)
 
 
 def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Program],
             target: Value, max_revisions: int, branch: int, inverse: Inverse,
-            given: Mapping[int, Value], guess_lower: bool = False) -> tuple[Revision, ...]:
-    values = execute(tree, symbols, programs, given=given)
+            given: Mapping[int, Value], guess_lower: bool = False,
+            memo: bool = False) -> tuple[Revision, ...]:
+    values = execute(tree, symbols, programs, given=given, memo=memo)
     if values[tree.root] == target:
         return ()
     tie = itertools.count()
@@ -231,3 +242,4 @@ def _guessed_args(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast
 
 def clear_cache() -> None:
     _revisions_cached.cache_clear()
+    apply_memo.cache_clear()

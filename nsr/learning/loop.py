@@ -68,6 +68,9 @@ class LearnerConfig:
     perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
     n_symbols: int = 16  # images only: how many symbol classes the CNN may use (not a label)
     perception_revision: bool = False  # abduce one node's symbol when that fixes an example
+    # Abduction remembers program applications (pure) and skips revising the trees of examples
+    # some tree already explains: same selections, faster with slow recursions (HINT)
+    fast_abduction: bool = False
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -208,7 +211,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             t1 = time.perf_counter()
             abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
                                 samples=config.samples, seed=rng.randrange(2**31),
-                                inverse=config.inverse, guess_lower=config.guess_lower_holes)
+                                inverse=config.inverse, guess_lower=config.guess_lower_holes,
+                                memo=config.fast_abduction)
             t2 = time.perf_counter()
             kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
                                         config.search_config().max_rows) \

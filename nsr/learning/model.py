@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nsr.errors import ConfigError
 from nsr.perception.segments import OPEN_KEY, Segmenter
@@ -51,18 +52,31 @@ class Parse:
         return self.values[self.tree.root]
 
 
+@lru_cache(maxsize=1 << 18)
+def apply_memo(program: ast.Program, args: tuple[Value, ...]) -> Value | None:
+    """``program(args)``, remembered (None: it fails). Programs are pure, so abduction that
+    runs recursive programs over small values again and again (HINT's ``*`` as repeated
+    ``inc``) pays for each application once per process."""
+    try:
+        return compile_program(program)(args)
+    except EvaluationError:
+        return None
+
+
 def execute(
     tree: Tree,
     symbols: Sequence[int],
     programs: Mapping[int, ast.Program],
     overrides: Mapping[int, Value] | None = None,
     given: Mapping[int, Value] | None = None,
+    memo: bool = False,
 ) -> tuple[Value | None, ...]:
     """Every node's value, bottom-up; ``overrides`` forces some nodes' values (abduction).
 
     ``given`` holds the values the input supplies (open-class segments): such a node takes its
     value from the input when it is a leaf. A node whose symbol has no program, whose arity
     disagrees, or whose program fails gets None, and so does every ancestor of it.
+    ``memo``: applications go through :func:`apply_memo` (same values, remembered).
     """
     overrides = overrides or {}
     given = given or {}
@@ -80,6 +94,9 @@ def execute(
             continue
         args = tuple(values[k] for k in kids)
         if any(a is None for a in args):
+            continue
+        if memo:
+            values[node] = apply_memo(prog, args)
             continue
         try:
             values[node] = compile_program(prog)(args)

@@ -83,11 +83,13 @@ def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
            beam: int, samples: int, seed: int, inverse: str = "python",
-           guess_lower: bool = False) -> list[Abduction]:
+           guess_lower: bool = False, memo: bool = False) -> list[Abduction]:
     """Tree hypotheses and value revisions for each wrong (parse, target) pair.
 
     ``inverse`` is "python" (generate-and-test, cached) or "prolog" (the compiled programs run
-    backwards in SWI-Prolog). ``guess_lower``: see :func:`nsr.abduction.revise.revisions`.
+    backwards in SWI-Prolog). ``guess_lower`` and ``memo``: see
+    :func:`nsr.abduction.revise.revisions`; ``memo`` also skips revising the trees of an
+    example that some tree already explains (select labels it from those alone).
     """
     if inverse == "prolog" and model.programs:
         from nsr.abduction.prolog_inverse import PrologInverse
@@ -95,11 +97,12 @@ def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_u
         with PrologInverse(model.programs, model.symbol_names) as backwards:
             return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards,
                            guess_lower)
-    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower)
+    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower, memo)
 
 
 def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_to: int,
-            beam: int, samples: int, seed: int, backwards, guess_lower: bool) -> list[Abduction]:
+            beam: int, samples: int, seed: int, backwards, guess_lower: bool,
+            memo: bool = False) -> list[Abduction]:
     rng = random.Random(seed)
     out = []
     for i, (parse, target) in enumerate(wrong):
@@ -108,9 +111,15 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
         trees = candidate_trees(model.parser, symbols, arities, enumerate_up_to=enumerate_up_to,
                                 beam=beam, samples=samples, rng=rng)
         hyps = []
-        for tree in trees:
+        if memo:
+            # select uses only the consistent trees of an example that has some: revising the
+            # others would be wasted (and costs most of the time with recursive programs).
+            hyps = [Hypothesis(tree, (), True) for tree in trees
+                    if execute(tree, symbols, model.programs, given=parse.given,
+                               memo=True)[tree.root] == target]
+        for tree in trees if not hyps else ():
             revs = revisions(tree, symbols, model.programs, target, inverse=backwards,
-                             given=parse.given, guess_lower=guess_lower)
+                             given=parse.given, guess_lower=guess_lower, memo=memo)
             consistent = not revs and \
                 execute(tree, symbols, model.programs, given=parse.given)[tree.root] == target
             if consistent or revs:
