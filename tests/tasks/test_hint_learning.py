@@ -52,10 +52,10 @@ def test_hint_task_configuration_names_its_curriculum_and_library():
     assert HintTask.learner_options["curriculum"][0] == 1  # single digits first
 
 
-def test_image_input_is_a_one_line_not_yet_error(tmp_path, capsys):
+def test_an_unknown_input_mode_is_a_one_line_error(tmp_path, capsys):
     from nsr.cli import main
 
-    code = main(["train", "hint", "--input", "images", "--out", str(tmp_path / "x")])
+    code = main(["train", "hint", "--input", "pictures", "--out", str(tmp_path / "x")])
     err = capsys.readouterr().err
-    assert code != 0
-    assert "--input images" in err and "Traceback" not in err
+    assert code == 2
+    assert "--input" in err and "pictures" in err and "Traceback" not in err
