@@ -22,6 +22,7 @@ from nsr.atomic import atomic_write_text
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 RESULTS_MD = BENCH_DIR / "RESULTS.md"
+PRETRAINED_DIR = BENCH_DIR.parent / "nsr" / "learning" / "pretrained"
 _MD_HEADER = (
     "# Benchmark results\n\n"
     "Measured on the project's reference machine (2 CPU cores, no GPU, Debian 12, Python 3.11).\n"
@@ -124,3 +125,20 @@ def run_child(script: str, split: str, seed: int, out: Path) -> dict[str, Any]:
     if proc.returncode != 0:
         return {"split": split, "seed": seed, "error": proc.stderr.strip().splitlines()[-1:]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_seeds(script: str, task_name: str, split: str, seeds: Sequence[int], tmp: Path, *,
+              ship: bool) -> list[dict[str, Any]]:
+    """Every seed of one split, each in its own child (:func:`run_child`), printed as it lands;
+    with ``ship``, seed 0's checkpoint becomes the package's ``<task>-<split>.json``."""
+    import shutil
+
+    rows = []
+    for seed in seeds:
+        out = tmp / f"{task_name}-{split}-seed{seed}"
+        row = run_child(script, split, seed, out)
+        rows.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
+        if ship and seed == 0 and "error" not in row:
+            shutil.copy2(out / "checkpoint.json", PRETRAINED_DIR / f"{task_name}-{split}.json")
+    return rows

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -27,23 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
     markdown_table,
-    run_child,
+    run_seeds,
     train_and_score,
     update_results_md,
     write_json,
 )
 
 SPLITS = ("iid", "systematicity", "productivity")
-PRETRAINED = Path(__file__).resolve().parent.parent / "nsr" / "learning" / "pretrained"
 
 
 def run_one(split: str, seed: int, out: Path) -> dict[str, Any]:
     """Train and test one (split, seed) in this process; returns the figures."""
     return train_and_score("pcfg", split, seed, out)
-
-
-def _child(split: str, seed: int, out: Path) -> dict[str, Any]:
-    return run_child(__file__, split, seed, out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,13 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="nsr-pcfg-") as tmp:
         for split in args.splits:
-            for seed in args.seeds:
-                out = Path(tmp) / f"pcfg-{split}-seed{seed}"
-                row = _child(split, seed, out)
-                runs.append(row)
-                print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
-                if args.ship and seed == 0 and "error" not in row:
-                    shutil.copy2(out / "checkpoint.json", PRETRAINED / f"pcfg-{split}.json")
+            runs += run_seeds(__file__, "pcfg", split, args.seeds, Path(tmp), ship=args.ship)
     write_json("nsr_pcfg", {"runs": runs,
                             "command": "python benchmarks/nsr_pcfg.py " + " ".join(argv or sys.argv[1:])})
     rows = [[r["split"], r["seed"], f"{100 * r['accuracy']:.2f}" if "accuracy" in r else "error",

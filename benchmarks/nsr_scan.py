@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -28,14 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
     markdown_table,
-    run_child,
+    run_seeds,
     train_and_score,
     update_results_md,
     write_json,
 )
 
 SPLITS = ("simple", "length", "jump", "turn_left", "around_right")
-PRETRAINED = Path(__file__).resolve().parent.parent / "nsr" / "learning" / "pretrained"
 
 
 def run_one(split: str, seed: int, out: Path) -> dict[str, Any]:
@@ -136,10 +134,6 @@ def baseline(split: str, seed: int, budget_s: float) -> dict[str, Any]:
             "train_seconds": round(train_seconds, 1), "steps": steps}
 
 
-def _child(split: str, seed: int, out: Path) -> dict[str, Any]:
-    return run_child(__file__, split, seed, out)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--splits", nargs="*", default=list(SPLITS))
@@ -156,13 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     runs, baselines = [], []
     with tempfile.TemporaryDirectory(prefix="nsr-scan-") as tmp:
         for split in args.splits:
-            for seed in args.seeds:
-                out = Path(tmp) / f"scan-{split}-seed{seed}"
-                row = _child(split, seed, out)
-                runs.append(row)
-                print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
-                if args.ship and seed == 0 and "error" not in row:
-                    shutil.copy2(out / "checkpoint.json", PRETRAINED / f"scan-{split}.json")
+            runs += run_seeds(__file__, "scan", split, args.seeds, Path(tmp), ship=args.ship)
             if args.baseline_seconds > 0:
                 b = baseline(split, 0, args.baseline_seconds)
                 baselines.append(b)

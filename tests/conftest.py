@@ -43,3 +43,15 @@ def shared_data() -> Path:
     if data is None:
         pytest.skip("../shared/data is absent (set NSR_SHARED to the shared folder)")
     return data
+
+
+@pytest.fixture
+def one_torch_thread():
+    """As the learner runs (LearnerConfig.torch_threads = 1): tiny CNNs only lose from more
+    threads, badly so on a shared 2-core machine. Modules opt in with ``pytestmark``."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -33,14 +33,7 @@ from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
 from nsr.tasks.base import Example  # noqa: E402
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small CNNs on a shared machine: more threads only add contention."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

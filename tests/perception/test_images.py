@@ -27,14 +27,7 @@ from nsr.perception.tokens import PerceptionConfig, TokenPerception  # noqa: E40
 N = len(SYMBOLS)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """As the learner runs (LearnerConfig.torch_threads = 1): tiny CNNs only lose from more
-    threads, badly so on a shared 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
