@@ -71,6 +71,9 @@ class LearnerConfig:
     # Abduction remembers program applications (pure) and skips revising the trees of examples
     # some tree already explains: same selections, faster with slow recursions (HINT)
     fast_abduction: bool = False
+    # Answers (not training, where the target judges trees) avoid trees that stow computed parts
+    # of the input in arguments their parent ignores while another tree runs (HINT's brackets)
+    live_trees: bool = False
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -268,7 +271,8 @@ def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
 
         return initial_image_model(data, config, seed)
     vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
-    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
+    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class,
+                     live_trees=config.live_trees)
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
     return model
 

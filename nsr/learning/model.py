@@ -17,6 +17,7 @@ from nsr.perception.tokens import PerceptionConfig, TokenPerception
 from nsr.semantics import ast
 from nsr.semantics.errors import EvaluationError
 from nsr.semantics.evaluate import compile_program
+from nsr.semantics.liveness import unused_parameters
 from nsr.semantics.search_primitives import LIBRARIES, Value
 from nsr.syntax.parser import Parser, ParserConfig
 from nsr.syntax.tree import Tree
@@ -105,6 +106,24 @@ def execute(
     return tuple(values)
 
 
+def hides_computation(tree: Tree, symbols: Sequence[int],
+                      programs: Mapping[int, ast.Program]) -> bool:
+    """True when a node with children sits in an argument slot its parent's program ignores.
+
+    Such a tree computes part of the input and throws the result away, so it "explains" an
+    output without that part mattering: the learner neither takes it as a pseudo-label nor
+    answers with it while another tree is available (see :mod:`nsr.semantics.liveness`).
+    """
+    for node, kids in enumerate(tree.children):
+        prog = programs.get(symbols[node])
+        if prog is None or prog.arity != len(kids):
+            continue
+        dead = unused_parameters(prog)
+        if dead and any(tree.children[kids[j]] for j in dead):
+            return True
+    return False
+
+
 class NsrModel:
     """Perception, parser and programs, plus the names that make them printable."""
 
@@ -117,10 +136,15 @@ class NsrModel:
         parser_config: ParserConfig | None = None,
         open_class: str = "",
         perception=None,
+        live_trees: bool = False,
     ) -> None:
         """``vocab`` are perception keys (tokens, and ``OPEN_KEY`` when ``open_class`` is set)
         and name the symbols; token perception (the default) maps key i to symbol i. Any other
-        ``perception`` (e.g. images) must predict ``len(vocab)`` symbols."""
+        ``perception`` (e.g. images) must predict ``len(vocab)`` symbols. ``live_trees``: trees
+        that hide computation (see :func:`hides_computation`) give no answer while the beam
+        has another tree that runs; right for tasks whose programs drop only syntax
+        (brackets), wrong for ones that drop whole arguments by meaning (PCFG's
+        ``remove_first``)."""
         if library not in LIBRARIES:
             raise ConfigError(f"unknown primitive library {library!r}; known: {sorted(LIBRARIES)}")
         self.library = library
@@ -131,6 +155,7 @@ class NsrModel:
             perception = TokenPerception(PerceptionConfig(tuple(vocab), n), seed=seed)
         self.perception = perception
         self.parser = Parser(parser_config or ParserConfig(n_symbols=n), seed=seed)
+        self.live_trees = live_trees
         self.programs: dict[int, ast.Program] = {}
         # Fraction of its rows each program explained when adopted (re-search when unsolved).
         self.fits: dict[int, float] = {}
@@ -155,8 +180,12 @@ class NsrModel:
         return [self.programs[s].arity if s in self.programs else (0 if s == opened else -1)
                 for s in symbols]
 
-    def run(self, inputs: Sequence[Sequence[str]]) -> list[Parse]:
-        """Deduction for many inputs: segment, perceive, parse greedily (batched), execute."""
+    def run(self, inputs: Sequence[Sequence[str]], *, answering: bool = True) -> list[Parse]:
+        """Deduction for many inputs: segment, perceive, parse greedily (batched), execute.
+
+        ``answering``: the trees give answers, so implausible ones (see :meth:`plausible`) are
+        replaced by the beam's best plausible tree. Training passes False: there the target
+        judges every tree, and the liveness prior is for answers without one."""
         cache: dict[str, int] = {}
         symbol_lists = []
         cuts = [self.segmenter(tokens) for tokens in inputs]
@@ -174,19 +203,27 @@ class NsrModel:
             values = execute(tree, symbols, self.programs, given=cut.given) \
                 if tree is not None else ()
             # Only when every symbol has a program (or is data): a missing one is no tree's fault.
-            if (tree is None or values[tree.root] is None) and len(symbols) > 1 and \
+            if (tree is None or values[tree.root] is None or
+                    (answering and not self.plausible(tree, symbols))) and len(symbols) > 1 and \
                     min(items[i][1]) >= 0:
                 # Greedy decoding can paint itself into a corner (no legal move left under
-                # the known arities) or pick a tree the programs cannot run, more often on
-                # inputs unlike the training ones: the beam's best tree that runs, if any.
+                # the known arities), pick a tree the programs cannot run or one that throws
+                # away computed parts of the input, more often on inputs unlike the training
+                # ones: the beam's best tree that runs and uses its input, if any.
                 for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
                     vals = execute(cand, symbols, self.programs, given=cut.given)
-                    if vals[cand.root] is not None:
+                    if vals[cand.root] is not None and \
+                            (not answering or self.plausible(cand, symbols)):
                         tree, values = cand, vals
                         break
             keys = cut.keys if self.segmenter.pattern else ()
             out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
         return out
+
+    def plausible(self, tree: Tree, symbols: Sequence[int]) -> bool:
+        """Whether ``tree`` may give an answer: always, unless the model wants live trees and
+        this one hides computation."""
+        return not (self.live_trees and hides_computation(tree, symbols, self.programs))
 
     def predict(self, inputs: Sequence[Sequence[str]]) -> list[Value | None]:
         return [p.output for p in self.run(inputs)]
@@ -214,6 +251,8 @@ class NsrModel:
             state["fits"] = {self.symbol_names[s]: f for s, f in sorted(self.fits.items())}
         if self.segmenter.pattern:  # absent from older checkpoints: token-per-segment models
             state["open_class"] = self.segmenter.pattern
+        if self.live_trees:  # absent from older checkpoints: every tree is plausible
+            state["live_trees"] = True
         return state
 
     @classmethod
@@ -224,6 +263,7 @@ class NsrModel:
         model = cls.__new__(cls)
         model.library = state["library"]
         model.segmenter = Segmenter(state.get("open_class", ""))
+        model.live_trees = bool(state.get("live_trees", False))
         model.symbol_names = tuple(state["symbol_names"])
         model.perception = perception_from_state(state["perception"])
         model.parser = Parser.from_state(state["parser"])

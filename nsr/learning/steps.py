@@ -77,8 +77,9 @@ class Selection:
 
 
 def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
-    """Perceive, parse and execute every input with the current model."""
-    return model.run(inputs)
+    """Perceive, parse and execute every input with the current model (training: the target,
+    not the liveness prior, judges the trees)."""
+    return model.run(inputs, answering=False)
 
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,

@@ -56,3 +56,36 @@ def test_an_unsolved_program_is_searched_again_with_its_kept_and_wrong_rows() ->
     from nsr.semantics.evaluate import compile_program
 
     assert compile_program(swap)((("A1", "B2", "C3", "D4"),)) == ("D4", "B2", "C3", "A1")
+
+
+def _bracket_model(live: bool) -> NsrModel:
+    """HINT's learned brackets: ``(`` keeps its first child, ``)`` is a constant."""
+    model = NsrModel(("(", ")", "+", "0", "7"), "numbers", seed=0, live_trees=live)
+    model.programs.update({
+        0: parse_program("lambda x, y: x"), 1: parse_program("lambda: zero()"),
+        2: parse_program("lambda x, y: let rec f(x, y) = if is_zero(x) then y else "
+                         "inc(f(y, dec(x))) in f(x, y)"),
+        3: parse_program("lambda: zero()"), 4: parse_program("lambda: 7")})
+    return model
+
+
+def test_a_tree_that_stows_an_operator_under_an_ignored_argument_hides_computation() -> None:
+    from nsr.learning.model import execute, hides_computation
+
+    model = _bracket_model(live=True)
+    symbols = (0, 4, 2, 3, 1)  # ( 7 + 0 )
+    right = Tree((-1, 2, 0, 2, 0))  # ([+[7 0] )])
+    stowed = Tree((-1, 0, 0, 2, 2))  # ([7 +[0 )]]): also 7, but "+ 0 )" is never run
+    for tree in (right, stowed):
+        assert execute(tree, symbols, model.programs)[tree.root] == 7
+    assert not hides_computation(right, symbols, model.programs)  # a dead leaf is fine
+    assert hides_computation(stowed, symbols, model.programs)
+    assert model.plausible(right, symbols) and not model.plausible(stowed, symbols)
+    assert _bracket_model(live=False).plausible(stowed, symbols)
+
+
+def test_live_trees_survive_a_checkpoint_round_trip() -> None:
+    model = _bracket_model(live=True)
+    again = NsrModel.from_state(model.state_dict())
+    assert again.live_trees
+    assert not NsrModel.from_state(_bracket_model(live=False).state_dict()).live_trees

@@ -74,6 +74,10 @@ class HintTask(Task):
         # so precedence (a - b * c) would only be learned by luck.
         "enumerate_up_to": 5,
         "fast_abduction": True,
+        # `(` is learned as `lambda x, y: x`: a tree may stow `+ 0 )` in its ignored slot and
+        # still be right (`( 7 + 0 )` = 7), teaching the parser a reading that fails on long
+        # inputs. Answers come from trees that use every computed part (beam fallback).
+        "live_trees": True,
     }
 
     def __init__(self, seed: int = DEFAULT_SEED) -> None:

@@ -1,0 +1,27 @@
+"""Unused parameters: what a program never reads is dead code in any tree that feeds it."""
+
+from __future__ import annotations
+
+from nsr.semantics.liveness import free_variables, unused_parameters
+from nsr.semantics.parser import parse_program
+
+
+def test_a_projection_ignores_the_other_parameter() -> None:
+    assert unused_parameters(parse_program("lambda x, y: x")) == frozenset({1})
+    assert unused_parameters(parse_program("lambda x, y, z: append(x, z)")) == frozenset({1})
+    assert unused_parameters(parse_program("lambda: zero()")) == frozenset()
+
+
+def test_parameters_read_only_through_a_recursive_function_are_used() -> None:
+    plus = parse_program(
+        "lambda x, y: let rec f(x, y) = if is_zero(x) then y else inc(f(y, dec(x))) in f(x, y)")
+    assert unused_parameters(plus) == frozenset()
+    # The rec function's own x shadows the lambda's: the lambda's x is never read.
+    shadowed = parse_program("lambda x, y: let rec f(x) = x in f(y)")
+    assert unused_parameters(shadowed) == frozenset({0})
+
+
+def test_let_binds_its_name_only_in_its_body() -> None:
+    prog = parse_program("lambda x, y: let y = x in inc(y)")
+    assert free_variables(prog.body) == frozenset({"x"})
+    assert unused_parameters(prog) == frozenset({1})
