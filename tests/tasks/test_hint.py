@@ -262,3 +262,18 @@ def test_config_checks_raise(kwargs) -> None:
 def test_published_sizes_are_reachable() -> None:
     config = HintConfig.published()
     assert (config.train_size, config.test_per_op, config.max_per_op) == (998_000, 1_000, 100_000)
+
+
+def test_any_file_in_the_generated_format_loads(tmp_path) -> None:
+    from nsr.tasks.hint import HintTask
+
+    good = tmp_path / "mine.jsonl"
+    good.write_text(json.dumps({"expr": "2 + 3 * 4", "head": [1, -1, 3, 1, 3], "res": 14}) + "\n")
+    (ex,) = HintTask().load_file(good)
+    assert ex.source == ("2", "+", "3", "*", "4") and ex.target == 14
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"expr": "2 +", "head": [1, -1], "res": 2}) + "\n")
+    with pytest.raises(DataError, match="bad.jsonl"):
+        HintTask().load_file(bad)
+    with pytest.raises(ResourceNotFound, match="does not exist"):
+        HintTask().load_file(tmp_path / "missing.jsonl")
