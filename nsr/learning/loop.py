@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nsr import __version__
 from nsr.errors import ConfigError
@@ -35,6 +35,9 @@ from nsr.learning.steps import (
 )
 from nsr.semantics.search import SearchConfig
 from nsr.tasks.base import Example
+
+if TYPE_CHECKING:
+    from nsr.syntax.parser import ParserConfig
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class LearnerConfig:
     # Abduction remembers program applications (pure) and skips revising the trees of examples
     # some tree already explains: same selections, faster with slow recursions (HINT)
     fast_abduction: bool = False
+    # Trees are projective (every node's descendants form a contiguous span, as in prefix or
+    # infix expressions): the parser has no SWAP and abduction proposes only such trees
+    projective: bool = False
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -87,6 +93,12 @@ class LearnerConfig:
             raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
             raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
+
+    def parser_config(self, n_symbols: int) -> ParserConfig:
+        """The parser's arguments for a model of ``n_symbols`` symbols."""
+        from nsr.syntax.parser import ParserConfig
+
+        return ParserConfig(n_symbols=n_symbols, projective=self.projective)
 
     def search_config(self) -> SearchConfig:
         return SearchConfig(library=self.library, max_size=self.search_max_size,
@@ -268,7 +280,8 @@ def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
 
         return initial_image_model(data, config, seed)
     vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
-    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class)
+    model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class,
+                     parser_config=config.parser_config(len(vocab)))
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
     return model
 
