@@ -40,6 +40,8 @@ class Parse:
     values: tuple[Value | None, ...]
     keys: tuple[str, ...] = ()
     given: Mapping[int, Value] = field(default_factory=dict)
+    #: The tree came from the fallback beam: greedy decoding alone would have got it wrong.
+    rescued: bool = False
 
     @property
     def segment_keys(self) -> tuple[str, ...]:
@@ -173,6 +175,7 @@ class NsrModel:
                 zip(inputs, cuts, symbol_lists, trees, strict=True)):
             values = execute(tree, symbols, self.programs, given=cut.given) \
                 if tree is not None else ()
+            rescued = False
             # Only when every symbol has a program (or is data): a missing one is no tree's fault.
             if (tree is None or values[tree.root] is None) and len(symbols) > 1 and \
                     min(items[i][1]) >= 0:
@@ -182,10 +185,10 @@ class NsrModel:
                 for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
                     vals = execute(cand, symbols, self.programs, given=cut.given)
                     if vals[cand.root] is not None:
-                        tree, values = cand, vals
+                        tree, values, rescued = cand, vals, True
                         break
             keys = cut.keys if self.segmenter.pattern else ()
-            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
+            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given, rescued))
         return out
 
     def predict(self, inputs: Sequence[Sequence[str]]) -> list[Value | None]:

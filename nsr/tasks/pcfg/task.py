@@ -101,7 +101,8 @@ class PcfgTask(Task):
     open_class: ClassVar[str] = r"[A-Z][0-9]+"
     #: Inputs are prefix expressions: every argument is a contiguous span, so trees are
     #: projective (see ``LearnerConfig.projective``).
-    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11, "projective": True}
+    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11, "projective": True,
+                                                    "learn_rescued": True}
 
     def load(
         self, split: str | None = None, part: str = "train", *, data_dir: Path | None = None
