@@ -3,8 +3,9 @@
 For every (split, seed) a fresh child process builds the split's training set from the 10K
 release (docs/datasets.md rules), trains with the task's configuration (open-class letters,
 the "sequences" library, projective trees, learning from beam-rescued parses), then scores
-the split's official test file with trees executed by SWI-Prolog (the Python evaluator's answers are checked against Prolog's). Figures: exact-match
-test accuracy, training wall time and the child's peak resident memory.
+the split's official test file with trees executed by SWI-Prolog (the Python evaluator's
+answers are checked against Prolog's). Figures: exact-match test accuracy, training wall time
+and the child's peak resident memory.
 
     .venv/bin/python benchmarks/nsr_pcfg.py                          # everything
     .venv/bin/python benchmarks/nsr_pcfg.py --splits iid --seeds 0
