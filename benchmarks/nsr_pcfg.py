@@ -2,9 +2,10 @@
 
 For every (split, seed) a fresh child process builds the split's training set from the 10K
 release (docs/datasets.md rules), trains with the task's configuration (open-class letters,
-the "sequences" library), then scores the split's official test file with trees executed by
-SWI-Prolog (the Python evaluator's answers are checked against Prolog's). Figures: exact-match
-test accuracy, training wall time and the child's peak resident memory.
+the "sequences" library, projective trees, learning from beam-rescued parses), then scores
+the split's official test file with trees executed by SWI-Prolog (the Python evaluator's
+answers are checked against Prolog's). Figures: exact-match test accuracy, training wall time
+and the child's peak resident memory.
 
     .venv/bin/python benchmarks/nsr_pcfg.py                          # everything
     .venv/bin/python benchmarks/nsr_pcfg.py --splits iid --seeds 0
@@ -65,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             "(7,779 / 6,963 / 6,865 examples: less than the published 82K sets); test = the "
             "official test file of each split; trees executed by SWI-Prolog. Task configuration: "
             "letters `[A-Z][0-9]+` are an open class (a run of them is one value-carrying "
-            "segment), library `sequences` (lists without atom constants), search size 11. "
+            "segment), library `sequences` (lists without atom constants), search size 11, "
+            "projective trees (prefix expressions), examples only the fallback beam parses "
+            "right still train the parser (`learn_rescued`). "
             "One process per run, 1 torch thread.", "",
             markdown_table(["split", "seed", "test acc %", "n", "train n", "train s", "peak MiB"],
                            rows)]

@@ -1,6 +1,7 @@
 """Tree hypotheses for abduction (syntax revisions).
 
-Short inputs get every tree that respects the known arities (exhaustive syntax abduction: cheap
+Short inputs get every tree that respects the known arities (and projectivity, when the
+parser builds projective trees only) (exhaustive syntax abduction: cheap
 below five tokens, and it is where new symbols are first explained). Longer inputs get the
 parser's beam plus trees sampled transition by transition, which is how the parser's own
 uncertainty proposes revisions during training.
@@ -22,7 +23,8 @@ def candidate_trees(parser: Parser, symbols: Sequence[int], arities: Sequence[in
     n = len(symbols)
     if n <= enumerate_up_to:
         known = {i: a for i, a in enumerate(arities) if a >= 0}
-        trees = list(enumerate_trees(n, known))
+        trees = [t for t in enumerate_trees(n, known)
+                 if not parser.cfg.projective or t.is_projective()]
         trees.sort(key=lambda t: (t.crossing_arcs(), t.heads))
         return trees
     out: dict[tuple[int, ...], Tree] = {}

@@ -50,7 +50,8 @@ def initial_image_model(data: Sequence[Example], config, seed: int) -> NsrModel:
                                    batch_size=REFIT_BATCH)
     perception.cnn = start.perception
     return NsrModel(symbol_names(config.n_symbols), config.library, seed=seed,
-                    perception=perception, live_trees=config.live_trees)
+                    perception=perception, live_trees=config.live_trees,
+                    parser_config=config.parser_config(config.n_symbols))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nsr import __version__
 from nsr.errors import ConfigError
@@ -35,6 +35,9 @@ from nsr.learning.steps import (
 )
 from nsr.semantics.search import SearchConfig
 from nsr.tasks.base import Example
+
+if TYPE_CHECKING:
+    from nsr.syntax.parser import ParserConfig
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,14 @@ class LearnerConfig:
     # Answers (not training, where the target judges trees) avoid trees that stow computed parts
     # of the input in arguments their parent ignores while another tree runs (HINT's brackets)
     live_trees: bool = False
+    # Trees are projective (every node's descendants form a contiguous span, as in prefix or
+    # infix expressions): the parser has no SWAP and abduction proposes only such trees
+    projective: bool = False
+    # An example that only the fallback beam parses right (greedy decoding fails on it) still
+    # trains the parser: otherwise a stage whose examples are all right after the fallback
+    # teaches nothing, and the greedy parser never learns from inputs longer than the stages
+    # that needed abduction (PCFG: only up to 5 segments)
+    learn_rescued: bool = False
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -90,6 +101,12 @@ class LearnerConfig:
             raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
             raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
+
+    def parser_config(self, n_symbols: int) -> ParserConfig:
+        """The parser's arguments for a model of ``n_symbols`` symbols."""
+        from nsr.syntax.parser import ParserConfig
+
+        return ParserConfig(n_symbols=n_symbols, projective=self.projective)
 
     def search_config(self) -> SearchConfig:
         return SearchConfig(library=self.library, max_size=self.search_max_size,
@@ -118,12 +135,21 @@ def _unique(examples: Sequence[Example]) -> list[Example]:
     return list(seen.values())
 
 
-def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict) -> list:
-    """Record consistent parses as pseudo-labels; return the wrong (parse, target) pairs."""
+def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict,
+              rescued: list | None = None) -> list:
+    """Record consistent parses as pseudo-labels; return the wrong (parse, target) pairs.
+
+    ``rescued`` (when given) is refilled with the labels of consistent parses whose tree only
+    the fallback beam found (see ``LearnerConfig.learn_rescued``).
+    """
     wrong = []
+    if rescued is not None:
+        rescued.clear()
     for ex, p in zip(examples, parses, strict=True):
         if p.output == ex.target and p.tree is not None:
             labels[ex.source] = Labelled(ex.source, p.symbols, p.tree, p.keys)
+            if rescued is not None and p.rescued:
+                rescued.append(labels[ex.source])
         else:
             labels.pop(ex.source, None)
             wrong.append((p, ex.target))
@@ -194,50 +220,61 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
         todo = pool
+        rescued: list[Labelled] | None = [] if config.learn_rescued else None
         for rnd in range(config.rounds_per_stage):
             t1 = time.perf_counter()
             parses = deduce(model, [ex.source for ex in todo])
             timing["deduce"] += time.perf_counter() - t1
-            wrong = _sort_out(todo, parses, labels)
+            wrong = _sort_out(todo, parses, labels, rescued)
             if rnd == 0:
                 stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
             if not wrong and todo is not pool:
                 # What was wrong is fixed; check that learning broke nothing else before stopping.
                 todo = pool
                 t1 = time.perf_counter()
-                wrong = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+                wrong = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels, rescued)
                 timing["deduce"] += time.perf_counter() - t1
-            if not wrong:
+            if not wrong and not rescued:
                 break
             if len(wrong) > config.max_abduce:
                 wrong = rng.sample(wrong, config.max_abduce)
-            t1 = time.perf_counter()
-            abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to, beam=config.beam,
-                                samples=config.samples, seed=rng.randrange(2**31),
-                                inverse=config.inverse, guess_lower=config.guess_lower_holes,
-                                memo=config.fast_abduction)
-            t2 = time.perf_counter()
-            kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
-                                        config.search_config().max_rows) \
-                if config.solved_fraction > 0 else None
-            chosen = select(model, abductions, config.search_config(),
-                            adopt_fraction=config.adopt_fraction, min_support=config.min_support,
-                            unsolved_rows=kept)
+            chosen = Selection(())
+            if wrong:
+                t1 = time.perf_counter()
+                abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to,
+                                    beam=config.beam, samples=config.samples,
+                                    seed=rng.randrange(2**31), inverse=config.inverse,
+                                    guess_lower=config.guess_lower_holes,
+                                    memo=config.fast_abduction)
+                t2 = time.perf_counter()
+                kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
+                                            config.search_config().max_rows) \
+                    if config.solved_fraction > 0 else None
+                chosen = select(model, abductions, config.search_config(),
+                                adopt_fraction=config.adopt_fraction,
+                                min_support=config.min_support, unsolved_rows=kept)
+                t3 = time.perf_counter()
+                timing["abduce"] += t2 - t1
+                timing["select"] += t3 - t2
+                if config.perception_revision:
+                    chosen = _with_symbol_revisions(model, wrong, chosen)
             t3 = time.perf_counter()
-            timing["abduce"] += t2 - t1
-            timing["select"] += t3 - t2
-            if config.perception_revision:
-                chosen = _with_symbol_revisions(model, wrong, chosen)
             for lab in chosen.labels:
                 labels[lab.tokens] = lab
             for sym, prog in chosen.programs.items():
                 say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
-            learn(model, chosen.programs, chosen.labels, list(labels.values()), seed=rng.randrange(2**31),
-                  parser_epochs=config.parser_epochs, max_trees=config.max_trees,
-                  fits=chosen.fits)
+            # Rescued labels share the new ones' slots; at most half, so replay keeps its place.
+            extra = rng.sample(rescued, min(len(rescued), config.max_trees // 2)) \
+                if rescued else []
+            learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
+                  seed=rng.randrange(2**31), parser_epochs=config.parser_epochs,
+                  max_trees=config.max_trees, fits=chosen.fits)
             timing["learn"] += time.perf_counter() - t3
-            # New programs can change any output; otherwise re-check only what is not yet right.
-            todo = pool if chosen.programs else [ex for ex in pool if ex.source not in labels]
+            # New programs can change any output; otherwise re-check only what is not yet right
+            # (and what greedy decoding alone did not yet get right).
+            again = {lab.tokens for lab in rescued or ()}
+            todo = pool if chosen.programs else \
+                [ex for ex in pool if ex.source not in labels or ex.source in again]
         else:
             _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
         if k == len(stages) - 1:  # the final figure is measured on every example, not estimated
@@ -272,7 +309,7 @@ def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
         return initial_image_model(data, config, seed)
     vocab = sorted({t for ex in data for t in segmenter(ex.source).keys})
     model = NsrModel(vocab, config.library, seed=seed, open_class=config.open_class,
-                     live_trees=config.live_trees)
+                     live_trees=config.live_trees, parser_config=config.parser_config(len(vocab)))
     model.perception.fit(vocab, list(range(len(vocab))), seed=seed)  # one symbol per token to start
     return model
 

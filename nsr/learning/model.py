@@ -41,6 +41,8 @@ class Parse:
     values: tuple[Value | None, ...]
     keys: tuple[str, ...] = ()
     given: Mapping[int, Value] = field(default_factory=dict)
+    #: The tree came from the fallback beam: greedy decoding alone would have got it wrong.
+    rescued: bool = False
 
     @property
     def segment_keys(self) -> tuple[str, ...]:
@@ -202,6 +204,7 @@ class NsrModel:
                 zip(inputs, cuts, symbol_lists, trees, strict=True)):
             values = execute(tree, symbols, self.programs, given=cut.given) \
                 if tree is not None else ()
+            rescued = False
             # Only when every symbol has a program (or is data): a missing one is no tree's fault.
             if (tree is None or values[tree.root] is None or
                     (answering and not self.plausible(tree, symbols))) and len(symbols) > 1 and \
@@ -214,10 +217,10 @@ class NsrModel:
                     vals = execute(cand, symbols, self.programs, given=cut.given)
                     if vals[cand.root] is not None and \
                             (not answering or self.plausible(cand, symbols)):
-                        tree, values = cand, vals
+                        tree, values, rescued = cand, vals, True
                         break
             keys = cut.keys if self.segmenter.pattern else ()
-            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given))
+            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given, rescued))
         return out
 
     def plausible(self, tree: Tree, symbols: Sequence[int]) -> bool:

@@ -44,6 +44,11 @@ class ParserConfig:
     epochs: int = 6
     batch_size: int = 512
     min_steps: int = 150  # small pseudo-label sets still get enough updates to be fitted
+    # No SWAP: only projective trees. When an input's arguments are contiguous spans (prefix
+    # or infix expressions), a non-projective tree is never needed, yet one that happens to
+    # compute the right output (commuting functions, identities) is an inconsistent training
+    # target that the parser then generalizes to unseen neighbours.
+    projective: bool = False
 
     def __post_init__(self) -> None:
         if self.n_symbols < 1 or self.sym_dim < 1 or self.hidden < 1:
@@ -165,6 +170,8 @@ class Parser:
     ) -> float:
         """Train on (symbols, arities, tree) triples; returns the final mean loss."""
         rng = random.Random(seed)
+        if self.cfg.projective:  # SWAP targets would teach a move decoding never makes
+            data = [d for d in data if d[2].is_projective()]
         for symbols, _, tree in data:
             if len(tree) > 1:
                 for s in symbols:
@@ -243,7 +250,7 @@ class Parser:
             logps = self._logp([(states[i], ids[i], items[i][1]) for i in active])
             still = []
             for i, lp in zip(active, logps, strict=True):
-                ok = legal(states[i], items[i][1])
+                ok = legal(states[i], items[i][1], not self.cfg.projective)
                 if not any(ok):
                     continue
                 t = max((k for k in range(N_TRANSITIONS) if ok[k]), key=lambda k: lp[k])
@@ -268,7 +275,7 @@ class Parser:
             logps = self._logp([(st, ids, arities) for _, st in beam])
             cands: list[tuple[float, State, int]] = []
             for (score, st), lp in zip(beam, logps, strict=True):
-                ok = legal(st, arities)
+                ok = legal(st, arities, not self.cfg.projective)
                 cands.extend((score + lp[k], st, k) for k in range(N_TRANSITIONS) if ok[k])
             cands.sort(key=lambda c: -c[0])
             beam = []
@@ -302,7 +309,7 @@ class Parser:
         ids = self._ids(symbols)
         st = State.initial(len(symbols))
         while not st.terminal:
-            ok = legal(st, arities)
+            ok = legal(st, arities, not self.cfg.projective)
             if not any(ok):
                 return None
             lp = self._logp([(st, ids, arities)])[0]

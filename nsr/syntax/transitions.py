@@ -64,8 +64,11 @@ class State:
         return Tree(tuple(self.heads))
 
 
-def legal(state: State, arities: Sequence[int]) -> list[bool]:
-    """Which transitions are allowed; ``arities[i]`` is -1 when position i's arity is unknown."""
+def legal(state: State, arities: Sequence[int], swap: bool = True) -> list[bool]:
+    """Which transitions are allowed; ``arities[i]`` is -1 when position i's arity is unknown.
+
+    ``swap=False`` forbids SWAP, so only projective trees can be built (arc-standard).
+    """
 
     def complete(i: int) -> bool:
         return arities[i] < 0 or len(state.kids[i]) == arities[i]
@@ -79,7 +82,7 @@ def legal(state: State, arities: Sequence[int]) -> list[bool]:
         s0, s1 = state.stack[-1], state.stack[-2]
         ok[LEFT] = complete(s1) and room(s0)
         ok[RIGHT] = complete(s0) and room(s1)
-        ok[SWAP] = s1 < s0
+        ok[SWAP] = swap and s1 < s0
     if not state.buffer and len(state.stack) == 1:
         return [False] * N_TRANSITIONS
     return ok

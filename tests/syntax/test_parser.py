@@ -62,3 +62,19 @@ def test_unseen_symbol_is_parsed_by_its_arity() -> None:
     assert not parser.in_context[4]
     (tree,) = parser.parse_greedy([([4, 2, 3, 1], [0, 1, 2, 0])])
     assert tree == Tree((1, 2, -1, 2))
+
+
+def test_projective_parser_never_builds_a_crossing_tree() -> None:
+    # A non-projective training tree is dropped (its SWAP target could never be decoded), and
+    # greedy, beam and sampled trees are all projective; the setting survives a state round trip.
+    parser = Parser(ParserConfig(n_symbols=3, epochs=5, projective=True), seed=0)
+    crossing = Tree((2, -1, 1))  # 2 heads 0 across 1
+    assert not crossing.is_projective()
+    assert parser.fit([([0, 1, 2], [-1, -1, -1], crossing)] * 20, seed=0) == 0.0
+    rng = random.Random(0)
+    items = [([0, 1, 2, 0, 1], [-1] * 5), ([2, 1, 0], [-1] * 3)]
+    trees = [t for t in parser.parse_greedy(items) if t is not None]
+    trees += [t for s, a in items for t, _ in parser.parse_beam(s, a, width=8)]
+    trees += [parser.sample(s, a, rng) for s, a in items for _ in range(20)]
+    assert trees and all(t is not None and t.is_projective() for t in trees)
+    assert Parser.from_state(parser.state_dict()).cfg.projective

@@ -73,3 +73,28 @@ def test_legal_masks_moves_that_break_known_arities() -> None:
     ok = legal(state, [1, 0])
     assert ok[RIGHT] and not ok[LEFT]
     assert not any(legal(State(1, [0], [], [-1], [[]]), [0]))
+
+
+def test_without_swap_only_projective_trees_are_reachable() -> None:
+    state = State.initial(3)
+    state.apply(SHIFT)
+    state.apply(SHIFT)
+    assert legal(state, [-1, -1, -1])[SWAP]
+    assert not legal(state, [-1, -1, -1], swap=False)[SWAP]
+    # Every tree the no-SWAP moves can build is projective, and every projective tree is built.
+    built: set[tuple[int, ...]] = set()
+
+    def walk(st: State) -> None:
+        if st.terminal:
+            built.add(st.tree().heads)
+            return
+        for t, ok in enumerate(legal(st, [-1] * 4, swap=False)):
+            if ok:
+                nxt = st.copy()
+                nxt.apply(t)
+                walk(nxt)
+
+    walk(State.initial(4))
+    projective = {t.heads for t in enumerate_trees(4) if t.is_projective()}
+    assert built == projective
+    assert len(projective) < 64

@@ -99,7 +99,10 @@ class PcfgTask(Task):
     split_aliases: ClassVar[dict[str, str]] = {"pcfgset": "iid"}
     #: Letters (``A1`` .. ``Z20``, and unseen ones) are data: a run of them is one argument.
     open_class: ClassVar[str] = r"[A-Z][0-9]+"
-    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11}
+    #: Inputs are prefix expressions: every argument is a contiguous span, so trees are
+    #: projective (see ``LearnerConfig.projective``).
+    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11, "projective": True,
+                                                    "learn_rescued": True}
 
     def load(
         self, split: str | None = None, part: str = "train", *, data_dir: Path | None = None
