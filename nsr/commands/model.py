@@ -157,7 +157,13 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT, input_mode: str = 
 
 
 def _load(args: argparse.Namespace):
+    import torch
+
     from nsr.learning.loop import load_model
+
+    # The networks are tiny: extra threads only contend (on a busy 2-core machine an
+    # evaluation ran 30x slower with torch's default thread count).
+    torch.set_num_threads(1)
 
     input_mode = getattr(args, "input", "symbols")
     task = _task(args.task, input_mode)
