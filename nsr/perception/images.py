@@ -204,19 +204,57 @@ class WarmStart:
     clusters: tuple[int, ...]
 
 
-def cluster_images(
-    images: torch.Tensor, n_clusters: int, seed: int = 0, neighbours: int = 25
+def shift_tolerant_neighbours(
+    images: torch.Tensor, neighbours: int, max_shift: int = 1, chunk: int = 512
 ) -> np.ndarray:
-    """Cluster images without labels: spectral clustering on a k-nearest-neighbour graph.
+    """Indices (n, neighbours) of each image's nearest other images under a distance that
+    forgives small translations: the least Euclidean distance between the two ink-normalised
+    images over all shifts of one of them by up to ``max_shift`` pixels each way.
+
+    Why: handwriting is not centred exactly, and at 8x8 pixels a one-pixel offset moves most of
+    the ink, so in raw pixel space a shifted "/" can be nearer to a "(" than to an upright "/".
+    Normalising the ink keeps heavy and light strokes of one symbol together. Computed in row
+    chunks (memory ``chunk * n``, never ``n * n``).
+    """
+    n = len(images)
+    x = images.reshape(n, 1, images.shape[-2], images.shape[-1]).to(torch.float32)
+    x = x / x.reshape(n, -1).norm(dim=1).clamp_min(1e-6).reshape(n, 1, 1, 1)
+    flat = x.reshape(n, -1)
+    moved = [shifted(x, dy, dx).reshape(n, -1)
+             for dy in range(-max_shift, max_shift + 1) for dx in range(-max_shift, max_shift + 1)]
+    out = np.empty((n, neighbours), dtype=np.int64)
+    for lo in range(0, n, chunk):
+        rows = slice(lo, min(lo + chunk, n))
+        # shifting either image of a pair: take the rows' shifts and the columns' shifts
+        dist = torch.cdist(flat[rows], moved[0])
+        for m in moved[1:]:
+            dist = torch.minimum(dist, torch.cdist(flat[rows], m))
+        for m in moved:
+            dist = torch.minimum(dist, torch.cdist(m[rows], flat))
+        dist[torch.arange(rows.stop - lo), torch.arange(lo, rows.stop)] = float("inf")
+        out[rows] = dist.topk(neighbours, dim=1, largest=False).indices.numpy()
+    return out
+
+
+def cluster_images(
+    images: torch.Tensor, n_clusters: int, seed: int = 0, neighbours: int = 10,
+    max_shift: int = 1,
+) -> np.ndarray:
+    """Cluster images without labels: spectral clustering on a k-nearest-neighbour graph whose
+    distance forgives shifts of up to ``max_shift`` pixels (:func:`shift_tolerant_neighbours`).
 
     Why spectral and not k-means on pixels: handwritten classes are curved manifolds in pixel
     space (a slanted and an upright "1" are far apart but linked by a chain of near neighbours);
-    the neighbour graph follows those chains. On the default bank's training images it scores a
-    purity of ~0.86 against ~0.72 for k-means on pixels (see tests/perception/test_images.py).
+    the neighbour graph follows those chains. On the default bank's 2,698 training images,
+    32 clusters: purity 0.977 with 9 shifts and 10 neighbours, 0.923 on raw pixels with 25
+    neighbours (the former default; "/" 0.77 -> 0.92), ~0.72 for k-means on pixels.
     """
     if n_clusters < 1 or n_clusters > len(images):
         raise ConfigError(f"cannot make {n_clusters} clusters of {len(images)} images")
+    if neighbours < 1 or max_shift < 0:
+        raise ConfigError("neighbours must be positive and max_shift non-negative")
     try:
+        from scipy.sparse import csr_matrix
         from sklearn.cluster import SpectralClustering
     except ImportError as exc:
         raise MissingDependency(
@@ -224,17 +262,19 @@ def cluster_images(
         ) from exc
     import warnings
 
-    flat = images.reshape(len(images), -1).numpy().astype(np.float64)
+    n = len(images)
+    k = min(neighbours, n - 1)
+    if k < 1:
+        return np.zeros(n, dtype=np.int64)
+    near = shift_tolerant_neighbours(images, k, max_shift)
+    graph = csr_matrix((np.ones(n * k), (np.repeat(np.arange(n), k), near.reshape(-1))),
+                       shape=(n, n))
     model = SpectralClustering(
-        n_clusters,
-        affinity="nearest_neighbors",
-        n_neighbors=min(neighbours, len(images) - 1),
-        assign_labels="discretize",
-        random_state=seed,
+        n_clusters, affinity="precomputed", assign_labels="discretize", random_state=seed
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "graph not fully connected": harmless here
-        return model.fit_predict(flat).astype(np.int64)
+        return model.fit_predict(0.5 * (graph + graph.T)).astype(np.int64)
 
 
 def warm_start(images: torch.Tensor, cfg: ImagePerceptionConfig, seed: int = 0) -> WarmStart:
