@@ -43,14 +43,20 @@ class ImagePerceptionConfig:
     #: dropped): handwriting is not centred exactly; on the offline bank the supervised test
     #: accuracy goes from ~99.3% (5 seeds) to ~99.5% (2 seeds). Five times the work per epoch.
     shift_augment: bool = False
+    #: Independently initialised networks whose probabilities are averaged. One network's test
+    #: accuracy varies with its seed (supervised, shifts, 20 epochs: 98.9-99.7% over 3 seeds on
+    #: the offline bank's 719 test images); the average of those 3 scored 99.86%. Each member
+    #: costs one more fit, so the image learner uses it for its final fit only.
+    ensemble: int = 1
 
     def __post_init__(self) -> None:
         if self.n_symbols < 1:
             raise ConfigError("image perception needs at least one symbol")
         if self.image_size < 4 or self.image_size % 2:
             raise ConfigError(f"image_size must be even and >= 4, got {self.image_size}")
-        if self.channels < 1 or self.hidden < 1 or self.epochs < 1 or self.batch_size < 1:
-            raise ConfigError("channels, hidden, epochs and batch_size must be positive")
+        if (self.channels < 1 or self.hidden < 1 or self.epochs < 1 or self.batch_size < 1
+                or self.ensemble < 1):
+            raise ConfigError("channels, hidden, epochs, batch_size and ensemble must be positive")
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
 
@@ -93,8 +99,13 @@ class ImagePerception:
         self.cfg = cfg
         with torch.random.fork_rng():
             torch.manual_seed(seed)
-            self.net = _network(cfg)
+            members = [_network(cfg) for _ in range(cfg.ensemble)]
+        # one network is stored as before (checkpoints keep their keys); several as a list
+        self.net: nn.Module = members[0] if cfg.ensemble == 1 else nn.ModuleList(members)
         self.net.eval()
+
+    def _members(self) -> list[nn.Module]:
+        return list(self.net) if isinstance(self.net, nn.ModuleList) else [self.net]
 
     def batch(self, segments: Sequence[torch.Tensor] | torch.Tensor) -> torch.Tensor:
         """Stack segments into a float tensor (n, 1, side, side); wrong shapes raise DataError."""
@@ -127,7 +138,11 @@ class ImagePerception:
         x = self.batch(segments)
         self.net.eval()
         with torch.no_grad():
-            return self.net(x)
+            if self.cfg.ensemble == 1:
+                return self.net(x)
+            # log of the members' mean probability: softmax of it is that mean
+            probs = torch.stack([torch.softmax(m(x), dim=1) for m in self._members()])
+            return probs.mean(dim=0).clamp_min(1e-12).log()
 
     def predict(
         self, segments: Sequence[torch.Tensor] | torch.Tensor
@@ -155,26 +170,30 @@ class ImagePerception:
         if self.cfg.shift_augment:
             x = torch.cat([x, *(shifted(x, dy, dx) for dy, dx in _SHIFTS)])
             y = y.repeat(1 + len(_SHIFTS))
-        opt = torch.optim.AdamW(
-            self.net.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay
-        )
+        # member i trains with seed + i: a single network trains exactly as before
+        last = [self._fit_member(m, x, y, seed + i) for i, m in enumerate(self._members())]
+        self.net.eval()
+        return sum(last) / len(last)
+
+    def _fit_member(self, net: nn.Module, x: torch.Tensor, y: torch.Tensor, seed: int) -> float:
+        opt = torch.optim.AdamW(net.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay)
         last = 0.0
         with torch.random.fork_rng():
             torch.manual_seed(seed)
             gen = torch.Generator().manual_seed(seed)
-            self.net.train()
+            net.train()
             for _ in range(self.cfg.epochs):
                 order = torch.randperm(len(x), generator=gen)
                 total = 0.0
                 for start in range(0, len(x), self.cfg.batch_size):
                     idx = order[start : start + self.cfg.batch_size]
-                    loss = nn.functional.cross_entropy(self.net(x[idx]), y[idx])
+                    loss = nn.functional.cross_entropy(net(x[idx]), y[idx])
                     opt.zero_grad()
                     loss.backward()
                     opt.step()
                     total += float(loss.detach()) * len(idx)
                 last = total / len(x)
-            self.net.eval()
+            net.eval()
         return last
 
     def state_dict(self) -> dict:

@@ -169,3 +169,27 @@ def test_shift_augmented_fit_learns_and_round_trips() -> None:
     assert model.predict(x)[0] == labels
     clone = ImagePerception.from_state(model.state_dict())
     assert clone.cfg.shift_augment and clone.predict(x)[0] == labels
+
+
+def test_ensemble_averages_its_members_and_round_trips(tmp_path, bank: ImageBank) -> None:
+    """Several networks: probabilities are the members' mean; one network keeps the plain
+    network's weights and keys (older checkpoints load unchanged)."""
+    images = bank.tensors(bank.indices("val")[:30])
+    labels = bank.labels[bank.indices("val")[:30]].tolist()
+    single = ImagePerception(ImagePerceptionConfig(N, epochs=2), seed=3)
+    plain = ImagePerception(ImagePerceptionConfig(N, epochs=2, ensemble=2), seed=3)
+    assert set(single.state_dict()["weights"]) == {
+        k.split(".", 1)[1] for k in plain.state_dict()["weights"] if k.startswith("0.")}
+    plain.fit(images, labels, seed=5)
+    members = plain._members()
+    assert len(members) == 2
+    assert not torch.equal(members[0][0].weight, members[1][0].weight)
+    with torch.no_grad():
+        mean = torch.stack([torch.softmax(m(images), dim=1) for m in members]).mean(0)
+    table = torch.tensor(plain.log_probs(images)).exp()
+    assert torch.allclose(table, mean, atol=1e-5)
+    checkpoint.save(tmp_path, {"perception": plain.state_dict()})
+    restored = perception_from_state(checkpoint.load(tmp_path)["perception"])
+    assert restored.cfg.ensemble == 2 and restored.log_probs(images) == plain.log_probs(images)
+    with pytest.raises(ConfigError, match="ensemble"):
+        ImagePerceptionConfig(N, ensemble=0)
