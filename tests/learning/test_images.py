@@ -19,7 +19,11 @@ torch = pytest.importorskip("torch")
 from nsr.abduction.symbols import symbol_revisions  # noqa: E402
 from nsr.cli import main  # noqa: E402
 from nsr.errors import ConfigError, DataError  # noqa: E402
-from nsr.learning.images import initial_image_model, perception_report  # noqa: E402
+from nsr.learning.images import (  # noqa: E402
+    FINAL_ENSEMBLE,
+    initial_image_model,
+    perception_report,
+)
 from nsr.learning.loop import LearnerConfig, load_model, save_checkpoint, train  # noqa: E402
 from nsr.learning.model import NsrModel, Parse  # noqa: E402
 from nsr.perception.image_data import SYMBOLS, BankConfig, ImageBank, build_bank  # noqa: E402
@@ -119,6 +123,8 @@ def test_image_learner_learns_the_toy_task_without_labels(bank: ImageBank) -> No
                            rounds_per_stage=4)
     result = train(data, config, seed=0, progress=False)
     assert result.metrics[-1]["train_acc"] >= 0.9
+    # the final fit leaves an ensemble, which the checkpoint config records
+    assert result.model.perception.cnn.cfg.ensemble == FINAL_ENSEMBLE
     preds = result.model.predict([ex.source for ex in test])
     assert sum(p == ex.target for p, ex in zip(preds, test, strict=True)) / len(test) >= 0.8
     report = perception_report(result.model, [t for ex in test for t in ex.source])

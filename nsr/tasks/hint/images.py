@@ -115,11 +115,12 @@ class HintImages:
 
 
 #: Learner settings of HINT's image mode (task configuration, not learner code): a CNN over
-#: image ids with 24 symbol classes (clustering 24 ways is purer than 16, ~0.92 vs ~0.86 on the
-#: training images; spare classes just become duplicate symbols) and perception revision.
+#: image ids with 32 symbol classes (with the shift-tolerant clustering, purity on the training
+#: images is 0.977 for 32 clusters against 0.951 for 24, where "1" shares a cluster; spare
+#: classes just become duplicate symbols) and perception revision.
 IMAGE_LEARNER_OPTIONS: dict[str, object] = {
     "perception": "images",
-    "n_symbols": 24,
+    "n_symbols": 32,
     "perception_revision": True,
     # Rows for one operator are spread over several clusters, so each cluster's search sees
     # fewer of them: abduce more wrong examples per round, and adopt a program only when it
