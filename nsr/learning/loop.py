@@ -135,25 +135,23 @@ def _unique(examples: Sequence[Example]) -> list[Example]:
     return list(seen.values())
 
 
-def _sort_out(examples: Sequence[Example], parses: Sequence, labels: dict,
-              rescued: list | None = None) -> list:
+def _sort_out(examples: Sequence[Example], parses: Sequence,
+              labels: dict) -> tuple[list, list[Labelled]]:
     """Record consistent parses as pseudo-labels; return the wrong (parse, target) pairs.
 
-    ``rescued`` (when given) is refilled with the labels of consistent parses whose tree only
-    the fallback beam found (see ``LearnerConfig.learn_rescued``).
+    Also returns the labels of the consistent parses whose tree only the fallback beam found
+    (see ``LearnerConfig.learn_rescued``).
     """
-    wrong = []
-    if rescued is not None:
-        rescued.clear()
+    wrong, rescued = [], []
     for ex, p in zip(examples, parses, strict=True):
         if p.output == ex.target and p.tree is not None:
             labels[ex.source] = Labelled(ex.source, p.symbols, p.tree, p.keys)
-            if rescued is not None and p.rescued:
+            if p.rescued:
                 rescued.append(labels[ex.source])
         else:
             labels.pop(ex.source, None)
             wrong.append((p, ex.target))
-    return wrong
+    return wrong, rescued
 
 
 def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
@@ -220,20 +218,21 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
         todo = pool
-        rescued: list[Labelled] | None = [] if config.learn_rescued else None
         for rnd in range(config.rounds_per_stage):
             t1 = time.perf_counter()
             parses = deduce(model, [ex.source for ex in todo])
             timing["deduce"] += time.perf_counter() - t1
-            wrong = _sort_out(todo, parses, labels, rescued)
+            wrong, rescued = _sort_out(todo, parses, labels)
             if rnd == 0:
                 stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
             if not wrong and todo is not pool:
                 # What was wrong is fixed; check that learning broke nothing else before stopping.
                 todo = pool
                 t1 = time.perf_counter()
-                wrong = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels, rescued)
+                wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
                 timing["deduce"] += time.perf_counter() - t1
+            if not config.learn_rescued:
+                rescued = []
             if not wrong and not rescued:
                 break
             if len(wrong) > config.max_abduce:
@@ -258,7 +257,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                 timing["select"] += t3 - t2
                 if config.perception_revision:
                     chosen = _with_symbol_revisions(model, wrong, chosen)
-            t3 = time.perf_counter()
+            t_learn = time.perf_counter()
             for lab in chosen.labels:
                 labels[lab.tokens] = lab
             for sym, prog in chosen.programs.items():
@@ -269,10 +268,10 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
             learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
                   seed=rng.randrange(2**31), parser_epochs=config.parser_epochs,
                   max_trees=config.max_trees, fits=chosen.fits)
-            timing["learn"] += time.perf_counter() - t3
+            timing["learn"] += time.perf_counter() - t_learn
             # New programs can change any output; otherwise re-check only what is not yet right
             # (and what greedy decoding alone did not yet get right).
-            again = {lab.tokens for lab in rescued or ()}
+            again = {lab.tokens for lab in rescued}
             todo = pool if chosen.programs else \
                 [ex for ex in pool if ex.source not in labels or ex.source in again]
         else:

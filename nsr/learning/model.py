@@ -112,9 +112,9 @@ def hides_computation(tree: Tree, symbols: Sequence[int],
                       programs: Mapping[int, ast.Program]) -> bool:
     """True when a node with children sits in an argument slot its parent's program ignores.
 
-    Such a tree computes part of the input and throws the result away, so it "explains" an
-    output without that part mattering: the learner neither takes it as a pseudo-label nor
-    answers with it while another tree is available (see :mod:`nsr.semantics.liveness`).
+    Such a tree computes part of the input and throws the result away, so it gets an output
+    right without that part mattering: a model with ``live_trees`` does not answer with it
+    while the beam has another tree that runs (see :mod:`nsr.semantics.liveness`).
     """
     for node, kids in enumerate(tree.children):
         prog = programs.get(symbols[node])

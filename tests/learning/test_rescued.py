@@ -34,16 +34,18 @@ def test_a_tree_found_only_by_the_fallback_beam_is_flagged(monkeypatch) -> None:
     assert parse.output == ("B2", "A1") and parse.rescued
 
 
-def test_sort_out_collects_rescued_labels_only_when_asked(monkeypatch) -> None:
+def test_sort_out_returns_the_labels_only_the_beam_found(monkeypatch) -> None:
     model = _model()
     examples = [Example(("reverse", "A1", "B2"), ("B2", "A1"), "r"),
                 Example(("reverse", "C3"), ("D4",), "w")]
     monkeypatch.setattr(model.parser, "parse_greedy", lambda items: [None] * len(items))
     parses = model.run([ex.source for ex in examples])
     labels: dict = {}
-    rescued: list = [object()]  # refilled, not appended to
-    wrong = _sort_out(examples, parses, labels, rescued)
+    wrong, rescued = _sort_out(examples, parses, labels)
     assert [t for _, t in wrong] == [("D4",)]
     assert set(labels) == {examples[0].source}
     assert [lab.tokens for lab in rescued] == [examples[0].source]
-    assert len(_sort_out(examples, parses, {}, None)) == 1
+    assert rescued[0] is labels[examples[0].source]
+    # Greedy trees are no rescue: nothing to report.
+    monkeypatch.undo()
+    assert _sort_out(examples, model.run([ex.source for ex in examples]), {})[1] == []

@@ -275,5 +275,5 @@ def test_any_file_in_the_generated_format_loads(tmp_path) -> None:
     bad.write_text(json.dumps({"expr": "2 +", "head": [1, -1], "res": 2}) + "\n")
     with pytest.raises(DataError, match="bad.jsonl"):
         HintTask().load_file(bad)
-    with pytest.raises(ResourceNotFound, match="does not exist"):
+    with pytest.raises(ResourceNotFound, match="no such HINT file: .*missing.jsonl"):
         HintTask().load_file(tmp_path / "missing.jsonl")

@@ -114,9 +114,7 @@ class HintTask(Task):
     def load_file(self, path: Path) -> list[Example]:
         """Examples of any file in the generated format (JSON lines with ``expr``, ``head``,
         ``res``), e.g. for ``nsr eval hint --test-file`` or ``nsr train hint --train-file``."""
-        path = Path(path)
-        if not path.is_file():
-            raise ResourceNotFound(f"HINT file {path} does not exist")
+        path = Path(path)  # a missing file: read_jsonl raises ResourceNotFound naming it
         return load_jsonl(path, id_prefix=f"hint/file/{path.stem}", split="file", part="file")
 
     def oracle(self, source: tuple[str, ...]) -> Target:
