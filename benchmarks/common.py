@@ -128,17 +128,22 @@ def run_child(script: str, split: str, seed: int, out: Path) -> dict[str, Any]:
 
 
 def run_seeds(script: str, task_name: str, split: str, seeds: Sequence[int], tmp: Path, *,
-              ship: bool) -> list[dict[str, Any]]:
-    """Every seed of one split, each in its own child (:func:`run_child`), printed as it lands;
-    with ``ship``, seed 0's checkpoint becomes the package's ``<task>-<split>.json``."""
+              ship: bool, jobs: int = 1) -> list[dict[str, Any]]:
+    """Every seed of one split, each in its own child (:func:`run_child`, ``jobs`` at a time),
+    printed as it lands; with ``ship``, seed 0's checkpoint becomes the package's
+    ``<task>-<split>.json``."""
     import shutil
+    from concurrent.futures import ThreadPoolExecutor
 
     rows = []
-    for seed in seeds:
-        out = tmp / f"{task_name}-{split}-seed{seed}"
-        row = run_child(script, split, seed, out)
-        rows.append(row)
-        print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
-        if ship and seed == 0 and "error" not in row:
-            shutil.copy2(out / "checkpoint.json", PRETRAINED_DIR / f"{task_name}-{split}.json")
+    outs = {seed: tmp / f"{task_name}-{split}-seed{seed}" for seed in seeds}
+    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        futures = [pool.submit(run_child, script, split, seed, outs[seed]) for seed in seeds]
+        for seed, future in zip(seeds, futures, strict=True):
+            row = future.result()
+            rows.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k != "programs"}), flush=True)
+            if ship and seed == 0 and "error" not in row:
+                shutil.copy2(outs[seed] / "checkpoint.json",
+                             PRETRAINED_DIR / f"{task_name}-{split}.json")
     return rows

@@ -11,6 +11,7 @@ in a plain ``swipl`` on 10,000 random pairs each. The baseline (a small encoder-
 the same data in the same run.
 
     .venv/bin/python benchmarks/nsr_hint.py                           # 3 seeds (long)
+    .venv/bin/python benchmarks/nsr_hint.py --jobs 2                  # two at a time (2 cores)
     .venv/bin/python benchmarks/nsr_hint.py --seeds 0 --baseline-seconds 60
     .venv/bin/python benchmarks/nsr_hint.py --seeds 0 --ship          # refresh hint-symbols.json
 
@@ -21,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,8 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
     t0 = time.perf_counter()
     result = train(train_set, config, seed=seed, out=out, progress=False)
     seconds = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_seconds = usage.ru_utime + usage.ru_stime
     accuracy, test_seconds = {}, {}
     for subset in SUBSETS:
         test = task.load(subset, "test", data_dir=data)
@@ -79,6 +84,7 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
                                           pairs_per_operator=check_pairs)]
     return {
         "seed": seed, "accuracy": accuracy, "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),
         "test_seconds": test_seconds, "peak_rss_mb": round(peak_rss_mb(False), 1),
         "train_examples": len(train_set), "swipl_check": checks,
         "programs": {result.model.symbol_names[s]: result.model.program_text(s)
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="training budget of the Transformer baseline (0: skip it)")
     ap.add_argument("--check-pairs", type=int, default=10_000,
                     help="random pairs per operator for the swipl check (0: skip)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="seeds (and the baseline) trained at once, one core each")
     ap.add_argument("--ship", action="store_true", help="copy the seed-0 checkpoint into the package")
     ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -135,19 +143,26 @@ def main(argv: list[str] | None = None) -> int:
         seed, data, out, pairs = args.one
         print(json.dumps(run_one(int(seed), Path(data), Path(out), int(pairs))))
         return 0
+    if args.jobs < 1:
+        ap.error("--jobs must be at least 1")
     runs, baselines = [], []
-    with tempfile.TemporaryDirectory(prefix="nsr-hint-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nsr-hint-") as tmp, \
+            ThreadPoolExecutor(max_workers=args.jobs) as pool:
         data = _data(Path(tmp), args.data_seed, args.test_per_op)
-        for seed in args.seeds:
-            out = Path(tmp) / f"hint-seed{seed}"
-            row = _child(seed, data, out, args.check_pairs)
+        outs = {seed: Path(tmp) / f"hint-seed{seed}" for seed in args.seeds}
+        futures = [pool.submit(_child, seed, data, outs[seed], args.check_pairs)
+                   for seed in args.seeds]
+        later = (pool.submit(baseline, data, 0, args.baseline_seconds)
+                 if args.baseline_seconds > 0 else None)
+        for seed, future in zip(args.seeds, futures, strict=True):
+            row = future.result()
             runs.append(row)
             print(json.dumps({k: v for k, v in row.items() if k not in ("programs", "stages")}),
                   flush=True)
             if args.ship and seed == 0 and "error" not in row:
-                shutil.copy2(out / "checkpoint.json", PRETRAINED / "hint-symbols.json")
-        if args.baseline_seconds > 0:
-            b = baseline(data, 0, args.baseline_seconds)
+                shutil.copy2(outs[seed] / "checkpoint.json", PRETRAINED / "hint-symbols.json")
+        if later is not None:
+            b = later.result()
             baselines.append(b)
             print(json.dumps(b), flush=True)
     write_json("nsr_hint", {"runs": runs, "baseline": baselines, "data_seed": args.data_seed,
@@ -158,16 +173,25 @@ def main(argv: list[str] | None = None) -> int:
     for r in runs:
         acc = r.get("accuracy", {})
         rows.append([r["seed"], *(f"{100 * acc[s]:.2f}" if s in acc else "error" for s in SUBSETS),
-                     r.get("train_seconds", ""), r.get("peak_rss_mb", ""),
+                     r.get("train_seconds", ""), r.get("train_cpu_seconds", ""),
+                     r.get("peak_rss_mb", ""),
                      "yes" if r.get("swipl_check") and all(
                          c["agree"] == c["pairs"] for c in r["swipl_check"]) else "no"])
     body = ["## NSR on HINT, symbol input (benchmarks/nsr_hint.py)", "",
             f"Generated data (data seed {args.data_seed}, 20,000 training expressions, "
             f"{args.test_per_op} test expressions per operator count and subset). Trained from "
             "(expression, result) pairs only, library `numbers` (zero, inc, dec, is_zero; no "
-            "arithmetic), one process per seed, 1 torch thread. swipl ok = the exported + - * / "
-            f"agree with HINT on {args.check_pairs} random pairs each in plain swipl.", "",
-            markdown_table(["seed", *SUBSETS, "train s", "peak MiB", "swipl ok"], rows)]
+            f"arithmetic), one process per seed, 1 torch thread, {args.jobs} at a time on this "
+            "machine (train s: wall time; cpu s: the run's own CPU time). Task configuration "
+            "(`HintTask.learner_options`): length curriculum 1, 3, 5, 7, 11, 15, all; search "
+            "size 10, bounded by candidates tried (not seconds: runs repeat exactly); "
+            "projective trees; every tree of inputs up to 5 tokens, and of longer ones holding "
+            "a new symbol when at most 200; no identity programs and no rows from ambiguous "
+            "inverses (so brackets scope what they enclose); answers from live trees; 10 "
+            "rounds in the last stage. swipl ok = the exported + - * / agree with HINT on "
+            f"{args.check_pairs} random pairs each in plain swipl.", "",
+            markdown_table(["seed", *SUBSETS, "train s", "cpu s", "peak MiB", "swipl ok"],
+                           rows)]
     for b in baselines:
         body += ["", f"Baseline: {b['model']}, {b['train_seconds']} s, {b['steps']} steps:", "",
                  markdown_table(list(SUBSETS), [[f"{100 * b['accuracy'][s]:.2f}"

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splits", nargs="*", default=list(SPLITS))
     ap.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
     ap.add_argument("--ship", action="store_true", help="copy seed-0 checkpoints into the package")
+    ap.add_argument("--jobs", type=int, default=1, help="seeds trained at once, one core each")
     ap.add_argument("--one", nargs=3, metavar=("SPLIT", "SEED", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="nsr-pcfg-") as tmp:
         for split in args.splits:
-            runs += run_seeds(__file__, "pcfg", split, args.seeds, Path(tmp), ship=args.ship)
+            runs += run_seeds(__file__, "pcfg", split, args.seeds, Path(tmp), ship=args.ship,
+                              jobs=args.jobs)
     write_json("nsr_pcfg", {"runs": runs,
                             "command": "python benchmarks/nsr_pcfg.py " + " ".join(argv or sys.argv[1:])})
     rows = [[r["split"], r["seed"], f"{100 * r['accuracy']:.2f}" if "accuracy" in r else "error",
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             "segment), library `sequences` (lists without atom constants), search size 11, "
             "projective trees (prefix expressions), examples only the fallback beam parses "
             "right still train the parser (`learn_rescued`). "
-            "One process per run, 1 torch thread.", "",
+            f"One process per run, 1 torch thread, {args.jobs} at a time.", "",
             markdown_table(["split", "seed", "test acc %", "n", "train n", "train s", "peak MiB"],
                            rows)]
     update_results_md("nsr_pcfg", "\n".join(body))

@@ -48,6 +48,9 @@ class Revision:
     #: per hole below, ``choice`` indexing its candidate programs (projections, else nullary
     #: constants). Empty for an ordinary revision.
     assumption: tuple[tuple[int, int, int], ...] = ()
+    #: ``value`` came through an inverse that had ``branch`` or more answers on the way down
+    #: (``( 6 + 6 ) * 0``: the bracket may be anything): weak evidence about the node.
+    loose: bool = False
 
     @property
     def guessed(self) -> bool:
@@ -162,10 +165,10 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
     if values[tree.root] == target:
         return ()
     tie = itertools.count()
-    heap: list[tuple[float, int, int, Value]] = [(0.0, next(tie), tree.root, target)]
+    heap: list[tuple[float, int, int, Value, bool]] = [(0.0, next(tie), tree.root, target, False)]
     out: list[Revision] = []
     while heap and len(out) < max_revisions:
-        cost, _, node, want = heapq.heappop(heap)
+        cost, _, node, want, loose = heapq.heappop(heap)
         if node in given:  # the input's own data: a fact, not a hypothesis
             continue
         kids = tree.children[node]
@@ -176,17 +179,21 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
             if known_args is None and guess_lower:
                 for guessed, assumed in _guessed_args(tree, symbols, programs, given, values,
                                                       node):
-                    out.append(Revision(node, want, "hole", cost + GUESS_COST, guessed, assumed))
+                    out.append(Revision(node, want, "hole", cost + GUESS_COST, guessed, assumed,
+                                        loose))
             else:
-                out.append(Revision(node, want, "hole", cost + HOLE_COST, known_args))
+                out.append(Revision(node, want, "hole", cost + HOLE_COST, known_args,
+                                    loose=loose))
             continue
         if known_args is not None:
-            out.append(Revision(node, want, "value", cost + VALUE_COST, known_args))
+            out.append(Revision(node, want, "value", cost + VALUE_COST, known_args, loose=loose))
         if prog.arity != len(kids):
             continue
         for j, child in enumerate(kids):
-            for v in inverse(symbols[node], args, j, want, branch):
-                heapq.heappush(heap, (cost + PUSH_COST, next(tie), child, v))
+            wants = inverse(symbols[node], args, j, want, branch)
+            for v in wants:
+                heapq.heappush(heap, (cost + PUSH_COST, next(tie), child, v,
+                                      loose or len(wants) >= branch))
     out.sort(key=lambda r: r.cost)
     return tuple(out)
 

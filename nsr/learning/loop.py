@@ -49,13 +49,28 @@ class LearnerConfig:
     library: str = "lists"
     curriculum: tuple[int, ...] = ()  # max input length per stage; () = 1, 2, ... up to the longest
     enumerate_up_to: int = 4
+    # A longer input with a symbol of unknown arity gets every projective tree respecting the
+    # known arities when there are at most this many (0: never; see abduction.candidates)
+    enumerate_new: int = 0
     rounds_per_stage: int = 4
+    # Rounds of the last stage, which holds every example (0: rounds_per_stage). Its rounds fit
+    # the parser to the longest inputs; a round stops the stage early once all are right.
+    final_rounds: int = 0
     beam: int = 4
     samples: int = 1
     adopt_fraction: float = 0.5
     min_support: int = 2
     search_max_size: int = 9
-    search_budget_s: float = 20.0
+    # Program search stops after this many candidates (a count: the same run learns the same
+    # programs on a busy machine as on an idle one; about 20 s of one core)...
+    search_max_candidates: int = 1_500_000
+    # ...or after this wall time, a safety net that should never bind on a sane machine
+    search_budget_s: float = 120.0
+    # A unary symbol may mean the identity (see ``SearchConfig.identity``)
+    identity_programs: bool = True
+    # Holes' rows whose value an ambiguous inverse chose (``( 6 + 6 ) * 0``: the bracket may
+    # be anything) are evidence for program search (False: left out)
+    loose_evidence: bool = True
     parser_epochs: int = 3
     max_trees: int = 1500
     max_abduce: int = 300
@@ -89,6 +104,10 @@ class LearnerConfig:
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
             raise ConfigError("enumerate_up_to must be in 1..6 (exhaustive trees grow as n^(n-1))")
+        if self.enumerate_new < 0:
+            raise ConfigError("enumerate_new must be >= 0")
+        if self.final_rounds < 0:
+            raise ConfigError("final_rounds must be >= 0")
         if self.rounds_per_stage < 1 or self.beam < 1 or self.max_trees < 1 or self.max_abduce < 1:
             raise ConfigError("rounds_per_stage, beam, max_trees and max_abduce must be positive")
         if self.inverse not in ("python", "prolog"):
@@ -110,7 +129,9 @@ class LearnerConfig:
 
     def search_config(self) -> SearchConfig:
         return SearchConfig(library=self.library, max_size=self.search_max_size,
-                            budget_s=self.search_budget_s)
+                            budget_s=self.search_budget_s,
+                            max_candidates=self.search_max_candidates,
+                            identity=self.identity_programs)
 
 
 def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:
@@ -218,7 +239,9 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
         timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
         todo = pool
-        for rnd in range(config.rounds_per_stage):
+        last = k == len(stages) - 1
+        for rnd in range(config.final_rounds if last and config.final_rounds
+                         else config.rounds_per_stage):
             t1 = time.perf_counter()
             parses = deduce(model, [ex.source for ex in todo])
             timing["deduce"] += time.perf_counter() - t1
@@ -244,14 +267,16 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                                     beam=config.beam, samples=config.samples,
                                     seed=rng.randrange(2**31), inverse=config.inverse,
                                     guess_lower=config.guess_lower_holes,
-                                    memo=config.fast_abduction)
+                                    memo=config.fast_abduction,
+                                    enumerate_new=config.enumerate_new)
                 t2 = time.perf_counter()
                 kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
                                             config.search_config().max_rows) \
                     if config.solved_fraction > 0 else None
                 chosen = select(model, abductions, config.search_config(),
                                 adopt_fraction=config.adopt_fraction,
-                                min_support=config.min_support, unsolved_rows=kept)
+                                min_support=config.min_support, unsolved_rows=kept,
+                                loose_evidence=config.loose_evidence)
                 t3 = time.perf_counter()
                 timing["abduce"] += t2 - t1
                 timing["select"] += t3 - t2
@@ -276,7 +301,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                 [ex for ex in pool if ex.source not in labels or ex.source in again]
         else:
             _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
-        if k == len(stages) - 1:  # the final figure is measured on every example, not estimated
+        if last:  # the final figure is measured on every example, not estimated
             _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
         stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
         stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}

@@ -84,33 +84,37 @@ def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
 
 def abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *, enumerate_up_to: int,
            beam: int, samples: int, seed: int, inverse: str = "python",
-           guess_lower: bool = False, memo: bool = False) -> list[Abduction]:
+           guess_lower: bool = False, memo: bool = False,
+           enumerate_new: int = 0) -> list[Abduction]:
     """Tree hypotheses and value revisions for each wrong (parse, target) pair.
 
     ``inverse`` is "python" (generate-and-test, cached) or "prolog" (the compiled programs run
     backwards in SWI-Prolog). ``guess_lower`` and ``memo``: see
     :func:`nsr.abduction.revise.revisions`; ``memo`` also skips revising the trees of an
     example that some tree already explains (select labels it from those alone).
+    ``enumerate_new``: see :func:`nsr.abduction.candidates.candidate_trees`.
     """
     if inverse == "prolog" and model.programs:
         from nsr.abduction.prolog_inverse import PrologInverse
 
         with PrologInverse(model.programs, model.symbol_names) as backwards:
             return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, backwards,
-                           guess_lower)
-    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower, memo)
+                           guess_lower, enumerate_new=enumerate_new)
+    return _abduce(model, wrong, enumerate_up_to, beam, samples, seed, None, guess_lower, memo,
+                   enumerate_new)
 
 
 def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_to: int,
             beam: int, samples: int, seed: int, backwards, guess_lower: bool,
-            memo: bool = False) -> list[Abduction]:
+            memo: bool = False, enumerate_new: int = 0) -> list[Abduction]:
     rng = random.Random(seed)
     out = []
     for i, (parse, target) in enumerate(wrong):
         symbols = parse.symbols
         arities = model.arities(symbols)
         trees = candidate_trees(model.parser, symbols, arities, enumerate_up_to=enumerate_up_to,
-                                beam=beam, samples=samples, rng=rng)
+                                beam=beam, samples=samples, rng=rng,
+                                enumerate_new=enumerate_new)
         hyps = []
         if memo:
             # select uses only the consistent trees of an example that has some: revising the
@@ -131,7 +135,8 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
 
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
            adopt_fraction: float, min_support: int,
-           unsolved_rows: dict[int, list[SearchExample]] | None = None) -> Selection:
+           unsolved_rows: dict[int, list[SearchExample]] | None = None,
+           loose_evidence: bool = True) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -147,6 +152,10 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     rows from examples they already get right (see :func:`unsolved_symbol_rows`). Their value
     revisions in wrong examples are added and the search re-run; a program replaces the old
     one when it explains more of these rows (the old one explains exactly the kept rows).
+
+    ``loose_evidence`` False: a hole's row whose value an ambiguous inverse chose (see
+    ``Revision.loose``) is left out of the search; otherwise the search, which counts the
+    examples a program explains, pays for fitting such noise with a bigger program.
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
@@ -162,7 +171,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             continue
         for hyp in ab.hypotheses:
             for rev in hyp.revisions:
-                if not rev.is_hole or rev.args is None:
+                if not rev.is_hole or rev.args is None or (rev.loose and not loose_evidence):
                     continue
                 symbol = ab.symbols[rev.node]
                 row = SearchExample(rev.args, rev.value, ab.index)
@@ -277,7 +286,7 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
     best = None
     seconds = 0.0
     for arity, examples in sorted(by_arity.items()):
-        result = search_program(_spread(examples, search.max_rows), arity, search,
+        result = search_program(examples, arity, search,
                                 extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):

@@ -93,6 +93,25 @@ class CompiledProgram:
         *,
         max_steps: int = DEFAULT_MAX_STEPS,
     ) -> ast.Value:
+        return self._invoke(args, _Ctx(max_steps, symbols if symbols is not None else {}))
+
+    def counted(
+        self,
+        args: Sequence[object],
+        symbols: Mapping[str, ast.Program] | None = None,
+        *,
+        max_steps: int = DEFAULT_MAX_STEPS,
+    ) -> tuple[ast.Value | None, int]:
+        """The value (None when evaluation fails) and the steps it took: what program search
+        charges to its budget for calling a learned program."""
+        ctx = _Ctx(max_steps, symbols if symbols is not None else {})
+        try:
+            value: ast.Value | None = self._invoke(args, ctx)
+        except (EvaluationError, ProgramError):
+            value = None
+        return value, max_steps - max(ctx.steps, 0)
+
+    def _invoke(self, args: Sequence[object], ctx: _Ctx) -> ast.Value:
         if len(args) != self.arity:
             raise EvaluationError(
                 f"program takes {self.arity} argument(s), got {len(args)}: {list(args)!r}"
@@ -101,7 +120,6 @@ class CompiledProgram:
             if type(a) not in _VALUE_TYPES:
                 args = [as_value(x) for x in args]
                 break
-        ctx = _Ctx(max_steps, symbols if symbols is not None else {})
         limit = sys.getrecursionlimit()
         if limit < _RECURSION_LIMIT:
             sys.setrecursionlimit(_RECURSION_LIMIT)

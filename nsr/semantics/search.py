@@ -61,23 +61,44 @@ class SearchExample:
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """Limits of one search. ``max_size`` counts AST nodes; ``budget_s`` is wall time."""
+    """Limits of one search. ``max_size`` counts AST nodes.
+
+    ``max_candidates`` (candidate programs built and evaluated) is the budget that decides the
+    result: counting work, not seconds, makes a search return the same program on a loaded
+    machine as on an idle one. ``budget_s`` (wall time) is only a safety net on top.
+    """
 
     library: str = "lists"
     max_size: int = 9
     budget_s: float = 5.0
-    max_rows: int = 100
+    max_candidates: int = 0  # 0: no count limit (the wall-time budget alone)
+    max_rows: int = 100  # example groups (rows without a group count alone), at most
+    # Rows of one group, at most: an example can offer a row from each of several trees
+    # (HINT's first bracketed expressions: up to 11), and the one the right program explains
+    # must not be cut for lack of room.
+    rows_per_group: int = 12
+    # Once a program explains ``good_fraction`` of the groups, sizes more than ``good_slack``
+    # beyond it are not searched: the rest are likely noisy rows (abduced values), which only
+    # a bigger program fits by luck, and searching on costs the whole budget.
+    good_fraction: float = 0.95
+    good_slack: int = 3
     max_bank: int = 200_000
     verify_steps: int = 5_000  # evaluation steps per row when verifying a recursive candidate
     max_verify: int = 2_000  # recursive candidates verified per search, at most
     max_cond_size: int = 3  # AST nodes of an if's condition, at most
+    # A one-parameter program that returns its argument on every row is a no-op: a node with
+    # it can sit anywhere in a tree without changing a value, so data never teaches the parser
+    # where it goes. False: such programs are not results (HINT's brackets must scope).
+    identity: bool = True
 
     def __post_init__(self) -> None:
         if self.library not in LIBRARIES:
             raise ConfigError(
                 f"unknown primitive library {self.library!r}; known: {sorted(LIBRARIES)}"
             )
-        if self.max_size < 1 or self.budget_s <= 0 or self.max_rows < 1:
+        if self.max_size < 1 or self.budget_s <= 0 or self.max_rows < 1 or \
+                self.rows_per_group < 1 or \
+                self.max_candidates < 0:
             raise ConfigError("search limits must be positive")
 
 
@@ -93,6 +114,7 @@ class SearchResult:
     seconds: float
     timed_out: bool
     covered_groups: frozenset = field(default_factory=frozenset)
+    candidates: int = 0  # candidate programs tried (what ``max_candidates`` limits)
 
     @property
     def fraction(self) -> float:
@@ -188,6 +210,74 @@ class _OutOfTime(Exception):
     """Raised inside a long expansion when the search's budget is spent."""
 
 
+class _Budget:
+    """The work a search may still do, and its wall-time safety deadline.
+
+    Work is counted in candidates; the evaluation steps of learned programs called as
+    primitives (a slow recursion such as a learned ``*`` on large numbers) are charged too, at
+    :data:`STEPS_PER_CANDIDATE` steps per candidate.
+    """
+
+    def __init__(self, config: SearchConfig, start: float, extra: Sequence[Primitive],
+                 rows: int) -> None:
+        self.deadline = start + config.budget_s
+        self.left = config.max_candidates or -1  # -1: uncounted
+        # A candidate is evaluated on every row: past 100 rows it costs proportionally more
+        self.per_candidate = max(rows, ROWS_PER_CANDIDATE) / ROWS_PER_CANDIDATE
+        self.used = 0
+        self.meters = [p.meter for p in extra if p.meter is not None]
+        self.steps = self._steps()
+
+    def _steps(self) -> int:
+        return sum(m.steps for m in self.meters)
+
+    def spend(self, n: int) -> None:
+        """Account for ``n`` more candidates; raise :class:`_OutOfTime` when over budget."""
+        n = int(n * self.per_candidate)
+        if self.meters:
+            steps = self._steps()
+            n += (steps - self.steps) // STEPS_PER_CANDIDATE
+            self.steps = steps
+        self.used += n
+        if self.left >= 0:
+            self.left = max(self.left - n, 0)
+            if self.left == 0:
+                raise _OutOfTime
+        if time.perf_counter() > self.deadline:
+            raise _OutOfTime
+
+
+#: Evaluation steps of a learned program that cost as much as one candidate (about the time
+#: one candidate takes to build and evaluate over its rows).
+STEPS_PER_CANDIDATE = 10
+#: Rows a candidate is evaluated on for the price of one candidate.
+ROWS_PER_CANDIDATE = 100
+
+
+def _limit_rows(rows: Sequence[SearchExample], config: SearchConfig) -> list[SearchExample]:
+    """The rows of the first ``max_rows`` groups, at most ``rows_per_group`` distinct rows
+    each (rows without a group count as their own group)."""
+    per_group: dict[Hashable, int] = {}
+    seen: set[tuple] = set()
+    out = []
+    for i, r in enumerate(rows):
+        group = r.group if r.group is not None else ("row", i)
+        key = (group, r.args, r.output)
+        if key in seen:
+            continue
+        count = per_group.get(group)
+        if count is None:
+            if len(per_group) >= config.max_rows:
+                continue
+            count = 0
+        if count >= config.rows_per_group:
+            continue
+        per_group[group] = count + 1
+        seen.add(key)
+        out.append(r)
+    return out
+
+
 def _contains_self(expr: ast.Expr) -> bool:
     if isinstance(expr, ast.Call):
         return expr.name == SELF or any(_contains_self(a) for a in expr.args)
@@ -229,8 +319,9 @@ def search_program(
     """Smallest program of ``arity`` parameters covering the most example groups.
 
     Groups are ``row.group`` (rows without one count alone). Stops at the first program that
-    covers every group (it is the smallest: enumeration is by size), at ``max_size`` or at the
-    time budget, and then returns the best seen (most groups, then smallest). ``extra`` are
+    covers every group (it is the smallest: enumeration is by size), at ``max_size`` or when
+    the budget is spent (``max_candidates``, or the wall-time safety net), and then returns the
+    best seen (most groups, then smallest). ``extra`` are
     additional primitives (other symbols' learned programs, see
     :func:`nsr.semantics.search_primitives.symbol_primitive`); ``symbols`` resolves the
     ``@symbol`` calls they introduce when a recursive candidate is verified.
@@ -238,9 +329,9 @@ def search_program(
     config = config or SearchConfig()
     if arity > len(PARAM_NAMES):
         raise ConfigError(f"arity {arity} exceeds the supported {len(PARAM_NAMES)} parameters")
-    rows = [r for r in rows if len(r.args) == arity][: config.max_rows]
+    rows = _limit_rows([r for r in rows if len(r.args) == arity], config)
     start = time.perf_counter()
-    deadline = start + config.budget_s
+    budget = _Budget(config, start, extra, len(rows))
     groups = [r.group if r.group is not None else ("row", i) for i, r in enumerate(rows)]
     n_groups = len(set(groups))
     if not rows:
@@ -254,6 +345,10 @@ def search_program(
     functions = {p.name: p for p in library.primitives}
     functions.update({"@" + p.name: p for p in extra if p.symbol})
     verifier = _Verifier(rows, params, functions, config)
+    # The identity's values: with ``config.identity`` off, a unary program is rejected when
+    # the only rows it explains are ones where the value passes through unchanged (the
+    # identity, but also near-identities such as inc(dec(x))).
+    vacuous = tuple(r.args[0] for r in rows) if arity == 1 and not config.identity else None
 
     def consider(expr: ast.Expr, values: tuple, size: int) -> bool:
         nonlocal best
@@ -268,6 +363,9 @@ def search_program(
             if checked is None:
                 return False
             values, expr = checked, recursive_program(params, expr).body
+        if vacuous is not None and all(t == a for v, t, a in zip(values, targets, vacuous,
+                                                                  strict=True) if v == t):
+            return False  # it explains nothing but rows where the value passes through
         hit = frozenset(g for g, v, t in zip(groups, values, targets, strict=True) if v == t)
         if len(hit) > best[0]:
             best = (len(hit), size, expr, hit)
@@ -285,6 +383,7 @@ def search_program(
             time.perf_counter() - start,
             timed_out,
             hit if program else frozenset(),
+            budget.used,
         )
 
     for typ, expr, vals in _leaves(rows, params, library):
@@ -302,6 +401,8 @@ def search_program(
         lookahead = min(config.max_cond_size + 1, 3) if library.recursion else 0
         tried_if = 1
         for size in range(2, config.max_size + 1):
+            if best[0] >= config.good_fraction * n_groups and size > best[1] + config.good_slack:
+                return finish(False)
             # Conditionals first: they combine smaller banked programs goal-directedly (cheap),
             # while expanding every primitive at this size is the costly part of the search.
             while library.conditionals and tried_if < min(size + lookahead, config.max_size + 1):
@@ -311,13 +412,13 @@ def search_program(
                     return finish(False)
             for prim in (*prims, *((self_call,) if self_call else ())):
                 for sizes in _compositions(size - 1, len(prim.arg_types)):
-                    if _expand(prim, sizes, bank, size, out_type, consider, deadline):
+                    if _expand(prim, sizes, bank, size, out_type, consider, budget):
                         return finish(False)
-                    if time.perf_counter() > deadline or bank.count > config.max_bank:
+                    if bank.count > config.max_bank:
                         return finish(True)
     except _OutOfTime:
         return finish(True)
-    return finish(time.perf_counter() > deadline)
+    return finish(False)
 
 
 def _leaves(
@@ -517,7 +618,7 @@ def _expand(
     size: int,
     out_type: str,
     consider,
-    deadline: float,
+    budget: _Budget,
 ) -> bool:
     """Apply ``prim`` to every combination of banked argument programs of the given sizes."""
     pools = [bank.get(t, s) for t, s in zip(prim.arg_types, sizes, strict=True)]
@@ -535,9 +636,10 @@ def _expand(
         import itertools
 
         combos = itertools.product(*pools)
-    for n, combo in enumerate(combos):
-        if n % _CHECK_EVERY == _CHECK_EVERY - 1 and time.perf_counter() > deadline:
-            raise _OutOfTime
+    n = 0
+    for n, combo in enumerate(combos, 1):
+        if n % _CHECK_EVERY == 0:
+            budget.spend(_CHECK_EVERY)
         if is_self and not all(_mentions_param(c[0]) for c in combo):
             continue  # a recursive call's arguments derive from the parameters
         vectors = [c[1] for c in combo]
@@ -567,6 +669,7 @@ def _expand(
             and consider(expr, vals, size)
         ):
             return True
+    budget.spend(n % _CHECK_EVERY)
     return False
 
 

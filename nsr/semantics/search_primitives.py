@@ -36,6 +36,18 @@ class Primitive:
     result_type: str
     fn: Callable[..., Value]
     symbol: bool = False
+    #: Evaluation steps a learned program has spent (symbol primitives only): search charges
+    #: them to its budget, so calling a slow recursion costs what it takes.
+    meter: StepMeter | None = None
+
+
+class StepMeter:
+    """A running count of evaluation steps."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
 
 
 @dataclass(frozen=True)
@@ -121,19 +133,18 @@ def symbol_primitive(
     """
     if library.value_type is None or program.arity == 0:
         return None
-    from nsr.semantics.errors import EvaluationError, ProgramError
     from nsr.semantics.evaluate import compile_program
 
     run = compile_program(program)
+    meter = StepMeter()
 
     # Programs are pure, so one evaluation per argument tuple is enough; the search calls the
     # same arguments over and over (every candidate over the same rows).
     @lru_cache(maxsize=65536)
     def call(*args: Value) -> Value | None:
-        try:
-            return run(args, symbols, max_steps=SYMBOL_CALL_STEPS)
-        except (EvaluationError, ProgramError):
-            return None
+        value, steps = run.counted(args, symbols, max_steps=SYMBOL_CALL_STEPS)
+        meter.steps += steps
+        return value
 
     typ = library.value_type
-    return Primitive(name, (typ,) * program.arity, typ, call, symbol=True)
+    return Primitive(name, (typ,) * program.arity, typ, call, symbol=True, meter=meter)

@@ -139,3 +139,68 @@ def _acyclic(heads: tuple[int, ...]) -> bool:
         for p in path:
             state[p] = 1
     return True
+
+
+class TooManyTrees(Exception):
+    """Raised by :func:`projective_trees` when there are more trees than its ``limit``."""
+
+
+def projective_trees(n: int, arities: Mapping[int, int] | None = None, *,
+                     limit: int = 1000) -> list[Tree]:
+    """Every projective tree over ``n`` positions whose pinned nodes have their arity.
+
+    Built span by span (a subtree covers a contiguous span: its head, the subtrees to the head's
+    left and those to its right), so the cost follows the number of trees that respect the
+    arities, not n^(n-1): with most arities known (operators binary, digits leaves) a
+    15-token expression has a few hundred. Raises :class:`TooManyTrees` past ``limit`` (checked
+    on every partial list too, so a hopeless enumeration stops early).
+    """
+    arities = arities or {}
+    # A span's analyses: (roots attached to the enclosing head, heads of the span's other
+    # positions as (position, head) pairs).
+    Analyses = list[tuple[tuple[int, ...], tuple[tuple[int, int], ...]]]
+    subtrees: dict[tuple[int, int], Analyses] = {}
+    sequences: dict[tuple[int, int], Analyses] = {}
+
+    def check(items: list) -> list:
+        if len(items) > limit:
+            raise TooManyTrees(f"more than {limit} projective trees over {n} positions")
+        return items
+
+    def subtree(i: int, j: int) -> Analyses:
+        """One subtree covering [i, j): its root and the heads inside."""
+        if (i, j) not in subtrees:
+            out: Analyses = []
+            for h in range(i, j):
+                want = arities.get(h, -1)
+                for left_roots, left in sequence(i, h):
+                    if want >= 0 and len(left_roots) > want:
+                        continue
+                    for right_roots, right in sequence(h + 1, j):
+                        if want >= 0 and len(left_roots) + len(right_roots) != want:
+                            continue
+                        arcs = tuple((r, h) for r in (*left_roots, *right_roots))
+                        out.append(((h,), left + right + arcs))
+            subtrees[i, j] = check(out)
+        return subtrees[i, j]
+
+    def sequence(i: int, j: int) -> Analyses:
+        """Consecutive sibling subtrees covering [i, j) exactly (empty when i == j)."""
+        if i == j:
+            return [((), ())]
+        if (i, j) not in sequences:
+            out: Analyses = []
+            for k in range(i + 1, j + 1):
+                for first_root, first in subtree(i, k):
+                    for rest_roots, rest in sequence(k, j):
+                        out.append((first_root + rest_roots, first + rest))
+            sequences[i, j] = check(out)
+        return sequences[i, j]
+
+    trees = []
+    for _, arcs in subtree(0, n):
+        heads = [-1] * n
+        for d, h in arcs:
+            heads[d] = h
+        trees.append(Tree(tuple(heads)))
+    return trees

@@ -112,3 +112,21 @@ def test_two_holes_guess_the_lower_program_to_abduce_the_upper() -> None:
     holes = [r for r in revs if r.node == 0]
     assert holes and holes[0].guessed and holes[0].args == (("A",), ("B", "C"))
     assert holes[0].assumption == ((VOCAB.index("left"), 1, 0),)
+
+
+def test_values_pushed_through_an_ambiguous_inverse_are_loose() -> None:
+    vocab = ("x", "*", "3", "0")
+    model = NsrModel(vocab, seed=0)
+    for name, text in {"*": "lambda x, y: let rec f(x, y) = if is_zero(x) then x else "
+                            "let rec g(x, y) = let rec h(x, y) = if is_zero(x) then y else "
+                            "inc(h(dec(x), y)) in h(x, y) in g(y, f(dec(x), y)) in f(x, y)",
+                       "3": "lambda: 3", "0": "lambda: zero()"}.items():
+        model.programs[vocab.index(name)] = parse_program(text)
+    sym = {w: vocab.index(w) for w in vocab}
+    # x * 3 = 6: x is 2, determined; x * 0 = 0: x may be anything, so its row is loose
+    (sharp,) = [r for r in revisions(Tree((1, -1, 1)), (sym["x"], sym["*"], sym["3"]),
+                                     model.programs, 6) if r.is_hole]
+    assert sharp.value == 2 and not sharp.loose
+    holes = [r for r in revisions(Tree((1, -1, 1)), (sym["x"], sym["*"], sym["0"]),
+                                  model.programs, 0) if r.is_hole]
+    assert holes and all(r.loose for r in holes)

@@ -29,3 +29,35 @@ def test_projective_config_limits_enumerated_hypotheses() -> None:
 def test_pcfg_asks_for_projective_trees_and_scan_does_not() -> None:
     assert config_for_task(get_task("pcfg"), "iid").projective
     assert not config_for_task(get_task("scan"), "simple").projective
+
+
+def test_longer_input_with_a_new_symbol_gets_every_projective_tree() -> None:
+    parser = Parser(LearnerConfig(projective=True).parser_config(6), seed=0)
+    # ( 3 + 4 ) * 2 with + and * binary, digits leaves, both brackets new (arity unknown)
+    symbols = [0, 1, 2, 3, 4, 5, 1]
+    arities = [-1, 0, 2, 0, -1, 2, 0]
+    args = dict(enumerate_up_to=5, beam=2, samples=0, rng=random.Random(0))
+    every = candidate_trees(parser, symbols, arities, enumerate_new=200, **args)
+    assert len(every) == 20 and (5, 2, 0, 2, 0, -1, 5) in {t.heads for t in every}
+    # without it (or past the limit) the parser's beam alone proposes trees
+    assert len(candidate_trees(parser, symbols, arities, **args)) <= 2
+    assert len(candidate_trees(parser, symbols, arities, enumerate_new=10, **args)) <= 2
+    # nothing new: the beam, whatever the limit
+    known = [0, 0, 2, 0, 0, 2, 0]
+    assert len(candidate_trees(parser, symbols, known, enumerate_new=200, **args)) <= 2
+
+
+def test_hint_learns_scoping_brackets() -> None:
+    config = config_for_task(get_task("hint"), "all")
+    assert config.projective and config.enumerate_new > 0
+    assert not config.identity_programs and not config.loose_evidence
+    search = config.search_config()
+    assert search.max_candidates == config.search_max_candidates > 0 and not search.identity
+
+
+def test_final_rounds_must_not_be_negative() -> None:
+    from nsr.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="final_rounds"):
+        LearnerConfig(final_rounds=-1)
+    assert config_for_task(get_task("hint"), "all").final_rounds > LearnerConfig().rounds_per_stage

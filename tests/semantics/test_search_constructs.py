@@ -66,3 +66,60 @@ def test_learned_program_is_reused_as_a_symbol_call():
 def test_no_symbol_primitive_without_a_single_value_type():
     add = ast.Program(("x",), ast.Var("x"))
     assert symbol_primitive("id", add, LIBRARIES["lists"], {}) is None
+
+
+def test_count_budget_gives_the_same_result_whatever_the_clock():
+    # x * y + 1 is beyond this size: the search runs out of candidates, not of seconds
+    rows = _rows(lambda a, b: a * b + 1, PAIRS[:30])
+    tight = SearchConfig(library="numbers", max_size=12, budget_s=600, max_candidates=20_000)
+    first, second = search_program(rows, 2, tight), search_program(rows, 2, tight)
+    assert first.timed_out and second.timed_out
+    assert first.program == second.program and first.covered == second.covered
+    assert 20_000 <= first.candidates < 20_000 + 4096
+
+
+def test_learned_program_steps_are_charged_to_the_budget():
+    add = search_program(_rows(lambda a, b: a + b), 2, NUMBERS).program
+    symbols = {"+": add}
+    plus = symbol_primitive("+", add, LIBRARIES["numbers"], symbols)
+    assert plus.meter is not None and plus.meter.steps == 0
+    assert plus.fn(30, 40) == 70 and plus.meter.steps > 30
+    rows = [SearchExample((a, b), (a ^ b) + 1) for a, b in PAIRS[:30]]  # xor: out of reach
+    cfg = SearchConfig(library="numbers", max_size=12, budget_s=600, max_candidates=50_000)
+    fresh = symbol_primitive("+", add, LIBRARIES["numbers"], symbols)
+    result = search_program(rows, 2, cfg, extra=[fresh], symbols=symbols)
+    # the candidates built plus the learned +'s steps (10 per candidate) filled the budget
+    assert result.timed_out
+    assert result.candidates >= 50_000
+    assert result.candidates - fresh.meter.steps // 10 < 50_000
+
+
+def test_identity_can_be_refused():
+    rows = [SearchExample((a,), a, i) for i, a in enumerate(range(1, 9))]
+    assert search_program(rows, 1, NUMBERS).program == ast.Program(("x",), ast.Var("x"))
+    no_identity = SearchConfig(library="numbers", max_size=6, budget_s=20, identity=False)
+    refused = search_program(rows, 1, no_identity)
+    # nor a near-identity such as inc(dec(x)): every row it explains passes x through
+    assert refused.program is None
+    # a real unary function is still found, its fixed point (dec(0) = 0) included
+    decremented = [SearchExample((a,), max(0, a - 1), a) for a in range(8)]
+    assert search_program(decremented, 1, no_identity).covered == 8
+
+
+def test_rows_are_limited_per_group_not_cut_across_groups():
+    # every example offers 11 wrong rows and then the right one (x + y), as many trees do
+    rows = []
+    for g, (a, b) in enumerate(PAIRS[:40]):
+        rows += [SearchExample((a, b), a + b + 100 + k, g) for k in range(11)]
+        rows.append(SearchExample((a, b), a + b, g))
+    result = search_program(rows, 2, NUMBERS)
+    assert result.covered == result.groups == 40
+
+
+def test_search_stops_a_few_sizes_past_a_program_that_explains_almost_everything():
+    rows = [SearchExample((a,), a + 1, a) for a in range(40)]
+    rows.append(SearchExample((3,), 17, "noise"))  # one abduced value that is plainly wrong
+    cfg = SearchConfig(library="numbers", max_size=12, budget_s=600, max_candidates=10**7)
+    result = search_program(rows, 1, cfg)
+    assert result.program == ast.Program(("x",), ast.Call("inc", (ast.Var("x"),)))
+    assert not result.timed_out and result.covered == 40 and result.groups == 41
