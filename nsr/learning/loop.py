@@ -66,6 +66,10 @@ class LearnerConfig:
     search_max_candidates: int = 1_500_000
     # ...or after this wall time, a safety net that should never bind on a sane machine
     search_budget_s: float = 120.0
+    # Search sees up to this many rows per example (0: 100 rows cut across examples) and
+    # stops this many sizes past a program explaining 95% (0: never); see ``SearchConfig``
+    search_rows_per_group: int = 0
+    search_good_slack: int = 0
     # A unary symbol may mean the identity (see ``SearchConfig.identity``)
     identity_programs: bool = True
     # Holes' rows whose value an ambiguous inverse chose (``( 6 + 6 ) * 0``: the bracket may
@@ -131,7 +135,9 @@ class LearnerConfig:
         return SearchConfig(library=self.library, max_size=self.search_max_size,
                             budget_s=self.search_budget_s,
                             max_candidates=self.search_max_candidates,
-                            identity=self.identity_programs)
+                            identity=self.identity_programs,
+                            rows_per_group=self.search_rows_per_group,
+                            good_slack=self.search_good_slack)
 
 
 def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:

@@ -286,7 +286,8 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
     best = None
     seconds = 0.0
     for arity, examples in sorted(by_arity.items()):
-        result = search_program(examples, arity, search,
+        pool = examples if search.rows_per_group else _spread(examples, search.max_rows)
+        result = search_program(pool, arity, search,
                                 extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):

@@ -75,13 +75,13 @@ class SearchConfig:
     max_rows: int = 100  # example groups (rows without a group count alone), at most
     # Rows of one group, at most: an example can offer a row from each of several trees
     # (HINT's first bracketed expressions: up to 11), and the one the right program explains
-    # must not be cut for lack of room.
-    rows_per_group: int = 12
+    # must not be cut for lack of room. 0: ``max_rows`` rows, cut across groups (published).
+    rows_per_group: int = 0
     # Once a program explains ``good_fraction`` of the groups, sizes more than ``good_slack``
     # beyond it are not searched: the rest are likely noisy rows (abduced values), which only
-    # a bigger program fits by luck, and searching on costs the whole budget.
+    # a bigger program fits by luck, and searching on costs the whole budget (0: search on).
     good_fraction: float = 0.95
-    good_slack: int = 3
+    good_slack: int = 0
     max_bank: int = 200_000
     verify_steps: int = 5_000  # evaluation steps per row when verifying a recursive candidate
     max_verify: int = 2_000  # recursive candidates verified per search, at most
@@ -97,7 +97,7 @@ class SearchConfig:
                 f"unknown primitive library {self.library!r}; known: {sorted(LIBRARIES)}"
             )
         if self.max_size < 1 or self.budget_s <= 0 or self.max_rows < 1 or \
-                self.rows_per_group < 1 or \
+                self.rows_per_group < 0 or self.good_slack < 0 or \
                 self.max_candidates < 0:
             raise ConfigError("search limits must be positive")
 
@@ -256,7 +256,10 @@ ROWS_PER_CANDIDATE = 100
 
 def _limit_rows(rows: Sequence[SearchExample], config: SearchConfig) -> list[SearchExample]:
     """The rows of the first ``max_rows`` groups, at most ``rows_per_group`` distinct rows
-    each (rows without a group count as their own group)."""
+    each (rows without a group count as their own group); with ``rows_per_group`` 0, the first
+    ``max_rows`` rows."""
+    if not config.rows_per_group:
+        return list(rows[:config.max_rows])
     per_group: dict[Hashable, int] = {}
     seen: set[tuple] = set()
     out = []
@@ -401,7 +404,8 @@ def search_program(
         lookahead = min(config.max_cond_size + 1, 3) if library.recursion else 0
         tried_if = 1
         for size in range(2, config.max_size + 1):
-            if best[0] >= config.good_fraction * n_groups and size > best[1] + config.good_slack:
+            if config.good_slack and best[0] >= config.good_fraction * n_groups and \
+                    size > best[1] + config.good_slack:
                 return finish(False)
             # Conditionals first: they combine smaller banked programs goal-directedly (cheap),
             # while expanding every primitive at this size is the costly part of the search.

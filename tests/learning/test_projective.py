@@ -53,6 +53,9 @@ def test_hint_learns_scoping_brackets() -> None:
     assert not config.identity_programs and not config.loose_evidence
     search = config.search_config()
     assert search.max_candidates == config.search_max_candidates > 0 and not search.identity
+    assert search.rows_per_group > 0 and search.good_slack > 0
+    scan = config_for_task(get_task("scan"), "simple").search_config()
+    assert scan.rows_per_group == 0 and scan.good_slack == 0 and scan.identity
 
 
 def test_final_rounds_must_not_be_negative() -> None:

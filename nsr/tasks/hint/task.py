@@ -93,6 +93,10 @@ class HintTask(Task):
         # `( 6 + 6 ) * 0` = 0 says nothing about the bracket's value: such rows, fitted, buy a
         # bigger program that explains a few more examples by luck (`)` := y - x over y)
         "loose_evidence": False,
+        # ...and every tree's row reaches the search (up to 12 per example), which stops
+        # 3 sizes past a program explaining 95% of the examples (the rest are noise)
+        "search_rows_per_group": 12,
+        "search_good_slack": 3,
         # Four rounds over all 20,000 examples can leave the parser a few long inputs short of
         # fitting them (seed 1: 99.62% train, LS 98.6%; ten rounds: 100% train and test)
         "final_rounds": 10,
