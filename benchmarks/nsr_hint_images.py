@@ -73,7 +73,7 @@ def run_toy(seed: int, out: Path) -> dict[str, Any]:
     train_set, test_set = toy_examples("train", 2000, seed), toy_examples("test", 1000, seed + 1)
     config = LearnerConfig(task="toy-unary-images", library="numbers", perception="images",
                            n_symbols=16, perception_revision=True, search_max_size=10,
-                           search_budget_s=5.0, rounds_per_stage=6)
+                           search_budget_s=5.0, rounds_per_stage=6, guess_lower_holes=True)
     t0 = time.perf_counter()
     result = train(train_set, config, seed=seed, out=out, progress=False)
     seconds = time.perf_counter() - t0

@@ -83,8 +83,12 @@ class LearnerConfig:
     torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
     # Regex of open-class tokens: a run of them is one segment whose value is the run ("": none)
     open_class: str = ""
-    # Two new symbols in one tree: guess the lower one's program to abduce the upper one's rows
-    guess_lower_holes: bool = True
+    # Two new symbols in one tree: guess the lower one's program (a projection, or for a leaf
+    # a library nullary such as empty()) to abduce the upper one's rows. Off unless a task asks:
+    # where leaves are not nullaries the guess is wrong, yet a bigger upper program fits it
+    # (SCAN simple, `run left` with run unseen alone: run := empty() wins
+    # left := cons('I_TURN_LEFT', singleton(last(cons('I_RUN', x)))), test 76%)
+    guess_lower_holes: bool = False
     # Programs adopted below this fit are re-searched with more rows later (0: never)
     solved_fraction: float = 0.0
     perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids

@@ -120,7 +120,7 @@ def test_image_learner_learns_the_toy_task_without_labels(bank: ImageBank) -> No
     test = _toy(bank, "test", 200, seed=1, max_len=2)
     config = LearnerConfig(task="toy", library="numbers", perception="images", n_symbols=16,
                            perception_revision=True, search_max_size=10, search_budget_s=5.0,
-                           rounds_per_stage=4)
+                           rounds_per_stage=4, guess_lower_holes=True)
     result = train(data, config, seed=0, progress=False)
     assert result.metrics[-1]["train_acc"] >= 0.9
     # the final fit leaves an ensemble, which the checkpoint config records

@@ -77,6 +77,9 @@ class HintTask(Task):
         # 200: the first brackets come in 7-token expressions (20 trees each)
         "enumerate_new": 200,
         "fast_abduction": True,
+        # A new operator over a new bracket still gets rows, under a guess of the bracket
+        # (identity over its child; see ``LearnerConfig.guess_lower_holes``)
+        "guess_lower_holes": True,
         # `(` is learned as `lambda x, y: x`: a tree may stow `+ 0 )` in its ignored slot and
         # still be right (`( 7 + 0 )` = 7), teaching the parser a reading that fails on long
         # inputs. Answers come from trees that use every computed part (beam fallback).
