@@ -1,23 +1,26 @@
-"""NSR with IMAGE input: HINT (and a small toy task) where every symbol is a picture.
+"""NSR with IMAGE input: HINT where every symbol is a picture, three seeds x five test subsets.
 
 The images are NOT CROHME (unavailable offline): digits are scikit-learn's bundled 8x8 UCI
 handwritten digits, operators and parentheses are rendered, randomly distorted font glyphs; the
 bank is split 75/5/20 by image, training examples draw from training images only and test
 examples from test images only. The learner gets (image-id sequence, result) pairs: no symbol
-labels; its CNN starts from a clustering warm start and learns through abduction. True labels
-are used only to score perception (each learned symbol mapped to the label it most often stands
-for on the test images).
+labels; its CNN starts from a clustering warm start and learns through abduction. Each seed
+trains in a fresh child process exactly as ``nsr train hint --input images`` does (task
+configuration ``HintTask.learner_options`` + ``nsr.tasks.hint.images.IMAGE_LEARNER_OPTIONS``),
+then scores the five generated test subsets (data seed 0, the same files as
+``benchmarks/nsr_hint.py``) with the Python evaluator. True labels are used only to score
+perception: each true symbol is matched to the learned symbol most of its training images are
+read as, and a test image counts as right when its learned symbol means the same.
 
-    .venv/bin/python benchmarks/nsr_hint_images.py --part toy        # ~2 min
-    .venv/bin/python benchmarks/nsr_hint_images.py --part hint       # needs HINT symbol search
-    .venv/bin/python benchmarks/nsr_hint_images.py --part hint --max-train 5000
+    .venv/bin/python benchmarks/nsr_hint_images.py --jobs 2             # 3 seeds, 2 at a time
+    .venv/bin/python benchmarks/nsr_hint_images.py --seeds 0 --ship     # + hint-images.json
+    .venv/bin/python benchmarks/nsr_hint_images.py --part toy --seeds 0 # toy task, ~2 min
 
 The toy task ("unary arithmetic in pictures"): ``d`` -> d, ``( x`` -> x + 1, ``) x`` ->
-max(0, x - 1), up to two operators; its programs are within the plain enumerative search, so it
-measures the image path on its own. Each part runs in a child process (peak memory per run).
+max(0, x - 1), up to two operators; it measures the image path alone, in minutes.
 
 Results: benchmarks/results/nsr_hint_images.json and the ``nsr_hint_images`` section of
-RESULTS.md.
+RESULTS.md (runs of the other part are kept, so each part can be re-run on its own).
 """
 
 from __future__ import annotations
@@ -25,16 +28,20 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
+    PRETRAINED_DIR,
     RESULTS_DIR,
     markdown_table,
     peak_rss_mb,
@@ -44,6 +51,8 @@ from benchmarks.common import (  # noqa: E402
 
 HINT_SPLITS = ("I", "SS", "LS", "SL", "LL")
 PUBLISHED = {"SL": 83.2, "LL": 58.2, "avg": 76.0}  # NSR, HINT image input (CROHME)
+IMAGES_NOTE = ("NOT CROHME: sklearn 8x8 UCI digits + rendered, distorted operator glyphs; "
+               "split 75/5/20 by image")
 
 
 def toy_examples(part: str, n: int, seed: int):
@@ -66,6 +75,11 @@ def toy_examples(part: str, n: int, seed: int):
     return out
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 1)
+
+
 def run_toy(seed: int, out: Path) -> dict[str, Any]:
     from nsr.learning.images import perception_report
     from nsr.learning.loop import LearnerConfig, train
@@ -81,125 +95,152 @@ def run_toy(seed: int, out: Path) -> dict[str, Any]:
     correct = sum(p == ex.target for p, ex in zip(preds, test_set, strict=True))
     report = perception_report(result.model, [t for ex in test_set for t in ex.source])
     return {"part": "toy", "seed": seed, "train_seconds": round(seconds, 1),
-            "train_acc": result.metrics[-1]["train_acc"],
+            "train_cpu_seconds": _cpu_seconds(), "train_acc": result.metrics[-1]["train_acc"],
             "splits": {"test": {"accuracy": correct / len(test_set), "n": len(test_set)}},
             "perception": report.as_dict()}
 
 
-def run_hint(seed: int, out: Path, max_train: int | None,
-             checkpoint: Path | None = None) -> dict[str, Any]:
-    from nsr.learning.images import perception_report
-    from nsr.learning.loop import TrainResult, config_for_task, load_model, train
-    from nsr.tasks import exact_match, get_task
-    from nsr.tasks.hint import images
+def hint_data(root: Path) -> Path:
+    """The generated HINT data (seed 0, default sizes) under ``root``, made once."""
+    from nsr.tasks.hint import HintConfig
+    from nsr.tasks.hint.generate import generate
 
-    task = get_task("hint")
-    train_set = task.load("all", "train")
-    if max_train is not None:
-        train_set = train_set[:max_train]
-    train_set = images.image_examples(train_set, "train")
-    if checkpoint is not None:  # score a run made with `nsr train hint --input images`
-        model, state = load_model(checkpoint)
-        result = TrainResult(model, list(state.get("metrics", [])))
-        seconds = float(state.get("progress", {}).get("seconds", 0.0))
-    else:
-        # HINT's symbol-mode settings (curriculum, search size), then the image-mode ones
-        config = config_for_task(task, "all", **images.IMAGE_LEARNER_OPTIONS)
-        t0 = time.perf_counter()
-        result = train(train_set, config, seed=seed, out=out, progress=False)
-        seconds = time.perf_counter() - t0
+    out = root / "data-seed0"  # not hint-seed0: that is seed 0's checkpoint directory
+    if not (out / "config.json").is_file():
+        generate(HintConfig(seed=0), out)
+    return out
+
+
+def run_hint(seed: int, out: Path, data: Path) -> dict[str, Any]:
+    """Train as ``nsr train hint --input images`` does, then score the five test subsets."""
+    from nsr.learning.images import perception_report
+    from nsr.learning.loop import config_for_task, train
+    from nsr.tasks import exact_match
+    from nsr.tasks.hint import HintTask, images
+
+    task = HintTask()
+    train_set = images.image_examples(task.load("all", "train", data_dir=data), "train")
+    config = config_for_task(task, "all", **images.IMAGE_LEARNER_OPTIONS)
+    t0 = time.perf_counter()
+    result = train(train_set, config, seed=seed, out=out, progress=False)
+    seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds()
     splits: dict[str, Any] = {}
     seen: list[str] = []
     for split in HINT_SPLITS:
-        test_set = images.image_examples(task.load(split, "test"), "test")
+        test_set = images.image_examples(task.load(split, "test", data_dir=data), "test")
+        t1 = time.perf_counter()
         score = exact_match(result.model.predict([ex.source for ex in test_set]), test_set)
-        splits[split] = {"accuracy": score.accuracy, "n": score.n}
+        splits[split] = {"accuracy": score.accuracy, "n": score.n,
+                         "seconds": round(time.perf_counter() - t1, 1)}
         seen += [t for ex in test_set for t in ex.source]
     report = perception_report(result.model, seen)
     return {"part": "hint", "seed": seed, "train_seconds": round(seconds, 1),
-            "train_examples": len(train_set), "train_acc": result.metrics[-1]["train_acc"],
-            "splits": splits, "perception": report.as_dict(),
+            "train_cpu_seconds": cpu, "train_examples": len(train_set),
+            "train_acc": result.metrics[-1]["train_acc"], "splits": splits,
+            "perception": report.as_dict(), "stages": result.metrics,
             "programs": {result.model.symbol_names[s]: result.model.program_text(s)
                          for s in sorted(result.model.programs)}}
 
 
-def _child(part: str, seed: int, out: Path, max_train: int | None,
-           checkpoint: Path | None) -> dict[str, Any]:
+def _child(part: str, seed: int, out: Path, data: Path | None) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--one", part, str(seed), str(out), str(data or "")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"part": part, "seed": seed, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _one(part: str, seed: int, out: Path, data: str) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(1)
-    figures = (run_toy(seed, out) if part == "toy"
-               else run_hint(seed, out, max_train, checkpoint))
+    figures = run_toy(seed, out) if part == "toy" else run_hint(seed, out, Path(data))
     figures["peak_rss_mb"] = round(peak_rss_mb(include_children=False), 1)
-    if checkpoint is not None:  # memory of scoring only; training ran in `nsr train`
-        figures["scored_checkpoint"] = str(checkpoint)
     return figures
 
 
 def _table(runs: list[dict[str, Any]]) -> str:
     rows = []
     for r in runs:
+        if "error" in r:
+            rows.append([r["part"], r["seed"], "error: " + " ".join(r["error"])])
+            continue
         accs = {k: 100 * v["accuracy"] for k, v in r["splits"].items()}
-        avg = sum(accs.values()) / len(accs)
-        rows.append([r["part"], r["seed"], *(f"{k} {v:.1f}" for k, v in accs.items()),
-                     f"{avg:.1f}", f"{100 * r['perception']['accuracy']:.1f}",
-                     r["train_seconds"], r["peak_rss_mb"]])
+        cells = [f"{accs[s]:.2f}" if s in accs else "" for s in HINT_SPLITS] \
+            if r["part"] == "hint" else [f"test {accs['test']:.2f}", "", "", "", ""]
+        rows.append([r["part"], r["seed"], *cells, f"{sum(accs.values()) / len(accs):.2f}",
+                     f"{100 * r['perception']['accuracy']:.2f}", r["train_seconds"],
+                     r.get("train_cpu_seconds", ""), r["peak_rss_mb"]])
     width = max(len(r) for r in rows)
-    rows = [r[:-4] + [""] * (width - len(r)) + r[-4:] for r in rows]
-    heads = ["part", "seed", *[f"split {i + 1}" for i in range(width - 6)],
-             "avg %", "perception %", "train s", "peak MiB"]
-    return markdown_table(heads, rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return markdown_table(["part", "seed", *HINT_SPLITS, "avg %", "perception %", "train s",
+                           "cpu s", "peak MiB"], rows)
+
+
+def _per_symbol(runs: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in runs:
+        if "error" in r:
+            continue
+        lines.append(f"- {r['part']} seed {r['seed']}, perception per true symbol on "
+                     f"{r['perception']['images']} test images: "
+                     + ", ".join(f"`{s}` {100 * a:.1f}"
+                                 for s, a in r["perception"]["per_symbol"].items()))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=("toy", "hint"), action="append")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
-    ap.add_argument("--max-train", type=int, help="HINT: train on the first N examples only")
-    ap.add_argument("--checkpoint", type=Path,
-                    help="HINT: score this checkpoint (from `nsr train hint --input images`; "
-                         "its recorded training time and metrics) instead of training")
-    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--part", choices=("hint", "toy"), default="hint",
+                    help="HINT (default) or the small toy task")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--jobs", type=int, default=1, help="seeds trained at once, one core each")
+    ap.add_argument("--ship", action="store_true",
+                    help="HINT: copy seed 0's checkpoint into the package (hint-images.json)")
+    ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.child:
-        part, seed = args.child[0], int(args.child[1])
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(_child(part, seed, Path(tmp), args.max_train, args.checkpoint)))
+    if args.one:
+        part, seed, out, data = args.one
+        print(json.dumps(_one(part, int(seed), Path(out), data)))
         return 0
+    if args.jobs < 1:
+        ap.error("--jobs must be at least 1")
     runs = []
-    for part in args.part or ["toy"]:
-        for seed in args.seeds:
-            cmd = [sys.executable, __file__, "--child", part, str(seed)]
-            if args.max_train is not None:
-                cmd += ["--max-train", str(args.max_train)]
-            if args.checkpoint is not None:
-                cmd += ["--checkpoint", str(args.checkpoint)]
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                print(done.stderr[-2000:], file=sys.stderr)
-                return 1
-            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(json.dumps(runs[-1]))
-    # keep the other parts' latest figures: each part can be re-run on its own
+    with tempfile.TemporaryDirectory(prefix="nsr-hint-images-") as tmp, \
+            ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        data = hint_data(Path(tmp)) if args.part == "hint" else None
+        outs = {seed: Path(tmp) / f"{args.part}-seed{seed}" for seed in args.seeds}
+        futures = [pool.submit(_child, args.part, seed, outs[seed], data) for seed in args.seeds]
+        for seed, future in zip(args.seeds, futures, strict=True):
+            row = future.result()
+            runs.append(row)
+            print(json.dumps({k: v for k, v in row.items() if k not in ("programs", "stages")}),
+                  flush=True)
+            if args.ship and args.part == "hint" and seed == 0 and "error" not in row:
+                shutil.copy2(outs[seed] / "checkpoint.json", PRETRAINED_DIR / "hint-images.json")
     previous = RESULTS_DIR / "nsr_hint_images.json"
-    if previous.is_file():
-        fresh = {(r["part"], r["seed"]) for r in runs}
+    if previous.is_file():  # keep the other part's runs
         older = json.loads(previous.read_text(encoding="utf-8")).get("runs", [])
-        runs = [r for r in older if (r["part"], r["seed"]) not in fresh] + runs
+        runs = [r for r in older if r.get("part") != args.part] + runs
     write_json("nsr_hint_images", {"runs": runs, "published_nsr_image": PUBLISHED,
-                                   "images": "NOT CROHME: sklearn 8x8 digits + rendered, "
-                                             "distorted operator glyphs; split 75/5/20 by image"})
-    per_symbol = "\n".join(
-        f"- {r['part']} seed {r['seed']} per-symbol perception (test images): "
-        + ", ".join(f"{s} {100 * a:.1f}" for s, a in r["perception"]["per_symbol"].items())
-        for r in runs)
-    update_results_md("nsr_hint_images", (
-        "## NSR with image input (benchmarks/nsr_hint_images.py)\n\n"
-        "Images are NOT CROHME: sklearn's 8x8 UCI digits + rendered, distorted operator "
-        "glyphs, split 75/5/20 by image. No symbol labels in training; perception accuracy maps "
-        "each learned symbol to its majority true label on the test images (scoring only). "
-        f"Published NSR on CROHME HINT images: SL {PUBLISHED['SL']}, LL {PUBLISHED['LL']}, "
-        f"avg {PUBLISHED['avg']}.\n\n" + _table(runs) + "\n\n" + per_symbol))
+                                   "images": IMAGES_NOTE, "jobs": args.jobs,
+                                   "command": "python benchmarks/nsr_hint_images.py "
+                                              + " ".join(argv or sys.argv[1:])})
+    update_results_md("nsr_hint_images", "\n".join([
+        "## NSR on HINT, image input (benchmarks/nsr_hint_images.py)", "",
+        "Images are NOT CROHME: sklearn's 8x8 UCI digits + rendered, distorted operator glyphs, "
+        "split 75/5/20 by image (no test image is seen in training). Trained from (image "
+        "sequence, result) pairs only: no symbol labels; the CNN starts from spectral "
+        "clustering (32 classes) and learns through abduction. Test: the generated HINT "
+        "subsets of data seed 0 (as `benchmarks/nsr_hint.py`), drawn from test images. "
+        "Perception % = test images read as a learned symbol that means the same as the one "
+        "most training images of their true symbol are read as (labels for scoring only). "
+        f"One process per seed, 1 torch thread, {args.jobs} at a time (train s: wall time; "
+        "cpu s: the run's own CPU time). Published NSR on CROHME HINT images: "
+        f"SL {PUBLISHED['SL']}, LL {PUBLISHED['LL']}, average {PUBLISHED['avg']}.", "",
+        _table(runs), "", _per_symbol(runs)]))
     return 0
 
 

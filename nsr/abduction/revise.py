@@ -178,7 +178,7 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
         if prog is None:
             if known_args is None and guess_lower:
                 for guessed, assumed in _guessed_args(tree, symbols, programs, given, values,
-                                                      node):
+                                                      node, memo):
                     out.append(Revision(node, want, "hole", cost + GUESS_COST, guessed, assumed,
                                         loose))
             else:
@@ -212,11 +212,13 @@ def _nullary_values() -> tuple[Value, ...]:
 
 def _guessed_args(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Program],
                   given: Mapping[int, Value], values: Sequence[Value | None],
-                  node: int) -> list[tuple[tuple[Value, ...], tuple[tuple[int, int, int], ...]]]:
+                  node: int, memo: bool = False
+                  ) -> list[tuple[tuple[Value, ...], tuple[tuple[int, int, int], ...]]]:
     """Arguments of hole ``node`` under each cheap guess of the holes below it.
 
     Only holes whose own arguments are known are guessed (one level down); when a guess still
-    leaves an argument unknown (a failing program, a deeper hole) it yields nothing.
+    leaves an argument unknown (a failing program, a deeper hole) it yields nothing. ``memo``:
+    program applications are remembered (see :func:`revisions`).
     """
     lower: list[int] = []
     stack = list(tree.children[node])
@@ -240,7 +242,7 @@ def _guessed_args(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast
     out: dict[tuple[Value, ...], tuple[tuple[int, int, int], ...]] = {}
     for combo in itertools.islice(itertools.product(*options), MAX_GUESSES):
         forced = {d: v for d, (_, v) in zip(lower, combo, strict=True)}
-        vals = execute(tree, symbols, programs, overrides=forced, given=given)
+        vals = execute(tree, symbols, programs, overrides=forced, given=given, memo=memo)
         args = tuple(vals[k] for k in tree.children[node])
         if all(a is not None for a in args):
             out.setdefault(args, tuple(sorted(key for key, _ in combo)))

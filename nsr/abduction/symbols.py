@@ -21,14 +21,20 @@ from nsr.syntax.tree import Tree
 
 
 def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
-                     top: int = 3, max_trials: int = 24
+                     top: int = 3, max_trials: int = 24, only_top: bool = False
                      ) -> list[tuple[tuple[str, ...], tuple[int, ...], Tree]]:
     """For each wrong (parse, target), the cheapest single-symbol change that makes the root
     equal the target under the current programs: ``(tokens, symbols, tree)`` per example fixed.
 
-    At least ``top`` alternatives per node (more on short inputs), at most ``max_trials``
-    executions per example. When the new
-    symbol's arity differs from the old one the tree is re-parsed greedily.
+    At least ``top`` alternatives per node (more on short inputs, unless ``only_top``), at most
+    ``max_trials`` executions per example. When the new symbol's arity differs from the old
+    one the tree is re-parsed greedily.
+
+    ``only_top``: a node may only become one of the ``top`` symbols perception finds most
+    probable for it besides its own. Why: where a node's value does not matter (a bracket its
+    parent ignores), every symbol with a program "fixes" the example, and without this a
+    bracket image would be relabelled as whichever digit happens to be tried first; limited to
+    look-alikes, relabelling repairs stray images of a cluster instead of scattering them.
     """
     items = [(p, t) for p, t in wrong if p.tokens]
     if not items or not model.programs:
@@ -41,18 +47,18 @@ def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
     for parse, target in items:
         rows = logps[at:at + len(parse.tokens)]
         at += len(parse.tokens)
-        fixed = _revise_one(model, parse, target, rows, known, top, max_trials)
+        fixed = _revise_one(model, parse, target, rows, known, top, max_trials, only_top)
         if fixed is not None:
             out.append(fixed)
     return out
 
 
 def _revise_one(model: NsrModel, parse: Parse, target: Value, rows: list[list[float]],
-                known: list[int], top: int, max_trials: int):
+                known: list[int], top: int, max_trials: int, only_top: bool = False):
     symbols = parse.symbols
     trials = []
     # short inputs can afford every alternative; long ones only the most plausible per node
-    per_node = max(top, max_trials // len(symbols))
+    per_node = top if only_top else max(top, max_trials // len(symbols))
     for i, row in enumerate(rows):
         current = row[symbols[i]]
         alts = sorted((s for s in known if s != symbols[i]), key=lambda s: -row[s])[:per_node]

@@ -64,24 +64,30 @@ def register(subparsers: Any) -> None:
         "solve", help="answer one input with a trained model",
         description="Run one input through perception, parser and programs; print the output.",
         epilog='examples:\n  nsr solve scan "jump twice after walk left"\n'
-               '  nsr solve scan --checkpoint runs/scan-length "look around right thrice"',
+               '  nsr solve scan --checkpoint runs/scan-length "look around right thrice"\n'
+               '  nsr solve hint --input images "( 8 + 9 ) * 7" --show expr.png',
         formatter_class=_FMT,
     )
     _task_arg(solve)
     _checkpoint_arg(solve)
     solve.add_argument("text", help="the input, tokens separated by spaces")
     _engine_arg(solve)
+    _input_arg(solve)
+    _image_args(solve)
     solve.set_defaults(func=_solve)
 
     explain = subparsers.add_parser(
         "explain", help="show the tree, symbols, values and programs behind an answer",
         description="Print the dependency tree of an input: each node's word, symbol, value and program.",
-        epilog='example:\n  nsr explain scan "walk opposite left twice"',
+        epilog='examples:\n  nsr explain scan "walk opposite left twice"\n'
+               '  nsr explain hint --input images "3 * ( 4 - 2 )"',
         formatter_class=_FMT,
     )
     _task_arg(explain)
     _checkpoint_arg(explain)
     explain.add_argument("text", help="the input, tokens separated by spaces")
+    _input_arg(explain)
+    _image_args(explain)
     explain.set_defaults(func=_explain)
 
     programs = subparsers.add_parser(
@@ -122,6 +128,15 @@ def _input_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", choices=INPUT_MODES, default="symbols",
                    help="read inputs as symbol tokens (default) or as images of the symbols "
                         "(tasks with images, e.g. hint; offline stand-ins, not CROHME)")
+
+
+def _image_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--image-seed", type=int, default=0,
+                   help="with --input images: which test images stand for the typed symbols "
+                        "(each symbol is drawn from its unseen test images; default: 0)")
+    p.add_argument("--show", type=Path, metavar="PNG",
+                   help="with --input images: save the drawn images, and what perception read, "
+                        "as a PNG strip")
 
 
 def _perception(task, input_mode: str) -> str:
@@ -244,7 +259,8 @@ def _eval(args: argparse.Namespace) -> int:
     task = _task(args.task, args.input)
     model, state = _load(args)
     if images != (state.get("config", {}).get("perception", "tokens") == "images"):
-        raise ConfigError(f"checkpoint {args.checkpoint} was not trained with --input {args.input}")
+        raise ConfigError(f"this checkpoint was not trained with --input {args.input}: "
+                          f"it reads {'symbols' if images else 'images'}")
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)
     else:
@@ -298,10 +314,51 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tokens
 
 
+def _input(args: argparse.Namespace, task, model, state) -> tuple[tuple[str, ...], dict]:
+    """The model's input for the typed text, and how to print each of its tokens.
+
+    With ``--input images`` every typed symbol becomes an image drawn from the test images of
+    that symbol (never seen in training); the model reads only the images.
+    """
+    tokens = _tokens(args.text)
+    reads_images = state.get("config", {}).get("perception", "tokens") == "images"
+    if args.input != "images":
+        if reads_images:
+            raise ConfigError("this checkpoint reads images, not symbols: add --input images")
+        return tokens, {}
+    if not reads_images:
+        raise ConfigError("this checkpoint reads symbols, not images: drop --input images")
+    images = _images_module(task)
+    ids = images.test_image_ids(tokens, args.image_seed)
+    if args.show is not None:
+        read = [_symbol_label(model, s) for s in model.perceive(ids)]
+        images.save_strip(ids, tokens, read, args.show)
+        print(f"images saved to {args.show}", file=sys.stderr)
+    return ids, {i: f"{t} ({i})" for i, t in zip(ids, tokens, strict=True)}
+
+
+def _symbol_label(model, symbol: int) -> str:
+    """A learned symbol's name, with its value when it is a constant (``s27=8``)."""
+    from nsr.learning.model import apply_memo
+
+    prog = model.programs.get(symbol)
+    name = model.symbol_names[symbol]
+    if prog is None or prog.arity:
+        return name
+    return f"{name}={apply_memo(prog, ())}"
+
+
+def _check_images(args: argparse.Namespace) -> None:
+    if getattr(args, "show", None) is not None and args.input != "images":
+        raise ConfigError("--show draws the input images: use it with --input images")
+
+
 def _solve(args: argparse.Namespace) -> int:
-    task = _task(args.task)
-    model, _ = _load(args)
-    preds, _ = _predict(model, [_tokens(args.text)], args.engine)
+    _check_images(args)
+    task = _task(args.task, args.input)
+    model, state = _load(args)
+    inputs, _ = _input(args, task, model, state)
+    preds, _ = _predict(model, [inputs], args.engine)
     if preds[0] is None:
         print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
         return 1
@@ -312,8 +369,11 @@ def _solve(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from nsr.learning.model import execute
 
-    model, _ = _load(args)
-    (parse,) = model.run([_tokens(args.text)])
+    _check_images(args)
+    task = _task(args.task, args.input)
+    model, state = _load(args)
+    inputs, shown = _input(args, task, model, state)
+    (parse,) = model.run([inputs])
     if parse.tree is None:
         print("nsr: the parser found no tree for this input", file=sys.stderr)
         return 1
@@ -334,7 +394,8 @@ def _explain(args: argparse.Namespace) -> int:
 
     def walk(node: int, depth: int) -> None:
         sym = parse.symbols[node]
-        lines.append(f"{'  ' * depth}{cut.text(parse.tokens, node)}  [symbol {model.symbol_names[sym]}]  "
+        word = cut.text(parse.tokens, node)
+        lines.append(f"{'  ' * depth}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
                      f"= {show(values[node])}    program: {program(node, sym)}")
         for c in parse.tree.children[node]:
             walk(c, depth + 1)

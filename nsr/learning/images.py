@@ -7,8 +7,9 @@ loop then learns programs for the cluster symbols and, with ``perception_revisio
 single images whose symbol contradicts an example's result, retraining the CNN per image.
 
 :func:`perception_report` scores the CNN against the bank's true labels. It is for reporting
-only: each learned symbol is mapped to the true label it most often stands for on the scored
-(test) images, and the mapping never reaches training.
+only: each true symbol is matched to the learned symbol most of its training images are read
+as, and a scored image is right when its learned symbol means the same (same program); the
+labels never reach training.
 """
 
 from __future__ import annotations
@@ -56,7 +57,13 @@ def initial_image_model(data: Sequence[Example], config, seed: int) -> NsrModel:
 
 @dataclass(frozen=True)
 class PerceptionReport:
-    """Per-symbol accuracy of the CNN on scored images (majority mapping, evaluation only)."""
+    """How often the CNN reads a scored image as its true symbol (evaluation only).
+
+    ``mapping``: true symbol -> the learned symbol the model reads most of that symbol's
+    *training* images as. A scored image counts as right when its predicted symbol is that
+    symbol or one that means the same (:func:`same_meaning`): the learner may split a true
+    symbol over several learned ones ("7" as s11 and s16, both ``lambda: 7``).
+    """
 
     accuracy: float
     per_symbol: dict[str, float]
@@ -68,11 +75,23 @@ class PerceptionReport:
                 "mapping": self.mapping, "images": self.images}
 
 
+def same_meaning(model: NsrModel, a: int, b: int) -> bool:
+    """Symbols ``a`` and ``b`` are one symbol, or their programs compute the same on every
+    probe argument tuple (:mod:`nsr.semantics.behaviour`)."""
+    from nsr.semantics.behaviour import same_int_behaviour
+
+    if a == b:
+        return True
+    pa, pb = model.programs.get(a), model.programs.get(b)
+    return pa is not None and pb is not None and same_int_behaviour(pa, pb)
+
+
 def perception_report(model: NsrModel, image_ids: Sequence[str]) -> PerceptionReport:
     """Score the model's perception on distinct images against the bank's true labels.
 
-    Each learned symbol maps to the true label it most often receives among these images; an
-    image counts as right when its predicted symbol maps to its own label.
+    Each true symbol is matched to the learned symbol its training images are most often read
+    as (the labels of training images are used here only, never in training); a scored image
+    is right when its predicted symbol means the same as its true symbol's match.
     """
     from nsr.perception.image_data import SYMBOLS
     from nsr.perception.image_ids import image_position
@@ -80,21 +99,26 @@ def perception_report(model: NsrModel, image_ids: Sequence[str]) -> PerceptionRe
     ids = sorted(set(image_ids), key=image_position)
     if not ids:
         raise ConfigError("perception_report needs at least one image id")
+    bank = model.perception.bank
+
+    def truth(tokens: Sequence[str]) -> list[str]:
+        return [SYMBOLS[int(bank.labels[image_position(t)])] for t in tokens]
+
+    reference = list(model.perception.segments) or ids
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for t, p in zip(truth(reference), model.perception.predict(reference)[0], strict=True):
+        votes[t][p] += 1
+    match = {t: c.most_common(1)[0][0] for t, c in votes.items()}
     predicted, _ = model.perception.predict(ids)
-    truth = [SYMBOLS[int(model.perception.bank.labels[image_position(i)])] for i in ids]
-    votes: dict[int, Counter] = defaultdict(Counter)
-    for p, t in zip(predicted, truth, strict=True):
-        votes[p][t] += 1
-    mapping = {p: c.most_common(1)[0][0] for p, c in votes.items()}
     right: Counter = Counter()
     total: Counter = Counter()
-    for p, t in zip(predicted, truth, strict=True):
+    for p, t in zip(predicted, truth(ids), strict=True):
         total[t] += 1
-        right[t] += mapping[p] == t
+        right[t] += t in match and same_meaning(model, p, match[t])
     per_symbol = {s: right[s] / total[s] for s in SYMBOLS if total[s]}
     return PerceptionReport(
         sum(right.values()) / len(ids), per_symbol,
-        {model.symbol_names[p]: t for p, t in sorted(mapping.items())}, len(ids))
+        {t: model.symbol_names[match[t]] for t in SYMBOLS if t in match}, len(ids))
 
 
 FINAL_EPOCHS = 20

@@ -28,9 +28,11 @@ from nsr.learning.steps import (
     Labelled,
     Selection,
     abduce,
+    borrowed_programs,
     deduce,
     learn,
     select,
+    symbol_inventory,
     unsolved_symbol_rows,
 )
 from nsr.semantics.search import SearchConfig
@@ -94,6 +96,19 @@ class LearnerConfig:
     perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
     n_symbols: int = 16  # images only: how many symbol classes the CNN may use (not a label)
     perception_revision: bool = False  # abduce one node's symbol when that fixes an example
+    # ...choosing only among the symbols perception ranks next for that segment (0: any)
+    revision_alternatives: int = 0
+    # A program is adopted only when its rows come from at least this share of the segments
+    # perception reads as its symbol (0: any; see ``key_share`` in ``steps.select``): an image
+    # cluster's few stray images must not choose the program of the cluster's real symbol
+    min_key_share: float = 0.0
+    # One reading per round: a program whose evidence guessed another symbol a constant leaf
+    # and a program with arguments for that symbol are not adopted together (see
+    # ``consistent_guesses`` in ``steps.select``)
+    consistent_guesses: bool = False
+    # A program abduction keeps asking to change may be replaced by another symbol's program
+    # that explains those examples and keeps the symbol's own (see ``steps.borrowed_programs``)
+    borrow_programs: bool = False
     # Abduction remembers program applications (pure) and skips revising the trees of examples
     # some tree already explains: same selections, faster with slow recursions (HINT)
     fast_abduction: bool = False
@@ -120,10 +135,14 @@ class LearnerConfig:
             raise ConfigError("rounds_per_stage, beam, max_trees and max_abduce must be positive")
         if self.inverse not in ("python", "prolog"):
             raise ConfigError(f"inverse must be 'python' or 'prolog', got {self.inverse!r}")
+        if not 0.0 <= self.min_key_share <= 1.0:
+            raise ConfigError("min_key_share must be in [0, 1]")
         if not 0.0 < self.adopt_fraction <= 1.0:
             raise ConfigError("adopt_fraction must be in (0, 1]")
         if self.perception not in ("tokens", "images"):
             raise ConfigError(f"perception must be 'tokens' or 'images', got {self.perception!r}")
+        if self.revision_alternatives < 0:
+            raise ConfigError("revision_alternatives must be >= 0")
         if self.n_symbols < 1:
             raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
@@ -283,15 +302,22 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                 kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
                                             config.search_config().max_rows) \
                     if config.solved_fraction > 0 else None
+                inventory = symbol_inventory(model) if config.min_key_share > 0 else None
                 chosen = select(model, abductions, config.search_config(),
                                 adopt_fraction=config.adopt_fraction,
                                 min_support=config.min_support, unsolved_rows=kept,
-                                loose_evidence=config.loose_evidence)
+                                loose_evidence=config.loose_evidence,
+                                key_share=config.min_key_share, inventory=inventory,
+                                consistent_guesses=config.consistent_guesses)
+                if config.borrow_programs:
+                    chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
+                                            config)
                 t3 = time.perf_counter()
                 timing["abduce"] += t2 - t1
                 timing["select"] += t3 - t2
                 if config.perception_revision:
-                    chosen = _with_symbol_revisions(model, wrong, chosen)
+                    chosen = _with_symbol_revisions(model, wrong, chosen,
+                                                    config.revision_alternatives)
             t_learn = time.perf_counter()
             for lab in chosen.labels:
                 labels[lab.tokens] = lab
@@ -348,8 +374,24 @@ def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
     return model
 
 
-def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection) -> Selection:
-    """Add perception revisions for the wrong examples that select left without a label."""
+def _with_borrowed(model: NsrModel, abductions: Sequence, labels: Sequence[Labelled],
+                   chosen: Selection, config: LearnerConfig) -> Selection:
+    """Add the programs symbols take over from others (a newly induced program wins)."""
+    from dataclasses import replace
+
+    taken = {s: p for s, p in borrowed_programs(
+        model, abductions, labels, min_support=config.min_support,
+        limit=config.search_config().max_rows).items() if s not in chosen.programs}
+    if not taken:
+        return chosen
+    return replace(chosen, programs={**chosen.programs, **taken},
+                   fits={**chosen.fits, **dict.fromkeys(taken, 1.0)})
+
+
+def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection,
+                           alternatives: int = 0) -> Selection:
+    """Add perception revisions for the wrong examples that select left without a label
+    (``alternatives`` > 0: only to the symbols perception ranks next, see ``symbol_revisions``)."""
     from dataclasses import replace
 
     from nsr.abduction.symbols import symbol_revisions
@@ -357,7 +399,9 @@ def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection) 
     done = {lab.tokens for lab in chosen.labels}
     todo = [(p, t) for p, t in wrong if p.tokens not in done]
     extra = tuple(Labelled(tokens, symbols, tree)
-                  for tokens, symbols, tree in symbol_revisions(model, todo))
+                  for tokens, symbols, tree in (
+                      symbol_revisions(model, todo, top=alternatives, only_top=True)
+                      if alternatives else symbol_revisions(model, todo)))
     return replace(chosen, labels=chosen.labels + extra)
 
 

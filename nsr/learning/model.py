@@ -199,10 +199,13 @@ class NsrModel:
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
         items = [(s, self.arities(s)) for s in symbol_lists]
         trees = self.parser.parse_greedy(items)
+        # Number programs are unary recursions over small values (HINT's * as repeated +):
+        # remembering each application makes the thousands of trees over the same values cheap.
+        memo = LIBRARIES[self.library].value_type == "int"
         out = []
         for i, (tokens, cut, symbols, tree) in enumerate(
                 zip(inputs, cuts, symbol_lists, trees, strict=True)):
-            values = execute(tree, symbols, self.programs, given=cut.given) \
+            values = execute(tree, symbols, self.programs, given=cut.given, memo=memo) \
                 if tree is not None else ()
             rescued = False
             # Only when every symbol has a program (or is data): a missing one is no tree's fault.
@@ -214,7 +217,7 @@ class NsrModel:
                 # away computed parts of the input, more often on inputs unlike the training
                 # ones: the beam's best tree that runs and uses its input, if any.
                 for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
-                    vals = execute(cand, symbols, self.programs, given=cut.given)
+                    vals = execute(cand, symbols, self.programs, given=cut.given, memo=memo)
                     if vals[cand.root] is not None and \
                             (not answering or self.plausible(cand, symbols)):
                         tree, values, rescued = cand, vals, True

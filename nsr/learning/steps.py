@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
-from nsr.learning.model import NsrModel, Parse, execute
+from nsr.learning.model import NsrModel, Parse, apply_memo, execute
 from nsr.semantics import ast
 from nsr.semantics.inline import inline_symbol_calls
 from nsr.semantics.search import SearchConfig, SearchExample, SearchResult, search_program
@@ -136,7 +136,9 @@ def _abduce(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], enumerate_up_
 def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfig, *,
            adopt_fraction: float, min_support: int,
            unsolved_rows: dict[int, list[SearchExample]] | None = None,
-           loose_evidence: bool = True) -> Selection:
+           loose_evidence: bool = True, key_share: float = 0.0,
+           inventory: dict[int, int] | None = None,
+           consistent_guesses: bool = False) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -156,10 +158,28 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     ``loose_evidence`` False: a hole's row whose value an ambiguous inverse chose (see
     ``Revision.loose``) is left out of the search; otherwise the search, which counts the
     examples a program explains, pays for fitting such noise with a bigger program.
+
+    ``key_share`` with ``inventory`` (symbol -> how many known segments perception reads as
+    it, see :func:`symbol_inventory`): a program is adopted only when the rows offered for its
+    symbol come from at least this share of those segments. Why: an image cluster that is
+    mostly one symbol (")") can hold a few images of another ("/"); before the cluster's own
+    symbol is ever seen, those few images alone would pick its program (a junk one that fits
+    them), and the cluster's real images would then be read as something else. Constants are
+    exempt: a leaf's row is its own value (a single digit), whatever else its cluster holds.
+    With tokens a symbol is one segment, so any row satisfies the rule.
+
+    ``consistent_guesses``: programs are adopted most explaining first, and one is skipped
+    when it contradicts the shape another adopted program's evidence guessed for a symbol
+    (a hole guessed as a constant leaf cannot at the same time get a program with arguments,
+    and vice versa). Why: a bracket pair can be read two ways, ``(`` over the enclosed
+    expression and ``)``, or ``)`` over ``(`` and the expression; each reading's rows guess
+    the other bracket a constant, so adopting both readings at once leaves no bracket a leaf,
+    and the images of the ignored one end up read as random digits.
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[int, set[int]] = defaultdict(set)
+    keys: dict[int, set[str]] = defaultdict(set)  # segments that offered rows, per symbol
     # Rows that rest on a guess below, by the guess: one guess must hold across all examples.
     guessed: dict[tuple, dict[int, dict[int, list[SearchExample]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list)))
@@ -175,6 +195,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
                     continue
                 symbol = ab.symbols[rev.node]
                 row = SearchExample(rev.args, rev.value, ab.index)
+                keys[symbol].add((ab.keys or ab.tokens)[rev.node])
                 if rev.guessed:
                     guessed[rev.assumption][symbol][len(rev.args)].append(row)
                 else:
@@ -204,6 +225,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     worlds = sorted(guessed, key=lambda a: (-len({r.group for by in guessed[a].values()
                                                    for rs in by.values() for r in rs}), a))
     chosen: dict[int, SearchResult] = {}
+    chosen_world: tuple = ()
     chosen_score = sum(b.covered for b in best.values())
     for world in worlds[:MAX_GUESS_WORLDS]:
         trial: dict[int, SearchResult] = {}
@@ -216,8 +238,10 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
                 trial[symbol] = found
         score = sum(b.covered for s, b in {**best, **trial}.items())
         if score > chosen_score:
-            chosen, chosen_score = trial, score
+            chosen, chosen_world, chosen_score = trial, world, score
     best.update(chosen)
+    # What each candidate's evidence assumes about other symbols' shapes (guessed lower holes)
+    assumes = {symbol: {(t, n) for t, n, _ in chosen_world} for symbol in chosen}
     programs: dict[int, ast.Program] = {}
     fits: dict[int, float] = {}
     for symbol, kept in sorted((unsolved_rows or {}).items()):
@@ -239,7 +263,19 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         if found.program is not None and found.covered > old_cover:
             programs[symbol], fits[symbol] = inline_symbol_calls(found.program, named), \
                 found.fraction
-    for symbol, found in best.items():
+    shapes: dict[int, int] = {}  # arity of each program adopted below
+    claims: set[tuple[int, int]] = set()  # (symbol, arity) the adopted programs' guesses assume
+    order = sorted(best, key=lambda s: (-best[s].covered, s)) if consistent_guesses else list(best)
+    for symbol in order:
+        found = best[symbol]
+        if consistent_guesses:
+            arity, assumed = found.program.arity, assumes.get(symbol, set())
+            if any(t in shapes and shapes[t] != n for t, n in assumed) or \
+                    any(t == symbol and n != arity for t, n in claims):
+                continue  # see consistent_guesses
+        if inventory and found.program.arity and \
+                len(keys[symbol]) < key_share * inventory.get(symbol, 0):
+            continue  # too narrow a base: see key_share
         # An example offering only guessed rows counts when explained: a wrong guess is no
         # evidence against a program.
         total = len(groups[symbol] | set(found.covered_groups))
@@ -248,7 +284,19 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             _, named = _learned_primitives(model, symbol, search.library, solved)
             programs[symbol] = inline_symbol_calls(found.program, named)
             fits[symbol] = found.fraction
+            shapes[symbol] = found.program.arity
+            claims |= assumes.get(symbol, set())
     return Selection(tuple(labels), programs, seconds, fits)
+
+
+def symbol_inventory(model: NsrModel) -> dict[int, int]:
+    """How many of the segments perception knows (training images, or tokens) it reads as each
+    symbol (see ``key_share`` in :func:`select`)."""
+    segments = list(model.perception.segments)
+    if not segments:
+        return {}
+    symbols, _ = model.perception.predict(segments)
+    return dict(Counter(symbols))
 
 
 def unsolved_symbol_rows(model: NsrModel, labels: Sequence[Labelled], solved: float,
@@ -260,21 +308,100 @@ def unsolved_symbol_rows(model: NsrModel, labels: Sequence[Labelled], solved: fl
     already gets right keep a re-search from trading them for the wrong ones.
     """
     unsolved = {s for s, f in model.fits.items() if f < solved and s in model.programs}
-    out: dict[int, list[SearchExample]] = {s: [] for s in unsolved}
-    if not unsolved:
+    return _label_rows(model, labels, unsolved, limit)
+
+
+def _label_rows(model: NsrModel, labels: Sequence[Labelled], symbols: set[int],
+                limit: int) -> dict[int, list[SearchExample]]:
+    """Up to ``limit`` (children values -> value) rows per symbol in ``symbols``, read off the
+    pseudo-labels' trees under the current programs (group ``("kept", label index)``)."""
+    out: dict[int, list[SearchExample]] = {s: [] for s in symbols}
+    if not symbols:
         return {}
+    hungry = set(symbols)
     for i, lab in enumerate(labels):
-        if not unsolved & set(lab.symbols):
+        if not hungry:
+            break
+        if not hungry & set(lab.symbols):
             continue
         given = model.segmenter(lab.tokens).given if model.segmenter.pattern else None
         values = execute(lab.tree, lab.symbols, model.programs, given=given)
         for node, sym in enumerate(lab.symbols):
             kids = lab.tree.children[node]
-            if sym in out and len(out[sym]) < limit and values[node] is not None and \
+            if sym in hungry and values[node] is not None and \
                     all(values[k] is not None for k in kids):
                 out[sym].append(SearchExample(tuple(values[k] for k in kids), values[node],
                                               ("kept", i)))
+                if len(out[sym]) >= limit:
+                    hungry.discard(sym)
     return {s: rows for s, rows in out.items() if rows}
+
+
+def borrowed_programs(model: NsrModel, abductions: Sequence[Abduction],
+                      labels: Sequence[Labelled], *, min_support: int,
+                      limit: int) -> dict[int, ast.Program]:
+    """Programs that another symbol already has, taken over by a symbol whose own program
+    abduction keeps asking to change.
+
+    Why: one meaning can be learned by several symbols (HINT's "-" images fall into three
+    clusters), each from its own rows. A cluster whose rows never had ``b = 0`` may adopt a
+    near miss (``a - b`` as ``a - 1`` at ``b = 0``) that agrees with a sibling's correct
+    program everywhere it was checked; longer inputs then fail wherever its images appear,
+    and a search from scratch need not find a fix within its budget. A candidate replaces a
+    program when the examples it newly explains (value revisions at the symbol's nodes in
+    ``min_support`` or more wrong examples) outnumber, by ``min_support``, the rows it breaks
+    among the symbol's ``limit`` rows in consistent pseudo-labels. No search runs: only the
+    other symbols' programs of the same arity are tried, so this is cheap enough for every
+    round.
+    """
+    wrong: dict[int, list[SearchExample]] = defaultdict(list)
+    for ab in abductions:
+        if any(h.consistent for h in ab.hypotheses):
+            continue
+        for hyp in ab.hypotheses:
+            for rev in hyp.revisions:
+                prog = model.programs.get(ab.symbols[rev.node])
+                if rev.kind == "value" and rev.args is not None and prog is not None \
+                        and prog.arity == len(rev.args) > 0:
+                    wrong[ab.symbols[rev.node]].append(SearchExample(rev.args, rev.value,
+                                                                     ab.index))
+    suspects = {s for s, rows in wrong.items() if len({r.group for r in rows}) >= min_support}
+    if not suspects:
+        return {}
+    kept = _label_rows(model, labels, suspects, limit)
+    lib = LIBRARIES[model.library]
+    out: dict[int, ast.Program] = {}
+    for symbol in sorted(suspects):
+        own = model.programs[symbol]
+        others = {model.symbol_names[s]: p for s, p in sorted(model.programs.items())
+                  if s != symbol and p.arity == own.arity}
+        # Small rows first: a candidate of another meaning fails at once and is dropped
+        # before it runs on big values (HINT's recursive programs are slow there).
+        rows = sorted(kept.get(symbol, []), key=lambda r: _size(r.args))
+        groups = len({r.group for r in wrong[symbol]})
+        best, best_gain = None, min_support - 1
+        for prog in _distinct(others, lib.value_type).values():
+            broken = 0
+            for r in rows:
+                broken += not _fits(prog, r)
+                if groups - broken <= best_gain:
+                    break
+            else:
+                fixed = {r.group for r in wrong[symbol] if _fits(prog, r)}
+                if len(fixed) - broken > best_gain:
+                    best, best_gain = prog, len(fixed) - broken
+        if best is not None:
+            out[symbol] = best
+    return out
+
+
+def _size(args: tuple[Value, ...]) -> int:
+    return sum(a if isinstance(a, int) else len(a) if isinstance(a, (list, tuple, str)) else 0
+               for a in args)
+
+
+def _fits(prog: ast.Program, row: SearchExample) -> bool:
+    return apply_memo(prog, row.args) == row.output
 
 
 def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfig,
@@ -311,9 +438,26 @@ def _learned_primitives(model: NsrModel, symbol: int, library: str,
     lib = LIBRARIES[library]
     named = {model.symbol_names[s]: p for s, p in sorted({**model.programs, **fresh}.items())
              if s != symbol and p.arity > 0}
-    extra = [prim for name, p in named.items()
+    extra = [prim for name, p in _distinct(named, lib.value_type).items()
              if (prim := symbol_primitive(name, p, lib, named)) is not None]
     return extra, named
+
+
+def _distinct(named: dict[str, ast.Program], value_type: str | None) -> dict[str, ast.Program]:
+    """One program of each behaviour (integers: :mod:`nsr.semantics.behaviour`), the first in
+    symbol order: a symbol learned twice (two image clusters of "+") is offered once."""
+    if value_type != "int":
+        return named
+    from nsr.semantics.behaviour import int_signature
+
+    seen: set[tuple] = set()
+    out = {}
+    for name, prog in named.items():
+        key = (prog.arity, int_signature(prog))
+        if key not in seen:
+            seen.add(key)
+            out[name] = prog
+    return out
 
 
 def _spread(rows: list[SearchExample], limit: int) -> list[SearchExample]:

@@ -89,3 +89,70 @@ def test_live_trees_survive_a_checkpoint_round_trip() -> None:
     again = NsrModel.from_state(model.state_dict())
     assert again.live_trees
     assert not NsrModel.from_state(_bracket_model(live=False).state_dict()).live_trees
+
+
+def test_a_program_needs_rows_from_enough_of_its_symbols_segments() -> None:
+    from nsr.abduction.revise import Revision
+    from nsr.learning.steps import Abduction, Hypothesis, select
+    from nsr.semantics.search import SearchConfig
+
+    # symbol 0 is a binary hole; every example offers one row (x, y) -> x + 1 for it
+    model = NsrModel(("op", "a", "b"), "numbers", seed=0)
+    model.programs.update({1: parse_program("lambda: 2"), 2: parse_program("lambda: 5")})
+    tree = Tree((-1, 0, 0))
+
+    def abduction(i: int, image: str) -> Abduction:
+        rev = Revision(0, 3, "hole", 0.0, (2, 5))
+        return Abduction(i, (image, "a", "b"), (0, 1, 2), 3, (Hypothesis(tree, (rev,), False),))
+
+    search = SearchConfig(library="numbers", max_size=4)
+    few = [abduction(i, f"img:{i % 3}") for i in range(10)]  # ten examples, three images
+    kwargs = dict(adopt_fraction=0.8, min_support=2, key_share=0.1)
+    # three of the 100 images read as symbol 0 offered rows: too narrow a base
+    assert 0 not in select(model, few, search, inventory={0: 100}, **kwargs).programs
+    # three of 20 images is enough; so is any base without an inventory (tokens)
+    assert 0 in select(model, few, search, inventory={0: 20}, **kwargs).programs
+    assert 0 in select(model, few, search, inventory=None, **kwargs).programs
+
+
+def test_symbol_inventory_counts_the_segments_perception_reads_as_each_symbol() -> None:
+    from nsr.learning.steps import symbol_inventory
+
+    model = NsrModel(("a", "b", "c"), seed=0)
+    model.perception.fit(["a", "b", "c"], [0, 0, 2], seed=0)
+    assert symbol_inventory(model) == {0: 2, 2: 1}
+
+
+def test_a_near_miss_takes_over_a_sibling_symbols_program_that_fixes_its_examples() -> None:
+    from nsr.abduction.revise import Revision
+    from nsr.learning.steps import Abduction, Hypothesis, borrowed_programs
+
+    # symbols 0 and 1 both mean "-"; 0 learned a - 1 at b = 0 (its rows never had b = 0)
+    model = NsrModel(("minus", "sub", "x", "y", "plus"), "numbers", seed=0)
+    near = "lambda x, y: let rec f(x, y) = if is_zero(dec(y)) then dec(x) " \
+           "else dec(f(x, dec(y))) in f(x, y)"
+    right = "lambda x, y: if is_zero(y) then x else " + near.removeprefix("lambda x, y: ")
+    model.programs.update({0: parse_program(near), 1: parse_program(right),
+                           4: parse_program("lambda x, y: let rec f(x, y) = if is_zero(y) "
+                                            "then x else inc(f(x, dec(y))) in f(x, y)"),
+                           2: parse_program("lambda: 7"), 3: parse_program("lambda: 0")})
+    tree = Tree((-1, 0, 0))
+    labels = [Labelled(("minus", "x", "x"), (0, 2, 2), tree)] * 3  # 7 - 7 = 0: kept rows
+
+    def abduction(i: int, symbol: int, args: tuple[int, int], value: int) -> Abduction:
+        rev = Revision(0, value, "value", 0.0, args)
+        return Abduction(i, ("minus", "x", "y"), (symbol, 2, 3), value,
+                         (Hypothesis(tree, (rev,), False),))
+
+    wrong = [abduction(i, 0, (7, 0), 7) for i in range(6)]  # 7 - 0 gave 6, not 7
+    # six examples ask symbol 0 to change; symbol 1's program fixes them and keeps its rows
+    # ("+" fixes them too but breaks 7 - 7 = 0)
+    taken = borrowed_programs(model, wrong, labels, min_support=5, limit=10)
+    assert taken == {0: model.programs[1]}
+    # fewer than min_support examples: no change
+    assert borrowed_programs(model, wrong[:4], labels, min_support=5, limit=10) == {}
+    # noise asking the right "-" to add: "+" would fix six but break its three kept rows
+    kept = [Labelled(("sub", "x", "x"), (1, 2, 2), tree)] * 3
+    noise = [abduction(i, 1, (7, 7), 14) for i in range(6)]
+    assert borrowed_programs(model, noise, kept, min_support=5, limit=10) == {}
+    assert borrowed_programs(model, noise, kept, min_support=3, limit=10) == {1: model.programs[4]}
