@@ -187,6 +187,11 @@ def _load(args: argparse.Namespace):
     task_of = state.get("config", {}).get("task")
     if task_of and task_of != args.task:
         raise ConfigError(f"checkpoint {path} was trained on task {task_of!r}, not {args.task!r}")
+    reads = "images" if state.get("config", {}).get("perception", "tokens") == "images" \
+        else "symbols"
+    if hasattr(args, "input") and args.input != reads:
+        raise ConfigError(f"checkpoint {path} reads {reads}, not {args.input}: "
+                          f"pass --input {reads}")
     return model, state
 
 
@@ -258,9 +263,6 @@ def _eval(args: argparse.Namespace) -> int:
     images = args.input == "images"
     task = _task(args.task, args.input)
     model, state = _load(args)
-    if images != (state.get("config", {}).get("perception", "tokens") == "images"):
-        raise ConfigError(f"this checkpoint was not trained with --input {args.input}: "
-                          f"it reads {'symbols' if images else 'images'}")
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)
     else:
@@ -314,20 +316,15 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tokens
 
 
-def _input(args: argparse.Namespace, task, model, state) -> tuple[tuple[str, ...], dict]:
+def _input(args: argparse.Namespace, task, model) -> tuple[tuple[str, ...], dict]:
     """The model's input for the typed text, and how to print each of its tokens.
 
     With ``--input images`` every typed symbol becomes an image drawn from the test images of
     that symbol (never seen in training); the model reads only the images.
     """
     tokens = _tokens(args.text)
-    reads_images = state.get("config", {}).get("perception", "tokens") == "images"
-    if args.input != "images":
-        if reads_images:
-            raise ConfigError("this checkpoint reads images, not symbols: add --input images")
+    if args.input != "images":  # _load checked that the checkpoint reads the same
         return tokens, {}
-    if not reads_images:
-        raise ConfigError("this checkpoint reads symbols, not images: drop --input images")
     images = _images_module(task)
     ids = images.test_image_ids(tokens, args.image_seed)
     if args.show is not None:
@@ -356,8 +353,8 @@ def _check_images(args: argparse.Namespace) -> None:
 def _solve(args: argparse.Namespace) -> int:
     _check_images(args)
     task = _task(args.task, args.input)
-    model, state = _load(args)
-    inputs, _ = _input(args, task, model, state)
+    model, _ = _load(args)
+    inputs, _ = _input(args, task, model)
     preds, _ = _predict(model, [inputs], args.engine)
     if preds[0] is None:
         print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
@@ -371,8 +368,8 @@ def _explain(args: argparse.Namespace) -> int:
 
     _check_images(args)
     task = _task(args.task, args.input)
-    model, state = _load(args)
-    inputs, shown = _input(args, task, model, state)
+    model, _ = _load(args)
+    inputs, shown = _input(args, task, model)
     (parse,) = model.run([inputs])
     if parse.tree is None:
         print("nsr: the parser found no tree for this input", file=sys.stderr)

@@ -182,6 +182,13 @@ class NsrModel:
         return [self.programs[s].arity if s in self.programs else (0 if s == opened else -1)
                 for s in symbols]
 
+    @property
+    def memoised(self) -> bool:
+        """Execute through :func:`apply_memo`: number programs are unary recursions over small
+        values (HINT's * as repeated +), so remembering each application makes the thousands
+        of trees over the same values cheap (same values either way)."""
+        return LIBRARIES[self.library].value_type == "int"
+
     def run(self, inputs: Sequence[Sequence[str]], *, answering: bool = True) -> list[Parse]:
         """Deduction for many inputs: segment, perceive, parse greedily (batched), execute.
 
@@ -199,9 +206,7 @@ class NsrModel:
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
         items = [(s, self.arities(s)) for s in symbol_lists]
         trees = self.parser.parse_greedy(items)
-        # Number programs are unary recursions over small values (HINT's * as repeated +):
-        # remembering each application makes the thousands of trees over the same values cheap.
-        memo = LIBRARIES[self.library].value_type == "int"
+        memo = self.memoised
         out = []
         for i, (tokens, cut, symbols, tree) in enumerate(
                 zip(inputs, cuts, symbol_lists, trees, strict=True)):

@@ -240,8 +240,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         if score > chosen_score:
             chosen, chosen_world, chosen_score = trial, world, score
     best.update(chosen)
-    # What each candidate's evidence assumes about other symbols' shapes (guessed lower holes)
-    assumes = {symbol: {(t, n) for t, n, _ in chosen_world} for symbol in chosen}
+    # What the guessed rows' programs assume about other symbols' shapes (guessed lower holes)
+    world_shapes = {(t, n) for t, n, _ in chosen_world}
     programs: dict[int, ast.Program] = {}
     fits: dict[int, float] = {}
     for symbol, kept in sorted((unsolved_rows or {}).items()):
@@ -269,7 +269,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     for symbol in order:
         found = best[symbol]
         if consistent_guesses:
-            arity, assumed = found.program.arity, assumes.get(symbol, set())
+            arity, assumed = found.program.arity, world_shapes if symbol in chosen else set()
             if any(t in shapes and shapes[t] != n for t, n in assumed) or \
                     any(t == symbol and n != arity for t, n in claims):
                 continue  # see consistent_guesses
@@ -285,7 +285,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             programs[symbol] = inline_symbol_calls(found.program, named)
             fits[symbol] = found.fraction
             shapes[symbol] = found.program.arity
-            claims |= assumes.get(symbol, set())
+            if symbol in chosen:
+                claims |= world_shapes
     return Selection(tuple(labels), programs, seconds, fits)
 
 
@@ -325,7 +326,8 @@ def _label_rows(model: NsrModel, labels: Sequence[Labelled], symbols: set[int],
         if not hungry & set(lab.symbols):
             continue
         given = model.segmenter(lab.tokens).given if model.segmenter.pattern else None
-        values = execute(lab.tree, lab.symbols, model.programs, given=given)
+        values = execute(lab.tree, lab.symbols, model.programs, given=given,
+                         memo=model.memoised)
         for node, sym in enumerate(lab.symbols):
             kids = lab.tree.children[node]
             if sym in hungry and values[node] is not None and \
