@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,7 +50,9 @@ class LearnerConfig:
     task: str = "scan"
     split: str = ""
     library: str = "lists"
-    curriculum: tuple[int, ...] = ()  # max input length per stage; () = 1, 2, ... up to the longest
+    curriculum: tuple[int, ...] = ()  # max input length per stage; (): read off the data
+    # ...by growth: a new stage once the pool of examples is this many times the last stage's
+    stage_growth: float = 1.5
     enumerate_up_to: int = 4
     # A longer input with a symbol of unknown arity gets every projective tree respecting the
     # known arities when there are at most this many (0: never; see abduction.candidates)
@@ -57,12 +60,15 @@ class LearnerConfig:
     rounds_per_stage: int = 4
     # Rounds of the last stage, which holds every example (0: rounds_per_stage). Its rounds fit
     # the parser to the longest inputs; a round stops the stage early once all are right.
-    final_rounds: int = 0
+    final_rounds: int = 10
     beam: int = 4
     samples: int = 1
     adopt_fraction: float = 0.5
     min_support: int = 2
     search_max_size: int = 9
+    # A symbol offered rows that no program of that size explained searches one size more in
+    # its next round, up to this: the evidence, not the task, decides how big a program gets
+    search_size_limit: int = 12
     # Program search stops after this many candidates (a count: the same run learns the same
     # programs on a busy machine as on an idle one; about 20 s of one core)...
     search_max_candidates: int = 1_500_000
@@ -111,7 +117,7 @@ class LearnerConfig:
     borrow_programs: bool = False
     # Abduction remembers program applications (pure) and skips revising the trees of examples
     # some tree already explains: same selections, faster with slow recursions (HINT)
-    fast_abduction: bool = False
+    fast_abduction: bool = True
     # Answers (not training, where the target judges trees) avoid trees that stow computed parts
     # of the input in arguments their parent ignores while another tree runs (HINT's brackets)
     live_trees: bool = False
@@ -145,6 +151,10 @@ class LearnerConfig:
             raise ConfigError("revision_alternatives must be >= 0")
         if self.n_symbols < 1:
             raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
+        if self.search_size_limit < self.search_max_size:
+            raise ConfigError("search_size_limit must be >= search_max_size")
+        if self.stage_growth <= 1.0:
+            raise ConfigError(f"stage_growth must be > 1, got {self.stage_growth}")
         if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
             raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
 
@@ -237,25 +247,20 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     segmenter = Segmenter(config.open_class)
     # Lengths count segments (nodes of the tree), which for token-per-segment tasks are tokens.
     lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
-    longest = max(lengths.values())
-    stages = config.curriculum or tuple(range(1, longest + 1))
-    if stages[-1] < longest:
-        stages = (*stages, longest)
-    # A stage with no example of its length teaches nothing (and has no accuracy): drop it,
-    # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
-    shortest = min(lengths.values())
-    stages = tuple(n for n in stages if n >= shortest)
+    stages = _stages(list(lengths.values()), config)
     model = _initial_model(data, config, seed, segmenter)
     metrics: list[dict[str, Any]] = []
     first_stage = 0
     labels: dict[tuple[str, ...], Labelled] = {}
     elapsed_before = 0.0
+    sizes: dict[int, int] = {}  # grown program size limits, per symbol (see search_size_limit)
     if resume and out is not None and (Path(out) / checkpoint.FILENAME).is_file():
         state = checkpoint.load(Path(out))
         model = NsrModel.from_state(state["model"])
         metrics = list(state.get("metrics", []))
         first_stage = int(state["progress"]["next_stage"])
         elapsed_before = float(state["progress"].get("seconds", 0.0))
+        sizes = {int(k): int(v) for k, v in state["progress"].get("sizes", {}).items()}
     say = log or (lambda msg: None)
     bar = _progress(len(stages) - first_stage, progress)
     for k in range(first_stage, len(stages)):
@@ -308,7 +313,11 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                                 min_support=config.min_support, unsolved_rows=kept,
                                 loose_evidence=config.loose_evidence,
                                 key_share=config.min_key_share, inventory=inventory,
-                                consistent_guesses=config.consistent_guesses)
+                                consistent_guesses=config.consistent_guesses,
+                                sizes=sizes)
+                for sym in chosen.unsolved:
+                    sizes[sym] = min(sizes.get(sym, config.search_max_size) + 1,
+                                     config.search_size_limit)
                 if config.borrow_programs:
                     chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
                                             config)
@@ -346,8 +355,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         metrics.append(stage_info)
         say(f"stage {k} (len <= {max_len}): {len(pool)} examples, train acc {stage_info['train_acc']:.4f}")
         if out is not None:
-            save_checkpoint(Path(out), model, config, seed, metrics,
-                            next_stage=k + 1, seconds=elapsed_before + time.perf_counter() - start)
+            save_checkpoint(Path(out), model, config, seed, metrics, next_stage=k + 1,
+                            seconds=elapsed_before + time.perf_counter() - start, sizes=sizes)
         bar.update(1)
     bar.close()
     if config.perception == "images" and first_stage < len(stages):
@@ -356,9 +365,47 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         final_perception_fit(model, data, seed)
     seconds = elapsed_before + time.perf_counter() - start
     if out is not None:
-        save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages), seconds=seconds)
+        save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages),
+                        seconds=seconds, sizes=sizes)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+def curriculum_from_lengths(lengths: Sequence[int], growth: float) -> tuple[int, ...]:
+    """Stage lengths read off the data: the shortest inputs first, whatever their length, then
+    a new stage each time the pool of examples has grown by ``growth`` (or more).
+
+    Why: short inputs pin down the symbols' meanings and the smallest compositions, and each
+    stage must bring enough new examples to teach something, but not so many at once that
+    abduction drowns: on a geometric schedule the work per stage stays balanced whatever the
+    task's length distribution (HINT's lengths 1..37 give stages 1, 3, 5, 7, 11, 15, 23, all;
+    SCAN's 1..9 nearly every length).
+    """
+    counts = Counter(lengths)
+    stages: list[int] = []
+    pool = total = 0  # examples up to the last stage; up to the length looked at
+    for n in sorted(counts):
+        total += counts[n]
+        if not stages or total >= growth * pool:
+            stages.append(n)
+            pool = total
+    if stages[-1] != max(counts):
+        stages.append(max(counts))
+    return tuple(stages)
+
+
+def _stages(lengths: Sequence[int], config: LearnerConfig) -> tuple[int, ...]:
+    """The run's stages: ``config.curriculum`` when given (a user's choice, trimmed to the
+    data), else :func:`curriculum_from_lengths`."""
+    if not config.curriculum:
+        return curriculum_from_lengths(lengths, config.stage_growth)
+    longest, shortest = max(lengths), min(lengths)
+    stages = config.curriculum
+    if stages[-1] < longest:
+        stages = (*stages, longest)
+    # A stage with no example of its length teaches nothing (and has no accuracy): drop it,
+    # e.g. the 1-token stage of a task whose shortest input has 2 tokens.
+    return tuple(n for n in stages if n >= shortest)
 
 
 def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
@@ -418,7 +465,8 @@ def _progress(total: int, enabled: bool):
 
 
 def save_checkpoint(directory: Path, model: NsrModel, config: LearnerConfig, seed: int,
-                    metrics: list[dict[str, Any]], *, next_stage: int, seconds: float) -> Path:
+                    metrics: list[dict[str, Any]], *, next_stage: int, seconds: float,
+                    sizes: dict[int, int] | None = None) -> Path:
     import torch
 
     payload = {
@@ -426,7 +474,8 @@ def save_checkpoint(directory: Path, model: NsrModel, config: LearnerConfig, see
         "config": {**asdict(config), "curriculum": list(config.curriculum)},
         "seed": seed,
         "metrics": metrics,
-        "progress": {"next_stage": next_stage, "seconds": round(seconds, 3)},
+        "progress": {"next_stage": next_stage, "seconds": round(seconds, 3),
+                     "sizes": {str(k): v for k, v in sorted((sizes or {}).items())}},
         "versions": {"nsr": __version__, "torch": torch.__version__},
     }
     return checkpoint.save(directory, payload)

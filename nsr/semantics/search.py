@@ -49,6 +49,15 @@ SELF = "f"
 #: program and a base case, few enough not to flood the bank.
 MAX_INT_CONSTANTS = 4
 
+#: Size a literal constant counts for (a parameter or a primitive counts 1). A constant names a
+#: choice from the data's alphabet, which costs more description than passing an argument's
+#: content through: among programs that explain the data equally, the one that re-types a
+#: value it could have taken from its arguments is the one that fails on new arguments
+#: (``opposite`` seen only with ``right``: ``cons(car(x), x)``, not ``cons('I_TURN_RIGHT', x)``).
+#: At equal size the constant-free program also wins: constants enter the bank after the
+#: expressions of their size.
+CONSTANT_SIZE = 3
+
 
 @dataclass(frozen=True)
 class SearchExample:
@@ -389,8 +398,11 @@ def search_program(
             budget.used,
         )
 
-    for typ, expr, vals in _leaves(rows, params, library):
-        if bank.add(typ, 1, expr, vals) and typ == out_type and consider(expr, vals, 1):
+    later: dict[int, list[tuple[str, ast.Expr, tuple]]] = {}
+    for typ, expr, vals, leaf_size in _leaves(rows, params, library):
+        if leaf_size > 1:
+            later.setdefault(leaf_size, []).append((typ, expr, vals))
+        elif bank.add(typ, 1, expr, vals) and typ == out_type and consider(expr, vals, 1):
             return finish(False)
 
     prims = [p for p in (*library.primitives, *extra) if p.arg_types]
@@ -420,6 +432,10 @@ def search_program(
                         return finish(False)
                     if bank.count > config.max_bank:
                         return finish(True)
+            for typ, expr, vals in later.pop(size, ()):
+                if bank.add(typ, size, expr, vals) and typ == out_type and \
+                        consider(expr, vals, size):
+                    return finish(False)
     except _OutOfTime:
         return finish(True)
     return finish(False)
@@ -427,24 +443,25 @@ def search_program(
 
 def _leaves(
     rows: Sequence[SearchExample], params: tuple[str, ...], library: Library
-) -> list[tuple[str, ast.Expr, tuple]]:
-    """Size-1 programs: parameters, nullary primitives and constants seen in the data."""
-    leaves: list[tuple[str, ast.Expr, tuple]] = []
+) -> list[tuple[str, ast.Expr, tuple, int]]:
+    """Leaf programs with their sizes: parameters and nullary primitives (1), constants seen
+    in the data (:data:`CONSTANT_SIZE`)."""
+    leaves: list[tuple[str, ast.Expr, tuple, int]] = []
     for i, name in enumerate(params):
         vals = tuple(r.args[i] for r in rows)
         typ = _type_of(vals[0])
         if all(_type_of(v) == typ for v in vals):
-            leaves.append((typ, ast.Var(name), vals))
+            leaves.append((typ, ast.Var(name), vals, 1))
     for prim in library.primitives:
         if not prim.arg_types:
             v = prim.fn()
-            leaves.append((prim.result_type, ast.Call(prim.name), (v,) * len(rows)))
+            leaves.append((prim.result_type, ast.Call(prim.name), (v,) * len(rows), 1))
     if library.atom_constants:
         for atom in _constants(rows):
-            leaves.append(("atom", ast.Atom(atom), (atom,) * len(rows)))
+            leaves.append(("atom", ast.Atom(atom), (atom,) * len(rows), CONSTANT_SIZE))
     if library.int_constants:
         for n in _int_constants(rows):
-            leaves.append(("int", ast.Int(n), (n,) * len(rows)))
+            leaves.append(("int", ast.Int(n), (n,) * len(rows), CONSTANT_SIZE))
     return leaves
 
 
@@ -747,4 +764,6 @@ def program_size(node: ast.Node) -> int:
         return 1 + sum(program_size(e) for e in (node.cond, node.then, node.orelse))
     if isinstance(node, ast.LetRec):
         return program_size(node.fbody)
+    if isinstance(node, ast.Atom | ast.Int):
+        return CONSTANT_SIZE
     return 1

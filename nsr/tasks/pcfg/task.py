@@ -103,7 +103,7 @@ class PcfgTask(Task):
     #: projective (see ``LearnerConfig.projective``).
     #: Two new symbols in one tree (a function over a new separator) teach the upper one
     #: under a guess of the lower one (see ``LearnerConfig.guess_lower_holes``).
-    learner_options: ClassVar[dict[str, object]] = {"search_max_size": 11, "projective": True,
+    learner_options: ClassVar[dict[str, object]] = {"projective": True,
                                                     "learn_rescued": True,
                                                     "guess_lower_holes": True}
 

@@ -1,0 +1,219 @@
+"""Generalization on held-out splits nobody tuned the learner on, with the one configuration.
+
+Suites (generators in ``nsr/tasks/*/splits.py``, seeded, from ``../shared`` data):
+
+- ``scan-templates``: every command holding a phrase template is held out (10 templates, both
+  directions); train on the rest of SCAN simple's training file, test on the held-out commands
+  of ``tasks.txt`` (``--max-test`` caps the test at a seeded sample);
+- ``scan-fractions``: 1%, 2%, 4%, 8% of SCAN simple's training file, official simple test file;
+- ``pcfg-fractions``: 10% and 25% of PCFG SET's training file, i.i.d. test file;
+- ``hint-sizes``: 1,000 / 2,000 / 5,000 generated HINT training expressions, the five subsets.
+
+Every (split, seed) trains in a fresh child process with ``config_for_task`` (the learner's
+defaults plus the task's declared facts) and reports test accuracy, training accuracy on its
+own training set, training wall time and peak memory. A Transformer seq2seq baseline
+(``benchmarks/seq2seq.py``, fixed time budget) trains and tests on the same splits in the
+same run.
+
+    .venv/bin/python benchmarks/generalization.py --suites scan-templates --seeds 0 1 2 3 4
+    .venv/bin/python benchmarks/generalization.py --suites scan-fractions pcfg-fractions --jobs 2
+    .venv/bin/python benchmarks/generalization.py --suites hint-sizes --baseline-seconds 120
+
+Results: benchmarks/results/generalization.json and the ``generalization`` section of RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import (  # noqa: E402
+    markdown_table,
+    peak_rss_mb,
+    update_results_md,
+    write_json,
+)
+
+SUITES = ("scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes")
+
+
+def splits_of(suite: str) -> list[str]:
+    """The split names of a suite (a template name, a fraction or a size)."""
+    if suite == "scan-templates":
+        from nsr.tasks.scan.splits import TEMPLATE_NAMES
+
+        return list(TEMPLATE_NAMES)
+    if suite == "scan-fractions":
+        from nsr.tasks.scan.splits import FRACTIONS
+
+        return [f"{f:g}" for f in FRACTIONS]
+    if suite == "pcfg-fractions":
+        from nsr.tasks.pcfg.splits import FRACTIONS as PCFG_FRACTIONS
+
+        return [f"{f:g}" for f in PCFG_FRACTIONS]
+    if suite == "hint-sizes":
+        from nsr.tasks.hint.splits import SIZES
+
+        return [str(n) for n in SIZES]
+    raise SystemExit(f"unknown suite {suite!r}; known: {', '.join(SUITES)}")
+
+
+def load(suite: str, split: str, seed: int, max_test: int) -> tuple[str, list, dict[str, list]]:
+    """(task name, train, {test name: test}) of one split of a suite."""
+    if suite == "scan-templates":
+        from nsr.tasks.scan.splits import template_split
+
+        # templates are fixed held-out sets: the seed only varies training and the test sample
+        train, test = template_split(split, max_test=max_test, seed=0)
+        return "scan", train, {"test": test}
+    if suite == "scan-fractions":
+        from nsr.tasks.scan.splits import fraction_split
+
+        train, test = fraction_split(float(split), seed)
+        return "scan", train, {"test": test}
+    if suite == "pcfg-fractions":
+        from nsr.tasks.pcfg.splits import fraction_split as pcfg_fraction
+
+        train, test = pcfg_fraction(float(split), seed)
+        return "pcfg", train, {"test": test}
+    from nsr.tasks.hint.splits import size_split
+
+    train, tests = size_split(int(split), seed)
+    return "hint", train, tests
+
+
+def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
+    """Train and test one (suite, split, seed) in this process."""
+    import torch
+
+    torch.set_num_threads(1)
+    from nsr.learning.loop import config_for_task, train
+    from nsr.tasks import get_task
+
+    name, train_set, tests = load(suite, split, seed, max_test)
+    task = get_task(name)
+    t0 = time.perf_counter()
+    result = train(train_set, config_for_task(task, f"{suite}:{split}"), seed=seed,
+                   progress=False)
+    seconds = time.perf_counter() - t0
+    model = result.model
+
+    def accuracy(examples: list) -> float:
+        preds = model.predict([ex.source for ex in examples])
+        return sum(p == ex.target for p, ex in zip(preds, examples, strict=True)) / len(examples)
+
+    scores = {k: round(100 * accuracy(v), 2) for k, v in tests.items()}
+    row = {"suite": suite, "split": split, "seed": seed, "n_train": len(train_set),
+           "n_test": sum(len(v) for v in tests.values()),
+           "test": round(sum(scores.values()) / len(scores), 2), "train_acc":
+           round(100 * accuracy(train_set), 2), "train_seconds": round(seconds, 1),
+           "peak_rss_mb": round(peak_rss_mb(False), 1), "programs": len(model.programs)}
+    if len(scores) > 1:
+        row["subsets"] = scores
+    return row
+
+
+def run_child(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--one", suite, split, str(seed), str(max_test)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return {"suite": suite, "split": split, "seed": seed,
+                "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def baseline(suite: str, split: str, budget_s: float, max_test: int) -> dict[str, Any]:
+    """The Transformer seq2seq baseline on the same split (seed 0), fixed time budget."""
+    from benchmarks.seq2seq import Seq2SeqConfig, train_and_test
+
+    _, train_set, tests = load(suite, split, 0, max_test)
+
+    def tokens(target: Any) -> tuple[str, ...]:
+        return tuple(str(target)) if isinstance(target, int) else tuple(target)
+
+    pairs = [(ex.source, tokens(ex.target)) for ex in train_set]
+    result = train_and_test(pairs, {k: [(ex.source, tokens(ex.target)) for ex in v]
+                                    for k, v in tests.items()},
+                            seed=0, config=Seq2SeqConfig(budget_s=budget_s))
+    accs = [100 * s["accuracy"] for s in result["scores"].values()]
+    return {"suite": suite, "split": split, "test": round(sum(accs) / len(accs), 2),
+            "train_seconds": result["train_seconds"], "model": result["model"]}
+
+
+def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None:
+    write_json("generalization", {"suites": args.suites, "seeds": args.seeds, "rows": rows,
+                                  "baseline": base, "max_test": args.max_test})
+    by_split = {(b["suite"], b["split"]): b for b in base}
+    table = []
+    for r in rows:
+        b = by_split.get((r["suite"], r["split"]))
+        if "error" in r:
+            table.append([r["suite"], r["split"], r["seed"], "error: " + str(r["error"])[:60],
+                          "", "", "", "", ""])
+            continue
+        table.append([r["suite"], r["split"], r["seed"], r["n_train"], f"{r['test']:.2f}",
+                      f"{r['train_acc']:.2f}", r["train_seconds"], r["peak_rss_mb"],
+                      f"{b['test']:.2f}" if b else ""])
+    body = (
+        "## Generalization on held-out splits (`benchmarks/generalization.py`)\n\n"
+        "Splits generated by seeded code (`nsr/tasks/*/splits.py`) from `../shared` data and "
+        "never used to tune the learner; one learner configuration for every task "
+        "(`LearnerConfig` defaults + the facts each task declares). Test % = exact match on "
+        "the held-out commands (HINT: mean of the five subsets); train % = on the run's own "
+        "training set. Baseline: Transformer seq2seq, seed 0, "
+        f"{args.baseline_seconds:g} s budget per split, same data, same run.\n\n"
+        + markdown_table(["suite", "split", "seed", "train n", "test %", "train %",
+                          "train s", "peak MiB", "seq2seq test %"], table)
+    )
+    update_results_md("generalization", body)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suites", nargs="+", default=list(SUITES), choices=SUITES)
+    parser.add_argument("--splits", nargs="+", help="only these splits of the suites")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--jobs", type=int, default=1, help="children at once")
+    parser.add_argument("--max-test", type=int, default=2000,
+                        help="SCAN templates: test on a seeded sample of this many held-out "
+                             "commands (0: all)")
+    parser.add_argument("--baseline-seconds", type=float, default=60.0,
+                        help="seq2seq budget per split (0: no baseline)")
+    parser.add_argument("--one", nargs=4, metavar=("SUITE", "SPLIT", "SEED", "MAX_TEST"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        suite, split, seed, max_test = args.one
+        print(json.dumps(run_one(suite, split, int(seed), int(max_test))))
+        return
+    jobs = [(suite, split, seed) for suite in args.suites for split in splits_of(suite)
+            if not args.splits or split in args.splits for seed in args.seeds]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="nsr-gen-"), \
+            ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        futures = [pool.submit(run_child, s, sp, seed, args.max_test) for s, sp, seed in jobs]
+        for future in futures:
+            row = future.result()
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    base = []
+    if args.baseline_seconds > 0:
+        for suite, split in dict.fromkeys((s, sp) for s, sp, _ in jobs):
+            row = baseline(suite, split, args.baseline_seconds, args.max_test)
+            base.append(row)
+            print(json.dumps(row), flush=True)
+    report(rows, base, args)
+
+
+if __name__ == "__main__":
+    main()
