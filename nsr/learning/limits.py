@@ -62,8 +62,9 @@ def limit_hit(model: NsrModel, parse: Parse, engine: str = "python") -> BudgetEx
         (result,) = prolog_results(model, [parse])
         if isinstance(result, BudgetExceeded):
             return BudgetExceeded(
-                f"resource limit hit: SWI-Prolog stopped a learned program ({result}); the "
-                "input needs more computation than one program application may use"
+                f"resource limit hit: SWI-Prolog stopped a learned program at nsr's bound on one "
+                f"program application ({result}); the input needs more computation than that "
+                "bound allows"
             )
         return None
     failed = node_failure(parse.tree, parse.symbols, model.programs, parse.values, parse.given)
@@ -73,8 +74,8 @@ def limit_hit(model: NsrModel, parse: Parse, engine: str = "python") -> BudgetEx
     args = ", ".join(_short(parse.values[k]) for k in parse.tree.children[node])
     return BudgetExceeded(
         f"resource limit hit: the learned program of {model.symbol_names[parse.symbols[node]]!r} "
-        f"on ({args}) stopped ({exc}); the input needs more computation than one program "
-        "application may use"
+        f"on ({args}) was stopped by nsr's bound on one program application ({exc}); the "
+        "input needs more computation than that bound allows"
     )
 
 

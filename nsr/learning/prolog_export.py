@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from nsr.learning.model import NsrModel, Parse
 from nsr.semantics import ast
+from nsr.semantics.errors import EvaluationError, ProgramError
 from nsr.semantics.search_primitives import Value
 
 _HEADER = """\
@@ -85,8 +86,6 @@ def standalone_prolog(model: NsrModel, example: Parse | None = None) -> str:
 
 def predict_prolog(model: NsrModel, parses: Sequence[Parse]) -> list[Value | None]:
     """Root values computed by SWI-Prolog from the compiled programs (None: no value)."""
-    from nsr.semantics.errors import EvaluationError
-
     return [None if isinstance(r, EvaluationError) else r
             for r in prolog_results(model, parses)]
 
@@ -97,7 +96,6 @@ def prolog_results(
     """Like :func:`predict_prolog`, but a tree whose run failed gives its error (a
     :class:`~nsr.semantics.errors.BudgetExceeded` when a limit stopped it); None: not run (no
     tree, or a symbol without a program of the tree's arity)."""
-    from nsr.semantics.errors import EvaluationError, ProgramError
     from nsr.semantics.runtime import PrologPrograms
 
     out: list[Value | EvaluationError | None] = [None] * len(parses)
