@@ -112,9 +112,31 @@ def prolog_results(
     if not runnable:
         return out
     with PrologPrograms(named_programs(model)) as programs:
-        for start in range(0, len(runnable), 500):
-            chunk = runnable[start : start + 500]
+        for chunk in _chunks(runnable, [len(parses[i].symbols) for i in runnable]):
             results = programs.run_trees([runtime_tree(model, parses[i]) for i in chunk])
             for i, r in zip(chunk, results, strict=True):
                 out[i] = EvaluationError(str(r)) if isinstance(r, ProgramError) else r
     return out
+
+
+#: One Prolog call runs at most this many trees / nodes: each call has a wall-clock limit, so
+#: a file of long inputs goes in several calls rather than one that would run out of time.
+CHUNK_TREES = 500
+CHUNK_NODES = 5_000
+
+
+def _chunks(items: Sequence[int], sizes: Sequence[int]) -> list[list[int]]:
+    """``items`` cut into consecutive runs of at most :data:`CHUNK_TREES` items and
+    :data:`CHUNK_NODES` nodes (one item alone may be larger)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    nodes = 0
+    for item, size in zip(items, sizes, strict=True):
+        if current and (len(current) == CHUNK_TREES or nodes + size > CHUNK_NODES):
+            chunks.append(current)
+            current, nodes = [], 0
+        current.append(item)
+        nodes += size
+    if current:
+        chunks.append(current)
+    return chunks

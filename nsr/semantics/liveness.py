@@ -18,23 +18,35 @@ from nsr.semantics import ast
 
 
 def free_variables(expr: ast.Expr) -> frozenset[str]:
-    """Names ``expr`` reads that it does not bind itself (function names are not variables)."""
-    match expr:
-        case ast.Var(name):
-            return frozenset((name,))
-        case ast.Int() | ast.Atom() | ast.Bool():
-            return frozenset()
-        case ast.ListLit(items):
-            return frozenset().union(*(free_variables(i) for i in items))
-        case ast.Let(name, value, body):
-            return free_variables(value) | (free_variables(body) - {name})
-        case ast.LetRec(_, params, fbody, body):
-            return (free_variables(fbody) - set(params)) | free_variables(body)
-        case ast.If(cond, then, orelse):
-            return free_variables(cond) | free_variables(then) | free_variables(orelse)
-        case ast.Call(_, args) | ast.SymbolCall(_, args):
-            return frozenset().union(*(free_variables(a) for a in args))
-    raise TypeError(f"not a DSL expression: {expr!r}")
+    """Names ``expr`` reads that it does not bind itself (function names are not variables).
+
+    A loop over (expression, names bound around it), not recursion: expressions of any depth.
+    """
+    free: set[str] = set()
+    stack: list[tuple[ast.Expr, frozenset[str]]] = [(expr, frozenset())]
+    while stack:
+        e, bound = stack.pop()
+        match e:
+            case ast.Var(name):
+                if name not in bound:
+                    free.add(name)
+            case ast.Int() | ast.Atom() | ast.Bool():
+                pass
+            case ast.ListLit(items):
+                stack.extend((i, bound) for i in items)
+            case ast.Let(name, value, body):
+                stack.append((value, bound))
+                stack.append((body, bound | {name}))
+            case ast.LetRec(_, params, fbody, body):
+                stack.append((fbody, bound | set(params)))
+                stack.append((body, bound))
+            case ast.If(cond, then, orelse):
+                stack.extend(((cond, bound), (then, bound), (orelse, bound)))
+            case ast.Call(_, args) | ast.SymbolCall(_, args):
+                stack.extend((a, bound) for a in args)
+            case _:
+                raise TypeError(f"not a DSL expression: {e!r}")
+    return frozenset(free)
 
 
 @lru_cache(maxsize=4096)
