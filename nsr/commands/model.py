@@ -368,6 +368,13 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``explain`` on very long inputs: values longer than this many items are cut short, and
+#: levels deeper than this are numbered instead of indented further (else output grows with
+#: the square of the input's length).
+_SHOW_ITEMS = 200
+_INDENT_LEVELS = 40
+
+
 def _explain(args: argparse.Namespace) -> int:
     from nsr.learning.model import execute
 
@@ -385,6 +392,8 @@ def _explain(args: argparse.Namespace) -> int:
     def show(v) -> str:
         if v is None:
             return "(none)"
+        if isinstance(v, tuple) and len(v) > _SHOW_ITEMS:  # long inputs: lines stay short
+            return " ".join(map(str, v[:_SHOW_ITEMS])) + f" ... ({len(v)} items)"
         return " ".join(map(str, v)) if isinstance(v, tuple) else str(v)
 
     lines = []
@@ -397,7 +406,9 @@ def _explain(args: argparse.Namespace) -> int:
     for node, depth in parse.tree.preorder():  # a loop: trees of any depth
         sym = parse.symbols[node]
         word = cut.text(parse.tokens, node)
-        lines.append(f"{'  ' * depth}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
+        indent = "  " * depth if depth <= _INDENT_LEVELS else \
+            "  " * _INDENT_LEVELS + f"[depth {depth}] "
+        lines.append(f"{indent}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
                      f"= {show(values[node])}    program: {program(node, sym)}")
     print("\n".join(lines))
     return 0

@@ -19,6 +19,8 @@ _HEADER = """\
 % Programs learned by nsr (the Neural-Symbolic Recursive Machine), one sym/3 clause per symbol.
 % Standalone: the primitive library is included below. Evaluate a parse tree with, e.g.
 %   ?- eval_tree({example}, V).
+% A tree too deep to write as one nested term goes flat, its nodes in postorder:
+%   ?- eval_postfix([n(Symbol, NumberOfChildren), ...], V).
 """
 
 

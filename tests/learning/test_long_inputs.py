@@ -182,3 +182,5 @@ def test_solve_and_explain_a_long_command_from_the_cli(capsys) -> None:
     lines = out.splitlines()
     assert len(lines) == len(command)  # one line per word
     assert lines[0].startswith("and  [symbol and]")
+    assert lines[0].endswith(f"({len(actions)} items)    program: lambda x, y: append(x, y)")
+    assert "[depth 41] " in out  # deep levels are numbered, not indented ever further
