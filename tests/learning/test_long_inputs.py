@@ -82,20 +82,21 @@ def _depth(heads: tuple[int, ...]) -> int:
     return depth
 
 
-@pytest.fixture(scope="module")
-def scan_model():
-    path = PRETRAINED / "scan-simple.json"
+def _shipped(name: str):
+    path = PRETRAINED / f"{name}.json"
     if not path.is_file():
         pytest.skip(f"shipped checkpoint {path} is missing")
     return load_model(path)[0]
+
+
+@pytest.fixture(scope="module")
+def scan_model():
+    return _shipped("scan-simple")
 
 
 @pytest.fixture(scope="module")
 def hint_model():
-    path = PRETRAINED / "hint-symbols.json"
-    if not path.is_file():
-        pytest.skip(f"shipped checkpoint {path} is missing")
-    return load_model(path)[0]
+    return _shipped("hint-symbols")
 
 
 @pytest.fixture(autouse=True)
