@@ -97,3 +97,22 @@ def test_no_limit_when_a_program_does_not_apply() -> None:
     parse = _parse(model, [0, 2])
     assert parse.output is None
     assert limit_hit(model, parse, "python") is None
+
+
+def test_the_fallback_beam_is_for_short_inputs_only(monkeypatch) -> None:
+    # Beam decoding copies every candidate state at every step (quadratic in the length): a
+    # long input whose greedy parse fails gets no answer at once instead of a search for hours.
+    from nsr.learning.model import FALLBACK_MAX_NODES
+
+    model = _model()
+    beams: list[int] = []
+
+    def beam(symbols, arities, width):
+        beams.append(len(symbols))
+        return []
+
+    monkeypatch.setattr(model.parser, "parse_greedy", lambda items: [None] * len(items))
+    monkeypatch.setattr(model.parser, "parse_beam", beam)
+    short, long = ["s"] * 5 + ["z"], ["s"] * FALLBACK_MAX_NODES + ["z"]
+    assert [p.tree for p in model.run([short, long])] == [None, None]
+    assert beams == [len(short)]
