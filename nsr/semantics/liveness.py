@@ -20,30 +20,34 @@ from nsr.semantics import ast
 def free_variables(expr: ast.Expr) -> frozenset[str]:
     """Names ``expr`` reads that it does not bind itself (function names are not variables).
 
-    A loop over (expression, names bound around it), not recursion: expressions of any depth.
+    A loop with an explicit stack, not recursion (expressions of any depth); the names in
+    scope are counted up and down by markers on the same stack, so deep nests of ``let`` stay
+    linear.
     """
     free: set[str] = set()
-    stack: list[tuple[ast.Expr, frozenset[str]]] = [(expr, frozenset())]
+    bound: dict[str, int] = {}
+    stack: list[ast.Expr | tuple[int, tuple[str, ...]]] = [expr]
     while stack:
-        e, bound = stack.pop()
+        e = stack.pop()
         match e:
+            case (step, names):  # +1 / -1: names come into / go out of scope
+                for name in names:
+                    bound[name] = bound.get(name, 0) + step
             case ast.Var(name):
-                if name not in bound:
+                if not bound.get(name):
                     free.add(name)
             case ast.Int() | ast.Atom() | ast.Bool():
                 pass
             case ast.ListLit(items):
-                stack.extend((i, bound) for i in items)
-            case ast.Let(name, value, body):
-                stack.append((value, bound))
-                stack.append((body, bound | {name}))
-            case ast.LetRec(_, params, fbody, body):
-                stack.append((fbody, bound | set(params)))
-                stack.append((body, bound))
+                stack.extend(items)
+            case ast.Let(name, value, body):  # value, then body with name bound
+                stack.extend(((-1, (name,)), body, (1, (name,)), value))
+            case ast.LetRec(_, params, fbody, body):  # fbody with params bound; body without
+                stack.extend((body, (-1, tuple(params)), fbody, (1, tuple(params))))
             case ast.If(cond, then, orelse):
-                stack.extend(((cond, bound), (then, bound), (orelse, bound)))
+                stack.extend((cond, then, orelse))
             case ast.Call(_, args) | ast.SymbolCall(_, args):
-                stack.extend((a, bound) for a in args)
+                stack.extend(args)
             case _:
                 raise TypeError(f"not a DSL expression: {e!r}")
     return frozenset(free)
