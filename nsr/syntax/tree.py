@@ -138,6 +138,8 @@ def _cycle_position(heads: Sequence[int]) -> int | None:
     """
     reaches = [False] * len(heads)
     for i in range(len(heads)):
+        if reaches[i]:
+            continue
         path: list[int] = []
         on_path: set[int] = set()
         j = i
