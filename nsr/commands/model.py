@@ -355,12 +355,24 @@ def _solve(args: argparse.Namespace) -> int:
     task = _task(args.task, args.input)
     model, _ = _load(args)
     inputs, _ = _input(args, task, model)
-    preds, _ = _predict(model, [inputs], args.engine)
+    preds, parses = _predict(model, [inputs], args.engine)
     if preds[0] is None:
+        from nsr.learning.limits import limit_hit
+
+        limit = limit_hit(model, parses[0], args.engine)
+        if limit is not None:  # one line, exit 2 (a resource limit, not a wrong program)
+            raise limit
         print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
         return 1
     print(task.format_target(preds[0]))
     return 0
+
+
+#: ``explain`` on very long inputs: values longer than this many items are cut short, and
+#: levels deeper than this are numbered instead of indented further (else output grows with
+#: the square of the input's length).
+_SHOW_ITEMS = 200
+_INDENT_LEVELS = 40
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -380,6 +392,8 @@ def _explain(args: argparse.Namespace) -> int:
     def show(v) -> str:
         if v is None:
             return "(none)"
+        if isinstance(v, tuple) and len(v) > _SHOW_ITEMS:  # long inputs: lines stay short
+            return " ".join(map(str, v[:_SHOW_ITEMS])) + f" ... ({len(v)} items)"
         return " ".join(map(str, v)) if isinstance(v, tuple) else str(v)
 
     lines = []
@@ -389,15 +403,13 @@ def _explain(args: argparse.Namespace) -> int:
             return "(none: the input's own data)"
         return model.program_text(sym) or "(none)"
 
-    def walk(node: int, depth: int) -> None:
+    for node, depth in parse.tree.preorder():  # a loop: trees of any depth
         sym = parse.symbols[node]
         word = cut.text(parse.tokens, node)
-        lines.append(f"{'  ' * depth}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
+        indent = "  " * depth if depth <= _INDENT_LEVELS else \
+            "  " * _INDENT_LEVELS + f"[depth {depth}] "
+        lines.append(f"{indent}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
                      f"= {show(values[node])}    program: {program(node, sym)}")
-        for c in parse.tree.children[node]:
-            walk(c, depth + 1)
-
-    walk(parse.tree.root, 0)
     print("\n".join(lines))
     return 0
 

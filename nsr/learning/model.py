@@ -24,6 +24,10 @@ from nsr.syntax.tree import Tree
 
 #: Beam width tried when greedy parsing finds no tree, or one the programs cannot run.
 FALLBACK_BEAM = 8
+#: Inputs longer than this (in nodes) get no fallback beam: each beam step copies every
+#: candidate's parser state, so its cost grows with the square of the length (minutes at
+#: 5,000 words), while greedy decoding stays linear. Far above every task's inputs.
+FALLBACK_MAX_NODES = 500
 
 
 @dataclass(frozen=True)
@@ -215,8 +219,8 @@ class NsrModel:
             rescued = False
             # Only when every symbol has a program (or is data): a missing one is no tree's fault.
             if (tree is None or values[tree.root] is None or
-                    (answering and not self.plausible(tree, symbols))) and len(symbols) > 1 and \
-                    min(items[i][1]) >= 0:
+                    (answering and not self.plausible(tree, symbols))) and \
+                    1 < len(symbols) <= FALLBACK_MAX_NODES and min(items[i][1]) >= 0:
                 # Greedy decoding can paint itself into a corner (no legal move left under
                 # the known arities), pick a tree the programs cannot run or one that throws
                 # away computed parts of the input, more often on inputs unlike the training

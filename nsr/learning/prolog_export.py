@@ -12,12 +12,15 @@ from collections.abc import Sequence
 
 from nsr.learning.model import NsrModel, Parse
 from nsr.semantics import ast
+from nsr.semantics.errors import EvaluationError, ProgramError
 from nsr.semantics.search_primitives import Value
 
 _HEADER = """\
 % Programs learned by nsr (the Neural-Symbolic Recursive Machine), one sym/3 clause per symbol.
 % Standalone: the primitive library is included below. Evaluate a parse tree with, e.g.
 %   ?- eval_tree({example}, V).
+% A tree too deep to write as one nested term goes flat, its nodes in postorder:
+%   ?- eval_postfix([n(Symbol, NumberOfChildren), ...], V).
 """
 
 
@@ -27,31 +30,50 @@ def named_programs(model: NsrModel) -> dict[str, ast.Program]:
 
 
 def runtime_tree(model: NsrModel, parse: Parse):
-    """The parse as a :class:`nsr.semantics.runtime.Tree` (symbol names, nested children)."""
+    """The parse as a :class:`nsr.semantics.runtime.Tree` (symbol names, nested children).
+
+    Built bottom-up in the tree's postorder (a loop, not recursion): parses of any depth."""
     from nsr.semantics.runtime import Tree as RTree
 
     tree = parse.tree
-
-    def build(node: int) -> RTree:
-        if node in parse.given and not tree.children[node]:
-            return RTree(model.symbol_names[parse.symbols[node]], (), parse.given[node])
-        kids = tuple(build(c) for c in tree.children[node])
-        return RTree(model.symbol_names[parse.symbols[node]], kids)
-
-    return build(tree.root)
+    built: dict[int, RTree] = {}
+    for node in tree.postorder():
+        name = model.symbol_names[parse.symbols[node]]
+        kids = tree.children[node]
+        if node in parse.given and not kids:
+            built[node] = RTree(name, (), parse.given[node])
+        else:
+            built[node] = RTree(name, tuple(built.pop(c) for c in kids))
+    return built[tree.root]
 
 
 def tree_term(model: NsrModel, parse: Parse) -> str:
-    """The Prolog text of the parse tree, ``node(Symbol, [Children...])``."""
+    """The Prolog text of the parse tree, ``node(Symbol, [Children...])``.
+
+    Written left to right from a work stack of nodes and closing brackets (no recursion, and
+    no re-copying of subtree texts): linear in the size of the tree, whatever its depth."""
     from nsr.backends.prolog.terms import quote_atom
     from nsr.backends.prolog.terms import to_text as term_text
 
-    def text(t) -> str:
-        if t.value is not None:
-            return f"value({term_text(t.value)})"
-        return f"node({quote_atom(t.symbol)}, [{', '.join(text(c) for c in t.children)}])"
-
-    return text(runtime_tree(model, parse))
+    tree = parse.tree
+    out: list[str] = []
+    stack: list[int | str] = [tree.root]  # a node to write, or literal text
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        kids = tree.children[item]
+        if item in parse.given and not kids:
+            out.append(f"value({term_text(parse.given[item])})")
+            continue
+        out.append(f"node({quote_atom(model.symbol_names[parse.symbols[item]])}, [")
+        stack.append("])")
+        for i in range(len(kids) - 1, -1, -1):
+            stack.append(kids[i])
+            if i:
+                stack.append(", ")
+    return "".join(out)
 
 
 def standalone_prolog(model: NsrModel, example: Parse | None = None) -> str:
@@ -66,10 +88,19 @@ def standalone_prolog(model: NsrModel, example: Parse | None = None) -> str:
 
 def predict_prolog(model: NsrModel, parses: Sequence[Parse]) -> list[Value | None]:
     """Root values computed by SWI-Prolog from the compiled programs (None: no value)."""
-    from nsr.semantics.errors import EvaluationError, ProgramError
+    return [None if isinstance(r, EvaluationError) else r
+            for r in prolog_results(model, parses)]
+
+
+def prolog_results(
+    model: NsrModel, parses: Sequence[Parse]
+) -> list[Value | EvaluationError | None]:
+    """Like :func:`predict_prolog`, but a tree whose run failed gives its error (a
+    :class:`~nsr.semantics.errors.BudgetExceeded` when a limit stopped it); None: not run (no
+    tree, or a symbol without a program of the tree's arity)."""
     from nsr.semantics.runtime import PrologPrograms
 
-    out: list[Value | None] = [None] * len(parses)
+    out: list[Value | EvaluationError | None] = [None] * len(parses)
     runnable = []
     arity = {model.symbol_names[s]: p.arity for s, p in model.programs.items()}
     for i, p in enumerate(parses):
@@ -83,9 +114,31 @@ def predict_prolog(model: NsrModel, parses: Sequence[Parse]) -> list[Value | Non
     if not runnable:
         return out
     with PrologPrograms(named_programs(model)) as programs:
-        for start in range(0, len(runnable), 500):
-            chunk = runnable[start : start + 500]
+        for chunk in _chunks(runnable, [len(parses[i].symbols) for i in runnable]):
             results = programs.run_trees([runtime_tree(model, parses[i]) for i in chunk])
             for i, r in zip(chunk, results, strict=True):
-                out[i] = None if isinstance(r, EvaluationError | ProgramError) else r
+                out[i] = EvaluationError(str(r)) if isinstance(r, ProgramError) else r
     return out
+
+
+#: One Prolog call runs at most this many trees / nodes: each call has a wall-clock limit, so
+#: a file of long inputs goes in several calls rather than one that would run out of time.
+CHUNK_TREES = 500
+CHUNK_NODES = 5_000
+
+
+def _chunks(items: Sequence[int], sizes: Sequence[int]) -> list[list[int]]:
+    """``items`` cut into consecutive runs of at most :data:`CHUNK_TREES` items and
+    :data:`CHUNK_NODES` nodes (one item alone may be larger)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    nodes = 0
+    for item, size in zip(items, sizes, strict=True):
+        if current and (len(current) == CHUNK_TREES or nodes + size > CHUNK_NODES):
+            chunks.append(current)
+            current, nodes = [], 0
+        current.append(item)
+        nodes += size
+    if current:
+        chunks.append(current)
+    return chunks

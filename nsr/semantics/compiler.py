@@ -3,7 +3,8 @@
 Every program becomes one clause of ``sym(Symbol, ArgsList, Out)``; ``@'+'(x, y)`` becomes
 ``sym('+', [X, Y], Z)``. Each ``let rec`` becomes an auxiliary predicate (lambda lifting: its
 head takes every variable in scope at its definition, then its parameters, then its result).
-``eval_tree(node(Symbol, Children), Value)`` evaluates a whole tree bottom-up.
+``eval_tree(node(Symbol, Children), Value)`` evaluates a whole tree bottom-up, and
+``eval_postfix(Steps, Value)`` the same tree written flat in postorder (trees of any depth).
 
 The output loads together with the primitive library (:func:`library_paths`: core.pl, lists.pl,
 numbers.pl) and nothing else. ``if`` compiles so that it runs both ways: with ground condition
@@ -43,6 +44,20 @@ eval_tree(value(Value), Value).
 eval_tree(node(Symbol, Children), Value) :-
     maplist(eval_tree, Children, Values),
     sym(Symbol, Values, Value).
+
+% eval_postfix(+Steps, -Value): the same for a tree written flat, as its nodes in postorder
+% (children before their head): v(V) pushes a value the input supplies, n(Symbol, K) applies
+% Symbol's program to the last K values. Flat lists have no depth, so trees of any depth run
+% (a nested node/2 term thousands deep overflows the C stack of the term reader).
+eval_postfix(Steps, Value) :-
+    foldl(eval_step, Steps, [], [Value]).
+
+eval_step(v(Value), Stack, [Value|Stack]).
+eval_step(n(Symbol, K), Stack0, [Value|Stack]) :-
+    length(Reversed, K),
+    append(Reversed, Stack, Stack0),
+    reverse(Reversed, Args),
+    sym(Symbol, Args, Value).
 """
 
 

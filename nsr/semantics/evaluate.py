@@ -33,12 +33,41 @@ _VALUE_TYPES = (int, str, tuple)
 
 
 def as_value(x: object) -> ast.Value:
-    """A Python object as a DSL value: lists become tuples (recursively); bools are rejected."""
+    """A Python object as a DSL value: lists become tuples (at any depth); bools are rejected."""
     if type(x) is int or type(x) is str:
         return x
-    if isinstance(x, list | tuple):
-        return tuple(as_value(i) for i in x)
+    return map_nested(x, _scalar_value)
+
+
+def _scalar_value(x: object) -> ast.Value:
+    if type(x) is int or type(x) is str:
+        return x  # type: ignore[return-value]
     raise EvaluationError(f"not a DSL value (int, atom str, list/tuple): {x!r}")
+
+
+def map_nested(x: object, leaf: Callable[[object], ast.Value]) -> ast.Value:
+    """``x`` with every list or tuple, at any depth, made a tuple and every other item mapped
+    by ``leaf``. A loop with an explicit stack, so values nested thousands deep convert
+    without hitting Python's recursion limit."""
+    if not isinstance(x, list | tuple):
+        return leaf(x)
+    # Each entry: the sequence being converted, the next index into it, the items done so far.
+    stack: list[tuple[list | tuple, int, list]] = [(x, 0, [])]
+    while True:
+        seq, i, done = stack[-1]
+        if i == len(seq):
+            stack.pop()
+            value = tuple(done)
+            if not stack:
+                return value
+            stack[-1][2].append(value)
+            continue
+        stack[-1] = (seq, i + 1, done)
+        item = seq[i]
+        if isinstance(item, list | tuple):
+            stack.append((item, 0, []))
+        else:
+            done.append(leaf(item))
 
 
 class _Ctx:

@@ -18,23 +18,39 @@ from nsr.semantics import ast
 
 
 def free_variables(expr: ast.Expr) -> frozenset[str]:
-    """Names ``expr`` reads that it does not bind itself (function names are not variables)."""
-    match expr:
-        case ast.Var(name):
-            return frozenset((name,))
-        case ast.Int() | ast.Atom() | ast.Bool():
-            return frozenset()
-        case ast.ListLit(items):
-            return frozenset().union(*(free_variables(i) for i in items))
-        case ast.Let(name, value, body):
-            return free_variables(value) | (free_variables(body) - {name})
-        case ast.LetRec(_, params, fbody, body):
-            return (free_variables(fbody) - set(params)) | free_variables(body)
-        case ast.If(cond, then, orelse):
-            return free_variables(cond) | free_variables(then) | free_variables(orelse)
-        case ast.Call(_, args) | ast.SymbolCall(_, args):
-            return frozenset().union(*(free_variables(a) for a in args))
-    raise TypeError(f"not a DSL expression: {expr!r}")
+    """Names ``expr`` reads that it does not bind itself (function names are not variables).
+
+    A loop with an explicit stack, not recursion (expressions of any depth); the names in
+    scope are counted up and down by markers on the same stack, so deep nests of ``let`` stay
+    linear.
+    """
+    free: set[str] = set()
+    bound: dict[str, int] = {}
+    stack: list[ast.Expr | tuple[int, tuple[str, ...]]] = [expr]
+    while stack:
+        e = stack.pop()
+        match e:
+            case (step, names):  # +1 / -1: names come into / go out of scope
+                for name in names:
+                    bound[name] = bound.get(name, 0) + step
+            case ast.Var(name):
+                if not bound.get(name):
+                    free.add(name)
+            case ast.Int() | ast.Atom() | ast.Bool():
+                pass
+            case ast.ListLit(items):
+                stack.extend(items)
+            case ast.Let(name, value, body):  # value, then body with name bound
+                stack.extend(((-1, (name,)), body, (1, (name,)), value))
+            case ast.LetRec(_, params, fbody, body):  # fbody with params bound; body without
+                stack.extend((body, (-1, tuple(params)), fbody, (1, tuple(params))))
+            case ast.If(cond, then, orelse):
+                stack.extend((cond, then, orelse))
+            case ast.Call(_, args) | ast.SymbolCall(_, args):
+                stack.extend(args)
+            case _:
+                raise TypeError(f"not a DSL expression: {e!r}")
+    return frozenset(free)
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from nsr.semantics import ast
 from nsr.semantics.compiler import compile_symbols, library_text
 from nsr.semantics.errors import BudgetExceeded, EvaluationError, ProgramError
-from nsr.semantics.evaluate import as_value
+from nsr.semantics.evaluate import as_value, map_nested
 
 _RUNNER = "runner.pl"
 DEFAULT_INFERENCE_LIMIT = 2_000_000
@@ -53,13 +53,15 @@ def _runner_text() -> str:
 
 
 def from_prolog(x: Any) -> ast.Value:
-    """A decoded Prolog answer as a DSL value (lists become tuples)."""
+    """A decoded Prolog answer as a DSL value (lists become tuples, at any depth)."""
+    return map_nested(x, _scalar_from_prolog)
+
+
+def _scalar_from_prolog(x: Any) -> ast.Value:
     if type(x) is int:
         return x
     if isinstance(x, str):
         return str(x)
-    if isinstance(x, list | tuple):
-        return tuple(from_prolog(i) for i in x)
     raise EvaluationError(f"Prolog returned a term that is not a DSL value: {x!r}")
 
 
@@ -187,28 +189,44 @@ class PrologPrograms:
         return out
 
     def run_trees(self, trees: Iterable[TreeLike]) -> list[ast.Value | EvaluationError]:
-        """Root values of many trees in one Prolog call; a failed tree gives its error."""
+        """Root values of many trees in one Prolog call; a failed tree gives its error.
+
+        Trees cross into Prolog flat (their nodes in postorder, see ``eval_postfix/2``), never
+        as nested terms, and every program application has its own inference limit: trees
+        of any depth and size run."""
         from nsr.backends.prolog import Var, goal
 
-        terms = [self._tree_term(t) for t in trees]
+        terms = [self._postfix(t) for t in trees]
         if not terms:
             return []
         answer = self._query(goal("nsr_tree_all", terms, self.inference_limit, Var("Results")))
         return [self._result(r, "tree") for r in answer["Results"]]
 
-    def _tree_term(self, tree: TreeLike) -> Any:
+    def _postfix(self, tree: TreeLike) -> list[Any]:
+        """``tree``'s nodes in postorder as ``v(Value)`` / ``n(Symbol, NChildren)`` steps
+        (a loop with an explicit stack: any depth)."""
         from nsr.backends.prolog import Compound
 
-        children = list(tree.children)
-        given = getattr(tree, "value", None)
-        if given is not None:
-            return Compound("value", (as_value(given),))
-        if self._arity(tree.symbol) != len(children):
-            raise EvaluationError(
-                f"tree node {tree.symbol!r} has {len(children)} children, its program takes "
-                f"{self._arity(tree.symbol)}"
-            )
-        return Compound("node", (tree.symbol, [self._tree_term(c) for c in children]))
+        steps: list[Any] = []
+        stack: list[tuple[TreeLike, bool]] = [(tree, False)]
+        while stack:
+            node, expanded = stack.pop()
+            given = getattr(node, "value", None)
+            if given is not None:
+                steps.append(Compound("v", (as_value(given),)))
+                continue
+            children = node.children
+            if expanded:
+                steps.append(Compound("n", (node.symbol, len(children))))
+                continue
+            if self._arity(node.symbol) != len(children):
+                raise EvaluationError(
+                    f"tree node {node.symbol!r} has {len(children)} children, its program takes "
+                    f"{self._arity(node.symbol)}"
+                )
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(children))
+        return steps
 
     def run_backwards(
         self,

@@ -91,18 +91,18 @@ def legal(state: State, arities: Sequence[int], swap: bool = True) -> list[bool]
 def projective_order(tree: Tree) -> list[int]:
     """Rank of each position in the in-order traversal (left dependents, head, right ones)."""
     order: list[int] = []
-
-    def walk(node: int) -> None:
+    # A loop with an explicit stack (trees of any depth): ``(node, True)`` emits the node,
+    # ``(node, False)`` expands it into its left dependents, itself, then its right ones.
+    stack: list[tuple[int, bool]] = [(tree.root, False)]
+    while stack:
+        node, emit = stack.pop()
+        if emit:
+            order.append(node)
+            continue
         kids = tree.children[node]
-        for c in kids:
-            if c < node:
-                walk(c)
-        order.append(node)
-        for c in kids:
-            if c > node:
-                walk(c)
-
-    walk(tree.root)
+        stack.extend((c, False) for c in reversed(kids) if c > node)
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(kids) if c < node)
     rank = [0] * len(tree)
     for r, node in enumerate(order):
         rank[node] = r

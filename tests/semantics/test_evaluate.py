@@ -200,3 +200,19 @@ def test_budget_stops_infinite_recursion() -> None:
 
 def test_deep_but_finite_recursion_runs() -> None:
     assert run("+", 3, 20_000) == 20_003
+
+
+def test_values_nested_deeper_than_the_recursion_limit_convert() -> None:
+    from nsr.semantics.evaluate import as_value
+
+    nested: object = ["a"]
+    for i in range(10_000):
+        nested = [i, nested]
+    value = as_value(nested)
+    depth = 0
+    while isinstance(value, tuple) and len(value) == 2:
+        assert type(value[0]) is int
+        value, depth = value[1], depth + 1
+    assert depth == 10_000 and value == ("a",)
+    with pytest.raises(EvaluationError, match="not a DSL value"):
+        as_value([1, [2, [True]]])

@@ -25,3 +25,14 @@ def test_let_binds_its_name_only_in_its_body() -> None:
     prog = parse_program("lambda x, y: let y = x in inc(y)")
     assert free_variables(prog.body) == frozenset({"x"})
     assert unused_parameters(prog) == frozenset({1})
+
+
+def test_free_variables_of_an_expression_10000_deep() -> None:
+    from nsr.semantics import ast
+
+    body: ast.Expr = ast.Call("inc", (ast.Var("y"),))
+    for i in range(10_000):  # let v0 = x in let v1 = v0 in ... in inc(y)
+        body = ast.Let(f"v{9_999 - i}", ast.Var(f"v{9_998 - i}" if i < 9_999 else "x"), body)
+    assert free_variables(body) == {"x", "y"}
+    # Names bound by an enclosing let are not free inside it, however deep.
+    assert free_variables(ast.Let("y", ast.Int(1), body)) == {"x"}

@@ -213,3 +213,54 @@ def test_runaway_programs_are_bounded(prolog: PrologPrograms) -> None:
     slow = PrologPrograms({"loop": ALL["loop"]}, inference_limit=10**12, time_limit=0.3)
     with slow, pytest.raises(BudgetExceeded, match="time limit"):
         slow.run("loop", [1])
+
+
+DEEP = 10_000
+
+
+def _chain(symbol: str, leaf: Tree, depth: int = DEEP) -> Tree:
+    tree = leaf
+    for _ in range(depth):
+        tree = Tree(symbol, (tree,))
+    return tree
+
+
+def test_trees_deeper_than_the_recursion_limit(prolog: PrologPrograms) -> None:
+    # Trees cross into Prolog flat (postorder steps), so depth meets neither Python's
+    # recursion limit nor the C stack of SWI-Prolog's term reader.
+    zero = Tree("0")
+    deep = _chain("inc", zero)
+    wide = Tree("+", (_chain("inc", Tree("3"), 500), _chain("dec", Tree("7"), 5)))
+    given = _chain("inc", Tree("inc", (), 7), 100)  # a data leaf at the bottom
+    assert prolog.run_trees([deep, wide, given]) == [DEEP, 505, 107]
+    looping = Tree("inc", (_chain("loop", zero, 3),))
+    (stopped,) = prolog.run_trees([_chain("inc", looping)])
+    assert isinstance(stopped, BudgetExceeded)  # one application's limit, not a crash
+
+
+def test_each_application_has_its_own_inference_limit() -> None:
+    # 10,000 nodes cost far more than one application's limit in all; none alone comes close.
+    with PrologPrograms(ALL, inference_limit=1_000) as small:
+        assert small.run_tree(_chain("inc", Tree("0"))) == DEEP
+
+
+def test_from_prolog_converts_lists_of_any_depth() -> None:
+    from nsr.semantics.runtime import from_prolog
+
+    nested: object = []
+    for _ in range(DEEP):
+        nested = [nested, "a"]
+    value = from_prolog(nested)
+    for _ in range(DEEP):
+        assert isinstance(value, tuple) and value[1] == "a"
+        value = value[0]
+    assert value == ()
+
+
+def test_eval_postfix_runs_flat_trees_in_the_exported_text(prolog: PrologPrograms) -> None:
+    from nsr.backends.prolog import Compound, Var, get_engine, goal
+
+    steps = [Compound("n", ("0", 0)), *[Compound("n", ("inc", 1))] * DEEP,
+             Compound("v", (5,)), Compound("n", ("+", 2))]
+    (answer,) = get_engine().query(goal("eval_postfix", steps, Var("V")), module=prolog.module)
+    assert answer["V"] == DEEP + 5

@@ -277,3 +277,21 @@ def test_any_file_in_the_generated_format_loads(tmp_path) -> None:
         HintTask().load_file(bad)
     with pytest.raises(ResourceNotFound, match="no such HINT file: .*missing.jsonl"):
         HintTask().load_file(tmp_path / "missing.jsonl")
+
+
+def test_oracle_reads_and_rebuilds_expressions_nested_10000_deep() -> None:
+    from nsr.tasks.hint.expr import n_operators, tree_values
+
+    text = "1 - 1"
+    for i in range(10_000):
+        text = f"{i % 10} - ( {text} )" if i % 2 else f"( {text} ) + {i % 10}"
+    tokens = toks(text)
+    parsed = parse(tokens)
+    assert n_operators(parsed.tree) == 10_001
+    assert to_infix(tree_from_heads(tokens, parsed.head)) == to_infix(parsed.tree)
+    assert interpret(tokens) == tree_values(parsed.tree)[0]
+    # The same value, computed by a plain left-to-right fold (no tree at all).
+    value = 0
+    for i in range(10_000):
+        value = max(0, i % 10 - value) if i % 2 else value + i % 10
+    assert interpret(tokens) == value

@@ -140,12 +140,52 @@ def _float_text(value: float) -> str:
     return text
 
 
+class _Text(str):
+    """Literal output text on :func:`to_text`'s work stack (a bracket, comma or functor)."""
+
+    __slots__ = ()
+
+
 def to_text(value: Any) -> str:
     """Prolog text that reads back as ``value`` (see the module docstring for the mapping).
+
+    A loop with an explicit work stack, not recursion, so terms nested thousands deep are
+    written without hitting Python's recursion limit.
 
     >>> to_text(Compound("f", ("I_WALK", "it's", -3, [1, PlString("s")])))
     "f('I_WALK','it''s',-3,[1,\\"s\\"])"
     """
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is _Text:
+            out.append(item)
+        elif isinstance(item, list | tuple):
+            out.append("[")
+            _push_items(stack, item, _Text("]"))
+        elif isinstance(item, Compound):
+            out.append(quote_atom(item.name) + "(")
+            _push_items(stack, item.args, _Text(")"))
+        else:
+            out.append(_atomic_text(item))
+    return "".join(out)
+
+
+_COMMA = _Text(",")
+
+
+def _push_items(stack: list[Any], items: Any, close: _Text) -> None:
+    """Schedule ``items`` separated by commas, then ``close`` (pushed in reverse: a stack)."""
+    stack.append(close)
+    for i in range(len(items) - 1, -1, -1):
+        stack.append(items[i])
+        if i:
+            stack.append(_COMMA)
+
+
+def _atomic_text(value: Any) -> str:
+    """The text of a value that holds no other value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -156,10 +196,6 @@ def to_text(value: Any) -> str:
         return '"' + _escape(value, '"') + '"'
     if isinstance(value, str):
         return quote_atom(value)
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(to_text(v) for v in value) + "]"
-    if isinstance(value, Compound):
-        return quote_atom(value.name) + "(" + ",".join(to_text(a) for a in value.args) + ")"
     if isinstance(value, Var):
         return value.name
     if isinstance(value, Fraction):

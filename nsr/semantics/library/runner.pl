@@ -34,12 +34,24 @@ nsr_calls_all(Calls, Limit, Results) :-
 nsr_call_one(Limit, call(Symbol, Args), Result) :-
     nsr_result(sym(Symbol, Args, Out), Out, Limit, Result).
 
-% nsr_tree_all(+Trees, +Limit, -Results): trees are node(Symbol, Children).
+% nsr_tree_all(+Trees, +Limit, -Results): each tree is its list of postorder steps (see
+% eval_postfix/2), flat so that trees of any depth cross from Python; Limit bounds each program
+% application (as the Python evaluator's step budget does), not the whole tree, so a long
+% input is not mistaken for a non-terminating one. Tail-recursive: deep trees need no stack.
 nsr_tree_all(Trees, Limit, Results) :-
     maplist(nsr_tree_one(Limit), Trees, Results).
 
-nsr_tree_one(Limit, Tree, Result) :-
-    nsr_result(eval_tree(Tree, Out), Out, Limit, Result).
+nsr_tree_one(Limit, Steps, Result) :-
+    nsr_steps(Steps, [], Limit, Result).
+
+nsr_steps([], Stack, _, Result) :-
+    (   Stack = [Value] -> Result = value(Value) ; Result = error('malformed postfix tree') ).
+nsr_steps([Step|Steps], Stack0, Limit, Result) :-
+    nsr_result(eval_step(Step, Stack0, Stack), Stack, Limit, R),
+    (   R = value(Stack1)
+    ->  nsr_steps(Steps, Stack1, Limit, Result)
+    ;   Result = R
+    ).
 
 % nsr_backwards(+Symbol, ?Args, +Out, +MaxRaw, +Limit, -Solutions, -Complete)
 % Distinct ground Args with sym(Symbol, Args, Out), each re-checked forwards. Complete is true

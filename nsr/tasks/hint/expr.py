@@ -42,22 +42,38 @@ def apply(op: str, a: int, b: int) -> int:
 Tree = str | tuple[str, "Tree", "Tree"]
 
 
+def _postorder(tree: Tree) -> list[Tree]:
+    """Every subtree, operands before their operator (a loop: trees of any depth)."""
+    out: list[Tree] = []
+    stack: list[tuple[Tree, bool]] = [(tree, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if isinstance(node, str) or expanded:
+            out.append(node)
+            continue
+        stack.append((node, True))
+        stack.append((node[2], False))
+        stack.append((node[1], False))
+    return out
+
+
 def tree_values(tree: Tree) -> tuple[int, int]:
     """(value, largest intermediate value incl. the result) of a tree."""
-    if isinstance(tree, str):
-        v = int(tree)
-        return v, v
-    op, left, right = tree
-    lv, lmax = tree_values(left)
-    rv, rmax = tree_values(right)
-    v = apply(op, lv, rv)
-    return v, max(v, lmax, rmax)
+    done: list[tuple[int, int]] = []  # (value, largest) of finished subtrees, a stack
+    for node in _postorder(tree):
+        if isinstance(node, str):
+            v = int(node)
+            done.append((v, v))
+            continue
+        rv, rmax = done.pop()
+        lv, lmax = done.pop()
+        v = apply(node[0], lv, rv)
+        done.append((v, max(v, lmax, rmax)))
+    return done[0]
 
 
 def n_operators(tree: Tree) -> int:
-    if isinstance(tree, str):
-        return 0
-    return 1 + n_operators(tree[1]) + n_operators(tree[2])
+    return sum(1 for node in _postorder(tree) if not isinstance(node, str))
 
 
 def to_infix(tree: Tree) -> list[str]:
@@ -67,15 +83,29 @@ def to_infix(tree: Tree) -> list[str]:
     operand also when it binds equally (``a - (b - c)``; and ``a + (b - c)`` too, because
     truncated subtraction makes ``a + b - c`` mean something else).
     """
-    if isinstance(tree, str):
-        return [tree]
-    op, left, right = tree
-    left_toks, right_toks = to_infix(left), to_infix(right)
-    if not isinstance(left, str) and PRECEDENCE[left[0]] < PRECEDENCE[op]:
-        left_toks = [LPAREN, *left_toks, RPAREN]
-    if not isinstance(right, str) and PRECEDENCE[right[0]] <= PRECEDENCE[op]:
-        right_toks = [LPAREN, *right_toks, RPAREN]
-    return [*left_toks, op, *right_toks]
+    out: list[str] = []
+    # Work stack of subtrees still to write and literal tokens (pushed in reverse order).
+    stack: list[tuple[Tree, bool]] = [(tree, False)]  # (item, is a literal token)
+    while stack:
+        node, literal = stack.pop()
+        if literal or isinstance(node, str):
+            out.append(node)  # type: ignore[arg-type]
+            continue
+        op, left, right = node
+        right_paren = not isinstance(right, str) and PRECEDENCE[right[0]] <= PRECEDENCE[op]
+        left_paren = not isinstance(left, str) and PRECEDENCE[left[0]] < PRECEDENCE[op]
+        if right_paren:
+            stack.append((RPAREN, True))
+        stack.append((right, False))
+        if right_paren:
+            stack.append((LPAREN, True))
+        stack.append((op, True))
+        if left_paren:
+            stack.append((RPAREN, True))
+        stack.append((left, False))
+        if left_paren:
+            stack.append((LPAREN, True))
+    return out
 
 
 @dataclass(frozen=True)
@@ -88,59 +118,77 @@ class Parse:
 
 
 class _Reader:
-    """Recursive descent: expr := term (('+'|'-') term)*, term := factor (('*'|'/') factor)*,
-    factor := DIGIT | '(' expr ')'. Each parse function returns (root token index, tree)."""
+    """Operator precedence with explicit stacks (no recursion: nesting of any depth):
+    expr := term (('+'|'-') term)*, term := factor (('*'|'/') factor)*,
+    factor := DIGIT | '(' expr ')'. Operands are (root token index, tree)."""
 
     def __init__(self, tokens: Sequence[str]) -> None:
         self.tokens = list(tokens)
         self.pos = 0
         self.head = [-1] * len(self.tokens)
+        self.operands: list[tuple[int, Tree]] = []
+        self.pending: list[int] = []  # indices of operators and of open '(' not yet closed
 
     def fail(self, why: str) -> DataError:
         return DataError(
             f"not a HINT expression ({why} at token {self.pos}): {' '.join(self.tokens)!r}"
         )
 
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+    def reduce(self) -> None:
+        """Apply the operator on top of ``pending`` to the last two operands."""
+        op_index = self.pending.pop()
+        right_root, right = self.operands.pop()
+        left_root, left = self.operands.pop()
+        self.head[left_root] = op_index
+        self.head[right_root] = op_index
+        self.operands.append((op_index, (self.tokens[op_index], left, right)))
 
-    def binary(self, level: int) -> tuple[int, Tree]:
-        root, tree = self.factor() if level == 2 else self.binary(level + 1)
-        while (tok := self.peek()) in PRECEDENCE and PRECEDENCE[tok] == level:
-            op_index = self.pos
+    def reduce_while(self, binds: int) -> None:
+        """Reduce pending operators that bind at least as tightly as ``binds`` (left
+        associativity), stopping at an open '('."""
+        while self.pending and self.tokens[self.pending[-1]] in PRECEDENCE and \
+                PRECEDENCE[self.tokens[self.pending[-1]]] >= binds:
+            self.reduce()
+
+    def read(self) -> tuple[int, Tree]:
+        want_operand = True
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            if want_operand:
+                if tok in DIGITS:
+                    self.operands.append((self.pos, tok))
+                    want_operand = False
+                elif tok == LPAREN:
+                    self.pending.append(self.pos)
+                else:
+                    raise self.fail(f"unexpected token {tok!r}")
+            elif tok in PRECEDENCE:
+                self.reduce_while(PRECEDENCE[tok])
+                self.pending.append(self.pos)
+                want_operand = True
+            elif tok == RPAREN:
+                self.reduce_while(0)
+                if not self.pending:
+                    raise self.fail(f"unexpected token {tok!r}")
+                open_index = self.pending.pop()  # an open '(' (every operator was reduced)
+                root = self.operands[-1][0]
+                self.head[open_index] = root
+                self.head[self.pos] = root
+            else:
+                raise self.fail(f"unexpected token {tok!r}")
             self.pos += 1
-            right_root, right = self.factor() if level == 2 else self.binary(level + 1)
-            self.head[root] = op_index
-            self.head[right_root] = op_index
-            root, tree = op_index, (tok, tree, right)
-        return root, tree
-
-    def factor(self) -> tuple[int, Tree]:
-        tok = self.peek()
-        if tok is None:
+        if want_operand:
             raise self.fail("expression ends too early")
-        if tok in DIGITS:
-            self.pos += 1
-            return self.pos - 1, tok
-        if tok == LPAREN:
-            open_index = self.pos
-            self.pos += 1
-            root, tree = self.binary(1)
-            if self.peek() != RPAREN:
-                raise self.fail("missing ')'")
-            self.head[open_index] = root
-            self.head[self.pos] = root
-            self.pos += 1
-            return root, tree
-        raise self.fail(f"unexpected token {tok!r}")
+        self.reduce_while(0)
+        if self.pending:
+            raise self.fail("missing ')'")
+        return self.operands[0]
 
 
 def parse(tokens: Sequence[str]) -> Parse:
     """Read an infix HINT expression; :class:`DataError` names what is wrong."""
     reader = _Reader(tokens)
-    root, tree = reader.binary(1)
-    if reader.pos != len(reader.tokens):
-        raise reader.fail(f"unexpected token {reader.tokens[reader.pos]!r}")
+    root, tree = reader.read()
     reader.head[root] = -1
     return Parse(tuple(reader.tokens), tuple(reader.head), tree)
 
@@ -179,12 +227,16 @@ def tree_from_heads(tokens: Sequence[str], head: Sequence[int]) -> Tree:
     root = roots[0]
     if tokens[root] in (LPAREN, RPAREN):
         raise DataError("a parenthesis cannot be the root")
+    # Checked top-down from the root, built bottom-up: a loop with explicit stacks (any depth).
     seen: set[int] = set()
-
-    def build(i: int) -> Tree:
+    order: list[int] = []  # operators and digits, every head before its operands
+    stack = [root]
+    while stack:
+        i = stack.pop()
         if i in seen:
             raise DataError(f"cycle through token {i}")
         seen.add(i)
+        order.append(i)
         operands = [c for c in children[i] if tokens[c] not in (LPAREN, RPAREN)]
         for c in children[i]:
             if tokens[c] in (LPAREN, RPAREN):
@@ -193,14 +245,20 @@ def tree_from_heads(tokens: Sequence[str], head: Sequence[int]) -> Tree:
         if tok in DIGITS:
             if operands:
                 raise DataError(f"digit at token {i} has operands {operands}")
-            return tok
+            continue
         if tok not in OPERATORS:
             raise DataError(f"unknown symbol {tok!r} at token {i}")
         if len(operands) != 2 or not operands[0] < i < operands[1]:
             raise DataError(f"operator at token {i} needs one operand on each side, has {operands}")
-        return (tok, build(operands[0]), build(operands[1]))
-
-    tree = build(root)
+        stack.append(operands[1])
+        stack.append(operands[0])
     if len(seen) != n:
         raise DataError(f"tokens {sorted(set(range(n)) - seen)} are not connected to the root")
-    return tree
+    built: dict[int, Tree] = {}
+    for i in reversed(order):
+        if tokens[i] in DIGITS:
+            built[i] = tokens[i]
+        else:
+            left, right = (c for c in children[i] if tokens[c] not in (LPAREN, RPAREN))
+            built[i] = (tokens[i], built.pop(left), built.pop(right))
+    return built[root]

@@ -178,3 +178,13 @@ def test_special_numbers_round_trip(engine, value) -> None:
 def test_nan_round_trips(engine) -> None:
     [solution] = engine.query(f"X = {to_text(math.nan)}")
     assert math.isnan(solution["X"])
+
+
+def test_to_text_writes_terms_deeper_than_the_recursion_limit() -> None:
+    term: object = 0
+    for _ in range(10_000):
+        term = Compound("s", (term, [1, "I_WALK"]))
+    text = to_text(term)
+    assert text.startswith("s(s(") and text.endswith(",[1,'I_WALK'])")
+    assert text.count("s(") == 10_000 and text.count(")") == 10_000
+    assert to_text([[[]], ()]) == "[[[]],[]]" and to_text(Compound("f", ())) == "f()"
