@@ -19,6 +19,9 @@ from nsr.errors import ConfigError
 #: A target is a token sequence (SCAN, PCFG) or an integer (HINT).
 Target = tuple[str, ...] | int
 
+#: What a task's outputs are: token sequences, or integers.
+OutputKind = Literal["tokens", "integer"]
+
 Part = Literal["train", "test"]
 PARTS: tuple[str, ...] = ("train", "test")
 
@@ -84,6 +87,9 @@ class Task(ABC):
     #: Learner settings this task needs besides the defaults (LearnerConfig field -> value),
     #: e.g. a larger program search. Task configuration, not knowledge of the answer.
     learner_options: ClassVar[Mapping[str, Any]] = {}
+    #: Whether :meth:`oracle` knows the answers (False for data-only tasks: translation, the
+    #: user's own files), so tests and data tools can tell before calling it.
+    has_oracle: ClassVar[bool] = True
 
     @abstractmethod
     def load(
@@ -94,6 +100,31 @@ class Task(ABC):
     @abstractmethod
     def oracle(self, source: tuple[str, ...]) -> Target:
         """Reference interpreter: the expected output of an input (tests and data only)."""
+
+    @property
+    def output_kind(self) -> OutputKind:
+        """Integers for a task whose programs compute numbers, token sequences otherwise."""
+        return "integer" if self.primitive_library == "numbers" else "tokens"
+
+    def load_file(self, path: Path) -> list[Example]:
+        """Examples of any file in the task's native format (``--train-file``/``--test-file``).
+
+        Errors name the file and the 1-based line. Tasks without a file format say so.
+        """
+        raise ConfigError(f"task {self.name!r} cannot read arbitrary files")
+
+    def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
+        """``(line, tokens)`` of every input of ``path`` for ``nsr solve --input-file``: one
+        input per non-blank line, tokens separated by whitespace (tasks may also accept their
+        native records, whose outputs are then ignored)."""
+        from nsr.tasks.files import plain_inputs
+
+        return plain_inputs(path, what=f"{self.name} input")
+
+    def adopt_checkpoint(self, config: Mapping[str, Any]) -> None:
+        """Take what a checkpoint's learner config records about the data (the generic task's
+        primitive library); built-in tasks declare it themselves and ignore this."""
+        del config  # nothing to adopt: a built-in task's facts are its class attributes
 
     def format_target(self, target: Target) -> str:
         """Text form of a target (space-separated tokens, or the decimal integer)."""
