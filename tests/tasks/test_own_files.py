@@ -163,13 +163,13 @@ def test_mt_splits_and_pairs(shared_data: Path, tmp_path: Path) -> None:
 
 
 def test_bleu_by_hand() -> None:
-    ref = "the cat is on the mat".split()
+    ref = ["the", "cat", "is", "on", "the", "mat"]
     assert corpus_bleu([ref], [ref]) == pytest.approx(100.0)
     assert corpus_bleu([None], [ref]) == 0.0
-    assert corpus_bleu(["a b c d".split()], [ref]) == 0.0
+    assert corpus_bleu([["a", "b", "c", "d"]], [ref]) == 0.0
     # 5 of 6 tokens, one substitution at the end: p1 = 5/6, p2 = 4/5, p3 = 3/4, p4 = 2/3,
     # equal lengths (no brevity penalty): BLEU = (5/6 * 4/5 * 3/4 * 2/3) ** (1/4)
-    hyp = "the cat is on the rug".split()
+    hyp = ["the", "cat", "is", "on", "the", "rug"]
     assert corpus_bleu([hyp], [ref]) == pytest.approx(100 * (1 / 3) ** 0.25)
     # Shorter hypothesis: brevity penalty exp(1 - 6/5) on the same precisions of "the cat is on
     # the" (5/5, 4/4, 3/3, 2/2)
