@@ -39,7 +39,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--split", help=f"official split to train on (default: {DEFAULT_SPLIT})")
     train.add_argument("--train-file", type=Path, help="train on this file (task's native format) instead")
     train.add_argument("--test-file", type=Path,
-                       help="after training, evaluate on this file (task's native format)")
+                       help="after training, evaluate on this file (task's native format; "
+                            "Python evaluator)")
     train.add_argument("--library", help="primitive library of the programs: lists, sequences "
                        "or numbers (default: the task's; for 'data', from the outputs)")
     train.add_argument("--json", action="store_true",
@@ -292,9 +293,8 @@ def _train(args: argparse.Namespace) -> int:
     # Read before hours of training: a bad test file must fail now, not at the end.
     tests = _load_file(task, args.test_file) if args.test_file is not None else None
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
-    options: dict[str, Any] = {"library": task.primitive_library}
-    if args.library is not None:
-        options["library"] = args.library
+    # The task's library (for 'data': what its file's outputs asked for), or --library's.
+    options: dict[str, Any] = {} if args.library is None else {"library": args.library}
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")
@@ -361,7 +361,7 @@ def _predict(model, inputs, engine: str):
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from nsr.commands.model_io import Answers, answer
+    from nsr.commands.model_io import answer
     from nsr.tasks import exact_match
 
     images = args.input == "images"
@@ -378,10 +378,8 @@ def _eval(args: argparse.Namespace) -> int:
     if images:
         from nsr.learning.images import perception_report
 
-        examples = _images_module(task).image_examples(examples, "test")
-        report = perception_report(model, [t for ex in examples for t in ex.source])
-        answers = Answers(_predict(model, [ex.source for ex in examples], args.engine)[0],
-                          [()] * len(examples))
+        answers = _answer_images(model, _images_module(task), examples, args.engine)
+        report = perception_report(model, answers.perceived)
     else:
         answers = answer(model, [ex.source for ex in examples],
                          lambda m, xs: _predict(m, xs, args.engine)[0])
@@ -407,6 +405,19 @@ def _eval(args: argparse.Namespace) -> int:
               f"{100 * report.accuracy:.2f}%; per symbol: "
               + ", ".join(f"{s} {100 * a:.1f}" for s, a in report.per_symbol.items()))
     return 0
+
+
+def _answer_images(model, images, examples, engine: str):
+    """Answers to ``examples`` shown as test images; an input with a symbol that has no image
+    gets no answer (counted wrong and named, as unknown words are for token models)."""
+    from nsr.commands.model_io import Answers
+
+    unknown = [images.undrawable(ex.source) for ex in examples]
+    drawable = [ex for ex, words in zip(examples, unknown, strict=True) if not words]
+    drawn = images.image_examples(drawable, "test")
+    found = iter(_predict(model, [ex.source for ex in drawn], engine)[0] if drawn else [])
+    preds = [None if words else next(found) for words in unknown]
+    return Answers(preds, unknown, perceived=[t for ex in drawn for t in ex.source])
 
 
 def _check_known(model, tokens: tuple[str, ...]) -> None:

@@ -25,6 +25,8 @@ class Answers:
     predictions: list[Any]
     #: Per input, the words of it the model never saw (empty: all known).
     unknown: list[tuple[str, ...]] = field(default_factory=list)
+    #: Image inputs: every image id shown to the model (for the perception report).
+    perceived: list[str] = field(default_factory=list)
 
     @property
     def unknown_words(self) -> dict[str, int]:

@@ -32,7 +32,8 @@ class Example:
 
     ``id`` is ``"<task>/<split>/<part>:<index>"`` (index 0-based in the loaded list) so a
     prediction can always be traced back to its source line; ``meta`` holds where it came from
-    (``split``, ``part``, ``file``, ``line``; HINT adds ``head``, ``n_ops``, ``max_value``).
+    (``split``, ``part``, ``file``, ``line``; HINT adds ``n_ops``, ``max_value`` and ``head`` when
+    the file has it).
     ``meta`` is excluded from equality and hashing: two examples are the same example when
     their id, input and output agree, whatever bookkeeping travels with them. Treat it as
     read-only (it stays a plain dict so examples pickle into data-loader workers).
