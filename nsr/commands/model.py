@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
                             "Python evaluator)")
     train.add_argument("--library", help="primitive library of the programs: lists, sequences "
                        "or numbers (default: the task's; for 'data', from the outputs)")
+    train.add_argument("--open-class", metavar="REGEX",
+                       help="tokens matching REGEX are data, not words: a run of them is one "
+                            "value-carrying segment (default: the task's; e.g. '[A-Z][0-9]+')")
     train.add_argument("--json", action="store_true",
                        help="print the final metrics as one JSON object")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
@@ -252,7 +255,7 @@ def _load(args: argparse.Namespace):
     if not (args.task or task_of):
         raise ConfigError(f"checkpoint {path} does not say its task: name it (e.g. nsr eval scan)")
     task = _task(args.task or task_of, input_mode)
-    task.adopt_checkpoint(config)
+    task.adopt_checkpoint({**config, "library": model.library})  # the model's own, always there
     reads = "images" if config.get("perception", "tokens") == "images" else "symbols"
     if hasattr(args, "input") and args.input != reads:
         raise ConfigError(f"checkpoint {path} reads {reads}, not {args.input}: "
@@ -295,6 +298,11 @@ def _train(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
     # The task's library (for 'data': what its file's outputs asked for), or --library's.
     options: dict[str, Any] = {} if args.library is None else {"library": args.library}
+    if args.open_class is not None:
+        from nsr.perception.segments import Segmenter
+
+        Segmenter(args.open_class)  # a bad regex: one line now, not after loading the data
+        options["open_class"] = args.open_class
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")

@@ -160,3 +160,27 @@ def test_shipped_hint_checkpoint_on_a_file_without_head(tmp_path: Path, capsys) 
     assert status == 0
     assert json.loads(out) == {"accuracy": 2 / 3, "n": 3, "correct": 2, "unknown_inputs": 1,
                                "unknown_words": {"max": 1}}
+
+
+def test_open_class_tokens_are_data(tmp_path: Path, capsys) -> None:
+    """--open-class: letters never seen in training are copied through learned programs."""
+    import random
+
+    rng = random.Random(1)
+    letters = [f"{c}{i}" for c in "ABCDEFGH" for i in range(1, 4)]
+    rows = []
+    for _ in range(60):
+        xs, ys = rng.sample(letters, rng.randint(1, 4)), rng.sample(letters, rng.randint(1, 4))
+        rows += [{"input": "copy " + " ".join(xs), "output": " ".join(xs)},
+                 {"input": "reverse " + " ".join(ys), "output": " ".join(reversed(ys))}]
+    train = tmp_path / "letters.jsonl"
+    train.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ckpt = tmp_path / "ckpt"
+    status, out, _ = _run(capsys, "train", "--train-file", str(train), "--open-class",
+                          "[A-Z][0-9]+", "--library", "sequences", "--out", str(ckpt), "--json")
+    assert status == 0 and json.loads(out)["library"] == "sequences"
+    status, out, _ = _run(capsys, "solve", "--checkpoint", str(ckpt), "copy reverse Q7 R8 Z1",
+                          "--engine", "python")
+    assert status == 0 and out.split() == ["Z1", "R8", "Q7"]
+    status, _, err = _run(capsys, "train", "--train-file", str(train), "--open-class", "[A-Z")
+    assert status == 2 and "not a regex" in err and err.count("\n") == 1
