@@ -91,8 +91,12 @@ def run_child(seed: int, out: Path, limit: int | None) -> dict[str, Any]:
 
 
 def run_baseline(seed: int, limit: int | None, budget: float) -> dict[str, Any]:
-    """The Transformer on the same pairs, ``budget`` seconds of training."""
+    """The Transformer on the same pairs, ``budget`` seconds of training (one thread, as NSR)."""
+    import torch
+
     from benchmarks.seq2seq import Seq2SeqConfig, train_and_test
+
+    torch.set_num_threads(1)
     from nsr.tasks import get_task
     from nsr.tasks.bleu import corpus_bleu
 
@@ -115,8 +119,8 @@ def run_baseline(seed: int, limit: int | None, budget: float) -> dict[str, Any]:
 
 def _cells(r: dict[str, Any]) -> list[Any]:
     if "error" in r:
-        return [r["system"], r["seed"], "error", "", "", "", "", ""]
-    return [r["system"], r["seed"], r.get("train_examples", ""),
+        return [r["system"], r["seed"], "error", "", "", "", "", "", ""]
+    return [r["system"], r["seed"], r.get("train_examples", ""), r.get("programs", "-"),
             f"{r['test-daxy']['correct']}/{r['test-daxy']['n']}",
             f"{100 * r['test']['accuracy']:.2f}", r["bleu_test"], r["train_seconds"],
             r["peak_rss_mb"]]
@@ -152,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             "facts only (token outputs, library `lists`), one process per seed; the baseline is "
             f"a small Transformer trained {args.budget:.0f} s per seed on the same pairs. "
             + (f"Smoke run: {limit} training pairs. " if limit else ""), "",
-            markdown_table(["system", "seed", "train n", "test-daxy", "test EM %", "BLEU test",
-                            "train s", "peak MiB"], [_cells(r) for r in runs])]
+            markdown_table(["system", "seed", "train n", "programs", "test-daxy", "test EM %",
+                            "BLEU test", "train s", "peak MiB"], [_cells(r) for r in runs])]
     update_results_md("nsr_mt", "\n".join(body))
     return 0
 
