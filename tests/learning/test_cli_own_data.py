@@ -184,3 +184,25 @@ def test_open_class_tokens_are_data(tmp_path: Path, capsys) -> None:
     assert status == 0 and out.split() == ["Z1", "R8", "Q7"]
     status, _, err = _run(capsys, "train", "--train-file", str(train), "--open-class", "[A-Z")
     assert status == 2 and "not a regex" in err and err.count("\n") == 1
+
+
+def test_mt_commands_on_a_small_pair_file(shared_data: Path, tmp_path: Path, capsys) -> None:
+    """The MT plumbing: train on an .en/.fr pair, eval an official split, solve to tokens."""
+    if not (shared_data / "mt").is_dir():
+        pytest.skip("../shared/data/mt is absent")
+    (tmp_path / "x.en").write_text("i am daxy .\nyou are tired .\n")
+    (tmp_path / "x.fr").write_text("je suis daxiste .\ntu es fatigue .\n")
+    ckpt = tmp_path / "ckpt"
+    status, out, _ = _run(capsys, "train", "mt", "--train-file", str(tmp_path / "x.fr"),
+                          "--out", str(ckpt), "--json")
+    assert status == 0 and json.loads(out)["train_examples"] == 2
+    status, out, _ = _run(capsys, "eval", "mt", "--checkpoint", str(ckpt), "--split",
+                          "test-daxy", "--json", "--engine", "python")
+    score = json.loads(out)
+    assert status == 0 and score["n"] == 8
+    # Only "you are daxy ." has no word beyond the two training sentences' (not, very, he, is)
+    assert score["unknown_inputs"] == 7
+    assert score["unknown_words"] == {"he": 3, "is": 3, "not": 3, "very": 3}
+    status, out, _ = _run(capsys, "solve", "mt", "--checkpoint", str(ckpt), "you are daxy .")
+    assert status in (0, 1)  # a translation, or "no answer" when no program applies
+    assert (out.strip() != "") == (status == 0)
