@@ -94,8 +94,12 @@ def register(subparsers: Any) -> None:
                             "records also work, their outputs ignored)")
     solve.add_argument("--out", type=Path, help="with --input-file: write the answers here")
     solve.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    solve.add_argument("--json", action="store_true",
-                       help='one JSON object per input: {"line", "input", "output"}')
+    output = solve.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true",
+                        help='one JSON object per input: {"line", "input", "output"}')
+    output.add_argument("--native", action="store_true",
+                        help="with --input-file: write the task's own records (SCAN 'IN: .. OUT: "
+                             "..', HINT and data JSON lines), readable back with --test-file")
     _engine_arg(solve)
     _input_arg(solve)
     _image_args(solve)
@@ -495,8 +499,9 @@ def _solve(args: argparse.Namespace) -> int:
     _positionals(args)
     if args.input_file is not None:
         return _solve_file(args)
-    if args.out is not None:
-        raise ConfigError("--out writes the answers of --input-file; print one answer to stdout")
+    if args.out is not None or args.native:
+        raise ConfigError("--out and --native write the answers of --input-file; one typed "
+                          "input's answer goes to stdout")
     task, model, _ = _load(args)
     inputs, _ = _input(args, task, model)
     preds, _ = _predict(model, [inputs], args.engine)
@@ -525,14 +530,15 @@ def _solve_file(args: argparse.Namespace) -> int:
     inputs = task.read_inputs(args.input_file)
     answers = answer(model, [tokens for _, tokens in inputs],
                      lambda m, xs: _predict(m, xs, args.engine)[0])
-    text = "".join(line + "\n" for line in batch_lines(task, inputs, answers, as_json=args.json))
+    lines = batch_lines(task, inputs, answers, as_json=args.json, native=args.native)
+    text = "".join(line + "\n" for line in lines)
     if args.out is not None:
         write_text(args.out, text, force=args.force)
     else:
         sys.stdout.write(text)
     missing = sum(p is None for p in answers.predictions)
     if answers.summary():
-        print(f"nsr: {answers.summary()}", file=sys.stderr)
+        print(f"nsr: {answers.summary(scored=False)}", file=sys.stderr)
     if missing:
         print(f"nsr: {missing} of {len(inputs)} inputs got no answer", file=sys.stderr)
     elif args.out is not None:

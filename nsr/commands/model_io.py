@@ -38,14 +38,15 @@ class Answers:
     def unknown_inputs(self) -> int:
         return sum(bool(words) for words in self.unknown)
 
-    def summary(self) -> str:
-        """One line naming the unknown words, or "" when there were none."""
+    def summary(self, scored: bool = True) -> str:
+        """One line naming the unknown words, or "" when there were none (``scored``: the
+        inputs are examples being scored, so they count as wrong)."""
         if not self.unknown_inputs:
             return ""
         words = ", ".join(f"{w!r} ({n})" for w, n in list(self.unknown_words.items())[:20])
         more = len(self.unknown_words) - 20
         return (f"{self.unknown_inputs} input(s) hold words the model never saw in training "
-                f"(no answer, counted wrong): {words}" + (f" and {more} more" if more > 0 else ""))
+                f"(no answer{', counted wrong' if scored else ''}): {words}" + (f" and {more} more" if more > 0 else ""))
 
 
 def unknown_words(model, tokens: Sequence[str]) -> tuple[str, ...]:
@@ -82,12 +83,20 @@ def write_text(path: Path, text: str, *, force: bool) -> None:
 
 
 def batch_lines(task, inputs: Sequence[tuple[int, tuple[str, ...]]], answers: Answers, *,
-                as_json: bool) -> list[str]:
+                as_json: bool, native: bool = False) -> list[str]:
     """One output line per input: the answer as the task prints it ("" for none), or with
-    ``as_json`` an object ``{"line", "input", "output", "unknown"}`` (output null: none)."""
+    ``as_json`` an object ``{"line", "input", "output", "unknown"}`` (output null: none), or
+    with ``native`` the task's own record (an input without answer has no record, except in
+    tasks whose answers pair with the input file line by line, where its line stays empty)."""
     lines = []
     for (lineno, tokens), pred, unknown in zip(inputs, answers.predictions, answers.unknown,
                                                strict=True):
+        if native:
+            if pred is not None:
+                lines.append(task.format_record(tokens, pred))
+            elif task.paired_files:
+                lines.append("")
+            continue
         if not as_json:
             lines.append("" if pred is None else task.format_target(pred))
             continue

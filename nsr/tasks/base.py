@@ -91,6 +91,9 @@ class Task(ABC):
     #: Whether :meth:`oracle` knows the answers (False for data-only tasks: translation, the
     #: user's own files), so tests and data tools can tell before calling it.
     has_oracle: ClassVar[bool] = True
+    #: Inputs and outputs live in two files paired line by line (PCFG's ``.src``/``.tgt``):
+    #: a native answer file is then one answer per input line.
+    paired_files: ClassVar[bool] = False
 
     @abstractmethod
     def load(
@@ -121,6 +124,12 @@ class Task(ABC):
         from nsr.tasks.files import plain_inputs
 
         return plain_inputs(path, what=f"{self.name} input")
+
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        """One line of the task's native file holding ``source`` answered by ``target`` (what
+        ``nsr solve --native`` writes, so answers can be read back as a test file). Tasks whose
+        answers live in a file of their own (PCFG's ``.tgt``) write just the answer."""
+        return self.format_target(target)
 
     def adopt_checkpoint(self, config: Mapping[str, Any]) -> None:
         """Take what a checkpoint's learner config records about the data (the generic task's

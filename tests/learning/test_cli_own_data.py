@@ -206,3 +206,36 @@ def test_mt_commands_on_a_small_pair_file(shared_data: Path, tmp_path: Path, cap
     status, out, _ = _run(capsys, "solve", "mt", "--checkpoint", str(ckpt), "you are daxy .")
     assert status in (0, 1)  # a translation, or "no answer" when no program applies
     assert (out.strip() != "") == (status == 0)
+
+
+def test_native_answers_read_back_as_a_test_file(actions: Path, tmp_path: Path,
+                                                 capsys) -> None:
+    inputs = tmp_path / "in.txt"
+    inputs.write_text("run thrice\nfly twice\nlook twice\n")
+    answers = tmp_path / "answers.jsonl"
+    status, _, err = _run(capsys, "solve", "--checkpoint", str(actions), "--input-file",
+                          str(inputs), "--native", "--out", str(answers), "--engine", "python")
+    assert status == 1 and "'fly'" in err and "counted wrong" not in err
+    assert [json.loads(line) for line in answers.read_text().splitlines()] == [
+        {"input": "run thrice", "output": "RUN RUN RUN"},
+        {"input": "look twice", "output": "LOOK LOOK"}]
+    status, out, _ = _run(capsys, "eval", "--checkpoint", str(actions), "--test-file",
+                          str(answers), "--json", "--engine", "python")
+    assert status == 0 and json.loads(out)["accuracy"] == 1.0
+    status, _, err = _run(capsys, "solve", "--checkpoint", str(actions), "run", "--native")
+    assert status == 2 and "--input-file" in err
+
+
+def test_native_scan_records_from_a_shipped_checkpoint(tmp_path: Path, capsys) -> None:
+    inputs = tmp_path / "commands.txt"
+    inputs.write_text("jump twice after walk left\nlook around right thrice\n")
+    status, out, _ = _run(capsys, "solve", "scan", "--input-file", str(inputs), "--native",
+                          "--engine", "python")
+    assert status == 0
+    assert out.splitlines()[0] == "IN: jump twice after walk left OUT: I_TURN_LEFT I_WALK " \
+                                  "I_JUMP I_JUMP"
+    (tmp_path / "answers.txt").write_text(out)
+    status, out, _ = _run(capsys, "eval", "scan", "--test-file", str(tmp_path / "answers.txt"),
+                          "--checkpoint", str(PRETRAINED / "scan-simple.json"), "--json",
+                          "--engine", "python")
+    assert status == 0 and json.loads(out)["correct"] == 2

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from nsr.errors import ConfigError, DataError
 from nsr.tasks.base import Example, Target, Task
-from nsr.tasks.data.reader import read_data_file
+from nsr.tasks.data.reader import read_data_file, record_line
 
 #: The library each output kind calls for, unless the user names another one.
 LIBRARY_OF_KIND = {"tokens": "lists", "integer": "numbers"}
@@ -58,6 +58,9 @@ class DataTask(Task):
             self.primitive_library = wanted  # type: ignore[misc]
         self._library_fixed = True
         return data.examples
+
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        return record_line(source, target)
 
     def adopt_checkpoint(self, config: Mapping[str, Any]) -> None:
         library = config.get("library")

@@ -197,6 +197,9 @@ class HintTask(Task):
     def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
         return read_inputs(path)
 
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        return json.dumps({"expr": " ".join(source), "res": target})
+
     def oracle(self, source: tuple[str, ...]) -> Target:
         return interpret(source)
 

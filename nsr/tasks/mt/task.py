@@ -48,6 +48,7 @@ class MtTask(Task):
     default_split: ClassVar[str] = "test"
     primitive_library: ClassVar[str] = "lists"
     perception_kind: ClassVar[str] = "tokens"
+    paired_files: ClassVar[bool] = True
     has_oracle: ClassVar[bool] = False
     split_aliases: ClassVar[dict[str, str]] = {"daxy": "test-daxy"}
 

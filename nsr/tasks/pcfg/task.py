@@ -97,6 +97,7 @@ class PcfgTask(Task):
     # Outputs only rearrange the input's letters: no atom constants in programs.
     primitive_library: ClassVar[str] = "sequences"
     perception_kind: ClassVar[str] = "tokens"
+    paired_files: ClassVar[bool] = True
     split_aliases: ClassVar[dict[str, str]] = {"pcfgset": "iid"}
     #: Letters (``A1`` .. ``Z20``, and unseen ones) are data: a run of them is one argument.
     open_class: ClassVar[str] = r"[A-Z][0-9]+"

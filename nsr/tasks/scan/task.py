@@ -109,5 +109,8 @@ class ScanTask(Task):
     def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
         return read_inputs(path)
 
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        return format_record(source, target)  # type: ignore[arg-type]
+
     def oracle(self, source: tuple[str, ...]) -> Target:
         return interpret(source)
