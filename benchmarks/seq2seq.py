@@ -97,8 +97,10 @@ def train_and_test(
     seed: int = 0,
     config: Seq2SeqConfig | None = None,
     progress: Callable[[str], None] | None = None,
+    keep_predictions: bool = False,
 ) -> dict[str, Any]:
-    """Train on ``train`` for ``config.budget_s`` seconds; exact-match accuracy per test set."""
+    """Train on ``train`` for ``config.budget_s`` seconds; exact-match accuracy per test set
+    (``keep_predictions``: also each test set's decoded outputs, e.g. for BLEU)."""
     import torch
     from torch import nn
 
@@ -132,9 +134,11 @@ def train_and_test(
     train_seconds = time.perf_counter() - start
     model.eval()
     scores: dict[str, dict[str, Any]] = {}
+    predictions: dict[str, list[tuple[str, ...]]] = {}
     with torch.no_grad():
         for name, pairs in tests.items():
             correct = 0
+            decoded: list[tuple[str, ...]] = []
             for i in range(0, len(pairs), 256):
                 chunk = pairs[i:i + 256]
                 src = _pad([src_vocab.encode(s) for s, _ in chunk])
@@ -150,9 +154,13 @@ def train_and_test(
                             break
                         got.append(tgt_vocab.items[k])
                     correct += tuple(got) == tuple(want)
+                    decoded.append(tuple(got))
             scores[name] = {"accuracy": correct / len(pairs) if pairs else 0.0, "n": len(pairs),
                             "correct": correct}
+            if keep_predictions:
+                predictions[name] = decoded
     params = sum(p.numel() for p in model.parameters())
     return {"model": f"Transformer seq2seq (d={cfg.d_model}, {cfg.layers}+{cfg.layers} layers, "
                      f"{params / 1e6:.2f}M params)",
-            "train_seconds": round(train_seconds, 1), "steps": steps, "scores": scores}
+            "train_seconds": round(train_seconds, 1), "steps": steps, "scores": scores,
+            **({"predictions": predictions} if keep_predictions else {})}

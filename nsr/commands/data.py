@@ -67,7 +67,7 @@ def register(subparsers: Any) -> None:
         "  nsr data stats hint --data-dir runs/hint-seed-0",
         formatter_class=fmt,
     )
-    stats.add_argument("name", choices=_TASKS, help="which task")
+    stats.add_argument("name", choices=(*_TASKS, "mt"), help="which task")
     stats.add_argument("--split", default=None, help="one split only (default: every split)")
     stats.add_argument(
         "--data-dir",

@@ -30,12 +30,24 @@ def register(subparsers: Any) -> None:
             "OUT/learning_curve.png at the end; --resume continues an interrupted run."
         ),
         epilog="examples:\n  nsr train scan --split length --seed 1 --out runs/scan-length\n"
-               "  nsr train scan --train-file my_train.txt --out runs/mine",
+               "  nsr train scan --train-file my_train.txt --out runs/mine\n"
+               "  nsr train --train-file pairs.jsonl --test-file test.jsonl --out runs/mine"
+               "   # task 'data'",
         formatter_class=_FMT,
     )
-    _task_arg(train)
+    _task_arg(train, "task name, e.g. scan (default with --train-file: data, the generic task)")
     train.add_argument("--split", help=f"official split to train on (default: {DEFAULT_SPLIT})")
     train.add_argument("--train-file", type=Path, help="train on this file (task's native format) instead")
+    train.add_argument("--test-file", type=Path,
+                       help="after training, evaluate on this file (task's native format; "
+                            "Python evaluator)")
+    train.add_argument("--library", help="primitive library of the programs: lists, sequences "
+                       "or numbers (default: the task's; for 'data', from the outputs)")
+    train.add_argument("--open-class", metavar="REGEX",
+                       help="tokens matching REGEX are data, not words: a run of them is one "
+                            "value-carrying segment (default: the task's; e.g. '[A-Z][0-9]+')")
+    train.add_argument("--json", action="store_true",
+                       help="print the final metrics as one JSON object")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
@@ -51,26 +63,43 @@ def register(subparsers: Any) -> None:
         formatter_class=_FMT,
     )
     _task_arg(ev)
-    ev.add_argument("--checkpoint", type=Path, required=True, help="checkpoint directory")
+    ev.add_argument("--checkpoint", type=Path, help="checkpoint directory (default: the shipped "
+                    "model of TASK)")
     group = ev.add_mutually_exclusive_group()
     group.add_argument("--split", help="official split whose test file to use (default: the checkpoint's)")
     group.add_argument("--test-file", type=Path, help="evaluate on this file instead")
-    ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct"} as JSON')
+    ev.add_argument("--json", action="store_true", help='print {"accuracy", "n", "correct", '
+                    '"unknown_inputs", "unknown_words"} as JSON')
     _engine_arg(ev)
     _input_arg(ev)
     ev.set_defaults(func=_eval)
 
     solve = subparsers.add_parser(
         "solve", help="answer one input with a trained model",
-        description="Run one input through perception, parser and programs; print the output.",
+        description="Run inputs through perception, parser and programs; print the outputs "
+                    "(one line per input of --input-file, empty when there is no answer).",
         epilog='examples:\n  nsr solve scan "jump twice after walk left"\n'
                '  nsr solve scan --checkpoint runs/scan-length "look around right thrice"\n'
+               '  nsr solve pcfg --input-file test.src --out answers.tgt\n'
+               '  nsr solve --checkpoint runs/mine "1 + 2"          # task from the checkpoint\n'
                '  nsr solve hint --input images "( 8 + 9 ) * 7" --show expr.png',
         formatter_class=_FMT,
     )
     _task_arg(solve)
     _checkpoint_arg(solve)
-    solve.add_argument("text", help="the input, tokens separated by spaces")
+    solve.add_argument("text", nargs="?", help="the input, tokens separated by spaces")
+    _intermixed(solve)
+    solve.add_argument("--input-file", type=Path,
+                       help="answer every input of this file (one per line; the task's native "
+                            "records also work, their outputs ignored)")
+    solve.add_argument("--out", type=Path, help="with --input-file: write the answers here")
+    solve.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    output = solve.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true",
+                        help='one JSON object per input: {"line", "input", "output"}')
+    output.add_argument("--native", action="store_true",
+                        help="with --input-file: write the task's own records (SCAN 'IN: .. OUT: "
+                             "..', HINT and data JSON lines), readable back with --test-file")
     _engine_arg(solve)
     _input_arg(solve)
     _image_args(solve)
@@ -85,7 +114,11 @@ def register(subparsers: Any) -> None:
     )
     _task_arg(explain)
     _checkpoint_arg(explain)
-    explain.add_argument("text", help="the input, tokens separated by spaces")
+    explain.add_argument("text", nargs="?", help="the input, tokens separated by spaces")
+    _intermixed(explain)
+    explain.add_argument("--json", action="store_true",
+                         help="print the tree as one JSON object (word, symbol, value, program, "
+                              "children)")
     _input_arg(explain)
     _image_args(explain)
     explain.set_defaults(func=_explain)
@@ -103,11 +136,37 @@ def register(subparsers: Any) -> None:
     _task_arg(programs)
     _checkpoint_arg(programs)
     programs.add_argument("--prolog", action="store_true", help="emit a standalone Prolog file")
+    programs.add_argument("--json", action="store_true",
+                          help='print {"task", "library", "programs": {symbol: program}} as JSON')
     programs.set_defaults(func=_programs)
 
 
-def _task_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("task", help="task name, e.g. scan")
+def _task_arg(p: argparse.ArgumentParser,
+              text: str = "task name, e.g. scan (default: the checkpoint's task)") -> None:
+    p.add_argument("task", nargs="?", help=text)
+
+
+def _intermixed(p: argparse.ArgumentParser) -> None:
+    """Let ``p``'s optional positionals (TASK, TEXT) stand on both sides of options.
+
+    Plain argparse matches every positional in the first run of them, so in ``nsr solve scan
+    --checkpoint DIR "walk twice"`` an optional TEXT would be taken (empty) beside TASK and
+    "walk twice" refused; intermixed parsing collects all positionals first.
+    """
+
+    class Intermixed(type(p)):  # type: ignore[misc,valid-type]
+        _mixing = False
+
+        def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+            if self._mixing:  # parse_known_intermixed_args calls back here
+                return super().parse_known_args(args, namespace)
+            self._mixing = True
+            try:
+                return self.parse_known_intermixed_args(args, namespace)
+            finally:
+                self._mixing = False
+
+    p.__class__ = Intermixed
 
 
 def _checkpoint_arg(p: argparse.ArgumentParser) -> None:
@@ -172,6 +231,11 @@ def default_checkpoint(task: str, split: str = DEFAULT_SPLIT, input_mode: str = 
 
 
 def _load(args: argparse.Namespace):
+    """``(task, model, checkpoint state)`` for eval/solve/explain/programs.
+
+    The task is the one named, or else the one the checkpoint records, so a model of the
+    generic task (whose library follows its data) runs from the checkpoint alone.
+    """
     import torch
 
     from nsr.learning.loop import load_model
@@ -181,64 +245,115 @@ def _load(args: argparse.Namespace):
     torch.set_num_threads(1)
 
     input_mode = getattr(args, "input", "symbols")
-    task = _task(args.task, input_mode)
-    path = args.checkpoint or default_checkpoint(args.task, task.default_split, input_mode)
+    if args.task is None and args.checkpoint is None:
+        raise ConfigError("name a task (e.g. scan) or pass --checkpoint DIR")
+    if args.checkpoint is None:
+        path = default_checkpoint(args.task, _task(args.task).default_split, input_mode)
+    else:
+        path = args.checkpoint
     model, state = load_model(path)
-    task_of = state.get("config", {}).get("task")
-    if task_of and task_of != args.task:
+    config = state.get("config", {})
+    task_of = config.get("task")
+    if task_of and args.task and task_of != args.task:
         raise ConfigError(f"checkpoint {path} was trained on task {task_of!r}, not {args.task!r}")
-    reads = "images" if state.get("config", {}).get("perception", "tokens") == "images" \
-        else "symbols"
+    if not (args.task or task_of):
+        raise ConfigError(f"checkpoint {path} does not say its task: name it (e.g. nsr eval scan)")
+    task = _task(args.task or task_of, input_mode)
+    task.adopt_checkpoint({**config, "library": model.library})  # the model's own, always there
+    reads = "images" if config.get("perception", "tokens") == "images" else "symbols"
     if hasattr(args, "input") and args.input != reads:
         raise ConfigError(f"checkpoint {path} reads {reads}, not {args.input}: "
                           f"pass --input {reads}")
-    return model, state
+    return task, model, state
+
+
+def _train_task(args: argparse.Namespace):
+    """The task to train: the one named, or the generic ``data`` task for a bare --train-file;
+    ``--library`` is checked here, before any file is read."""
+    if args.task is None:
+        if args.train_file is None:
+            raise ConfigError("name a task (e.g. nsr train scan), or pass --train-file FILE "
+                              "to learn from your own (input, output) pairs")
+        args.task = "data"
+    task = _task(args.task, args.input)
+    if args.library is not None:
+        from nsr.semantics.search_primitives import LIBRARIES
+
+        if args.library not in LIBRARIES:
+            raise ConfigError(f"unknown --library {args.library!r}; choose from "
+                              f"{', '.join(sorted(LIBRARIES))}")
+        if hasattr(task, "set_library"):
+            task.set_library(args.library)
+    return task
 
 
 def _train(args: argparse.Namespace) -> int:
     from nsr.learning.loop import config_for_task, train
 
-    task = _task(args.task, args.input)
+    task = _train_task(args)
     if args.train_file is not None:
         examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
     else:
         split = task.resolve_split(args.split or task.default_split)
         examples = task.load(split, "train")
+    # Read before hours of training: a bad test file must fail now, not at the end.
+    tests = _load_file(task, args.test_file) if args.test_file is not None else None
     out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
-    # A task may tune the learner (curriculum, search size...): its configuration, not data.
-    options: dict[str, Any] = {}
+    # The task's library (for 'data': what its file's outputs asked for), or --library's.
+    options: dict[str, Any] = {} if args.library is None else {"library": args.library}
+    if args.open_class is not None:
+        from nsr.perception.segments import Segmenter
+
+        Segmenter(args.open_class)  # a bad regex: one line now, not after loading the data
+        options["open_class"] = args.open_class
     if args.input == "images":
         images = _images_module(task)
         examples = images.image_examples(examples, "train")
-        options = dict(images.IMAGE_LEARNER_OPTIONS)
+        if tests is not None:
+            tests = images.image_examples(tests, "test")
+        options.update(getattr(images, "IMAGE_LEARNER_OPTIONS", {}))
     config = config_for_task(task, split, **options)
-    log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    log = None if args.quiet or args.json else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
-                   progress=not args.quiet, log=log)
+                   progress=not (args.quiet or args.json), log=log)
     last = result.metrics[-1] if result.metrics else {}
+    summary: dict[str, Any] = {
+        "task": args.task, "split": split, "seed": args.seed, "library": config.library,
+        "train_examples": len(examples), "train_accuracy": last.get("train_acc", 0.0),
+        "programs": len(result.model.programs), "seconds": round(result.seconds, 3),
+        "checkpoint": str(out),
+    }
+    if tests is not None:
+        from nsr.commands.model_io import answer
+        from nsr.tasks import exact_match
+
+        answers = answer(result.model, [ex.source for ex in tests],
+                         lambda m, xs: _predict(m, xs, "python")[0])
+        summary["test"] = {**exact_match(answers.predictions, tests).as_dict(),
+                           "file": str(args.test_file),
+                           "unknown_inputs": answers.unknown_inputs,
+                           "unknown_words": answers.unknown_words}
+    if args.json:
+        print(json.dumps(summary))
+        return 0
     print(f"trained {args.task}/{split} seed {args.seed} in {result.seconds:.1f}s: "
-          f"train accuracy {100 * last.get('train_acc', 0.0):.2f}%, "
-          f"{len(result.model.programs)} programs; checkpoint in {out}")
+          f"train accuracy {100 * summary['train_accuracy']:.2f}%, "
+          f"{summary['programs']} programs; checkpoint in {out}")
+    if tests is not None:
+        test = summary["test"]
+        print(f"test {args.test_file}: {test['correct']}/{test['n']} exact match "
+              f"({100 * test['accuracy']:.2f}%)")
     return 0
 
 
 def _load_file(task, path: Path):
     """Examples of a file in the task's native format (the task's ``load_file``)."""
-    import importlib
-
-    loader = getattr(task, "load_file", None)
-    if loader is None:  # built-in tasks keep it beside the class, in their package
-        package = type(task).__module__.rpartition(".")[0]
-        loader = getattr(importlib.import_module(package), "load_file", None)
-    if loader is None:
-        raise ConfigError(f"task {task.name!r} cannot read arbitrary files")
-    return loader(Path(path))
+    return task.load_file(Path(path))
 
 
 def _images_module(task):
-    """The task's image-input module (``<task package>.images``: ``image_examples`` and
-    ``IMAGE_LEARNER_OPTIONS``)."""
+    """The task's image-input module (``<task package>.images``: ``image_examples``)."""
     import importlib
 
     package = type(task).__module__.rpartition(".")[0]
@@ -258,29 +373,33 @@ def _predict(model, inputs, engine: str):
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from nsr.commands.model_io import answer
     from nsr.tasks import exact_match
 
     images = args.input == "images"
-    task = _task(args.task, args.input)
-    model, state = _load(args)
+    task, model, state = _load(args)
     if args.test_file is not None:
         examples = _load_file(task, args.test_file)
     else:
-        split = args.split or state.get("config", {}).get("split") or DEFAULT_SPLIT
+        split = args.split or state.get("config", {}).get("split") or task.default_split
+        if task.split_aliases.get(split, split) not in task.splits:
+            raise ConfigError(f"checkpoint was trained on {split!r}, not an official split of "
+                              f"task {task.name!r}: pass --test-file FILE or --split")
         examples = task.load(task.resolve_split(split), "test")
     report = None
     if images:
         from nsr.learning.images import perception_report
 
-        examples = _images_module(task).image_examples(examples, "test")
-        report = perception_report(model, [t for ex in examples for t in ex.source])
+        answers = _answer_images(model, _images_module(task), examples, args.engine)
+        report = perception_report(model, answers.perceived)
     else:
-        _check_vocab(model, examples)
-    preds, _ = _predict(model, [ex.source for ex in examples], args.engine)
-    score = exact_match(preds, examples)
+        answers = answer(model, [ex.source for ex in examples],
+                         lambda m, xs: _predict(m, xs, args.engine)[0])
+    score = exact_match(answers.predictions, examples)
     if args.json:
         extra = {} if report is None else {"perception": report.as_dict()}
-        print(json.dumps({**score.as_dict(), **extra}))
+        print(json.dumps({**score.as_dict(), "unknown_inputs": answers.unknown_inputs,
+                          "unknown_words": answers.unknown_words, **extra}))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -291,6 +410,8 @@ def _eval(args: argparse.Namespace) -> int:
         task.name, source, str(score.n), str(score.correct), f"{100 * score.accuracy:.2f}%"
     )
     Console().print(table)
+    if answers.summary():
+        print(answers.summary())
     if report is not None:
         print(f"perception on {report.images} test images (labels used for scoring only): "
               f"{100 * report.accuracy:.2f}%; per symbol: "
@@ -298,22 +419,44 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_vocab(model, examples) -> None:
-    """Refuse inputs with words the model never saw, naming the first one."""
-    known = set(model.perception.cfg.vocab)
-    for ex in examples:
-        for tok in model.segmenter(ex.source).keys:
-            if tok not in known:
-                from nsr.errors import DataError
+def _answer_images(model, images, examples, engine: str):
+    """Answers to ``examples`` shown as test images; an input with a symbol that has no image
+    gets no answer (counted wrong and named, as unknown words are for token models)."""
+    from nsr.commands.model_io import Answers
 
-                raise DataError(f"unknown word {tok!r} (first in {ex.id}): the model never saw it in training")
+    unknown = [images.undrawable(ex.source) for ex in examples]
+    drawable = [ex for ex, words in zip(examples, unknown, strict=True) if not words]
+    drawn = images.image_examples(drawable, "test")
+    found = iter(_predict(model, [ex.source for ex in drawn], engine)[0] if drawn else [])
+    preds = [None if words else next(found) for words in unknown]
+    return Answers(preds, unknown, perceived=[t for ex in drawn for t in ex.source])
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    tokens = tuple(text.split())
+def _check_known(model, tokens: tuple[str, ...]) -> None:
+    """Refuse one typed input with a word the model never saw, naming it."""
+    from nsr.commands.model_io import unknown_words
+    from nsr.errors import DataError
+
+    words = unknown_words(model, tokens)
+    if words:
+        raise DataError(f"unknown word {words[0]!r}: the model never saw it in training")
+
+
+def _tokens(text: str | None) -> tuple[str, ...]:
+    tokens = tuple((text or "").split())
     if not tokens:
-        raise ConfigError("empty input: give the command as one quoted argument")
+        raise ConfigError("empty input: give the input as one quoted argument (or --input-file FILE)")
     return tokens
+
+
+def _positionals(args: argparse.Namespace) -> None:
+    """``nsr solve --checkpoint DIR "1 + 2"``: with one positional and a checkpoint, the
+    positional is the input, not a task name (the task comes from the checkpoint)."""
+    from nsr.tasks import task_names
+
+    if args.text is None and args.task is not None and args.checkpoint is not None and \
+            getattr(args, "input_file", None) is None and args.task not in task_names():
+        args.task, args.text = None, args.task
 
 
 def _input(args: argparse.Namespace, task, model) -> tuple[tuple[str, ...], dict]:
@@ -324,6 +467,7 @@ def _input(args: argparse.Namespace, task, model) -> tuple[tuple[str, ...], dict
     """
     tokens = _tokens(args.text)
     if args.input != "images":  # _load checked that the checkpoint reads the same
+        _check_known(model, tokens)
         return tokens, {}
     images = _images_module(task)
     ids = images.test_image_ids(tokens, args.image_seed)
@@ -352,8 +496,13 @@ def _check_images(args: argparse.Namespace) -> None:
 
 def _solve(args: argparse.Namespace) -> int:
     _check_images(args)
-    task = _task(args.task, args.input)
-    model, _ = _load(args)
+    _positionals(args)
+    if args.input_file is not None:
+        return _solve_file(args)
+    if args.out is not None or args.native:
+        raise ConfigError("--out and --native write the answers of --input-file; one typed "
+                          "input's answer goes to stdout")
+    task, model, _ = _load(args)
     inputs, _ = _input(args, task, model)
     preds, parses = _predict(model, [inputs], args.engine)
     if preds[0] is None:
@@ -364,8 +513,42 @@ def _solve(args: argparse.Namespace) -> int:
             raise limit
         print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
         return 1
-    print(task.format_target(preds[0]))
+    if args.json:
+        from nsr.commands.model_io import json_output
+
+        print(json.dumps({"input": " ".join(inputs), "output": json_output(task, preds[0])}))
+    else:
+        print(task.format_target(preds[0]))
     return 0
+
+
+def _solve_file(args: argparse.Namespace) -> int:
+    """Answer every input of ``--input-file``: one line per input, to stdout or ``--out``;
+    exit 1 when some input got no answer (the summary on stderr says which and why)."""
+    from nsr.commands.model_io import answer, batch_lines, write_text
+
+    if args.text is not None:
+        raise ConfigError("give one input or --input-file, not both")
+    if args.input == "images":
+        raise ConfigError("--input-file reads symbol tokens; it does not work with --input images")
+    task, model, _ = _load(args)
+    inputs = task.read_inputs(args.input_file)
+    answers = answer(model, [tokens for _, tokens in inputs],
+                     lambda m, xs: _predict(m, xs, args.engine)[0])
+    lines = batch_lines(task, inputs, answers, as_json=args.json, native=args.native)
+    text = "".join(line + "\n" for line in lines)
+    if args.out is not None:
+        write_text(args.out, text, force=args.force)
+    else:
+        sys.stdout.write(text)
+    missing = sum(p is None for p in answers.predictions)
+    if answers.summary():
+        print(f"nsr: {answers.summary(scored=False)}", file=sys.stderr)
+    if missing:
+        print(f"nsr: {missing} of {len(inputs)} inputs got no answer", file=sys.stderr)
+    elif args.out is not None:
+        print(f"wrote {len(inputs)} answers to {args.out}", file=sys.stderr)
+    return 1 if missing else 0
 
 
 #: ``explain`` on very long inputs: values longer than this many items are cut short, and
@@ -379,8 +562,8 @@ def _explain(args: argparse.Namespace) -> int:
     from nsr.learning.model import execute
 
     _check_images(args)
-    task = _task(args.task, args.input)
-    model, _ = _load(args)
+    _positionals(args)
+    task, model, _ = _load(args)
     inputs, shown = _input(args, task, model)
     (parse,) = model.run([inputs])
     if parse.tree is None:
@@ -396,31 +579,45 @@ def _explain(args: argparse.Namespace) -> int:
             return " ".join(map(str, v[:_SHOW_ITEMS])) + f" ... ({len(v)} items)"
         return " ".join(map(str, v)) if isinstance(v, tuple) else str(v)
 
-    lines = []
-
-    def program(node: int, sym: int) -> str:
+    def program(node: int, sym: int) -> str | None:
         if node in parse.given:
-            return "(none: the input's own data)"
-        return model.program_text(sym) or "(none)"
+            return None  # the input's own data
+        return model.program_text(sym)
+
+    if args.json:
+        from nsr.commands.model_io import explanation_json
+
+        print(json.dumps({"input": " ".join(_tokens(args.text)),
+                          "tree": explanation_json(model, parse, values, shown, program)}))
+        return 0
+    lines = []
 
     for node, depth in parse.tree.preorder():  # a loop: trees of any depth
         sym = parse.symbols[node]
         word = cut.text(parse.tokens, node)
+        text = program(node, sym) or ("(none: the input's own data)" if node in parse.given
+                                      else "(none)")
         indent = "  " * depth if depth <= _INDENT_LEVELS else \
             "  " * _INDENT_LEVELS + f"[depth {depth}] "
         lines.append(f"{indent}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
-                     f"= {show(values[node])}    program: {program(node, sym)}")
+                     f"= {show(values[node])}    program: {text}")
     print("\n".join(lines))
     return 0
 
 
 def _programs(args: argparse.Namespace) -> int:
-    model, _ = _load(args)
+    task, model, _ = _load(args)
     if args.prolog:
         from nsr.learning.prolog_export import standalone_prolog
 
         print(standalone_prolog(model))
         return 0
-    for s in sorted(model.programs, key=lambda s: model.symbol_names[s]):
+    names = sorted(model.programs, key=lambda s: model.symbol_names[s])
+    if args.json:
+        print(json.dumps({"task": task.name, "library": model.library,
+                          "programs": {model.symbol_names[s]: model.program_text(s)
+                                       for s in names}}))
+        return 0
+    for s in names:
         print(f"{model.symbol_names[s]:>12}  {model.program_text(s)}")
     return 0

@@ -26,7 +26,6 @@ Every record carries ``verification.matches_target``, ``verification.checkpoint`
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,15 +80,10 @@ def load_checkpoint(path: str | Path, task: str) -> tuple[NsrModel, dict[str, An
 
 
 def load_examples_file(task: str, path: str | Path) -> list[Example]:
-    """Examples of a file in the task's native format (the task package's ``load_file``)."""
+    """Examples of a file in the task's native format (the task's ``load_file``)."""
     from nsr.tasks.registry import get_task
 
-    cls = type(get_task(task))
-    for module_name in (cls.__module__, cls.__module__.rpartition(".")[0]):
-        loader = getattr(importlib.import_module(module_name), "load_file", None)
-        if loader is not None:
-            return list(loader(Path(path)))
-    raise ConfigError(f"task {task!r} cannot read example files; use --split instead")
+    return list(get_task(task).load_file(Path(path)))
 
 
 def sample_examples(examples: Sequence[Example], n: int | None, seed: int) -> list[Example]:

@@ -1,4 +1,5 @@
-"""Tasks: SCAN, PCFG SET and HINT — data loading, oracles, metrics and the task registry.
+"""Tasks: SCAN, PCFG SET, HINT, MT and `data` (the user's own files) — data loading, oracles,
+metrics and the task registry.
 
 The learner needs four names: :class:`Example`, :func:`get_task`, :func:`load` and
 :func:`exact_match`. Everything here is pure Python (no engine imports), so importing it is cheap.

@@ -19,6 +19,9 @@ from nsr.errors import ConfigError
 #: A target is a token sequence (SCAN, PCFG) or an integer (HINT).
 Target = tuple[str, ...] | int
 
+#: What a task's outputs are: token sequences, or integers.
+OutputKind = Literal["tokens", "integer"]
+
 Part = Literal["train", "test"]
 PARTS: tuple[str, ...] = ("train", "test")
 
@@ -29,7 +32,8 @@ class Example:
 
     ``id`` is ``"<task>/<split>/<part>:<index>"`` (index 0-based in the loaded list) so a
     prediction can always be traced back to its source line; ``meta`` holds where it came from
-    (``split``, ``part``, ``file``, ``line``; HINT adds ``head``, ``n_ops``, ``max_value``).
+    (``split``, ``part``, ``file``, ``line``; HINT adds ``n_ops``, ``max_value`` and ``head`` when
+    the file has it).
     ``meta`` is excluded from equality and hashing: two examples are the same example when
     their id, input and output agree, whatever bookkeeping travels with them. Treat it as
     read-only (it stays a plain dict so examples pickle into data-loader workers).
@@ -84,6 +88,12 @@ class Task(ABC):
     #: Learner settings this task needs besides the defaults (LearnerConfig field -> value),
     #: e.g. a larger program search. Task configuration, not knowledge of the answer.
     learner_options: ClassVar[Mapping[str, Any]] = {}
+    #: Whether :meth:`oracle` knows the answers (False for data-only tasks: translation, the
+    #: user's own files), so tests and data tools can tell before calling it.
+    has_oracle: ClassVar[bool] = True
+    #: Inputs and outputs live in two files paired line by line (PCFG's ``.src``/``.tgt``):
+    #: a native answer file is then one answer per input line.
+    paired_files: ClassVar[bool] = False
 
     @abstractmethod
     def load(
@@ -94,6 +104,37 @@ class Task(ABC):
     @abstractmethod
     def oracle(self, source: tuple[str, ...]) -> Target:
         """Reference interpreter: the expected output of an input (tests and data only)."""
+
+    @property
+    def output_kind(self) -> OutputKind:
+        """Integers for a task whose programs compute numbers, token sequences otherwise."""
+        return "integer" if self.primitive_library == "numbers" else "tokens"
+
+    def load_file(self, path: Path) -> list[Example]:
+        """Examples of any file in the task's native format (``--train-file``/``--test-file``).
+
+        Errors name the file and the 1-based line. Tasks without a file format say so.
+        """
+        raise ConfigError(f"task {self.name!r} cannot read arbitrary files")
+
+    def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
+        """``(line, tokens)`` of every input of ``path`` for ``nsr solve --input-file``: one
+        input per non-blank line, tokens separated by whitespace (tasks may also accept their
+        native records, whose outputs are then ignored)."""
+        from nsr.tasks.files import plain_inputs
+
+        return plain_inputs(path, what=f"{self.name} input")
+
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        """One line of the task's native file holding ``source`` answered by ``target`` (what
+        ``nsr solve --native`` writes, so answers can be read back as a test file). Tasks whose
+        answers live in a file of their own (PCFG's ``.tgt``) write just the answer."""
+        return self.format_target(target)
+
+    def adopt_checkpoint(self, config: Mapping[str, Any]) -> None:
+        """Take what a checkpoint's learner config records about the data (the generic task's
+        primitive library); built-in tasks declare it themselves and ignore this."""
+        del config  # nothing to adopt: a built-in task's facts are its class attributes
 
     def format_target(self, target: Target) -> str:
         """Text form of a target (space-separated tokens, or the decimal integer)."""

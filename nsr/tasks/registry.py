@@ -25,6 +25,8 @@ BUILTIN_TASKS: dict[str, str] = {
     "scan": "nsr.tasks.scan:ScanTask",
     "pcfg": "nsr.tasks.pcfg:PcfgTask",
     "hint": "nsr.tasks.hint:HintTask",
+    "mt": "nsr.tasks.mt:MtTask",
+    "data": "nsr.tasks.data:DataTask",
 }
 
 

@@ -204,3 +204,9 @@ def image_examples(examples: Sequence[Example], part: str, seed: int = IMAGE_SEE
     training expressions get :data:`TRAIN_DRAWS` renders, test expressions one."""
     draws = TRAIN_DRAWS if part == "train" else None
     return HintImages.load().image_examples(examples, part, seed, draws)
+
+
+def undrawable(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The tokens of an input that have no image in the bank (a symbol HINT does not have,
+    e.g. a new operator of the user's file): such an input cannot be shown to the model."""
+    return tuple(dict.fromkeys(t for t in tokens if t not in BANK_SYMBOLS))

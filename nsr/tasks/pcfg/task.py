@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from nsr.errors import DataError, ResourceNotFound
 from nsr.tasks.base import Example, Target, Task
+from nsr.tasks.files import pair_stem, paired_lines, plain_inputs
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.pcfg.oracle import function_count, interpret
 
@@ -60,31 +60,32 @@ def load_pair(
 ) -> list[Example]:
     """Examples from ``stem.src`` / ``stem.tgt`` (line i of one answers line i of the other).
 
-    Mismatched line counts or empty lines raise :class:`DataError` naming file and line.
+    Mismatched line counts, empty lines, bytes that are not UTF-8 and empty files raise
+    :class:`DataError` naming file and line.
     """
     src_path, tgt_path = stem.with_name(stem.name + ".src"), stem.with_name(stem.name + ".tgt")
-    for p in (src_path, tgt_path):
-        if not p.is_file():
-            raise ResourceNotFound(f"PCFG file {p} does not exist; run 'nsr data fetch pcfg'")
-    sources = src_path.read_text(encoding="utf-8").splitlines()
-    targets = tgt_path.read_text(encoding="utf-8").splitlines()
-    if len(sources) != len(targets):
-        raise DataError(
-            f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}; "
-            "they must pair line by line"
-        )
     examples: list[Example] = []
-    for lineno, (src_line, tgt_line) in enumerate(zip(sources, targets, strict=True), start=1):
-        source, target = tuple(src_line.split()), tuple(tgt_line.split())
-        if not source:
-            raise DataError(f"{src_path}:{lineno}: empty input line")
-        if not target:
-            raise DataError(f"{tgt_path}:{lineno}: empty output line")
+    for lineno, source, target in paired_lines(src_path, tgt_path, what="PCFG"):
         if keep is not None and not keep(source):
             continue
         meta = {"split": split, "part": part, "file": str(src_path), "line": lineno}
         examples.append(Example(source, target, f"{id_prefix}:{len(examples)}", meta))
     return examples
+
+
+def load_file(path: Path) -> list[Example]:
+    """Examples of any PCFG pair of files: pass ``X.src``, ``X.tgt`` or the common stem ``X``."""
+    stem = pair_stem(Path(path), ".src", ".tgt", what="PCFG")
+    return load_pair(stem, id_prefix=f"pcfg/file/{stem.name}", split="file", part="file")
+
+
+def read_inputs(path: Path) -> list[tuple[int, tuple[str, ...]]]:
+    """Inputs of a ``.src`` file (or of the ``.src`` of a stem or of a ``.tgt``'s pair)."""
+    path = Path(path)
+    if path.suffix == ".tgt" or (not path.is_file() and path.suffix != ".src"):
+        stem = pair_stem(path, ".src", ".tgt", what="PCFG")
+        path = stem.with_name(stem.name + ".src")
+    return plain_inputs(path, what="PCFG source")
 
 
 class PcfgTask(Task):
@@ -96,6 +97,7 @@ class PcfgTask(Task):
     # Outputs only rearrange the input's letters: no atom constants in programs.
     primitive_library: ClassVar[str] = "sequences"
     perception_kind: ClassVar[str] = "tokens"
+    paired_files: ClassVar[bool] = True
     split_aliases: ClassVar[dict[str, str]] = {"pcfgset": "iid"}
     #: Letters (``A1`` .. ``Z20``, and unseen ones) are data: a run of them is one argument.
     open_class: ClassVar[str] = r"[A-Z][0-9]+"
@@ -120,6 +122,12 @@ class PcfgTask(Task):
         return load_pair(
             root / stem, id_prefix=f"pcfg/{split}/{part}", split=split, part=part, keep=keep
         )
+
+    def load_file(self, path: Path) -> list[Example]:
+        return load_file(path)
+
+    def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
+        return read_inputs(path)
 
     def oracle(self, source: tuple[str, ...]) -> Target:
         return interpret(source)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
 from nsr.tasks.base import Example, Target, Task
+from nsr.tasks.files import all_lines
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.scan.oracle import interpret
 
@@ -37,28 +38,45 @@ def load_file(
 ) -> list[Example]:
     """Examples of any file in SCAN's native format, one ``IN: ... OUT: ...`` per line.
 
-    Blank lines are skipped; anything else that does not match raises :class:`DataError`
-    naming the file and line.
+    Blank lines are skipped; anything else that does not match, bytes that are not UTF-8 and
+    a file without any example raise :class:`DataError` naming the file and line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"SCAN file {path} does not exist")
     prefix = id_prefix or f"scan/file/{path.stem}"
     examples: list[Example] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            body = line.strip()
-            if not body.startswith("IN:") or " OUT:" not in body:
-                raise DataError(f"{path}:{lineno}: expected 'IN: <command> OUT: <actions>'")
-            command, _, actions = body[3:].partition(" OUT:")
-            source, target = tuple(command.split()), tuple(actions.split())
-            if not source or not target:
-                raise DataError(f"{path}:{lineno}: empty command or action sequence")
-            meta = {"split": split, "part": part, "file": str(path), "line": lineno}
-            examples.append(Example(source, target, f"{prefix}:{len(examples)}", meta))
+    for lineno, line in all_lines(path, what="SCAN"):
+        source, target = _record(line, f"{path}:{lineno}")
+        meta = {"split": split, "part": part, "file": str(path), "line": lineno}
+        examples.append(Example(source, target, f"{prefix}:{len(examples)}", meta))
     return examples
+
+
+def _record(line: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    body = line.strip()
+    if not body.startswith("IN:") or " OUT:" not in body:
+        raise DataError(f"{where}: expected 'IN: <command> OUT: <actions>'")
+    command, _, actions = body[3:].partition(" OUT:")
+    source, target = tuple(command.split()), tuple(actions.split())
+    if not source or not target:
+        raise DataError(f"{where}: empty command or action sequence")
+    return source, target
+
+
+def read_inputs(path: Path) -> list[tuple[int, tuple[str, ...]]]:
+    """Commands of ``path``, one per line: plain commands, or SCAN records whose ``OUT:`` part
+    is ignored (so a test file can be answered as it is)."""
+    out = []
+    for lineno, line in all_lines(path, what="SCAN input"):
+        if line.lstrip().startswith("IN:"):
+            out.append((lineno, _record(line, f"{path}:{lineno}")[0]))
+        else:
+            out.append((lineno, tuple(line.split())))
+    return out
+
+
+def format_record(source: tuple[str, ...], target: tuple[str, ...]) -> str:
+    """One line of SCAN's native format."""
+    return f"IN: {' '.join(source)} OUT: {' '.join(target)}"
 
 
 class ScanTask(Task):
@@ -84,6 +102,15 @@ class ScanTask(Task):
         relative = SPLIT_FILES[split][0 if part == "train" else 1]
         path = require_file(root, relative, "scan")
         return load_file(path, id_prefix=f"scan/{split}/{part}", split=split, part=part)
+
+    def load_file(self, path: Path) -> list[Example]:
+        return load_file(path)
+
+    def read_inputs(self, path: Path) -> list[tuple[int, tuple[str, ...]]]:
+        return read_inputs(path)
+
+    def format_record(self, source: tuple[str, ...], target: Target) -> str:
+        return format_record(source, target)  # type: ignore[arg-type]
 
     def oracle(self, source: tuple[str, ...]) -> Target:
         return interpret(source)
