@@ -45,11 +45,15 @@ def test_learned_operators_agree_with_hint_in_plain_swipl():
     assert all(c.ok for c in checks), checks
 
 
-def test_hint_task_configuration_names_its_curriculum_and_library():
+def test_hint_curriculum_is_read_off_its_data_single_digits_first(hint_dir):
+    from nsr.learning.loop import curriculum_from_lengths
     from nsr.tasks.hint import HintTask
 
     assert HintTask.primitive_library == "numbers"
-    assert HintTask.learner_options["curriculum"][0] == 1  # single digits first
+    assert "curriculum" not in HintTask.learner_options  # the learner reads it off the data
+    lengths = [len(ex.source) for ex in HintTask().load("all", "train", data_dir=hint_dir)]
+    stages = curriculum_from_lengths(lengths, 1.5)
+    assert stages[0] == 1 and stages[-1] == max(lengths)
 
 
 def test_an_unknown_input_mode_is_a_one_line_error(tmp_path, capsys):
