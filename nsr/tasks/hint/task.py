@@ -20,14 +20,17 @@ def load_jsonl(path: Path, *, id_prefix: str, split: str, part: str) -> list[Exa
     """Examples from one generated JSON lines file; malformed records raise :class:`DataError`
     naming file and line (a record's ``head`` must be a well-formed tree of its ``expr``)."""
     examples: list[Example] = []
-    for where, lineno, rec in read_jsonl(path, what="HINT"):
+    for where, lineno, rec in read_jsonl(path, what="HINT", nonempty=True):
         try:
             tokens = tuple(rec["expr"].split())
             head = tuple(int(h) for h in rec["head"])
             res = int(rec["res"])
             subset = str(rec.get("split", part))
             n_ops = int(rec["n_ops"]) if "n_ops" in rec else None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except KeyError as exc:
+            raise DataError(f"{where}: HINT record without the field {exc} (a record has "
+                            "'expr', 'head' and 'res')") from None
+        except (ValueError, TypeError, AttributeError) as exc:
             raise DataError(f"{where}: malformed HINT record ({exc})") from None
         try:
             tree_from_heads(tokens, head)

@@ -15,6 +15,7 @@ from nsr.errors import DataError, ResourceNotFound
 from nsr.tasks.base import Example, Target, Task
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.pcfg.oracle import function_count, interpret
+from nsr.textfile import read_text
 
 TRAIN_STEM = "pcfg-set-10K/random_split_train"
 #: NSR split name -> official folder of its test set.
@@ -66,8 +67,8 @@ def load_pair(
     for p in (src_path, tgt_path):
         if not p.is_file():
             raise ResourceNotFound(f"PCFG file {p} does not exist; run 'nsr data fetch pcfg'")
-    sources = src_path.read_text(encoding="utf-8").splitlines()
-    targets = tgt_path.read_text(encoding="utf-8").splitlines()
+    sources = read_text(src_path, "PCFG").splitlines()
+    targets = read_text(tgt_path, "PCFG").splitlines()
     if len(sources) != len(targets):
         raise DataError(
             f"{src_path} has {len(sources)} lines but {tgt_path} has {len(targets)}; "

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
 from nsr.tasks.base import Example, Target, Task
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.scan.oracle import interpret
+from nsr.textfile import iter_lines
 
 #: NSR split name -> (train file, test file), relative to the SCAN data folder.
 SPLIT_FILES: dict[str, tuple[str, str]] = {
@@ -41,23 +42,20 @@ def load_file(
     naming the file and line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"SCAN file {path} does not exist")
     prefix = id_prefix or f"scan/file/{path.stem}"
     examples: list[Example] = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            body = line.strip()
-            if not body.startswith("IN:") or " OUT:" not in body:
-                raise DataError(f"{path}:{lineno}: expected 'IN: <command> OUT: <actions>'")
-            command, _, actions = body[3:].partition(" OUT:")
-            source, target = tuple(command.split()), tuple(actions.split())
-            if not source or not target:
-                raise DataError(f"{path}:{lineno}: empty command or action sequence")
-            meta = {"split": split, "part": part, "file": str(path), "line": lineno}
-            examples.append(Example(source, target, f"{prefix}:{len(examples)}", meta))
+    for lineno, line in iter_lines(path, "SCAN"):
+        if not line.strip():
+            continue
+        body = line.strip()
+        if not body.startswith("IN:") or " OUT:" not in body:
+            raise DataError(f"{path}:{lineno}: expected 'IN: <command> OUT: <actions>'")
+        command, _, actions = body[3:].partition(" OUT:")
+        source, target = tuple(command.split()), tuple(actions.split())
+        if not source or not target:
+            raise DataError(f"{path}:{lineno}: empty command or action sequence")
+        meta = {"split": split, "part": part, "file": str(path), "line": lineno}
+        examples.append(Example(source, target, f"{prefix}:{len(examples)}", meta))
     return examples
 
 
