@@ -50,6 +50,7 @@ def integer(low: int, high: int) -> Callable[[str], int]:
         return value
 
     parse.__name__ = "integer"
+    parse.bounds = (low, high)  # type: ignore[attr-defined]  # for help and the fuzz tests
     return parse
 
 
@@ -65,6 +66,7 @@ def seconds(high: float = MAX_SECONDS) -> Callable[[str], float]:
         return value
 
     parse.__name__ = "seconds"
+    parse.bounds = (0.0, high)  # type: ignore[attr-defined]  # 0 itself excluded
     return parse
 
 
@@ -78,6 +80,7 @@ def real(low: float, high: float) -> Callable[[str], float]:
         return value
 
     parse.__name__ = "number"
+    parse.bounds = (low, high)  # type: ignore[attr-defined]
     return parse
 
 
