@@ -126,6 +126,18 @@ def test_empty_input_file_is_an_error(name: str, content: bytes, tmp_path: Path)
     assert_nothing_written(tmp_path / "x.jsonl")
 
 
+def test_convert_task_of_an_empty_data_file_is_an_error(tmp_path: Path) -> None:
+    split = tmp_path / "data" / "simple_split"
+    split.mkdir(parents=True)
+    for part in ("train", "test"):
+        (split / f"tasks_{part}_simple.txt").write_text("")
+    out = tmp_path / "t.jsonl"
+    run = run_cli(["proto", "convert", "task", "scan", "--data-dir", tmp_path / "data",
+                   "--out", out])
+    assert_user_error(run, "no scan examples")
+    assert_nothing_written(out)
+
+
 def test_empty_pddl_file_is_an_error(tmp_path: Path) -> None:
     f = tmp_path / "domain.pddl"
     f.write_text("")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nsr.commands import checks
-from nsr.errors import ConfigError
+from nsr.errors import ConfigError, DataError
 
 EXIT_MISMATCH = 1
 
@@ -319,6 +319,9 @@ def _convert_task(args: argparse.Namespace) -> int:
     task = get_task(args.task)
     data_dir = Path(args.data_dir) if args.data_dir else None
     examples = task.load(args.split, args.part, data_dir=data_dir)
+    if not examples:
+        raise DataError(f"no {args.task} examples in the {args.part} part of split "
+                        f"{args.split or task.default_split!r} (empty data file?)")
     if args.limit is not None:
         examples = examples[: args.limit]
     report = convert_examples(args.task, examples)
