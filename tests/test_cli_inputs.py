@@ -325,3 +325,21 @@ def test_multi_line_error_is_printed_as_one_line() -> None:
 
     assert one_line("a\n  b\n\nc") == "a | b | c"
     assert len(one_line("x" * 5000)) < 1100
+
+
+# -- the same through the console script (a real process: exit status and stderr as a user sees)
+
+@pytest.mark.parametrize("argv", [
+    ["serve", "--port", "0", "--time-limit", "1e9"],
+    ["eval", "scan", "--checkpoint", str(SCAN_CKPT), "--test-file", "{bad}"],
+], ids=["serve --time-limit 1e9", "eval non-UTF-8"])
+def test_console_script_exit_2_one_line(argv: list[str], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\n")
+    done = subprocess.run([sys.executable, "-m", "nsr.cli", *(a.format(bad=bad) for a in argv)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
