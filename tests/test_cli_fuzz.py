@@ -285,8 +285,8 @@ def test_corrupt_checkpoint_is_one_clean_line(argv: list[str]) -> None:
 
 # -- numbers: every bounded option of every command, out of range --------------------------------
 
-def _numeric_options() -> list[tuple[tuple[str, ...], argparse.Action, argparse.ArgumentParser]]:
-    """(command path, option, its parser) for every option typed by nsr.commands.checks."""
+def _all_options() -> list[tuple[tuple[str, ...], argparse.Action, argparse.ArgumentParser]]:
+    """(command path, argument, its parser) for every argument of every command."""
     found = []
 
     def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
@@ -294,7 +294,7 @@ def _numeric_options() -> list[tuple[tuple[str, ...], argparse.Action, argparse.
             if isinstance(action, argparse._SubParsersAction):
                 for name, sub in action.choices.items():
                     walk(sub, (*path, name))
-            elif hasattr(action.type, "bounds"):
+            else:
                 found.append((path, action, parser))
 
     walk(build_parser(), ())
@@ -321,22 +321,14 @@ def _minimal_argv(parser: argparse.ArgumentParser, skip: argparse.Action, dummy:
     return argv
 
 
-NUMERIC = _numeric_options()
+#: Every option typed by one of the bounded checkers of nsr.commands.checks.
+NUMERIC = [option for option in _all_options() if hasattr(option[1].type, "bounds")]
 
 
 def test_every_number_option_is_bounded() -> None:
     """No command takes a bare int/float: each goes through one of the bounded checkers."""
-    bare = []
-
-    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    walk(sub, (*path, name))
-            elif action.type in (int, float):
-                bare.append(f"nsr {' '.join(path)} {action.option_strings}")
-
-    walk(build_parser(), ())
+    bare = [f"nsr {' '.join(path)} {action.option_strings}"
+            for path, action, _ in _all_options() if action.type in (int, float)]
     assert not bare, bare
     assert len(NUMERIC) >= 30  # the walk found the options (serve, proto, data, train, ...)
 
