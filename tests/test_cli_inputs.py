@@ -295,6 +295,12 @@ def test_unknown_word_names_file_and_1_based_line(tmp_path: Path) -> None:
     assert len(line) < 300
 
 
+def test_solve_does_not_echo_a_huge_word() -> None:
+    line = assert_user_error(run_cli(["solve", "scan", "--engine", "python",
+                                      "walk " + "y" * 100_000]), "unknown word", "100000")
+    assert len(line) < 300
+
+
 def test_a_folder_is_not_called_missing(tmp_path: Path) -> None:
     run = run_cli(["plan", "validate", tmp_path, BLOCKS / "p01.pddl", tmp_path])
     assert_user_error(run, "is a folder")
