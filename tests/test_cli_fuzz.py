@@ -142,6 +142,10 @@ COMMANDS = [
          _scan_sample, _records_sample, {2}, truncation_fails=False, random_allowed=True),
     _cmd("proto verify", ["proto", "verify", "{f}"], _records_sample, _scan_sample, {0, 1, 2},
          marks=(pytest.mark.prolog,)),
+    _cmd("proto convert model --input-file",
+         ["proto", "convert", "model", "--checkpoint", SCAN_CKPT, "--input-file", "{f}",
+          "--out", "{out}"], _scan_sample, _records_sample, {0, 2}, examples=10,
+         marks=(pytest.mark.prolog,)),
     _cmd("proto stats", ["proto", "stats", "{f}"], _records_sample, _scan_sample, {0, 2}),
     _cmd("proto export", ["proto", "export", "{f}", "--format", "jsonl", "--out", "{out}"],
          _records_sample, _hint_sample, {0, 2}),
@@ -211,6 +215,30 @@ def test_malformed_file_is_one_clean_line(command: FileCommand) -> None:
                 assert_user_error(run)
             if run.code != 0:
                 assert_nothing_written(out)
+
+    check()
+
+
+# -- typed inputs: any text, and soups of the model's own words --------------------------------
+
+_SCAN_WORDS = ["jump", "walk", "run", "look", "turn", "left", "right", "twice", "thrice", "and",
+               "after", "around", "opposite"]
+_HINT_WORDS = [*"0123456789", "+", "-", "*", "/", "(", ")"]
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["solve", "scan", "--engine", "python"], _SCAN_WORDS),
+    (["explain", "scan"], _SCAN_WORDS),
+    (["solve", "hint", "--engine", "python"], _HINT_WORDS),
+], ids=["solve scan", "explain scan", "solve hint"])
+def test_typed_input_is_answered_or_refused_cleanly(argv: list[str], words: list[str]) -> None:
+    @_fuzz(40)
+    @given(st.one_of(st.text(max_size=40),
+                     st.lists(st.sampled_from(words), max_size=9).map(" ".join)))
+    def check(text: str) -> None:
+        if text.startswith("-"):
+            text = " " + text  # an argument, not an option
+        assert_clean_failure(run_cli([*argv, text]), {0, 1, 2})
 
     check()
 
