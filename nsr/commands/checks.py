@@ -85,7 +85,6 @@ def real(low: float, high: float) -> Callable[[str], float]:
 
 
 #: The usual option types, shared so that every command accepts the same ranges.
-count = integer(0, MAX_COUNT)
 positive_count = integer(1, MAX_COUNT)
 workers = integer(1, MAX_WORKERS)
 seed = integer(0, MAX_SEED)

@@ -246,7 +246,7 @@ def _check_train_out(args: argparse.Namespace, out: Path, split: str) -> None:
         if not path.is_file():
             raise ResourceNotFound(f"--resume: no checkpoint to continue in {out} (expected "
                                    f"{path}); drop --resume to start a new run")
-        config = checkpoint.load(out).get("config", {})
+        config = checkpoint.load(out, require=("model", "config", "progress"))["config"]
         perception = "images" if args.input == "images" else "tokens"
         for key, want in (("task", args.task), ("split", split), ("perception", perception)):
             have = config.get(key)

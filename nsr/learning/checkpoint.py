@@ -53,8 +53,12 @@ def save(directory: Path, payload: dict[str, Any]) -> Path:
     return atomic_write_text(Path(directory) / FILENAME, text)
 
 
-def load(directory: Path) -> dict[str, Any]:
-    """Read a checkpoint; missing or corrupt files raise one clear error."""
+def load(directory: Path, *, require: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read a checkpoint; missing or corrupt files raise one clear error.
+
+    Every field a model checkpoint has is checked when present (see :func:`schema_problem`);
+    ``require`` names top-level fields that must be there too (resuming needs ``progress``).
+    """
     directory = Path(directory)
     path = directory / FILENAME if directory.is_dir() else directory
     if not path.is_file():
@@ -65,7 +69,7 @@ def load(directory: Path) -> dict[str, Any]:
         raise DataError(f"checkpoint {path} is corrupt: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DataError(f"checkpoint {path} is corrupt or not an nsr checkpoint (format {FORMAT} expected)")
-    problem = schema_problem(data)
+    problem = schema_problem(data, require)
     if problem is not None:
         raise DataError(f"checkpoint {path} is corrupt: {problem}")
     try:
@@ -135,21 +139,30 @@ def _tensors_problem(value: Any, where: str) -> str | None:
     return None
 
 
-def schema_problem(data: dict[str, Any]) -> str | None:
-    """What is wrong with a checkpoint's structure (first problem found), or None."""
+def schema_problem(data: dict[str, Any], require: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with a checkpoint's structure (first problem found), or None.
+
+    Top-level fields are checked when present or named in ``require`` (the same container
+    also stores partial payloads, e.g. a perception alone); a ``model`` is checked in full.
+    """
     for key, types in (("model", (dict,)), ("config", (dict,)), ("seed", (int,)),
                        ("metrics", (list,)), ("progress", (dict,))):
-        problem = _field(data, key, types, "")
+        problem = _field(data, key, types, "", required=key in require)
         if problem:
             return problem
-    progress = data["progress"]
-    problem = (_field(progress, "next_stage", (int,), "progress.")
-               or _field(progress, "seconds", _NUMBER, "progress.", required=False))
-    if problem:
-        return problem
-    if progress["next_stage"] < 0:
-        return "field progress.next_stage must be >= 0"
-    model = data["model"]
+    if "progress" in data:
+        progress = data["progress"]
+        problem = (_field(progress, "next_stage", (int,), "progress.")
+                   or _field(progress, "seconds", _NUMBER, "progress.", required=False))
+        if problem:
+            return problem
+        if progress["next_stage"] < 0:
+            return "field progress.next_stage must be >= 0"
+    return None if "model" not in data else _model_problem(data["model"])
+
+
+def _model_problem(model: dict[str, Any]) -> str | None:
+    """What is wrong with the ``model`` part of a checkpoint, or None."""
     for key, types, required in (
         ("library", (str,), True), ("symbol_names", (list,), True), ("programs", (dict,), True),
         ("perception", (dict,), True), ("parser", (dict,), True), ("fits", (dict,), False),
