@@ -325,7 +325,7 @@ def synthesize(
     task: str | None = None,
     workers: int = 1,
     ray_address: str | None = None,
-    chunk_size: int = 50,
+    chunk_size: int = 200,
     time_limit: float = DEFAULT_TIME_LIMIT,
     progress: Callable[[int, int], None] | None = None,
 ) -> SynthReport:
