@@ -10,10 +10,11 @@ STAMP := $(VENV)/.nsr-installed
 .PHONY: run test setup sysdeps venv lint bench clean
 
 # The main job: the engines' demo, then NSR trained on SCAN's length split from scratch (from
-# (command, actions) pairs only) and its accuracy on the official test file.
+# (command, actions) pairs only) and its accuracy on the official test file. --force: train
+# refuses to replace a checkpoint unasked, and a second `make run` is asked to start afresh.
 run: setup
 	$(VENV)/bin/nsr demo
-	$(VENV)/bin/nsr train scan --split length --seed 0 --out runs/scan-length
+	$(VENV)/bin/nsr train scan --split length --seed 0 --out runs/scan-length --force
 	$(VENV)/bin/nsr eval scan --checkpoint runs/scan-length --split length
 	$(VENV)/bin/nsr programs scan --checkpoint runs/scan-length
 

@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str, limit: int = 1000) -> str:
+    """An error message as the single line the CLI promises: inner line breaks become ' | '
+    (a Prolog or PDDL message may span lines) and a runaway message is cut at ``limit``."""
+    text = " | ".join(line.strip() for line in message.splitlines() if line.strip())
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
     try:
@@ -69,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = args.func(args)
         return int(status or 0)
     except NsrError as exc:
-        print(f"nsr: error: {exc}", file=sys.stderr)
+        print(f"nsr: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("nsr: interrupted", file=sys.stderr)

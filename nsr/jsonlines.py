@@ -11,28 +11,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
+from nsr.textfile import empty_file, iter_lines
 
 
-def read_jsonl(path: str | Path, *, what: str = "JSON-lines") -> Iterator[tuple[str, int, Any]]:
+def read_jsonl(
+    path: str | Path, *, what: str = "JSON-lines", nonempty: bool = False
+) -> Iterator[tuple[str, int, Any]]:
     """Yield ``(where, line_number, value)`` for every non-blank line of ``path``.
 
-    ``where`` is ``"file:line"`` for messages. A missing file raises :class:`ResourceNotFound`
-    naming ``what`` the file should have held; a line that is not JSON raises
-    :class:`DataError` with its position.
+    ``where`` is ``"file:line"`` for messages. A missing file raises
+    :class:`~nsr.errors.ResourceNotFound` naming ``what`` the file should have held; a line that
+    is not UTF-8 or not JSON raises :class:`DataError` with its position; with ``nonempty`` so
+    does a file without a single record (a command would otherwise do nothing and succeed).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"no such {what} file: {path}")
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(
-                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                ) from None
-            yield where, lineno, value
+    seen = False
+    for lineno, line in iter_lines(path, what):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(
+                f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+        except RecursionError:
+            raise DataError(f"{where}: JSON nested too deeply") from None
+        seen = True
+        yield where, lineno, value
+    if nonempty and not seen:
+        raise empty_file(path, what)

@@ -7,6 +7,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
+from nsr.commands import checks
 from nsr.errors import ConfigError
 
 _TASKS = ("scan", "pcfg", "hint")
@@ -76,7 +77,7 @@ def register(subparsers: Any) -> None:
         help="dataset folder (default: shared/data, then the fetch cache; HINT: generated dir)",
     )
     stats.add_argument(
-        "--seed", type=int, default=0, help="HINT only: which generated seed's cache dir to read"
+        "--seed", type=checks.seed, default=0, help="HINT only: which generated seed's cache dir to read"
     )
     stats.set_defaults(func=_stats)
 
@@ -97,19 +98,19 @@ def register(subparsers: Any) -> None:
         formatter_class=fmt,
     )
     generate.add_argument("name", choices=("hint",), help="the generated dataset (hint)")
-    generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    generate.add_argument("--seed", type=checks.seed, default=0, help="random seed (default 0)")
     generate.add_argument(
         "--out",
         type=Path,
         default=None,
         help="output directory (default: ${NSR_DATA:-~/.cache/nsr}/hint/seed-SEED)",
     )
-    generate.add_argument("--train-size", type=int, default=None, help="training examples (20000)")
+    generate.add_argument("--train-size", type=checks.positive_count, default=None, help="training examples (20000)")
     generate.add_argument(
-        "--test-per-op", type=int, default=None, help="test expressions per operator count (100)"
+        "--test-per-op", type=checks.positive_count, default=None, help="test expressions per operator count (100)"
     )
     generate.add_argument(
-        "--max-per-op", type=int, default=None, help="training cap per operator count (100000)"
+        "--max-per-op", type=checks.positive_count, default=None, help="training cap per operator count (100000)"
     )
     generate.add_argument(
         "--published", action="store_true", help="the paper's sizes (overridden by size flags)"
@@ -208,10 +209,7 @@ def _generate(args: argparse.Namespace) -> int:
     }
     config = replace(config, **overrides)
     out = args.out if args.out is not None else hint_cache_dir(config.seed)
-    try:  # fail before minutes of generation, not after
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot write HINT data to {out}: {exc.strerror or exc}") from None
+    checks.check_output(out, "--out", directory=True)  # fail before minutes of work, not after
     # disable=None: no bar when stderr is not a terminal (logs, pipes, tests)
     with tqdm(total=expected_size(config), desc="hint", unit="expr", disable=None) as bar:
 

@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nsr.commands import checks
+
 # Programs whose meaning a learner would have to induce; here they are written by hand only to
 # show the DSL and the Prolog round trip.
 DEMO_PROGRAMS: dict[str, str] = {
@@ -44,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="which shipped blocksworld problem to solve (p01, p02, p03; default p01)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=60.0, help="planner time limit in seconds (default 60)"
+        "--timeout", type=checks.timeout, default=60.0, help="planner time limit in seconds (default 60)"
     )
     parser.set_defaults(func=run_demo)
 

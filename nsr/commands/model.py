@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import ConfigError, ResourceNotFound
+from nsr.commands import checks
+from nsr.errors import ConfigError, DataError, ResourceNotFound
+from nsr.textfile import shorten
 
 _FMT = argparse.RawDescriptionHelpFormatter
 PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "learning" / "pretrained"
@@ -27,7 +29,8 @@ def register(subparsers: Any) -> None:
             "Learn perception, a dependency parser and one program per symbol from (input, "
             "output) pairs only, by deduction-abduction with a length curriculum. Writes "
             "OUT/checkpoint.json (model, config, seed, metrics, programs) after every stage and "
-            "OUT/learning_curve.png at the end; --resume continues an interrupted run."
+            "OUT/learning_curve.png at the end; --resume continues an interrupted run. An "
+            "existing checkpoint in OUT is never replaced unless --force is given."
         ),
         epilog="examples:\n  nsr train scan --split length --seed 1 --out runs/scan-length\n"
                "  nsr train scan --train-file my_train.txt --out runs/mine\n"
@@ -48,9 +51,12 @@ def register(subparsers: Any) -> None:
                             "value-carrying segment (default: the task's; e.g. '[A-Z][0-9]+')")
     train.add_argument("--json", action="store_true",
                        help="print the final metrics as one JSON object")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    train.add_argument("--seed", type=checks.seed, default=0, help="random seed (default: 0)")
     train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
+    train.add_argument("--force", action="store_true",
+                       help="start afresh even if OUT already holds a checkpoint (replaced "
+                            "when the first stage ends)")
     train.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
     _input_arg(train)
     train.set_defaults(func=_train)
@@ -190,7 +196,7 @@ def _input_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _image_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--image-seed", type=int, default=0,
+    p.add_argument("--image-seed", type=checks.seed, default=0,
                    help="with --input images: which test images stand for the typed symbols "
                         "(each symbol is drawn from its unseen test images; default: 0)")
     p.add_argument("--show", type=Path, metavar="PNG",
@@ -292,14 +298,17 @@ def _train(args: argparse.Namespace) -> int:
 
     task = _train_task(args)
     if args.train_file is not None:
-        examples = _load_file(task, args.train_file)
         split = args.split or args.train_file.stem
     else:
         split = task.resolve_split(args.split or task.default_split)
+    out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
+    _check_train_out(args, out, split)
+    if args.train_file is not None:
+        examples = _load_file(task, args.train_file)
+    else:
         examples = task.load(split, "train")
     # Read before hours of training: a bad test file must fail now, not at the end.
     tests = _load_file(task, args.test_file) if args.test_file is not None else None
-    out = args.out or Path("runs") / f"{args.task}-{split}-seed{args.seed}"
     # The task's library (for 'data': what its file's outputs asked for), or --library's.
     options: dict[str, Any] = {} if args.library is None else {"library": args.library}
     if args.open_class is not None:
@@ -347,9 +356,39 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_train_out(args: argparse.Namespace, out: Path, split: str) -> None:
+    """Before any work: OUT can be written; an existing checkpoint there is only replaced with
+    --force and only continued (--resume) when it is a run of the same task, split and input."""
+    from nsr.learning import checkpoint
+
+    checks.check_output(out, "--out", directory=True)
+    if args.resume and args.force:
+        raise ConfigError("--resume continues the checkpoint in OUT, --force replaces it: "
+                          "give one of them")
+    path = out / checkpoint.FILENAME
+    if args.resume:
+        if not path.is_file():
+            raise ResourceNotFound(f"--resume: no checkpoint to continue in {out} (expected "
+                                   f"{path}); drop --resume to start a new run")
+        config = checkpoint.load(out, require=("model", "config", "progress"))["config"]
+        perception = "images" if args.input == "images" else "tokens"
+        for key, want in (("task", args.task), ("split", split), ("perception", perception)):
+            have = config.get(key)
+            if have is not None and have != want:
+                raise ConfigError(f"--resume: the checkpoint in {out} is a {key} {have!r} run, "
+                                  f"not {want!r}; pick another --out or the same {key}")
+    elif path.exists() and not args.force:
+        raise ConfigError(f"{out} already holds a checkpoint: pass --resume to continue it, "
+                          "--force to replace it, or another --out")
+
+
 def _load_file(task, path: Path):
-    """Examples of a file in the task's native format (the task's ``load_file``)."""
-    return task.load_file(Path(path))
+    """Examples of a file in the task's native format (the task's ``load_file``); a file
+    without a single example is an error, not a 0% result."""
+    examples = task.load_file(Path(path))
+    if not examples:
+        raise DataError(f"{path}: the file holds no {task.name} examples")
+    return examples
 
 
 def _images_module(task):
@@ -490,8 +529,11 @@ def _symbol_label(model, symbol: int) -> str:
 
 
 def _check_images(args: argparse.Namespace) -> None:
-    if getattr(args, "show", None) is not None and args.input != "images":
+    show = getattr(args, "show", None)
+    if show is not None and args.input != "images":
         raise ConfigError("--show draws the input images: use it with --input images")
+    checks.check_suffix(show, "--show", (".png",))
+    checks.check_output(show, "--show")
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -511,7 +553,7 @@ def _solve(args: argparse.Namespace) -> int:
         limit = limit_hit(model, parses[0], args.engine)
         if limit is not None:  # one line, exit 2 (a resource limit, not a wrong program)
             raise limit
-        print("nsr: no answer: the learned programs do not apply to this parse", file=sys.stderr)
+        print(f"nsr: no answer: {_why_no_answer(model, parses[0])}", file=sys.stderr)
         return 1
     if args.json:
         from nsr.commands.model_io import json_output
@@ -556,6 +598,35 @@ def _solve_file(args: argparse.Namespace) -> int:
 #: the square of the input's length).
 _SHOW_ITEMS = 200
 _INDENT_LEVELS = 40
+
+
+def _why_no_answer(model, parse) -> str:
+    """Why a parse has no value: no tree, a symbol without a program, a program that fails, or
+    an evaluation limit (steps, recursion, list size) hit on the way up."""
+    from nsr.semantics.errors import BudgetExceeded, EvaluationError
+    from nsr.semantics.evaluate import compile_program
+
+    if parse.tree is None:
+        return "the parser found no tree for this input"
+    values: dict[int, Any] = {}
+    for node in parse.tree.postorder():
+        name = model.symbol_names[parse.symbols[node]]
+        kids = parse.tree.children[node]
+        if node in parse.given and not kids:
+            values[node] = parse.given[node]
+            continue
+        prog = model.programs.get(parse.symbols[node])
+        if prog is None or prog.arity != len(kids):
+            return f"the learned programs do not apply to this parse (symbol {name})"
+        args = tuple(values[k] for k in kids)
+        try:
+            values[node] = compile_program(prog)(args)
+        except BudgetExceeded as exc:
+            return (f"an evaluation limit was hit at symbol {name} ({shorten(str(exc), 120)}); "
+                    "the input is too large for the evaluator")
+        except EvaluationError as exc:
+            return f"the program of symbol {name} fails here ({shorten(str(exc), 120)})"
+    return "the learned programs do not apply to this parse"
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from nsr.atomic import atomic_write_text
-from nsr.errors import ConfigError, ResourceNotFound
+from nsr.commands import checks
+from nsr.errors import ConfigError
+from nsr.textfile import read_text
 
 EXIT_INVALID = 1
 
@@ -62,7 +64,7 @@ def register(subparsers: Any) -> None:
     )
     solve.add_argument(
         "--timeout",
-        type=float,
+        type=checks.timeout,
         default=60.0,
         metavar="S",
         help="give up after S seconds of wall-clock time (default: 60)",
@@ -111,37 +113,20 @@ def register(subparsers: Any) -> None:
     check.set_defaults(func=_validate)
 
 
-def _read(path: str, what: str) -> str:
-    p = Path(path)
-    if not p.is_file():
-        raise ResourceNotFound(f"{what} file {path!r} does not exist")
-    try:
-        return p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceNotFound(f"cannot read {what} file {path!r}: {exc}") from exc
-
-
-def _write_atomic(path: str, text: str) -> None:
-    """Write via a temporary file in the same folder + os.replace: never a half-written plan."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise ResourceNotFound(f"folder {str(target.parent)!r} for --out does not exist")
-    atomic_write_text(target, text)
-
-
 def _solve(args: argparse.Namespace) -> int:
     from nsr.backends.pddl.up_engine import load_task, solve, write_plan
 
-    if not args.timeout > 0:
-        raise ConfigError(f"--timeout must be positive, got {args.timeout}")
+    checks.check_output(args.out)
     task = load_task(Path(args.domain), Path(args.problem))
     result = solve(task, planner=args.planner, timeout=args.timeout)
+    if result.status == "unsupported":  # the user's choice of planner, not a verdict
+        raise ConfigError(f"{args.planner} cannot solve this problem: {result.message}")
     if result.plan is None:
         print(f"no plan ({result.status}): {result.message}", file=sys.stderr)
         return EXIT_INVALID
     text = write_plan(result.plan)
     if args.out:
-        _write_atomic(args.out, text)
+        atomic_write_text(args.out, text)
         print(
             f"wrote {len(result.plan)} steps to {args.out} "
             f"({result.planner}, {result.seconds:.2f} s)",
@@ -156,9 +141,9 @@ def _validate(args: argparse.Namespace) -> int:
     from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
     from nsr.backends.pddl.plans import parse_plan
 
-    domain_text = _read(args.domain, "domain")
-    problem_text = _read(args.problem, "problem")
-    plan = parse_plan(_read(args.plan, "plan"), name=args.plan)
+    domain_text = read_text(args.domain, "domain", nonempty=True)
+    problem_text = read_text(args.problem, "problem", nonempty=True)
+    plan = parse_plan(read_text(args.plan, "plan"), name=args.plan)
     reports = {}
     if args.validator in ("ours", "both"):
         domain = parse_domain(domain_text, name=args.domain)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from nsr.commands import checks
 from nsr.errors import ResourceNotFound
 
 EXIT_NO_SOLUTION = 1
@@ -56,17 +61,19 @@ def register(subparsers: Any) -> None:
     run.add_argument("--all", action="store_true", help="print every solution, not just the first")
     run.add_argument(
         "--time-limit",
-        type=float,
+        type=checks.timeout,
         default=10.0,
         metavar="S",
-        help="stop the query after S seconds (default: %(default)s; 0 = no limit)",
+        help=f"stop the query after S seconds (default: %(default)s; at most "
+             f"{checks.MAX_SECONDS:g})",
     )
     run.add_argument(
         "--json",
         action="store_true",
         help=(
             "print one JSON list of solutions; each solution maps variable names to the "
-            "value written as Prolog text (exact for atoms, strings and compounds)"
+            "value written as Prolog text (exact for atoms, strings and compounds); what the "
+            "program itself prints goes to stderr, so stdout is only the JSON"
         ),
     )
     run.set_defaults(func=run_command)
@@ -80,26 +87,48 @@ def _solution_line(solution: dict[str, Any]) -> str:
     return ", ".join(f"{name} = {to_text(value)}" for name, value in solution.items())
 
 
+@contextmanager
+def _program_output_to_stderr(engine: Any, active: bool) -> Iterator[None]:
+    """With ``--json``, whatever the program prints (``format/2`` in a directive or a goal goes
+    to SWI-Prolog's own C-level stdout) is sent to stderr, so stdout holds only the JSON."""
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        try:
+            engine.query("flush_output(user_output)")
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def run_command(args: argparse.Namespace) -> int:
     from nsr.backends.prolog import get_engine
     from nsr.backends.prolog.terms import to_text
 
     path = Path(args.file)
+    if path.is_dir():
+        raise ResourceNotFound(f"{path} is a folder, not a Prolog file")
     if not path.is_file():
         raise ResourceNotFound(f"Prolog file not found: {path}")
-    time_limit = args.time_limit if args.time_limit and args.time_limit > 0 else None
     engine = get_engine()
     module = f"nsr_cli:{path.stem}"
-    engine.consult_file(path, module)
-    try:
-        solutions = engine.query(
-            args.query,
-            module=module,
-            max_solutions=None if args.all else 1,
-            time_limit=time_limit,
-        )
-    finally:
-        engine.wipe_module(module)
+    with _program_output_to_stderr(engine, args.json):
+        engine.consult_file(path, module)
+        try:
+            solutions = engine.query(
+                args.query,
+                module=module,
+                max_solutions=None if args.all else 1,
+                time_limit=args.time_limit,
+            )
+        finally:
+            engine.wipe_module(module)
     if args.json:
         print(json.dumps([{k: to_text(v) for k, v in s.items()} for s in solutions]))
     elif solutions:

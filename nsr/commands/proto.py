@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import ConfigError
+from nsr.commands import checks
+from nsr.errors import ConfigError, DataError
 
 EXIT_MISMATCH = 1
 
@@ -70,8 +71,8 @@ def register(subparsers: Any) -> None:
     synth.add_argument("family", metavar="FAMILY",
                        help="a family name, a comma-separated list, or 'all' (see 'nsr proto "
                             "families'); N items are made per family")
-    synth.add_argument("--n", type=int, default=100, help="items per family (default 100)")
-    synth.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
+    synth.add_argument("--n", type=checks.positive_count, default=100, help="items per family (default 100)")
+    synth.add_argument("--seed", type=checks.seed, default=0, help="run seed (default 0)")
     synth.add_argument("--difficulty", default="1-5", metavar="LEVELS",
                        help="a level 1-5 (3), a range (1-5, the default) or a list (1,3,5); "
                             "items cycle through the levels")
@@ -79,12 +80,12 @@ def register(subparsers: Any) -> None:
                        choices=("query_answer", "plan_generation", "plan_completion",
                                 "plan_reordering"),
                        help="PDDL families: one task type (default: cycle through all three)")
-    synth.add_argument("--workers", type=int, default=1,
+    synth.add_argument("--workers", type=checks.workers, default=1,
                        help="worker processes (spawn start method; default 1)")
     synth.add_argument("--ray", default=None, metavar="ADDRESS",
                        help="run chunks as Ray tasks on the cluster at ADDRESS ('local' starts "
                             "one here with --workers CPUs); needs 'pip install ray'")
-    synth.add_argument("--time-limit", type=float, default=10.0,
+    synth.add_argument("--time-limit", type=checks.timeout, default=10.0,
                        help="seconds per Prolog derivation (default 10)")
     synth.add_argument("--out", default="-", metavar="FILE",
                        help="output JSON-lines file (written atomically; '-' = stdout)")
@@ -101,7 +102,7 @@ def register(subparsers: Any) -> None:
                "  nsr proto verify bw.jsonl --reference   # also unified-planning's validator"),
     )
     verify.add_argument("file", metavar="FILE", help="prototype JSON-lines file")
-    verify.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    verify.add_argument("--workers", type=checks.workers, default=1, help="worker processes (default 1)")
     verify.add_argument("--reference", action="store_true",
                         help="PDDL: also validate with unified-planning's validator (slower)")
     verify.set_defaults(func=_verify)
@@ -156,7 +157,7 @@ def register(subparsers: Any) -> None:
     ctask.add_argument("task", choices=("scan", "pcfg", "hint"), help="task name")
     ctask.add_argument("--split", default=None, help="split (default: the task's default)")
     ctask.add_argument("--part", default="train", choices=("train", "test"), help="part")
-    ctask.add_argument("--limit", type=int, default=None, help="convert the first N examples")
+    ctask.add_argument("--limit", type=checks.positive_count, default=None, help="convert the first N examples")
     ctask.add_argument("--data-dir", default=None, help="the task's data folder")
     ctask.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
     ctask.set_defaults(func=_convert_task)
@@ -169,7 +170,7 @@ def register(subparsers: Any) -> None:
     cplan.add_argument("problems", metavar="PROBLEM", nargs="+", help="PDDL problem files")
     cplan.add_argument("--planner", default="fast-downward",
                        choices=("fast-downward", "pyperplan"), help="planner")
-    cplan.add_argument("--timeout", type=float, default=60.0, help="seconds per problem")
+    cplan.add_argument("--timeout", type=checks.timeout, default=60.0, help="seconds per problem")
     cplan.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
     cplan.set_defaults(func=_convert_planning)
     cmodel = csub.add_parser(
@@ -200,9 +201,9 @@ def register(subparsers: Any) -> None:
     cmodel.add_argument("--part", default="test", choices=("train", "test"),
                         help="with --split: which part (default test, unseen in training)")
     cmodel.add_argument("--data-dir", default=None, help="the task's data folder")
-    cmodel.add_argument("--n", type=int, default=None,
+    cmodel.add_argument("--n", type=checks.positive_count, default=None,
                         help="draw N examples at random with --seed (default: all)")
-    cmodel.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    cmodel.add_argument("--seed", type=checks.seed, default=0, help="sampling seed (default 0)")
     cmodel.add_argument("--keep-wrong", action="store_true",
                         help="keep examples the model gets wrong, flagged, instead of dropping")
     cmodel.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
@@ -229,29 +230,34 @@ def _families(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(value: int, flag: str) -> None:
-    if value < 1:
-        raise ConfigError(f"{flag} must be at least 1, got {value}")
+def _families_of(spec: str, task: str | None) -> tuple[str, ...]:
+    """The families FAMILY names, every one checked (and asked for ``task``) before any work."""
+    from nsr.prototypes.families import family_names, get_family
+
+    if spec == "all":
+        return tuple(n for n in family_names() if task is None or task in get_family(n).tasks)
+    names = tuple(n.strip() for n in spec.split(","))
+    if not all(names):
+        raise ConfigError(f"bad FAMILY {spec!r}: give names separated by commas, e.g. "
+                          "kinship,graphs (see 'nsr proto families')")
+    for name in names:
+        family = get_family(name)  # an unknown name raises, listing the known ones
+        if task is not None and task not in family.tasks:
+            raise ConfigError(f"family {name!r} has no task {task!r}; tasks: "
+                              f"{', '.join(family.tasks)}")
+    return names
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from nsr.prototypes.families import family_names
     from nsr.prototypes.record import write_records
     from nsr.prototypes.synth import parse_levels, synthesize
 
-    _positive(args.workers, "--workers")
-    if args.n < 0:
-        raise ConfigError(f"--n must be >= 0, got {args.n}")
     levels = parse_levels(args.difficulty)
-    names = family_names() if args.family == "all" else tuple(args.family.split(","))
+    names = _families_of(args.family, args.task)
+    checks.check_output(args.out)
     records = []
     for name in names:
         task = args.task
-        if args.family == "all" and task is not None:
-            from nsr.prototypes.families import get_family
-
-            if task not in get_family(name).tasks:
-                continue
         report = synthesize(name, args.n, seed=args.seed, levels=levels, task=task,
                             workers=args.workers, ray_address=args.ray,
                             time_limit=args.time_limit)
@@ -271,7 +277,6 @@ def _synth(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from nsr.prototypes.verify import verify_file
 
-    _positive(args.workers, "--workers")
     report = verify_file(args.file, workers=args.workers, reference=args.reference)
     for m in report.mismatches:
         print(m)
@@ -284,6 +289,7 @@ def _export(args: argparse.Namespace) -> int:
     from nsr.prototypes.export import export
     from nsr.prototypes.record import load_records
 
+    checks.check_output(args.out, directory=args.format == "hf")
     records = load_records(args.file)
     out = export(records, args.out, args.format)
     print(f"wrote {len(records)} records to {out} ({args.format})", file=sys.stderr)
@@ -309,9 +315,13 @@ def _convert_task(args: argparse.Namespace) -> int:
     from nsr.prototypes.record import write_records
     from nsr.tasks.registry import get_task
 
+    checks.check_output(args.out)
     task = get_task(args.task)
     data_dir = Path(args.data_dir) if args.data_dir else None
     examples = task.load(args.split, args.part, data_dir=data_dir)
+    if not examples:
+        raise DataError(f"no {args.task} examples in the {args.part} part of split "
+                        f"{args.split or task.default_split!r} (empty data file?)")
     if args.limit is not None:
         examples = examples[: args.limit]
     report = convert_examples(args.task, examples)
@@ -327,6 +337,7 @@ def _convert_planning(args: argparse.Namespace) -> int:
     from nsr.prototypes.convert import convert_planning
     from nsr.prototypes.record import write_records
 
+    checks.check_output(args.out)
     report = convert_planning(args.domain, args.problems, planner=args.planner,
                               timeout=args.timeout)
     for where, why in report.failures:
@@ -341,6 +352,7 @@ def _convert_model(args: argparse.Namespace) -> int:
     from nsr.prototypes.from_model import convert_checkpoint
     from nsr.prototypes.record import write_records
 
+    checks.check_output(args.out)
     if args.checkpoint is None:
         from nsr.commands.model import default_checkpoint
 
@@ -363,6 +375,7 @@ def _examples(args: argparse.Namespace) -> int:
     from nsr.prototypes.examples import regenerate_examples
 
     out_dir = Path(args.out_dir) if args.out_dir else None
+    checks.check_output(out_dir, "--out-dir", directory=True)
     for name, count in regenerate_examples(out_dir).items():
         print(f"{name}: {count} records")
     return 0

@@ -6,7 +6,8 @@ import argparse
 import logging
 from typing import Any
 
-from nsr.errors import ConfigError, MissingDependency
+from nsr.commands import checks
+from nsr.errors import MissingDependency
 
 
 def register(subparsers: Any) -> None:
@@ -30,7 +31,7 @@ def register(subparsers: Any) -> None:
             "--label_key record"
         ),
     )
-    parser.add_argument("--port", type=int, required=True, metavar="P", help="TCP port (0: any)")
+    parser.add_argument("--port", type=checks.integer(0, 65535), required=True, metavar="P", help="TCP port (0: any)")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
@@ -39,28 +40,28 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=checks.workers,
         default=2,
         metavar="N",
         help="verifier worker processes (per Ray actor with --ray; default: 2)",
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=checks.timeout,
         default=2.0,
         metavar="S",
         help="seconds one sample may run before it scores 0 (default: 2)",
     )
     parser.add_argument(
         "--deadline",
-        type=float,
+        type=checks.timeout,
         default=60.0,
         metavar="S",
         help="seconds one request may take before the server answers 504 (default: 60)",
     )
     parser.add_argument(
         "--max-body-mb",
-        type=float,
+        type=checks.real(1e-3, 1024.0),
         default=16.0,
         metavar="MB",
         help="largest request body accepted; larger ones get 413 (default: 16)",
@@ -71,7 +72,7 @@ def register(subparsers: Any) -> None:
         help="verify on a Ray cluster ('auto', 'ray://host:10001', or 'local' for a new one)",
     )
     parser.add_argument(
-        "--actors", type=int, default=2, metavar="K", help="Ray verifier actors (default: 2)"
+        "--actors", type=checks.workers, default=2, metavar="K", help="Ray verifier actors (default: 2)"
     )
     parser.add_argument(
         "--partial", action="store_true", help="give partial credit to wrong answers and plans"
@@ -80,12 +81,6 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if not 0 <= args.port <= 65535:
-        raise ConfigError(f"--port must be in 0..65535, got {args.port}")
-    if args.workers < 1 or args.actors < 1:
-        raise ConfigError("--workers and --actors must be >= 1")
-    if not args.max_body_mb > 0:
-        raise ConfigError(f"--max-body-mb must be > 0, got {args.max_body_mb}")
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401

@@ -1,7 +1,8 @@
 """``nsr verify``: check an untrusted Prolog program's answer or a plan, in isolated workers.
 
 Exit status: 0 when the score is 1 (correct answer / valid plan), 1 otherwise (the reason is
-printed), 2 on a user error (missing file, bad option).
+printed), 2 on a user error (missing file, bad option, and the verdicts that blame what the
+user typed rather than the sample: a bad --query or --expect, a malformed domain or problem).
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import ConfigError, ResourceNotFound
+from nsr.commands import checks
+from nsr.errors import DataError, ResourceNotFound
+from nsr.textfile import read_text
 
 EXIT_WRONG = 1
+#: Verdict reasons that are the user's mistake, not the sample's: exit 2 with the message.
+USER_ERRORS = frozenset({"bad_query", "bad_expected", "pddl_syntax", "pddl_unsupported"})
 
 
 def register(subparsers: Any) -> None:
@@ -90,7 +95,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=checks.timeout,
         default=2.0,
         metavar="S",
         help="seconds the sample may run (default: 2)",
@@ -103,9 +108,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: str) -> str:
+    """The sample under test (program or plan): undecodable bytes are the sample's problem, so
+    they are replaced and judged, not refused."""
     if path == "-":
         return sys.stdin.read()
     file = Path(path)
+    if file.is_dir():
+        raise ResourceNotFound(f"{path} is a folder, not a file")
     if not file.is_file():
         raise ResourceNotFound(f"{path}: no such file")
     try:
@@ -117,12 +126,12 @@ def _read(path: str) -> str:
 def _verifier(args: argparse.Namespace) -> Any:
     from nsr.verify import Verifier
 
-    if not args.time_limit > 0:
-        raise ConfigError(f"--time-limit must be > 0 seconds, got {args.time_limit}")
     return Verifier(workers=1, time_limit=args.time_limit, partial=args.partial)
 
 
 def _report(verdict: Any, as_json: bool) -> int:
+    if verdict.reason in USER_ERRORS:
+        raise DataError(f"{verdict.reason}: {verdict.message}")
     if as_json:
         print(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
@@ -143,7 +152,9 @@ def _run_prolog(args: argparse.Namespace) -> int:
 
 
 def _run_plan(args: argparse.Namespace) -> int:
-    domain, problem, plan = _read(args.domain), _read(args.problem), _read(args.plan)
+    domain = read_text(args.domain, "domain", nonempty=True)
+    problem = read_text(args.problem, "problem", nonempty=True)
+    plan = _read(args.plan)
     with _verifier(args) as verifier:
         verdict = verifier.check_plan(domain, problem, plan)
     return _report(verdict, args.json)

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from nsr.errors import ConfigError, DataError
+from nsr.textfile import shorten
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class TokenPerception:
         out = []
         for tok in tokens:
             if tok not in self.index:
-                raise DataError(f"unknown word {tok!r}: it never occurred in the training data")
+                raise DataError(f"unknown word {shorten(tok)!r}: it never occurred in the "
+                                "training data")
             out.append(self.index[tok])
         return out
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import ConfigError, DataError, NsrError, ResourceNotFound
+from nsr.errors import ConfigError, DataError, NsrError
 from nsr.prototypes.families.base import PddlInstance, Rejected, plist, shipped_text
 from nsr.prototypes.prolog_runner import PrologJob, run_jobs, swipl_version
 from nsr.prototypes.record import PrototypeRecord, canonical_key, make_id
 from nsr.prototypes.synth import pddl_record
 from nsr.tasks.base import Example
+from nsr.textfile import read_text
 
 
 @dataclass(frozen=True)
@@ -132,18 +133,14 @@ def convert_planning(domain_path: str | Path, problem_paths: Sequence[str | Path
     from nsr.backends.pddl import grounded, up_engine
 
     domain_path = Path(domain_path)
-    if not domain_path.is_file():
-        raise ResourceNotFound(f"no such domain file: {domain_path}")
-    domain_text = domain_path.read_text(encoding="utf-8")
+    domain_text = read_text(domain_path, "domain", nonempty=True)
     domain = grounded.parse_domain(domain_text, name=str(domain_path))
     records: dict[str, PrototypeRecord] = {}
     failures: list[tuple[str, str]] = []
     for path in problem_paths:
         path = Path(path)
         try:
-            if not path.is_file():
-                raise ResourceNotFound(f"no such problem file: {path}")
-            problem_text = path.read_text(encoding="utf-8")
+            problem_text = read_text(path, "problem", nonempty=True)
             problem = grounded.parse_problem(problem_text, domain, name=str(path))
             result = up_engine.solve(up_engine.load_task(domain_path, path), planner=planner,
                                      timeout=timeout)

@@ -37,6 +37,7 @@ from nsr.prototypes.convert import CONVERTERS, expected_text
 from nsr.prototypes.prolog_runner import PrologJob, run_jobs, swipl_version
 from nsr.prototypes.record import PrototypeRecord, canonical_key, make_id
 from nsr.tasks.base import Example
+from nsr.textfile import shorten
 
 if TYPE_CHECKING:  # torch lives behind nsr.learning: import it only when a model is loaded
     from nsr.learning.model import NsrModel
@@ -131,7 +132,8 @@ def convert_model(model: NsrModel, examples: Sequence[Example], *, task: str = "
         if word is None:
             runnable.append(ex)
         else:
-            failures.append((ex.id, f"unknown word {word!r}: the model never saw it in training"))
+            failures.append((ex.id, f"unknown word {shorten(word)!r}: the model never saw it "
+                                    "in training"))
     parses = model.run([ex.source for ex in runnable]) if runnable else []
     program = record_program(model)
     todo = []

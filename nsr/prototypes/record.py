@@ -180,7 +180,7 @@ def record_from_dict(data: Any, where: str = "<record>") -> PrototypeRecord:
 def iter_records(path: str | Path) -> Iterator[PrototypeRecord]:
     """Records of a JSON-lines file, checked one by one; a bad line raises naming file:line."""
     seen: dict[str, int] = {}
-    for where, lineno, data in read_jsonl(path, what="prototype"):
+    for where, lineno, data in read_jsonl(path, what="prototype", nonempty=True):
         record = record_from_dict(data, where)
         if record.id in seen:
             raise DataError(

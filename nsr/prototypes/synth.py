@@ -331,8 +331,10 @@ def synthesize(
 ) -> SynthReport:
     """``n`` verified, distinct prototypes of ``family`` (fewer only if draws keep failing).
 
-    The result depends only on (family, n, seed, levels, task): items are kept in index order
-    and the first of two duplicates wins, however the work was split.
+    The result depends only on (family, n, seed, levels, task, chunk_size): items are kept in
+    index order and the first of two duplicates wins, and the chunks are the same whatever
+    ``workers`` is, so every record (inference counts included) is identical for any
+    ``workers`` or Ray cluster.
     """
     fam = get_family(family)
     lv = parse_levels(levels)
@@ -350,7 +352,10 @@ def synthesize(
         while len(kept) < n and next_index < limit:
             need = n - len(kept)
             batch = min(limit - next_index, math.ceil(need * 1.2) + 4)
-            size = max(1, min(chunk_size, math.ceil(batch / workers)))
+            # Chunk bounds must not depend on ``workers``: each chunk's items are derived in
+            # one swipl process, and an item's recorded inference count depends (by a few)
+            # on what that process ran before it.
+            size = chunk_size
             chunks = [Chunk(family, task, lv, seed, s, min(s + size, next_index + batch),
                             time_limit)
                       for s in range(next_index, next_index + batch, size)]

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nsr.errors import DataError, NsrError, ResourceNotFound
+from nsr.errors import DataError, NsrError
 from nsr.prototypes.judge import judge_answer, normalize_prolog, steps_of
 from nsr.prototypes.prolog_runner import PrologJob, run_jobs
 from nsr.prototypes.record import PrototypeRecord, canonical_key, record_from_dict
+from nsr.textfile import empty_file, iter_lines, shorten
 
 
 @dataclass(frozen=True)
@@ -48,33 +49,39 @@ class VerifyReport:
 
 
 def read_lenient(path: str | Path) -> tuple[list[tuple[int, PrototypeRecord]], list[Mismatch]]:
-    """Every well-formed record with its line number, and a :class:`Mismatch` per bad line."""
-    path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"no such prototype file: {path}")
+    """Every well-formed record with its line number, and a :class:`Mismatch` per bad line.
+
+    A file without a single well-formed record is not a prototype file at all: that is a
+    :class:`DataError` (bad input, exit 2), not a list of mismatches.
+    """
     good: list[tuple[int, PrototypeRecord]] = []
     bad: list[Mismatch] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append(Mismatch("?", lineno, "malformed", f"not valid JSON ({exc.msg})"))
-                continue
-            try:
-                record = record_from_dict(data, f"{path}:{lineno}")
-            except DataError as exc:
-                rid = data.get("id", "?") if isinstance(data, dict) else "?"
-                bad.append(Mismatch(str(rid), lineno, "malformed", str(exc)))
-                continue
-            if record.id in seen:
-                bad.append(Mismatch(record.id, lineno, "duplicate_id", "id seen on an earlier line"))
-                continue
-            seen.add(record.id)
-            good.append((lineno, record))
+    for lineno, line in iter_lines(path, "prototype"):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            bad.append(Mismatch("?", lineno, "malformed", f"not valid JSON ({why})"))
+            continue
+        try:
+            record = record_from_dict(data, f"{path}:{lineno}")
+        except DataError as exc:
+            rid = data.get("id", "?") if isinstance(data, dict) else "?"
+            bad.append(Mismatch(str(rid), lineno, "malformed", str(exc)))
+            continue
+        if record.id in seen:
+            bad.append(Mismatch(record.id, lineno, "duplicate_id", "id seen on an earlier line"))
+            continue
+        seen.add(record.id)
+        good.append((lineno, record))
+    if not good:
+        if not bad:
+            raise empty_file(path, "prototype")
+        raise DataError(f"{path}: no prototype record in the file (line {bad[0].line}: "
+                        f"{shorten(bad[0].message, 200)})")
     return good, bad
 
 

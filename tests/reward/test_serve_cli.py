@@ -27,8 +27,8 @@ def test_help_teaches(capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["serve", "--port", "70000"], "--port must be in 0..65535"),
-        (["serve", "--port", "0", "--workers", "0"], "--workers and --actors must be >= 1"),
+        (["serve", "--port", "70000"], "argument --port: must be in 0..65535"),
+        (["serve", "--port", "0", "--workers", "0"], "argument --workers: must be in 1..256"),
         (["serve"], "the following arguments are required: --port"),
     ],
 )

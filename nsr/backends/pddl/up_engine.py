@@ -22,7 +22,8 @@ from typing import Any
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
 from nsr.backends.pddl.grounded import ValidationReport, parse_domain, parse_problem
 from nsr.backends.pddl.plans import Step, write_plan
-from nsr.errors import ConfigError, EngineError, MissingDependency, ResourceNotFound
+from nsr.errors import ConfigError, EngineError, MissingDependency
+from nsr.textfile import read_text
 
 __all__ = [
     "PLANNERS",
@@ -86,13 +87,7 @@ def _read_source(source: str | Path, what: str) -> tuple[str, str]:
     """(text, name): a Path, or a string naming a file or without '(', is a file; else text."""
     if isinstance(source, str) and "(" in source and ("\n" in source or not Path(source).is_file()):
         return source, f"<{what}>"
-    path = Path(source)
-    if not path.is_file():
-        raise ResourceNotFound(f"{what} file {str(path)!r} does not exist")
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceNotFound(f"cannot read {what} file {str(path)!r}: {exc}") from exc
+    return read_text(source, what, nonempty=True), str(source)
 
 
 def load_task(domain: str | Path, problem: str | Path) -> PlanningTask:

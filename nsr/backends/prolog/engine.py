@@ -35,6 +35,7 @@ from nsr.backends.prolog.errors import (
 )
 from nsr.backends.prolog.terms import Atom, Compound, Term, _float_text, to_text
 from nsr.errors import ConfigError, EngineError, ResourceNotFound
+from nsr.textfile import read_text
 
 __all__ = ["DEFAULT_STACK_LIMIT", "PrologEngine", "get_engine"]
 
@@ -170,10 +171,7 @@ class PrologEngine:
             self._load(_NO_MODULE, str(path.resolve()), ("atom", "file"), str(path), time_limit)
             return
         _check_module(module)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ResourceNotFound(f"cannot read Prolog file {path}: {exc}") from exc
+        text = read_text(path, "Prolog")
         # SWI refuses to load one file into two modules, so each module gets its own source
         # id; it sits in the file's folder so relative include/use_module paths still resolve.
         source_id = f"{path.resolve()}@{module.replace('/', '_')}"

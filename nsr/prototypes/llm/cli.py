@@ -8,6 +8,8 @@ import sys
 import textwrap
 from typing import Any
 
+from nsr.commands import checks
+
 DESCRIPTION = (
     "Convert natural-language problems into prototypes with an LLM served on an OpenAI-"
     "compatible endpoint (POST URL/chat/completions). The model writes a Prolog program + "
@@ -46,29 +48,29 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", default="-", metavar="FILE",
                    help="output prototype JSON-lines file (written atomically; '-' = stdout, "
                         "the default)")
-    p.add_argument("--retries", type=int, default=2, metavar="N",
+    p.add_argument("--retries", type=checks.integer(0, 100), default=2, metavar="N",
                    help="further attempts per problem after a rejected reply, each with the "
                         "error as feedback (default 2)")
     p.add_argument("--kind", default="auto", choices=("prolog", "pddl", "auto"),
                    help="prototype language to ask for when a problem does not say (default "
                         "auto: the model chooses)")
-    p.add_argument("--concurrency", type=int, default=1, metavar="K",
+    p.add_argument("--concurrency", type=checks.workers, default=1, metavar="K",
                    help="problems in flight at once (threads; default 1)")
     p.add_argument("--api-key-env", default=None, metavar="VAR",
                    help="environment variable holding the API key (sent as a Bearer token); "
                         "default: no key")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="S",
+    p.add_argument("--timeout", type=checks.timeout, default=120.0, metavar="S",
                    help="seconds to wait for each HTTP reply (default 120)")
-    p.add_argument("--temperature", type=float, default=0.0,
+    p.add_argument("--temperature", type=checks.real(0.0, 2.0), default=0.0,
                    help="sampling temperature (default 0)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=checks.seed, default=None,
                    help="sampling seed sent to the server (recorded in each record)")
     p.add_argument("--no-json-mode", dest="json_mode", action="store_false",
                    help="do not send response_format {type: json_object} (for servers that "
                         "reject it)")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="S",
+    p.add_argument("--time-limit", type=checks.timeout, default=10.0, metavar="S",
                    help="seconds per Prolog run (default 10)")
-    p.add_argument("--planner-timeout", type=float, default=60.0, metavar="S",
+    p.add_argument("--planner-timeout", type=checks.timeout, default=60.0, metavar="S",
                    help="seconds per planner run for PDDL replies (default 60)")
     p.add_argument("--no-sandbox", dest="sandbox", action="store_false",
                    help="skip the sandbox pre-check of model-written Prolog (nsr.verify "
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from nsr.prototypes.llm.inputs import read_problems
     from nsr.prototypes.record import write_records
 
+    checks.check_output(args.out)
     config = LlmConvertConfig(retries=args.retries, kind=args.kind,
                               concurrency=args.concurrency, time_limit=args.time_limit,
                               planner_timeout=args.planner_timeout, sandbox=args.sandbox)

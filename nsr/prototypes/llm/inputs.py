@@ -68,7 +68,7 @@ def read_problems(path: str | Path) -> list[LlmProblem]:
     """Every problem of a JSON-lines file; a bad or duplicate line raises naming file:line."""
     problems: list[LlmProblem] = []
     seen: dict[str, int] = {}
-    for where, lineno, data in read_jsonl(path, what="problem"):
+    for where, lineno, data in read_jsonl(path, what="problem", nonempty=True):
         item = problem_from_dict(data, where)
         if item.id in seen:
             raise DataError(f"{where}: duplicate id {item.id!r} (first on line {seen[item.id]})")

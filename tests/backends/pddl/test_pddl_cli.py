@@ -78,7 +78,7 @@ def test_goal_not_reached_lists_goals(nsr, files) -> None:
         ("plan", "(move room1 room2)\nmove room2 room1\n", "p02.plan:2: expected a step"),
         ("domain", "(define (domain gripper)\n (:predicates (at ?x)", "dom.pddl:2: '(' opened"),
         ("domain", "(define (domain g) (:requirements :fluents))", "requirement :fluents"),
-        ("missing", "", "does not exist"),
+        ("missing", "", "no such problem file"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(nsr, files, tmp_path, which, content, fragment) -> None:
@@ -98,14 +98,15 @@ def test_user_errors_exit_2_with_one_line(nsr, files, tmp_path, which, content, 
 
 
 @pytest.mark.pddl
-def test_solve_unsupported_planner_feature_exits_1(nsr, files) -> None:
+def test_solve_unsupported_planner_feature_is_a_user_error(nsr, files) -> None:
+    # The planner the user picked cannot read the domain: exit 2, not a "no plan" verdict.
     dom, prob, _ = files
     status, out, err = nsr("plan", "solve", dom, prob, "--planner", "pyperplan")
-    assert status == 1 and out == ""
-    assert "no plan (unsupported)" in err
+    assert status == 2 and out == ""
+    assert "pyperplan cannot solve this problem" in err and err.count("\n") == 1
 
 
 def test_bad_timeout_is_a_usage_error(nsr, files) -> None:
     dom, prob, _ = files
     status, _, err = nsr("plan", "solve", dom, prob, "--timeout", "0")
-    assert status == 2 and "--timeout must be positive" in err
+    assert status == 2 and "argument --timeout: must be a number of seconds above 0" in err

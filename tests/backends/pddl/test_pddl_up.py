@@ -34,7 +34,7 @@ def test_load_task_from_paths_and_from_text(up) -> None:
 
 
 def test_load_task_errors(up, tmp_path) -> None:
-    with pytest.raises(ResourceNotFound, match="does not exist"):
+    with pytest.raises(ResourceNotFound, match="no such domain file"):
         up.load_task(tmp_path / "nope.pddl", problem_path("gripper", 1))
     bad = tmp_path / "bad.pddl"
     bad.write_text("(define (domain gripper)\n  (:predicates (at ?x)\n")
