@@ -342,7 +342,7 @@ def _train(args: argparse.Namespace) -> int:
         summary["test"] = {**exact_match(answers.predictions, tests).as_dict(),
                            "file": str(args.test_file),
                            "unknown_inputs": answers.unknown_inputs,
-                           "unknown_words": answers.unknown_words}
+                           "unknown_words": {shorten(w): n for w, n in answers.unknown_words.items()}}
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -438,7 +438,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         extra = {} if report is None else {"perception": report.as_dict()}
         print(json.dumps({**score.as_dict(), "unknown_inputs": answers.unknown_inputs,
-                          "unknown_words": answers.unknown_words, **extra}))
+                          "unknown_words": {shorten(w): n for w, n in answers.unknown_words.items()}, **extra}))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -478,7 +478,7 @@ def _check_known(model, tokens: tuple[str, ...]) -> None:
 
     words = unknown_words(model, tokens)
     if words:
-        raise DataError(f"unknown word {words[0]!r}: the model never saw it in training")
+        raise DataError(f"unknown word {shorten(words[0])!r}: the model never saw it in training")
 
 
 def _tokens(text: str | None) -> tuple[str, ...]:

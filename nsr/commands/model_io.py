@@ -43,10 +43,14 @@ class Answers:
         inputs are examples being scored, so they count as wrong)."""
         if not self.unknown_inputs:
             return ""
-        words = ", ".join(f"{w!r} ({n})" for w, n in list(self.unknown_words.items())[:20])
+        from nsr.textfile import shorten
+
+        words = ", ".join(f"{shorten(w)!r} ({n})"
+                          for w, n in list(self.unknown_words.items())[:20])
         more = len(self.unknown_words) - 20
         return (f"{self.unknown_inputs} input(s) hold words the model never saw in training "
-                f"(no answer{', counted wrong' if scored else ''}): {words}" + (f" and {more} more" if more > 0 else ""))
+                f"(no answer{', counted wrong' if scored else ''}): {words}"
+                + (f" and {more} more" if more > 0 else ""))
 
 
 def unknown_words(model, tokens: Sequence[str]) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 A user who hands nsr their own file should get one line saying what is wrong and where
 (1-based line numbers), whatever the task: a missing file, bytes that are not UTF-8, a line in
 the wrong format, or a file with no example at all. Task readers build on these helpers instead
-of opening files themselves.
+of opening files themselves; these build on :mod:`nsr.textfile`, the one text reader.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from nsr.errors import DataError, ResourceNotFound
+from nsr.errors import DataError
+from nsr.textfile import iter_lines
 
 
 def read_lines(path: str | Path, *, what: str) -> Iterator[tuple[int, str]]:
@@ -21,19 +22,10 @@ def read_lines(path: str | Path, *, what: str) -> Iterator[tuple[int, str]]:
     raises :class:`ResourceNotFound`; bytes that are not UTF-8 raise :class:`DataError` naming
     the line they sit on.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ResourceNotFound(f"no such {what} file: {path}")
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: not UTF-8 text (byte {exc.start + 1} of the "
-                                "line); save the file as UTF-8") from None
-            text = text.rstrip("\r\n")
-            if text.strip():
-                yield lineno, text
+    for lineno, text in iter_lines(path, what):
+        text = text.rstrip("\r\n")
+        if text.strip():
+            yield lineno, text
 
 
 def all_lines(path: str | Path, *, what: str) -> list[tuple[int, str]]:
@@ -61,17 +53,7 @@ def plain_inputs(path: str | Path, *, what: str = "input") -> list[tuple[int, tu
 
 def _every_line(path: Path, what: str) -> list[str]:
     """Every line of ``path`` (blank ones too: in paired files position is meaning)."""
-    if not path.is_file():
-        raise ResourceNotFound(f"no such {what} file: {path}")
-    lines = []
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                lines.append(raw.decode("utf-8").rstrip("\r\n"))
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: not UTF-8 text (byte {exc.start + 1} of the "
-                                "line); save the file as UTF-8") from None
-    return lines
+    return [text.rstrip("\r\n") for _, text in iter_lines(path, what)]
 
 
 def paired_lines(
