@@ -8,7 +8,14 @@ drive the advantage, ``scores`` (in [0, 1]) drive dynamic sampling filters, ``ex
 logged per sample. The Python form returns torch tensors (torch imported on call, not at
 import); the HTTP form returns plain lists.
 
-Rows whose label is not a prolog/pddl record get reward 0 (OpenRLHF has no "not applicable").
+OpenRLHF has one reward per run, so a label that is not one of our records is a set-up mistake
+(a wrong ``--data.label_key``, a dataset of another kind), not a wrong answer: it raises
+:class:`LabelError` (HTTP: 400 with the message) instead of scoring a silent 0. Export the
+dataset with ``nsr proto export FILE --format openrlhf`` and pass ``--data.label_key record``.
+
+The decoded query keeps the chat template's special tokens (``...answer<|im_end|>``); the
+reply is cut out of it before extraction (:func:`nsr.verify.extract.model_reply`), so a bare
+answer, the form the records' prompts ask for, scores like a tagged one.
 """
 
 from __future__ import annotations
@@ -19,6 +26,16 @@ from typing import Any
 from nsr.errors import ConfigError
 from nsr.reward.scoring import Checker, score_batch
 from nsr.verify import Verdict
+from nsr.verify.targets import GroundTruthError, parse_ground_truth
+
+LABEL_HINT = (
+    "export the dataset with `nsr proto export FILE --format openrlhf` and pass "
+    "`--data.label_key record`"
+)
+
+
+class LabelError(ConfigError):
+    """A label that is not one of our prototype records (or none at all)."""
 
 
 def reward_func(
@@ -53,9 +70,12 @@ def reward_lists(
     per sample, numbers only, as OpenRLHF logs them as tensors.
     """
     if not len(queries) == len(labels):
-        raise ConfigError(f"got {len(queries)} queries but {len(labels)} labels")
+        raise LabelError(f"got {len(queries)} queries but {len(labels)} labels; {LABEL_HINT}")
     if prompts and len(prompts) != len(queries):
         raise ConfigError(f"got {len(queries)} queries but {len(prompts)} prompts")
+    _check_texts("query", queries)
+    _check_texts("prompts", prompts)
+    check_labels(labels)
     responses = [
         response_of(query, prompts[i] if prompts else "") for i, query in enumerate(queries)
     ]
@@ -70,6 +90,24 @@ def reward_lists(
         },
         "reasons": [v.reason if v is not None else "not_applicable" for v in verdicts],
     }
+
+
+def check_labels(labels: Sequence[Any]) -> None:
+    """Raise :class:`LabelError` naming the first label that is not a usable record."""
+    for index, label in enumerate(labels):
+        if label is None:
+            raise LabelError(f"label {index} is missing; {LABEL_HINT}")
+        try:
+            parse_ground_truth(label)
+        except GroundTruthError as exc:
+            raise LabelError(f"label {index} is not a prototype record: {exc}; {LABEL_HINT}") \
+                from None
+
+
+def _check_texts(name: str, values: Sequence[Any]) -> None:
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}[{index}] must be text, got {type(value).__name__}")
 
 
 def response_of(query: str, prompt: str) -> str:

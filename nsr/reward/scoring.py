@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from nsr.errors import ConfigError
 from nsr.verify import Item, Verdict, Verifier, extract_answer, no_answer
+from nsr.verify.extract import model_reply
 from nsr.verify.targets import (
     MODES,
     GroundTruthError,
@@ -117,11 +118,13 @@ def completion_text(completion: Any) -> str:
 def candidate_answer(
     text: str, target: Target, *, extract: bool = True, mode: str = "answer"
 ) -> str | None:
-    """The answer to check in ``text``: extracted (answer tag, boxed, code block, ...) or, when
+    """The answer to check in ``text`` (first cut to the model's reply: chat-template end
+    tokens and a leading prompt removed): extracted (answer tag, boxed, code block, ...) or, when
     no marker is found, the bare text if it looks like an answer on its own (one line for
     Prolog; only ``(step ...)`` lines for a plan; anything for a program). None when there is
     no answer.
     """
+    text = model_reply(text)
     if not extract:
         return text.strip() or None
     found = extract_answer(text, language=target.language)

@@ -23,15 +23,16 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import signal
 import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nsr.errors import ConfigError, NsrError
+from nsr.errors import ConfigError, EngineError, NsrError
 from nsr.reward.openrlhf import reward_lists
 from nsr.reward.scoring import Checker, score_batch
 
@@ -122,6 +123,8 @@ def create_app(
                 raise _HttpError(413, f"request body over {config.max_body_bytes} bytes")
         try:
             return json.loads(body)
+        except RecursionError:
+            raise _HttpError(400, "the body is nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise _HttpError(400, f"the body is not valid JSON: {exc}") from None
 
@@ -151,9 +154,15 @@ def create_app(
             except _HttpError as exc:
                 status = exc.status
                 response = JSONResponse({"error": exc.message, "status": status}, status)
-            except NsrError as exc:
-                status = 400
+            except EngineError as exc:  # the verifier cannot run: not the request's fault
+                status = 503
+                log.error("reward server: %s: %s", path, exc)
                 response = JSONResponse({"error": str(exc), "status": status}, status)
+            except (NsrError, RecursionError) as exc:
+                status = 400
+                message = "the body is nested too deeply" if isinstance(
+                    exc, RecursionError) else str(exc)
+                response = JSONResponse({"error": message, "status": status}, status)
             except Exception as exc:  # an engine failure: answer, log, keep serving
                 status = 500
                 log.exception("reward server: %s failed", path)
@@ -181,7 +190,12 @@ def create_app(
         data = _object(payload)
         queries = _list(data, "query")
         prompts = _list(data, "prompts", default=[])
-        labels = _list(data, "labels", default=[None] * len(queries))
+        if data.get("labels") is None:
+            raise ConfigError(
+                "the body lacks 'labels' (one prototype record per query); OpenRLHF sends "
+                "them with --data.label_key record"
+            )
+        labels = _list(data, "labels")
         _batch_size(len(queries), config)
         return reward_lists(
             queries, prompts, labels, mode=data.get("mode", "answer"), checker=checker
@@ -192,6 +206,12 @@ def create_app(
         completions = _list(data, "completions")
         truths = _list(data, "ground_truths")
         _batch_size(len(completions), config)
+        for index, completion in enumerate(completions):
+            if not isinstance(completion, str | list | dict) and completion is not None:
+                raise ConfigError(
+                    f"completions[{index}] must be text or chat messages, "
+                    f"got {type(completion).__name__}"
+                )
         extract = data.get("extract", True)
         if not isinstance(extract, bool):
             raise ConfigError("'extract' must be true or false")
@@ -268,6 +288,9 @@ class RewardServer:
             lifespan="on",
         )
         self._server = uvicorn.Server(config)
+        # uvicorn re-raises a caught SIGTERM/SIGINT once it has shut down, so the process would
+        # die by the signal (exit 143) after a clean drain; ours only asks it to stop.
+        self._server.capture_signals = self._capture_signals  # type: ignore[method-assign]
         self._thread: threading.Thread | None = None
 
     @property
@@ -276,8 +299,27 @@ class RewardServer:
         return f"http://{host}:{self.port}"
 
     def run(self) -> None:
-        """Serve until a signal asks to stop (uvicorn installs SIGINT/SIGTERM handlers)."""
+        """Serve until SIGINT/SIGTERM asks to stop; returns (exit 0) after a clean drain."""
         self._server.run(sockets=[self._socket])
+
+    @contextlib.contextmanager
+    def _capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        server = self._server
+
+        def stop(sig: int, frame: object) -> None:
+            if server.should_exit and sig == signal.SIGINT:
+                server.force_exit = True  # a second Ctrl-C: stop waiting for the drain
+            server.should_exit = True
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def start(self, timeout: float = 30.0) -> RewardServer:
         """Serve from a daemon thread; returns once the server accepts connections."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -46,6 +47,13 @@ from nsr.verify.verdict import REASONS, Item, PlanItem, PrologItem, Verdict, no_
 WORKER_SCRIPT = Path(__file__).with_name("worker.pl")
 INSTALL_HINT = "apt-get install swi-prolog-core swi-prolog-core-packages"
 PLAN_CREDIT_CAP = 0.5  # with partial=True an invalid plan scores at most this much
+# How running out of memory reads when it surfaces as an I/O error, a crash or a Python
+# exception rather than as a resource error: "I/O error in write ... Cannot allocate memory"
+# (ENOMEM under the address-space limit), glibc/C++ aborts, Python's MemoryError.
+_MEMORY_TEXT = re.compile(
+    r"cannot allocate memory|not enough memory|out of memory|memoryerror|bad_alloc",
+    re.IGNORECASE,
+)
 
 
 class Verifier:
@@ -316,6 +324,7 @@ class Verifier:
         reason = str(reply.get("reason", "worker_crash"))
         if reason not in REASONS:  # a protocol error: our bug, never the sample's merit
             reason = "worker_crash"
+        reason = memory_reason(reason, str(reply.get("message", "")))
         score = 1.0 if reason == "ok" else 0.0
         if self.partial and reason in ("wrong_answer", "no_solution"):
             score = self.partial_credit
@@ -339,6 +348,7 @@ class Verifier:
         reason = str(reply.get("reason", "worker_crash"))
         if reason not in REASONS:
             reason = "worker_crash"
+        reason = memory_reason(reason, str(reply.get("message", "")))
         details: dict[str, Any] = dict(reply.get("details") or {})
         score = 1.0 if reason == "ok" else 0.0
         if self.partial and reason == "invalid_plan":
@@ -376,7 +386,17 @@ def _crash(message: str) -> Verdict:
     return Verdict(0.0, "worker_crash", message)
 
 
+def memory_reason(reason: str, message: str) -> str:
+    """``memory_limit`` when an error or crash was the sample running out of memory, however
+    it was reported (a resource error, an I/O error with ENOMEM, a dying worker's stderr), so
+    one hostile sample gets one verdict whatever the machine's load; else ``reason``."""
+    if reason in ("runtime_error", "worker_crash") and _MEMORY_TEXT.search(message):
+        return "memory_limit"
+    return reason
+
+
 def _failure_verdict(result: JobResult, time_limit: float) -> Verdict:
     if result.failure == "killed":
         return Verdict(0.0, "time_limit", result.message, result.seconds, details={"killed": True})
-    return Verdict(0.0, "worker_crash", result.message, result.seconds)
+    reason = memory_reason("worker_crash", result.message)
+    return Verdict(0.0, reason, result.message, result.seconds)

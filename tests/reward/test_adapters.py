@@ -156,14 +156,21 @@ def test_trl_column_length_mismatch_is_a_clear_error(lists_record) -> None:
 def test_openrlhf_reward_func_returns_tensors(lists_record) -> None:
     torch = pytest.importorskip("torch")
     prompt = lists_record["prompt"] + "\n"
-    queries = [prompt + tagged(lists_record["answer"]), prompt + tagged("[1]"), "junk"]
-    labels = [json.dumps(lists_record), json.dumps(lists_record), "not a record"]
-    out = openrlhf.reward_func(queries, [prompt, prompt, "p"], labels)
+    queries = [prompt + tagged(lists_record["answer"]), prompt + tagged("[1]"),
+               prompt + lists_record["answer"] + "<|im_end|>"]
+    labels = [json.dumps(lists_record)] * 3
+    out = openrlhf.reward_func(queries, [prompt] * 3, labels)
     assert set(out) == {"rewards", "scores", "extra_logs"}
     assert isinstance(out["rewards"], torch.Tensor) and out["rewards"].shape == (3,)
-    assert out["rewards"].tolist() == [1.0, 0.0, 0.0]
+    assert out["rewards"].tolist() == [1.0, 0.0, 1.0]
     assert torch.equal(out["scores"], out["rewards"])
-    assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 0.0]
+    assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("label", ["not a record", None, {"kind": "math"}, "{\"kind\": 1"])
+def test_openrlhf_refuses_labels_that_are_not_records(lists_record, label) -> None:
+    with pytest.raises(openrlhf.LabelError, match="label 1 .*--data.label_key record"):
+        openrlhf.reward_func(["a", "b"], ["", ""], [json.dumps(lists_record), label])
 
 
 def test_openrlhf_loads_by_file_path(lists_record) -> None:
