@@ -44,35 +44,64 @@ class Checker(Protocol):
     def check_many(self, items: Sequence[Item]) -> list[Verdict]: ...
 
 
-class _SharedVerifier:
-    """The one locked engine handle of this module: options plus the lazily started Verifier."""
+# Verifier options a trainer may pass per call (verl reward_kwargs, TRL/env settings).
+VERIFIER_OPTIONS: tuple[str, ...] = (
+    "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
+    "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
+)
+MAX_ENGINES = 4  # distinct option sets kept running at once (a trainer uses one or two)
+
+
+class _Engine:
+    """One running Verifier and the dispatcher that coalesces its concurrent callers."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        from nsr.reward.dispatch import Dispatcher
+
+        self.verifier = Verifier(**options)
+        self.dispatcher = Dispatcher(self.verifier, lanes=max(2, self.verifier.workers))
+
+    def close(self) -> None:
+        self.dispatcher.close()
+        self.verifier.close()
+
+
+class _SharedEngines:
+    """The module's locked engine table: base options plus one engine per option set."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.verifier: Verifier | None = None
+        self.engines: dict[tuple[tuple[str, Any], ...], _Engine] = {}
         self.options: dict[str, Any] = {}
 
-    def get(self) -> Verifier:
+    def get(self, overrides: Mapping[str, Any] | None = None) -> _Engine:
         with self.lock:
-            if self.verifier is None:
-                options = {**_env_options(), **self.options}
-                self.verifier = Verifier(**options)
-            return self.verifier
+            options = {**_env_options(), **self.options, **(overrides or {})}
+            key = tuple(sorted(options.items()))
+            engine = self.engines.get(key)
+            if engine is None:
+                if len(self.engines) >= MAX_ENGINES:
+                    raise ConfigError(
+                        f"more than {MAX_ENGINES} different verifier option sets in one "
+                        "process; pass the same options on every call"
+                    )
+                engine = self.engines[key] = _Engine(options)
+            return engine
 
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:
-            old, self.verifier, self.options = self.verifier, None, options
-        if old is not None:
-            old.close()
+            old, self.engines, self.options = self.engines, {}, options
+        for engine in old.values():
+            engine.close()
 
     def close(self) -> None:
         with self.lock:
-            old, self.verifier = self.verifier, None
-        if old is not None:
-            old.close()
+            old, self.engines = self.engines, {}
+        for engine in old.values():
+            engine.close()
 
 
-_SHARED = _SharedVerifier()
+_SHARED = _SharedEngines()
 atexit.register(_SHARED.close)
 
 
@@ -82,17 +111,47 @@ def configure(**verifier_options: Any) -> None:
     A verifier already running is closed; the next call starts one with these options (and
     checks them: a bad option raises :class:`~nsr.errors.ConfigError` then).
     """
+    unknown = sorted(set(verifier_options) - set(VERIFIER_OPTIONS))
+    if unknown:
+        raise ConfigError(f"unknown verifier option(s) {unknown}; known: {list(VERIFIER_OPTIONS)}")
     _SHARED.configure(dict(verifier_options))
 
 
-def shared_verifier() -> Verifier:
-    """The process-wide verifier, started on first use."""
-    return _SHARED.get()
+def shared_verifier(**overrides: Any) -> Verifier:
+    """The process-wide verifier (for these option overrides), started on first use."""
+    return _SHARED.get(overrides).verifier
+
+
+def shared_checker(**overrides: Any) -> Checker:
+    """The process-wide dispatcher in front of :func:`shared_verifier` (what adapters use)."""
+    return _SHARED.get(overrides).dispatcher
 
 
 def close_shared() -> None:
     """Stop the shared verifier's workers now (also done at interpreter exit)."""
     _SHARED.close()
+
+
+def split_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], bool, str]:
+    """``(verifier options, extract, mode)`` from a trainer's reward keywords.
+
+    Raises :class:`~nsr.errors.ConfigError` naming unknown keywords, so a misspelt option
+    (``time_limt``) fails the first step instead of silently doing nothing.
+    """
+    known = {*VERIFIER_OPTIONS, "extract", "mode"}
+    unknown = sorted(set(kwargs) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown reward option(s) {unknown}; known: {sorted(known)}"
+        )
+    options = {k: kwargs[k] for k in VERIFIER_OPTIONS if k in kwargs}
+    extract = kwargs.get("extract", True)
+    if not isinstance(extract, bool):
+        raise ConfigError(f"extract must be true or false, got {extract!r}")
+    mode = str(kwargs.get("mode", "answer"))
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    return options, extract, mode
 
 
 def completion_text(completion: Any) -> str:
@@ -148,35 +207,72 @@ def score_batch(
     extract: bool = True,
     mode: str = "answer",
     checker: Checker | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> list[Verdict | None]:
     """Verdicts for each (completion, ground truth) pair; None where the row is not ours.
 
     ``mode``: ``"answer"`` (the completion holds the answer) or ``"program"`` (it holds a
     Prolog program that must derive the record's answer; see :func:`build_item`).
+    ``checker``: who runs the items (default: the shared verifier for ``options``, the
+    verifier options of :data:`VERIFIER_OPTIONS` on top of :func:`configure`'s).
 
     A row is not ours (None) when its ground truth is None or not a prolog/pddl record; a
     broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
     so one bad row never stops a training step. All runnable items go to ONE ``check_many``.
     """
+    verdicts, pending = _prepare_batch(completions, ground_truths, extract, mode)
+    if pending:
+        runner = checker or shared_checker(**(options or {}))
+        checked = runner.check_many([item for _, item in pending])
+        _fill(verdicts, pending, checked)
+    return verdicts
+
+
+async def score_batch_async(
+    completions: Sequence[Any],
+    ground_truths: Sequence[Any],
+    *,
+    extract: bool = True,
+    mode: str = "answer",
+    options: Mapping[str, Any] | None = None,
+) -> list[Verdict | None]:
+    """:func:`score_batch` for an event loop: the items join the shared dispatcher's next
+    batch and the caller awaits them without holding a thread."""
+    import asyncio
+
+    verdicts, pending = _prepare_batch(completions, ground_truths, extract, mode)
+    if pending:
+        engine = _SHARED.get(options)
+        future = engine.dispatcher.submit([item for _, item in pending])
+        _fill(verdicts, pending, await asyncio.wrap_future(future))
+    return verdicts
+
+
+def _prepare_batch(
+    completions: Sequence[Any], ground_truths: Sequence[Any], extract: bool, mode: str
+) -> tuple[list[Verdict | None], list[tuple[int, Item]]]:
     if len(completions) != len(ground_truths):
         raise ConfigError(
             f"got {len(completions)} completions but {len(ground_truths)} ground truths"
         )
-    verdicts: list[Verdict | None] = [None] * len(completions)
-    pending: list[tuple[int, Item]] = []
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    verdicts: list[Verdict | None] = [None] * len(completions)
+    pending: list[tuple[int, Item]] = []
     for index, (completion, truth) in enumerate(zip(completions, ground_truths, strict=True)):
         outcome = _prepare(completion, truth, extract, mode)
         if isinstance(outcome, Verdict) or outcome is None:
             verdicts[index] = outcome
         else:
             pending.append((index, outcome))
-    if pending:
-        checked = (checker or shared_verifier()).check_many([item for _, item in pending])
-        for (index, _), verdict in zip(pending, checked, strict=True):
-            verdicts[index] = verdict
-    return verdicts
+    return verdicts, pending
+
+
+def _fill(
+    verdicts: list[Verdict | None], pending: list[tuple[int, Item]], checked: list[Verdict]
+) -> None:
+    for (index, _), verdict in zip(pending, checked, strict=True):
+        verdicts[index] = verdict
 
 
 def score_one(

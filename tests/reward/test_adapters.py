@@ -45,35 +45,60 @@ def test_verl_loads_by_file_path_and_takes_keywords(lists_record) -> None:
     assert result["score"] == 1.0
 
 
-def test_verl_single_call_is_positional_and_returns_a_score_dict(lists_record) -> None:
+def test_verl_single_call_is_positional_and_returns_numeric_fields(lists_record) -> None:
     truth = json.dumps(lists_record)
     right = verl.compute_score("nsr/lists", tagged(lists_record["answer"]), truth, {"index": 0})
     wrong = verl.compute_score("nsr/lists", tagged(wrong_list(lists_record["answer"])), truth)
-    assert right == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    assert {k: right[k] for k in ("score", "acc", "timeout", "no_answer", "reason")} == {
+        "score": 1.0, "acc": 1.0, "timeout": 0.0, "no_answer": 0.0, "reason": "ok"}
+    assert right["verify_seconds"] > 0.0
     assert wrong["score"] == 0.0 and wrong["reason"] == "wrong_answer"
-    assert set(right) == set(wrong)  # verl batches the extra keys: they must always match
+    assert set(right) == set(wrong)  # verl stacks the extra keys: they must always match
+    numeric = {k: v for k, v in right.items() if k != "reason"}
+    assert all(isinstance(v, float) for v in numeric.values())
 
 
-def test_verl_batch_call_uses_keyword_lists(lists_record, zebra_record) -> None:
+def test_verl_async_compute_score_is_a_coroutine_function_with_the_same_result(
+    lists_record, zebra_record
+) -> None:
+    assert inspect.iscoroutinefunction(verl.compute_score_async)
     plan = load_record("grid", "plan_generation")
     broken_plan = "\n".join(plan["answer"].splitlines()[:-1])
-    results = verl.compute_score(
-        data_sources=["a", "b", "c", "d", "e"],
-        solution_strs=[
-            tagged(lists_record["answer"]),
-            tagged(zebra_record["answer"]),
-            f"```pddl\n{plan['answer']}\n```",
-            f"```pddl\n{broken_plan}\n```",
-            "I do not know.\nSorry.",
-        ],
-        ground_truths=[lists_record, json.dumps(zebra_record), plan, plan, lists_record],
-        extra_infos=[None] * 5,
-        unused_reward_kwarg=1,
-    )
-    assert isinstance(results, list) and len(results) == 5
-    assert [r["score"] for r in results] == [1.0, 1.0, 1.0, 0.0, 0.0]
-    assert results[3]["reason"] == "invalid_plan"
-    assert results[4]["reason"] == "no_answer"
+    cases = [
+        (tagged(lists_record["answer"]), lists_record, 1.0, "ok"),
+        (zebra_record["answer"] + "<|im_end|>", json.dumps(zebra_record), 1.0, "ok"),
+        (f"```pddl\n{plan['answer']}\n```", plan, 1.0, "ok"),
+        (f"```pddl\n{broken_plan}\n```", plan, 0.0, "invalid_plan"),
+        ("I do not know.\nSorry.", lists_record, 0.0, "no_answer"),
+    ]
+
+    async def run() -> list[dict]:
+        return await asyncio.gather(*[
+            verl.compute_score_async(data_source="nsr", solution_str=text, ground_truth=truth,
+                                     extra_info={"num_turns": None})
+            for text, truth, _, _ in cases])
+
+    results = asyncio.run(run())
+    assert [(r["score"], r["reason"]) for r in results] == [(c[2], c[3]) for c in cases]
+    assert results[4]["no_answer"] == 1.0
+
+
+def test_verl_reward_kwargs_reach_the_verifier(lists_record) -> None:
+    truth = json.dumps(lists_record)
+    wrong = tagged(wrong_list(lists_record["answer"]))
+    assert verl.compute_score("nsr", wrong, truth)["score"] == 0.0
+    partial = verl.compute_score("nsr", wrong, truth, partial=True, partial_credit=0.25)
+    assert partial["score"] == 0.25 and partial["acc"] == 0.0
+    looping = "```prolog\npipeline(_, Answer) :- repeat, fail.\n```"
+    limited = verl.compute_score("nsr", looping, truth, mode="program", inference_limit=1000)
+    assert (limited["reason"], limited["timeout"]) == ("inference_limit", 1.0)
+    bare = verl.compute_score("nsr", lists_record["answer"], truth, extract=False)
+    assert bare["score"] == 1.0
+    # verl's own keywords for generative reward models are ignored, a typo is refused
+    assert verl.compute_score("nsr", tagged(lists_record["answer"]), truth,
+                              reward_router_address=None)["score"] == 1.0
+    with pytest.raises(ValueError, match="unknown reward option.*time_limt"):
+        verl.compute_score("nsr", wrong, truth, time_limt=1)
 
 
 def test_verl_record_in_extra_info(lists_record) -> None:
@@ -84,11 +109,8 @@ def test_verl_record_in_extra_info(lists_record) -> None:
 
 
 def test_verl_non_record_row_scores_zero() -> None:
-    assert verl.compute_score("math", "\\boxed{4}", "4") == {
-        "score": 0.0,
-        "acc": 0.0,
-        "reason": "not_applicable",
-    }
+    result = verl.compute_score("math", "\\boxed{4}", "4")
+    assert (result["score"], result["acc"], result["reason"]) == (0.0, 0.0, "not_applicable")
 
 
 # -- TRL ----------------------------------------------------------------------------------------
@@ -244,13 +266,9 @@ def test_program_mode_runs_the_models_program_with_the_records_query(lists_recor
         "```prolog\npipeline(_, Answer) :- repeat, fail.\n```",
         "```prolog\n:- shell('echo hi').\n```",
     ]
-    results = verl.compute_score(
-        data_sources=["nsr"] * 4,
-        solution_strs=completions,
-        ground_truths=[json.dumps(lists_record)] * 4,
-        mode="program",
-    )
-    assert results[0] == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    results = [verl.compute_score("nsr", c, json.dumps(lists_record), mode="program")
+               for c in completions]
+    assert (results[0]["score"], results[0]["reason"]) == (1.0, "ok")
     assert [r["score"] for r in results[1:]] == [0.0, 0.0, 0.0]
     assert results[2]["reason"] in ("time_limit", "inference_limit")
     assert results[3]["reason"] in ("directive", "unsafe")
