@@ -7,9 +7,11 @@ Two things matter for RL throughput and robustness, so they live here once:
 - one :meth:`~nsr.verify.Verifier.check_many` per batch, so samples run in parallel over the
   workers and a degenerate sample costs at most its own time limit.
 
-Configure the shared verifier with :func:`configure` (or the ``NSR_REWARD_WORKERS`` and
-``NSR_REWARD_TIME_LIMIT`` environment variables, for trainers that import the reward function
-by path and cannot pass options).
+Configure the shared verifier with :func:`configure` (or ``NSR_REWARD_<OPTION>`` environment
+variables such as ``NSR_REWARD_WORKERS`` and ``NSR_REWARD_TIME_LIMIT``, for trainers that
+import the reward function by name or path and cannot pass options), or per call with the
+verifier options of :data:`VERIFIER_OPTIONS` (verl's ``reward_kwargs``): each distinct option
+set gets its own pool. Concurrent callers share a pool through :mod:`nsr.reward.dispatch`.
 """
 
 from __future__ import annotations
@@ -310,17 +312,25 @@ def _content_text(content: Any) -> str:
     return "" if content is None else str(content)
 
 
+_ENV_CASTS: Mapping[str, Any] = {
+    "workers": int, "inference_limit": int, "stack_limit_mb": int, "memory_limit_mb": int,
+    "max_input_chars": int, "time_limit": float, "partial_credit": float,
+    "kill_margin": float, "plan_credit": str,
+    "partial": lambda raw: {"1": True, "true": True, "yes": True, "0": False, "false": False,
+                            "no": False}[raw.strip().lower()],
+}
+
+
 def _env_options() -> dict[str, Any]:
-    """Verifier options from the environment (for trainers that load us by file path)."""
+    """Verifier options from ``NSR_REWARD_<OPTION>`` variables (``NSR_REWARD_TIME_LIMIT=2``),
+    for trainers that load us by name or file path and cannot pass options."""
     options: dict[str, Any] = {}
-    for name, key, cast in (
-        ("NSR_REWARD_WORKERS", "workers", int),
-        ("NSR_REWARD_TIME_LIMIT", "time_limit", float),
-    ):
+    for key in VERIFIER_OPTIONS:
+        name = f"NSR_REWARD_{key.upper()}"
         raw = os.environ.get(name)
         if raw:
             try:
-                options[key] = cast(raw)
-            except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from None
+                options[key] = _ENV_CASTS[key](raw)
+            except (ValueError, KeyError):
+                raise ConfigError(f"{name}={raw!r} is not a valid value for {key}") from None
     return options
