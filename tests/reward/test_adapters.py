@@ -279,3 +279,42 @@ def test_program_mode_runs_the_models_program_with_the_records_query(lists_recor
 def test_unknown_mode_is_a_clear_error(lists_record) -> None:
     with pytest.raises(ValueError, match="mode must be one of answer, program"):
         score_batch(["x"], [lists_record], mode="proof")
+
+
+def test_trl_reward_reports_reasons_and_metrics_through_trls_loggers(lists_record) -> None:
+    extra: dict[str, list] = {}
+    metrics: dict[str, list] = {}
+
+    def log_extra(column: str, values: list) -> None:
+        extra.setdefault(column, []).extend(values)
+
+    def log_metric(name: str, value: float) -> None:
+        metrics.setdefault(name, []).append(value)
+
+    completions = [tagged(lists_record["answer"]), "I do not know.\nSorry.",
+                   lists_record["answer"] + "</s>",
+                   "42"]
+    rewards = trl_call(trl.prototype_reward, completions,
+                       record=[lists_record, lists_record, lists_record, None],
+                       log_extra=log_extra, log_metric=log_metric)
+    assert rewards == [1.0, 0.0, 1.0, None]
+    assert extra["nsr_reason"] == ["ok", "no_answer", "ok", None]
+    assert len(extra["nsr_verify_ms"]) == 4 and extra["nsr_verify_ms"][3] is None
+    assert metrics["nsr/accuracy"] == [2 / 3] and metrics["nsr/no_answer_rate"] == [1 / 3]
+    assert metrics["nsr/timeout_rate"] == [0.0] and metrics["nsr/verify_seconds"][0] > 0
+    asyncio.run(trl.async_prototype_reward(
+        prompts=[None], completions=completions[:1], record=[lists_record],
+        log_extra=log_extra, log_metric=log_metric))
+    assert extra["nsr_reason"][-1] == "ok" and len(metrics["nsr/accuracy"]) == 2
+
+
+def test_reward_options_from_the_environment(monkeypatch) -> None:
+    from nsr.reward.scoring import _env_options
+
+    monkeypatch.setenv("NSR_REWARD_TIME_LIMIT", "1.5")
+    monkeypatch.setenv("NSR_REWARD_PARTIAL", "yes")
+    monkeypatch.setenv("NSR_REWARD_WORKERS", "3")
+    assert _env_options() == {"time_limit": 1.5, "partial": True, "workers": 3}
+    monkeypatch.setenv("NSR_REWARD_PARTIAL", "maybe")
+    with pytest.raises(ValueError, match="NSR_REWARD_PARTIAL='maybe'"):
+        _env_options()
