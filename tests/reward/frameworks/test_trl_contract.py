@@ -108,3 +108,34 @@ def test_one_grpo_training_step_logs_our_metrics(tokenizer, tmp_path, records) -
     assert not math.isnan(logged["nsr/accuracy"])
     # random tokens are not answers: reward 0, and the reason says why
     assert logged["nsr/accuracy"] == 0.0
+
+
+@pytest.mark.slow  # ~1 minute: a whole `trl` process (run with -m slow)
+def test_trl_command_line_imports_our_reward_by_name(tokenizer, tmp_path, records) -> None:
+    """``trl grpo --reward_funcs nsr.reward.trl.prototype_reward`` on a records folder, as the
+    README documents; options from the environment."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    trl_cli = shutil.which("trl", path=os.path.dirname(sys.executable))
+    if trl_cli is None:
+        pytest.skip("the trl command is not installed next to this Python")
+    tiny_model(tokenizer).save_pretrained(tmp_path / "model")
+    tokenizer.save_pretrained(tmp_path / "model")
+    (tmp_path / "data").mkdir()
+    lists = [r for r in records if r["family"] == "lists"][:4]
+    (tmp_path / "data" / "train.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in lists), encoding="utf-8")
+    env = {**os.environ, "NSR_REWARD_TIME_LIMIT": "1", "NSR_REWARD_WORKERS": "1"}
+    out = subprocess.run(
+        [trl_cli, "grpo", "--model_name_or_path", "model", "--dataset_name", "data",
+         "--reward_funcs", "nsr.reward.trl.prototype_reward", "--output_dir", "out",
+         "--max_steps", "1", "--per_device_train_batch_size", "2", "--num_generations", "2",
+         "--max_completion_length", "4", "--report_to", "none", "--use_cpu",
+         "--save_strategy", "no", "--logging_steps", "1"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    logs = out.stdout + out.stderr
+    assert "nsr/accuracy" in logs and "rewards/prototype_reward/mean" in logs
