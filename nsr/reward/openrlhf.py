@@ -66,9 +66,20 @@ def reward_lists(
     """The same result as JSON-ready lists (the ``/get_reward`` answer); ``mode`` as in
     :func:`nsr.reward.scoring.score_batch`.
 
-    ``extra_logs`` holds ``correct`` (1.0 when the answer is right) and ``verify_seconds``
-    per sample, numbers only, as OpenRLHF logs them as tensors.
+    ``extra_logs`` holds ``correct`` (1.0 when the answer is right), ``timeout`` (1.0 when a
+    time or inference limit was hit) and ``verify_seconds`` per sample, numbers only, as
+    OpenRLHF logs them as tensors.
     """
+    responses = checked_responses(queries, prompts, labels)
+    verdicts = score_batch(responses, list(labels), mode=mode, checker=checker)
+    return reward_body(verdicts)
+
+
+def checked_responses(
+    queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]
+) -> list[str]:
+    """The responses inside ``queries``, after checking the request's shape and labels
+    (:class:`LabelError` / ConfigError naming the first problem)."""
     if not len(queries) == len(labels):
         raise LabelError(f"got {len(queries)} queries but {len(labels)} labels; {LABEL_HINT}")
     if prompts and len(prompts) != len(queries):
@@ -76,16 +87,19 @@ def reward_lists(
     _check_texts("query", queries)
     _check_texts("prompts", prompts)
     check_labels(labels)
-    responses = [
-        response_of(query, prompts[i] if prompts else "") for i, query in enumerate(queries)
-    ]
-    verdicts = score_batch(responses, list(labels), mode=mode, checker=checker)
+    return [response_of(query, prompts[i] if prompts else "") for i, query in enumerate(queries)]
+
+
+def reward_body(verdicts: Sequence[Verdict | None]) -> dict[str, Any]:
+    """OpenRLHF's reply for these verdicts (plus our ``reasons``)."""
     scores = [_score(v) for v in verdicts]
     return {
         "rewards": scores,
         "scores": scores,
         "extra_logs": {
             "correct": [float(v is not None and v.ok) for v in verdicts],
+            "timeout": [float(v is not None and v.reason in ("time_limit", "inference_limit"))
+                        for v in verdicts],
             "verify_seconds": [v.seconds if v is not None else 0.0 for v in verdicts],
         },
         "reasons": [v.reason if v is not None else "not_applicable" for v in verdicts],
@@ -95,7 +109,7 @@ def reward_lists(
 def check_labels(labels: Sequence[Any]) -> None:
     """Raise :class:`LabelError` naming the first label that is not a usable record."""
     for index, label in enumerate(labels):
-        if label is None:
+        if label is None or label == "":
             raise LabelError(f"label {index} is missing; {LABEL_HINT}")
         try:
             parse_ground_truth(label)

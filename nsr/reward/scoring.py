@@ -222,11 +222,11 @@ def score_batch(
     broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
     so one bad row never stops a training step. All runnable items go to ONE ``check_many``.
     """
-    verdicts, pending = _prepare_batch(completions, ground_truths, extract, mode)
+    verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
     if pending:
         runner = checker or shared_checker(**(options or {}))
         checked = runner.check_many([item for _, item in pending])
-        _fill(verdicts, pending, checked)
+        fill_verdicts(verdicts, pending, checked)
     return verdicts
 
 
@@ -242,17 +242,19 @@ async def score_batch_async(
     batch and the caller awaits them without holding a thread."""
     import asyncio
 
-    verdicts, pending = _prepare_batch(completions, ground_truths, extract, mode)
+    verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
     if pending:
         engine = _SHARED.get(options)
         future = engine.dispatcher.submit([item for _, item in pending])
-        _fill(verdicts, pending, await asyncio.wrap_future(future))
+        fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
     return verdicts
 
 
-def _prepare_batch(
+def prepare_batch(
     completions: Sequence[Any], ground_truths: Sequence[Any], extract: bool, mode: str
 ) -> tuple[list[Verdict | None], list[tuple[int, Item]]]:
+    """The verdicts known without running anything (None placeholders elsewhere) and the
+    ``(index, item)`` pairs still to check: the CPU part of :func:`score_batch`."""
     if len(completions) != len(ground_truths):
         raise ConfigError(
             f"got {len(completions)} completions but {len(ground_truths)} ground truths"
@@ -270,9 +272,10 @@ def _prepare_batch(
     return verdicts, pending
 
 
-def _fill(
+def fill_verdicts(
     verdicts: list[Verdict | None], pending: list[tuple[int, Item]], checked: list[Verdict]
 ) -> None:
+    """Put the checked verdicts of :func:`prepare_batch`'s pending items in place."""
     for (index, _), verdict in zip(pending, checked, strict=True):
         verdicts[index] = verdict
 
