@@ -31,7 +31,6 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -40,12 +39,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import ConfigError, MissingDependency
+from nsr.errors import ConfigError
 from nsr.verify.pool import Job, JobResult, WorkerPool, WorkerSpec
+from nsr.verify.swipl import swipl_argv, swipl_path
 from nsr.verify.verdict import REASONS, Item, PlanItem, PrologItem, Verdict, no_answer
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.pl")
-INSTALL_HINT = "apt-get install swi-prolog-core swi-prolog-core-packages"
 PLAN_CREDIT_CAP = 0.5  # with partial=True an invalid plan scores at most this much
 # How running out of memory reads when it surfaces as an I/O error, a crash or a Python
 # exception rather than as a resource error: "I/O error in write ... Cannot allocate memory"
@@ -98,9 +97,7 @@ class Verifier:
             raise ConfigError(f"plan_credit must be 'goal_fraction' or 'prefix', got {plan_credit!r}")
         if kill_margin <= 0:
             raise ConfigError(f"kill_margin must be > 0 seconds, got {kill_margin!r}")
-        executable = shutil.which(swipl or "swipl")
-        if executable is None:
-            raise MissingDependency(f"SWI-Prolog (swipl) is not installed: {INSTALL_HINT}")
+        executable = swipl_path(swipl or "swipl")
         self.workers = workers
         self.time_limit = float(time_limit)
         self.inference_limit = int(inference_limit)
@@ -278,20 +275,7 @@ class Verifier:
             if self._prolog_pool is None:
                 spec = WorkerSpec(
                     name="prolog",
-                    argv=(
-                        self._swipl,
-                        "-q",
-                        "-f",
-                        "none",
-                        "--no-packs",
-                        "--no-tty",
-                        f"--stack-limit={max(64, self.stack_limit_mb * 2)}m",
-                        "-g",
-                        "nsr_verify_worker:main",
-                        "-t",
-                        "halt",
-                        str(WORKER_SCRIPT),
-                    ),
+                    argv=tuple(worker_argv(self._swipl, self.stack_limit_mb)),
                     memory_limit_mb=self.memory_limit_mb,
                 )
                 self._prolog_pool = WorkerPool(spec, self.workers, Path(self._tmp.name) / "prolog")
@@ -365,6 +349,13 @@ class Verifier:
             seconds=result.seconds,
             details=details,
         )
+
+
+def worker_argv(executable: str | None = None, stack_limit_mb: int = 128) -> list[str]:
+    """The command line of one sandboxed verifier worker (``worker.pl``)."""
+    return swipl_argv(f"--stack-limit={max(64, stack_limit_mb * 2)}m", "-g",
+                      "nsr_verify_worker:main", "-t", "halt", str(WORKER_SCRIPT),
+                      executable=executable)
 
 
 def _clean(text: str) -> str:
