@@ -147,3 +147,28 @@ def run_seeds(script: str, task_name: str, split: str, seeds: Sequence[int], tmp
                 shutil.copy2(outs[seed] / "checkpoint.json",
                              PRETRAINED_DIR / f"{task_name}-{split}.json")
     return rows
+
+
+def wait_for_url(log_path: Path, proc: Any, timeout: float = 60.0) -> str:
+    """The URL an ``nsr serve`` child announces in its JSON log (``"msg": "listening"``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        for line in log_path.read_text().splitlines():
+            if line.startswith("{") and json.loads(line).get("msg") == "listening":
+                return json.loads(line)["url"]
+        time.sleep(0.05)
+    raise RuntimeError(f"nsr serve did not start: {log_path.read_text()[-2000:]}")
+
+
+def stop_child(proc: Any, timeout: float = 120.0) -> int | None:
+    """SIGTERM a server child and wait for it; its exit status, or None if it had to be
+    killed after ``timeout`` seconds."""
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return None

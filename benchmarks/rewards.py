@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import machine_facts, markdown_table, update_results_md, write_json  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    machine_facts,
+    markdown_table,
+    stop_child,
+    update_results_md,
+    wait_for_url,
+    write_json,
+)
 
 CALLERS = 64
 TIME_LIMIT = 1.0
@@ -185,16 +191,11 @@ def http(n: int, hostile: float) -> dict[str, Any]:
                 stderr=log, stdout=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            url = _wait_for_url(log_path, proc)
+            url = wait_for_url(log_path, proc)
             host, port = url.removeprefix("http://").rsplit(":", 1)
             result = asyncio.run(_drive(host, int(port), bodies, [r[2] for r in rows]))
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                status = proc.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                status = None
+            status = stop_child(proc)
     result["exit_status"] = status
     return result
 
@@ -241,16 +242,6 @@ async def _drive(host: str, port: int, bodies: list[bytes], want: list[float]) -
     result["errors"] = dict(errors)
     result["requests_per_s"] = result.pop("samples_per_s")
     return result
-
-
-def _wait_for_url(log_path: Path, proc: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        for line in log_path.read_text().splitlines():
-            if line.startswith("{") and json.loads(line).get("msg") == "listening":
-                return json.loads(line)["url"]
-        time.sleep(0.05)
-    raise RuntimeError(f"nsr serve did not start: {log_path.read_text()[-2000:]}")
 
 
 def main(argv: list[str] | None = None) -> int:
