@@ -51,7 +51,7 @@ VERIFIER_OPTIONS: tuple[str, ...] = (
     "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
     "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
 )
-MAX_ENGINES = 4  # distinct option sets kept running at once (a trainer uses one or two)
+MAX_ENGINES = 4  # option sets kept running at once (a trainer uses one or two); LRU beyond
 
 
 class _Engine:
@@ -80,15 +80,20 @@ class _SharedEngines:
         with self.lock:
             options = {**_env_options(), **self.options, **(overrides or {})}
             key = tuple(sorted(options.items()))
-            engine = self.engines.get(key)
+            engine = self.engines.pop(key, None)
+            evicted = None
             if engine is None:
                 if len(self.engines) >= MAX_ENGINES:
-                    raise ConfigError(
-                        f"more than {MAX_ENGINES} different verifier option sets in one "
-                        "process; pass the same options on every call"
-                    )
-                engine = self.engines[key] = _Engine(options)
-            return engine
+                    # the least recently used option set makes room (dicts keep order)
+                    oldest = next(iter(self.engines))
+                    evicted = self.engines.pop(oldest)
+                    log.warning("reward: more than %d verifier option sets in one process; "
+                                "closing the least recently used one", MAX_ENGINES)
+                engine = _Engine(options)
+            self.engines[key] = engine  # now the most recently used
+        if evicted is not None:
+            evicted.close()
+        return engine
 
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from nsr.verify import PrologItem, Verifier
+from nsr.verify.checkers import failure_verdict, memory_reason
 from nsr.verify.pool import JobResult
-from nsr.verify.verifier import _failure_verdict, memory_reason
 
 from .samples import HOSTILE_LIMITS
 
@@ -30,9 +30,9 @@ def test_memory_reason(reason: str, message: str, want: str) -> None:
 
 def test_a_crash_reported_as_enomem_is_a_memory_limit() -> None:
     crashed = JobResult(None, "crashed", 0.2, "worker process died: Cannot allocate memory")
-    assert _failure_verdict(crashed, 1.0).reason == "memory_limit"
+    assert failure_verdict(crashed).reason == "memory_limit"
     killed = JobResult(None, "killed", 1.5, "no reply")
-    assert _failure_verdict(killed, 1.0).reason == "time_limit"
+    assert failure_verdict(killed).reason == "time_limit"
 
 
 @pytest.mark.prolog
