@@ -7,7 +7,6 @@ comparing strings; an invalid answer is rejected with the failing step and the r
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,6 +14,7 @@ from nsr.backends.pddl import grounded
 from nsr.backends.pddl.plans import Step, parse_plan, parse_step
 from nsr.errors import DataError
 from nsr.prototypes.record import PrototypeRecord
+from nsr.verify.targets import permutation_problem
 
 
 @dataclass(frozen=True)
@@ -97,14 +97,9 @@ def judge_answer(record: PrototypeRecord, candidate: str) -> Judgement:
                 return Judgement(False, verdict.reason, f"{where}: {verdict.message}",
                                  verdict.failed_step)
             return verdict
-        given = Counter(steps_of(proto["steps"]))
-        got = Counter(answer)
-        if given != got:
-            extra = sorted(str(s) for s in (got - given).elements())
-            lacking = sorted(str(s) for s in (given - got).elements())
-            return Judgement(False, "not_a_permutation",
-                             f"the answer must use every given step exactly once; "
-                             f"extra: {extra or 'none'}; missing: {lacking or 'none'}")
+        problem = permutation_problem(steps_of(proto["steps"]), answer)
+        if problem is not None:
+            return Judgement(False, "not_a_permutation", problem)
         return judge_plan(proto["domain"], proto["problem"], answer)
     except DataError as exc:
         return Judgement(False, "bad_prototype", str(exc))

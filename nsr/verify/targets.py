@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -320,21 +320,29 @@ def _not_a_permutation(given: tuple[str, ...], candidate: str) -> Verdict | None
     from nsr.backends.pddl.plans import parse_plan, parse_step
 
     try:
-        got = Counter(parse_plan(candidate, name="answer"))
-        want = Counter(parse_step(step) for step in given)
+        got = parse_plan(candidate, name="answer")
+        want = [parse_step(step) for step in given]
     except PlanSyntaxError as exc:
         return Verdict(0.0, "plan_syntax", str(exc))
+    problem = permutation_problem(want, got)
+    if problem is None:
+        return None
+    return Verdict(0.0, "invalid_plan", problem, details={"validator_reason": "not_a_permutation"})
+
+
+def permutation_problem(given: Sequence[Any], answer: Sequence[Any]) -> str | None:
+    """Why ``answer`` (parsed steps) is not a reordering of the ``given`` steps, or None.
+
+    The one judgement of a plan_reordering answer's shape, shared by the reward path
+    (:func:`build_item`) and the record judge (:mod:`nsr.prototypes.judge`).
+    """
+    got, want = Counter(answer), Counter(given)
     if got == want:
         return None
     extra = sorted(str(s) for s in (got - want).elements())
     missing = sorted(str(s) for s in (want - got).elements())
-    return Verdict(
-        0.0,
-        "invalid_plan",
-        f"the answer must use every given step exactly once; extra: {extra or 'none'}; "
-        f"missing: {missing or 'none'}",
-        details={"validator_reason": "not_a_permutation"},
-    )
+    return (f"the answer must use every given step exactly once; extra: {extra or 'none'}; "
+            f"missing: {missing or 'none'}")
 
 
 def _variable_spans(text: str) -> list[tuple[int, int]]:
