@@ -51,6 +51,7 @@ VERIFIER_OPTIONS: tuple[str, ...] = (
     "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
     "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
 )
+BATCH_ITEMS = 32  # items per dispatcher batch
 MAX_ENGINES = 4  # option sets kept running at once (a trainer uses one or two); LRU beyond
 
 
@@ -61,7 +62,11 @@ class _Engine:
         from nsr.reward.dispatch import Dispatcher
 
         self.verifier = Verifier(**options)
-        self.dispatcher = Dispatcher(self.verifier, lanes=max(2, self.verifier.workers))
+        # Several small batches in flight rather than one big one: a hostile sample then holds
+        # up only the few requests batched with it, and preparing new requests overlaps with
+        # checking the previous ones.
+        self.dispatcher = Dispatcher(self.verifier, lanes=max(4, 2 * self.verifier.workers),
+                                     max_batch=BATCH_ITEMS)
 
     def close(self) -> None:
         self.dispatcher.close()
@@ -75,10 +80,13 @@ class _SharedEngines:
         self.lock = threading.Lock()
         self.engines: dict[tuple[tuple[str, Any], ...], _Engine] = {}
         self.options: dict[str, Any] = {}
+        self.env: dict[str, Any] | None = None  # NSR_REWARD_* options, read at first use
 
     def get(self, overrides: Mapping[str, Any] | None = None) -> _Engine:
         with self.lock:
-            options = {**_env_options(), **self.options, **(overrides or {})}
+            if self.env is None:  # read once per configuration, not on every call
+                self.env = _env_options()
+            options = {**self.env, **self.options, **(overrides or {})}
             key = tuple(sorted(options.items()))
             engine = self.engines.pop(key, None)
             evicted = None
@@ -97,13 +105,13 @@ class _SharedEngines:
 
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:
-            old, self.engines, self.options = self.engines, {}, options
+            old, self.engines, self.options, self.env = self.engines, {}, options, None
         for engine in old.values():
             engine.close()
 
     def close(self) -> None:
         with self.lock:
-            old, self.engines = self.engines, {}
+            old, self.engines, self.env = self.engines, {}, None
         for engine in old.values():
             engine.close()
 

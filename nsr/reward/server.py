@@ -40,7 +40,7 @@ from typing import Any
 from nsr.errors import ConfigError, EngineError, NsrError
 from nsr.reward.dispatch import Dispatcher
 from nsr.reward.openrlhf import checked_responses, reward_body
-from nsr.reward.scoring import Checker, fill_verdicts, prepare_batch
+from nsr.reward.scoring import BATCH_ITEMS, Checker, fill_verdicts, prepare_batch
 from nsr.verify import Item, Verdict
 
 log = logging.getLogger("nsr.reward.server")
@@ -121,7 +121,7 @@ def create_app(
     metrics = Metrics()
     state = {"draining": False}
     limiter = anyio.CapacityLimiter(config.threads)
-    dispatcher = Dispatcher(checker, lanes=config.lanes)
+    dispatcher = Dispatcher(checker, lanes=config.lanes, max_batch=BATCH_ITEMS)
 
     async def read_json(request: Request) -> Any:
         declared = request.headers.get("content-length")
