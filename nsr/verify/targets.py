@@ -18,6 +18,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from nsr.errors import ConfigError, DataError
@@ -87,6 +88,8 @@ def parse_ground_truth(ground_truth: Any, extra_info: Any = None) -> Target:
         merged = _verl_record(ground_truth, extra_info)
         if merged is not None:
             return parse_ground_truth(merged)
+    if isinstance(ground_truth, str):
+        return _parse_text(ground_truth)
     data = _as_mapping(ground_truth)
     if data.get("kind") is None:
         inner = _wrapped(data)
@@ -126,6 +129,14 @@ def parse_ground_truth(ground_truth: Any, extra_info: Any = None) -> Target:
         steps=_steps(fields.get("steps")),
         id=str(data.get("id") or ""),
     )
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> Target:
+    """:func:`parse_ground_truth` of a record's JSON text, cached: every completion of one
+    prompt (GRPO's group, a label repeated per request) carries the same text. Errors are
+    not cached (they raise), so a broken record is reported each time."""
+    return parse_ground_truth(_as_mapping(text))
 
 
 def record_from_verl(ground_truth: Any, extra_info: Any) -> Any:
@@ -179,6 +190,7 @@ def build_item(
     return PlanItem(target.domain, target.problem, candidate)
 
 
+@lru_cache(maxsize=4096)  # a trainer scores many completions of the same record
 def single_answer_query(query: str) -> str:
     """``query`` with every named variable except ``Answer`` made anonymous-looking.
 
