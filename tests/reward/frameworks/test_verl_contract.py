@@ -98,6 +98,7 @@ def test_reward_kwargs_from_verl_config_reach_the_verifier(tokenizer, rows) -> N
     info = result["reward_extra_info"]
     assert result["reward_score"] == 0.0
     assert (info["reason"], info["timeout"]) == ("inference_limit", 1.0)
+    assert info["verify_seconds"] <= 1.0 + 0.5 + 0.5  # within its limit (+ kill margin, slack)
     partial = manager(tokenizer, "compute_score_async", {"partial": True})
     wrong = run(partial, [batch_item(tokenizer, row, "<answer>[]</answer>")])[0]
     assert 0.0 < wrong["reward_score"] < 1.0 and wrong["reward_extra_info"]["acc"] == 0.0
