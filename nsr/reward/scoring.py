@@ -2,16 +2,19 @@
 
 Two things matter for RL throughput and robustness, so they live here once:
 
-- one process-wide :class:`~nsr.verify.Verifier` (created on first use, behind a lock, closed
-  at exit), because starting workers per call would cost more than the verification itself;
-- one :meth:`~nsr.verify.Verifier.check_many` per batch, so samples run in parallel over the
-  workers and a degenerate sample costs at most its own time limit.
+- one process-wide :class:`~nsr.verify.Verifier` per option set (created on first use, behind
+  a lock, closed at exit), because starting workers per call would cost more than the
+  verification itself;
+- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that coalesces the items of all
+  concurrent callers (verl's per-sample coroutines, TRL's async rewards, the server's
+  requests) into shared ``check_many`` batches, so samples run in parallel over the workers,
+  no caller holds a thread, and a degenerate sample costs at most its own time limit.
 
 Configure the shared verifier with :func:`configure` (or ``NSR_REWARD_<OPTION>`` environment
 variables such as ``NSR_REWARD_WORKERS`` and ``NSR_REWARD_TIME_LIMIT``, for trainers that
 import the reward function by name or path and cannot pass options), or per call with the
 verifier options of :data:`VERIFIER_OPTIONS` (verl's ``reward_kwargs``): each distinct option
-set gets its own pool. Concurrent callers share a pool through :mod:`nsr.reward.dispatch`.
+set gets its own pool.
 """
 
 from __future__ import annotations
@@ -233,7 +236,7 @@ def score_batch(
 
     A row is not ours (None) when its ground truth is None or not a prolog/pddl record; a
     broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
-    so one bad row never stops a training step. All runnable items go to ONE ``check_many``.
+    so one bad row never stops a training step. All runnable items are submitted together.
     """
     verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
     if pending:
