@@ -89,7 +89,7 @@ BODIES = st.one_of(
 )
 
 
-@hypothesis.settings(max_examples=150, deadline=None,
+@hypothesis.settings(max_examples=150, deadline=None, derandomize=True,
                      suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 @hypothesis.given(path=st.sampled_from(["/get_reward", "/score"]), body=BODIES)
 def test_fuzzed_bodies_never_get_a_500(client, path, body) -> None:
