@@ -172,3 +172,16 @@ def stop_child(proc: Any, timeout: float = 120.0) -> int | None:
     except subprocess.TimeoutExpired:
         proc.kill()
         return None
+
+
+def start_serve(log_path: Path, workers: int, time_limit: float) -> Any:
+    """``nsr serve`` on an ephemeral local port in a child process, logging to ``log_path``
+    (read its URL with :func:`wait_for_url`, stop it with :func:`stop_child`)."""
+    import subprocess
+
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "nsr.cli", "serve", "--port", "0", "--workers",
+             str(workers), "--time-limit", str(time_limit)],
+            stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )

@@ -26,7 +26,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import (  # noqa: E402
     machine_facts,
     markdown_table,
+    start_serve,
     stop_child,
     update_results_md,
     wait_for_url,
@@ -184,12 +184,7 @@ def http(n: int, hostile: float) -> dict[str, Any]:
               for i, (text, record, _) in enumerate(rows)]
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "serve.log"
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "nsr.cli", "serve", "--port", "0", "--workers",
-                 str(WORKERS), "--time-limit", str(TIME_LIMIT)],
-                stderr=log, stdout=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = start_serve(log_path, WORKERS, TIME_LIMIT)
         try:
             url = wait_for_url(log_path, proc)
             host, port = url.removeprefix("http://").rsplit(":", 1)

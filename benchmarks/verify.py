@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import (  # noqa: E402
     markdown_table,
     peak_rss_mb,
+    start_serve,
     stop_child,
     update_results_md,
     wait_for_url,
@@ -140,12 +139,7 @@ def server_load(requests: int, clients: int, workers: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "serve.log"
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "nsr.cli", "serve", "--port", "0", "--workers",
-                 str(workers), "--time-limit", str(TIME_LIMIT)],
-                stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+        proc = start_serve(log_path, workers, TIME_LIMIT)
         try:
             url = wait_for_url(log_path, proc)
             samples = benign_items(64, SEED)
