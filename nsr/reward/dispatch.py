@@ -5,9 +5,11 @@ concurrently, the HTTP server takes one sample per request: dozens of callers th
 one or a few items. Handing each its own ``check_many`` costs a thread hop, a selector and a
 worker hand-off per sample. The :class:`Dispatcher` queues the requests instead; ``lanes``
 threads each take everything queued (up to ``max_batch`` items) and run ONE ``check_many``
-over it, so the pool's workers stay busy with no per-caller thread. While a lane waits on a
-slow (hostile) batch, the other lanes keep serving, so one sample that runs to its time limit
-delays only the requests batched with it, by at most that limit.
+over it, so the pool's workers stay busy with no per-caller thread. A checker that streams
+verdicts (the :class:`~nsr.verify.Verifier`) hands each one over as its sample finishes, and a
+request is answered as soon as its own items are done: a sample that runs to its time limit
+delays neither the requests batched with it nor, as the other lanes keep serving, the next
+ones.
 
 Callers get a :class:`concurrent.futures.Future`: sync code calls ``.result()``, async code
 awaits ``asyncio.wrap_future(...)`` without occupying a thread.
@@ -94,19 +96,64 @@ class Dispatcher:
             return taken
 
     def _lane(self) -> None:
+        streams = bool(getattr(self.checker, "streams_verdicts", False))
         while True:
             taken = self._take()
             if taken is None:
                 return
             live = [(items, f) for items, f in taken if f.set_running_or_notify_cancel()]
             flat = [item for items, _ in live for item in items]
+            batch = _Batch(live)
             try:
-                verdicts = self.checker.check_many(flat) if flat else []
-            except BaseException as exc:  # handed to every caller of this batch
-                for _, future in live:
-                    future.set_exception(exc)
+                if not flat:
+                    verdicts: list[Verdict] = []
+                elif streams:
+                    verdicts = self.checker.check_many(  # type: ignore[call-arg]
+                        flat, on_verdict=batch.verdict)
+                else:
+                    verdicts = self.checker.check_many(flat)
+            except BaseException as exc:  # handed to every caller still waiting
+                batch.fail(exc)
                 continue
-            start = 0
-            for items, future in live:
-                future.set_result(verdicts[start : start + len(items)])
-                start += len(items)
+            batch.finish(verdicts)
+
+
+class _Batch:
+    """The requests of one lane's batch: each future is resolved as soon as ITS items all
+    have verdicts (streamed from the checker), not when the whole batch is done, so a request
+    batched with a sample that runs to its time limit is not held up by it."""
+
+    def __init__(self, live: list[tuple[list[Item], Future[list[Verdict]]]]) -> None:
+        self.lock = threading.Lock()
+        self.owner: list[tuple[int, int]] = []  # flat index -> (request, position)
+        self.results: list[list[Verdict | None]] = []
+        self.remaining: list[int] = []
+        self.futures: list[Future[list[Verdict]]] = []
+        for request, (items, future) in enumerate(live):
+            self.owner += [(request, k) for k in range(len(items))]
+            self.results.append([None] * len(items))
+            self.remaining.append(len(items))
+            self.futures.append(future)
+
+    def verdict(self, index: int, verdict: Verdict) -> None:
+        request, position = self.owner[index]
+        with self.lock:
+            if self.results[request][position] is not None or self.remaining[request] == 0:
+                return
+            self.results[request][position] = verdict
+            self.remaining[request] -= 1
+            done = self.remaining[request] == 0
+        if done:
+            self.futures[request].set_result(list(self.results[request]))  # type: ignore[arg-type]
+
+    def finish(self, verdicts: list[Verdict]) -> None:
+        """The batch's final verdicts: resolve whatever streaming did not."""
+        for index, verdict in enumerate(verdicts):
+            self.verdict(index, verdict)
+
+    def fail(self, exc: BaseException) -> None:
+        with self.lock:
+            pending = [f for f, left in zip(self.futures, self.remaining, strict=True) if left]
+            self.remaining = [0] * len(self.remaining)
+        for future in pending:
+            future.set_exception(exc)

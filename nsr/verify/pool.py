@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import queue
 import selectors
@@ -31,12 +32,14 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nsr.errors import EngineError
+
+log = logging.getLogger("nsr.verify")
 
 READY = b'{"ready":true}'
 MAX_REPLY_BYTES = 8 * 1024 * 1024  # a reply longer than this means a broken worker
@@ -177,6 +180,26 @@ class _Worker:
         return text[-limit:]
 
 
+class _Results:
+    """A batch's results in job order; each one also goes to ``on_result`` when it is set."""
+
+    def __init__(self, size: int, on_result: Callable[[int, JobResult], None] | None) -> None:
+        self.items: list[JobResult | None] = [None] * size
+        self.on_result = on_result
+
+    def __setitem__(self, index: int, result: JobResult) -> None:
+        self.items[index] = result
+        if self.on_result is not None:
+            try:
+                self.on_result(index, result)
+            except Exception:  # a caller's callback must never break the pool's loop
+                log.exception("verifier pool: on_result callback failed")
+
+    def final(self) -> list[JobResult]:
+        lost = JobResult(None, "crashed", 0.0, "lost")
+        return [r if r is not None else lost for r in self.items]
+
+
 class WorkerPool:
     """``size`` workers of one :class:`WorkerSpec`; see the module docstring."""
 
@@ -197,15 +220,21 @@ class WorkerPool:
 
     # -- public -------------------------------------------------------------------------------
 
-    def run(self, jobs: Sequence[Job]) -> list[JobResult]:
-        """Run ``jobs`` over as many workers as are free (at least one); results keep order."""
+    def run(
+        self, jobs: Sequence[Job], on_result: Callable[[int, JobResult], None] | None = None
+    ) -> list[JobResult]:
+        """Run ``jobs`` over as many workers as are free (at least one); results keep order.
+
+        ``on_result(index, result)`` is called as each job finishes (from this thread), so a
+        caller can hand fast results on while a slow job of the same batch still runs.
+        """
         if self._closed:
             raise EngineError(f"the {self.spec.name} worker pool is closed")
         if not jobs:
             return []
         workers = self._acquire(min(len(jobs), self.size))
         try:
-            return self._drive(jobs, workers)
+            return self._drive(jobs, workers, on_result)
         finally:
             for worker in workers:
                 self._release(worker)
@@ -270,10 +299,15 @@ class WorkerPool:
             )
         self._respawn(worker, sel)
 
-    def _drive(self, jobs: Sequence[Job], workers: list[_Worker]) -> list[JobResult]:
+    def _drive(
+        self,
+        jobs: Sequence[Job],
+        workers: list[_Worker],
+        on_result: Callable[[int, JobResult], None] | None,
+    ) -> list[JobResult]:
         busy: dict[_Worker, tuple[int, float, float]] = {}  # worker -> (job, start, deadline)
         try:
-            return self._drive_loop(jobs, workers, busy)
+            return self._drive_loop(jobs, workers, busy, on_result)
         except BaseException:
             # Interrupted (KeyboardInterrupt, a worker that cannot start): a worker still busy
             # would answer its abandoned job later, so replace it before anyone reuses it.
@@ -288,8 +322,9 @@ class WorkerPool:
         jobs: Sequence[Job],
         workers: list[_Worker],
         busy: dict[_Worker, tuple[int, float, float]],
+        on_result: Callable[[int, JobResult], None] | None = None,
     ) -> list[JobResult]:
-        results: list[JobResult | None] = [None] * len(jobs)
+        results = _Results(len(jobs), on_result)
         todo: deque[int] = deque(range(len(jobs)))
         attempts = [0] * len(jobs)
         with selectors.DefaultSelector() as sel:
@@ -385,4 +420,4 @@ class WorkerPool:
             for worker in workers:
                 with contextlib.suppress(KeyError, ValueError):
                     sel.unregister(worker.fd)
-        return [r if r is not None else JobResult(None, "crashed", 0.0, "lost") for r in results]
+        return results.final()

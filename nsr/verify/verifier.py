@@ -35,9 +35,8 @@ import itertools
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from nsr.errors import ConfigError
 from nsr.verify.checkers import (
@@ -77,6 +76,8 @@ class Verifier:
     the valid-prefix fraction (``"prefix"``) to invalid plans; otherwise scores are 0 or 1.
     ``max_input_chars`` caps each text sent to a worker (reason ``too_large`` above it).
     """
+
+    streams_verdicts = True  # check_many takes on_verdict (see nsr.reward.dispatch)
 
     def __init__(
         self,
@@ -181,8 +182,17 @@ class Verifier:
         """Validate ``plan`` (one ``(action arg ...)`` per line) for the PDDL task."""
         return self.check_many([PlanItem(domain, problem, plan)])[0]
 
-    def check_many(self, items: Iterable[Item]) -> list[Verdict]:
-        """Check a batch in parallel over the workers; the verdicts keep the items' order."""
+    def check_many(
+        self,
+        items: Iterable[Item],
+        on_verdict: Callable[[int, Verdict], None] | None = None,
+    ) -> list[Verdict]:
+        """Check a batch in parallel over the workers; the verdicts keep the items' order.
+
+        ``on_verdict(index, verdict)`` is called as each item's verdict is known (possibly from
+        a helper thread when the batch mixes kinds), before the whole batch is done: a
+        dispatcher uses it so a fast sample is not held up by a slow one beside it.
+        """
         items = list(items)
         verdicts: list[Verdict | None] = [None] * len(items)
         groups: dict[SampleChecker, list[tuple[int, Job]]] = {}
@@ -200,10 +210,12 @@ class Verifier:
                 groups.setdefault(checker, []).append((index, job_or_verdict))
         if self._closed:
             raise ConfigError("this Verifier is closed")
+        if on_verdict is not None:
+            for index, verdict in enumerate(verdicts):
+                if verdict is not None:
+                    on_verdict(index, verdict)
         runs = [(checker, self._pool(checker), jobs) for checker, jobs in groups.items()]
-        for checker, jobs, results in _run_all(runs):
-            for (index, _), result in zip(jobs, results, strict=True):
-                verdicts[index] = checker.verdict(result)
+        _run_all(runs, verdicts, on_verdict)
         return [v if v is not None else Verdict(0.0, "worker_crash", "lost") for v in verdicts]
 
     # -- internals ----------------------------------------------------------------------------
@@ -222,35 +234,39 @@ class Verifier:
 
 def _run_all(
     runs: list[tuple[SampleChecker, WorkerPool, list[tuple[int, Job]]]],
-) -> list[tuple[SampleChecker, list[tuple[int, Job]], list[JobResult]]]:
-    """Each kind's jobs on its pool, all kinds at once (helper threads for all but the first)."""
-    if not runs:
-        return []
-    outcomes: dict[int, Any] = {}
+    verdicts: list[Verdict | None],
+    on_verdict: Callable[[int, Verdict], None] | None,
+) -> None:
+    """Each kind's jobs on its pool, all kinds at once (helper threads for all but the first);
+    every verdict goes into ``verdicts`` (and to ``on_verdict``) as its job finishes."""
+    errors: list[BaseException] = []
 
     def drive(slot: int) -> None:
-        _, pool, jobs = runs[slot]
+        checker, pool, jobs = runs[slot]
+
+        def finished(position: int, result: JobResult) -> None:
+            index = jobs[position][0]
+            verdict = verdicts[index] = checker.verdict(result)
+            if on_verdict is not None:
+                on_verdict(index, verdict)
+
         try:
-            outcomes[slot] = pool.run([job for _, job in jobs])
+            pool.run([job for _, job in jobs], finished)
         except BaseException as exc:  # re-raised in the calling thread below
-            outcomes[slot] = exc
+            errors.append(exc)
 
     helpers = [threading.Thread(target=drive, args=(slot,), name="nsr-verify-kind")
                for slot in range(1, len(runs))]
     for helper in helpers:
         helper.start()
     try:
-        drive(0)
+        if runs:
+            drive(0)
     finally:
         for helper in helpers:
             helper.join()
-    results = []
-    for slot, (checker, _, jobs) in enumerate(runs):
-        outcome = outcomes[slot]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        results.append((checker, jobs, outcome))
-    return results
+    if errors:
+        raise errors[0]
 
 
 def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str]) -> None:

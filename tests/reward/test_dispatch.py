@@ -75,3 +75,50 @@ def test_max_batch_splits_the_queue() -> None:
     assert [f.result(10)[0].answer for f in futures] == [str(i) for i in range(6)]
     dispatcher.close()
     assert max(checker.batches) <= 4
+
+
+class StreamingChecker:
+    """Streams verdicts; the item "slow" finishes only when ``release`` is set."""
+
+    streams_verdicts = True
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def check_many(self, items, on_verdict=None):
+        verdicts = [Verdict(1.0, "ok", answer=item.expected) for item in items]
+        for index, item in enumerate(items):
+            if item.expected != "slow" and on_verdict is not None:
+                on_verdict(index, verdicts[index])
+        if any(item.expected == "slow" for item in items):
+            self.release.wait(10)
+        for index, item in enumerate(items):
+            if item.expected == "slow" and on_verdict is not None:
+                on_verdict(index, verdicts[index])
+        return verdicts
+
+
+def test_a_request_is_answered_when_its_own_items_are_done_not_the_whole_batch() -> None:
+    checker = StreamingChecker()
+    dispatcher = Dispatcher(checker, lanes=1, max_batch=100)
+    gate, entered = threading.Event(), threading.Event()
+    original = checker.check_many
+
+    def held(items, on_verdict=None):  # the "gate" batch holds the only lane...
+        if any(i.expected == "gate" for i in items):
+            entered.set()
+            gate.wait(10)
+        return original(items, on_verdict)
+
+    checker.check_many = held  # type: ignore[method-assign]
+    first = dispatcher.submit([item("gate")])
+    assert entered.wait(10)
+    slow = dispatcher.submit([item("slow"), item("a")])  # ...so these two queue up
+    fast = dispatcher.submit([item("b")])
+    gate.set()  # and the lane takes both into ONE batch
+    assert first.result(10)[0].answer == "gate"
+    assert [v.answer for v in fast.result(10)] == ["b"]  # while "slow" is still running
+    assert not slow.done()
+    checker.release.set()
+    assert [v.answer for v in slow.result(10)] == ["slow", "a"]
+    dispatcher.close()
