@@ -24,7 +24,6 @@ import contextlib
 import json
 import logging
 import os
-import queue
 import selectors
 import shlex
 import signal
@@ -206,7 +205,11 @@ class WorkerPool:
     def __init__(self, spec: WorkerSpec, size: int, workdir: Path) -> None:
         self.spec = spec
         self.size = size
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        # Idle workers, handed out first come, first served: a thread that just gave its
+        # workers back queues behind the threads already waiting (no starved batch).
+        self._idle: deque[_Worker] = deque()
+        self._turns: deque[object] = deque()
+        self._handout = threading.Condition()
         self._all: list[_Worker] = []
         self._closed = False
         self._lock = threading.Lock()
@@ -216,7 +219,7 @@ class WorkerPool:
             worker = _Worker(spec, workdir, index)
             worker.spawn()
             self._all.append(worker)
-            self._idle.put(worker)
+            self._idle.append(worker)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -251,6 +254,8 @@ class WorkerPool:
                     worker.proc.stdin.close()
         for worker in self._all:
             worker.kill()
+        with self._handout:
+            self._handout.notify_all()  # threads waiting for a worker learn it is closed
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and diagnostics)."""
@@ -259,24 +264,33 @@ class WorkerPool:
     # -- internals ----------------------------------------------------------------------------
 
     def _acquire(self, wanted: int) -> list[_Worker]:
-        """At least one worker (blocking), at most ``wanted``; ready ones first, so a small
-        batch does not wait for a worker that is still restarting while another is free."""
-        available = [self._idle.get()]
-        while True:
-            try:
-                available.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        available.sort(key=lambda w: not w.ready)
-        for worker in available[wanted:]:
-            self._idle.put(worker)
-        return available[:wanted]
+        """At least one worker (blocking, in arrival order), at most ``wanted``; ready ones
+        first, so a small batch does not wait for a worker that is still restarting while
+        another is free."""
+        turn = object()
+        with self._handout:
+            self._turns.append(turn)
+            while self._turns[0] is not turn or not self._idle:
+                if self._closed:
+                    self._turns.remove(turn)
+                    self._handout.notify_all()
+                    raise EngineError(f"the {self.spec.name} worker pool is closed")
+                self._handout.wait()
+            self._turns.popleft()
+            available = sorted(self._idle, key=lambda w: not w.ready)
+            taken = available[:wanted]
+            for worker in taken:
+                self._idle.remove(worker)
+            self._handout.notify_all()  # the next in line may take what is left
+            return taken
 
     def _release(self, worker: _Worker) -> None:
         if self._closed:
             worker.kill()
-        else:
-            self._idle.put(worker)
+            return
+        with self._handout:
+            self._idle.append(worker)
+            self._handout.notify_all()
 
     def _respawn(self, worker: _Worker, sel: selectors.BaseSelector) -> None:
         with contextlib.suppress(KeyError, ValueError):
