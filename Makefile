@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.nsr-installed
 
-.PHONY: run test setup sysdeps venv lint bench clean
+.PHONY: run test setup sysdeps venv frameworks lint bench clean
 
 # The main job: the engines' demo, then NSR trained on SCAN's length split from scratch (from
 # (command, actions) pairs only) and its accuracy on the official test file. --force: train
@@ -18,7 +18,7 @@ run: setup
 	$(VENV)/bin/nsr eval scan --checkpoint runs/scan-length --split length
 	$(VENV)/bin/nsr programs scan --checkpoint runs/scan-length
 
-test: setup
+test: setup frameworks
 	$(VENV)/bin/pytest
 
 setup: sysdeps venv
@@ -41,6 +41,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "torch==2.13.0" -e ".[dev]"
 	@touch $(STAMP)
+
+# The RL frameworks for the reward contract tests (tests/reward/frameworks, marker
+# `frameworks`; they skip with a reason without them): TRL and reasoning-gym with their deps,
+# verl and OpenRLHF without theirs (vllm, deepspeed, flash-attn are GPU-only). ~40 s, ~250 MB.
+FRAMEWORKS_STAMP := $(VENV)/.nsr-frameworks
+frameworks: $(FRAMEWORKS_STAMP)
+
+$(FRAMEWORKS_STAMP): $(STAMP)
+	$(PY) -m pip install -q "torch==2.13.0" -e ".[dev,frameworks]"
+	$(PY) -m pip install -q --no-deps "verl==0.9.1" "openrlhf==0.11.2"
+	@touch $(FRAMEWORKS_STAMP)
 
 lint: setup
 	$(VENV)/bin/ruff check nsr tests benchmarks grammars prototypes

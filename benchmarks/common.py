@@ -147,3 +147,41 @@ def run_seeds(script: str, task_name: str, split: str, seeds: Sequence[int], tmp
                 shutil.copy2(outs[seed] / "checkpoint.json",
                              PRETRAINED_DIR / f"{task_name}-{split}.json")
     return rows
+
+
+def wait_for_url(log_path: Path, proc: Any, timeout: float = 60.0) -> str:
+    """The URL an ``nsr serve`` child announces in its JSON log (``"msg": "listening"``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        for line in log_path.read_text().splitlines():
+            if line.startswith("{") and json.loads(line).get("msg") == "listening":
+                return json.loads(line)["url"]
+        time.sleep(0.05)
+    raise RuntimeError(f"nsr serve did not start: {log_path.read_text()[-2000:]}")
+
+
+def stop_child(proc: Any, timeout: float = 120.0) -> int | None:
+    """SIGTERM a server child and wait for it; its exit status, or None if it had to be
+    killed after ``timeout`` seconds."""
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return None
+
+
+def start_serve(log_path: Path, workers: int, time_limit: float) -> Any:
+    """``nsr serve`` on an ephemeral local port in a child process, logging to ``log_path``
+    (read its URL with :func:`wait_for_url`, stop it with :func:`stop_child`)."""
+    import subprocess
+
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "nsr.cli", "serve", "--port", "0", "--workers",
+             str(workers), "--time-limit", str(time_limit)],
+            stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )

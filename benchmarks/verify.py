@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import markdown_table, peak_rss_mb, update_results_md, write_json  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    markdown_table,
+    peak_rss_mb,
+    start_serve,
+    stop_child,
+    update_results_md,
+    wait_for_url,
+    write_json,
+)
 
 SEED = 0
 TIME_LIMIT = 1.0
@@ -133,14 +139,9 @@ def server_load(requests: int, clients: int, workers: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "serve.log"
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "nsr.cli", "serve", "--port", "0", "--workers",
-                 str(workers), "--time-limit", str(TIME_LIMIT)],
-                stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+        proc = start_serve(log_path, workers, TIME_LIMIT)
         try:
-            url = _wait_for_url(log_path, proc)
+            url = wait_for_url(log_path, proc)
             samples = benign_items(64, SEED)
             bodies = []
             for i in range(requests):
@@ -152,12 +153,7 @@ def server_load(requests: int, clients: int, workers: int) -> dict[str, Any]:
             result = asyncio.run(_drive(url, bodies, clients))
             metrics = httpx.get(f"{url}/metrics", timeout=30).json()
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                status = proc.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                status = None
+            status = stop_child(proc)
         events = [json.loads(line) for line in log_path.read_text().splitlines()
                   if line.startswith("{")]
     result.update(
@@ -217,16 +213,6 @@ async def _drive(url: str, bodies: list[dict[str, Any]], clients: int) -> dict[s
         "p99_ms": _percentile(latencies, 0.99),
         "wall_seconds": wall,
     }
-
-
-def _wait_for_url(log_path: Path, proc: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        for line in log_path.read_text().splitlines():
-            if line.startswith("{") and json.loads(line).get("msg") == "listening":
-                return json.loads(line)["url"]
-        time.sleep(0.05)
-    raise RuntimeError(f"nsr serve did not start: {log_path.read_text()[-2000:]}")
 
 
 def _plan_row(mode: str, n: int, wall: float, valid: int) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """OpenRLHF: the Python reward function and the HTTP protocol (POST /get_reward).
 
-Python form: ``--remote_rm_url <path of nsr/reward/openrlhf.py>`` (OpenRLHF imports
-``reward_func``). HTTP form: ``nsr serve --port 8000`` and ``--remote_rm_url
-http://127.0.0.1:8000/get_reward``; this script starts the server on a free local port, posts
-one batch like OpenRLHF does, and stops it. Run: python examples/openrlhf_reward.py
+Data: ``nsr proto export FILE --format openrlhf`` (``--data.input_key prompt
+--data.label_key record``). Python form: ``--reward.remote_url <path of
+nsr/reward/openrlhf.py>`` (OpenRLHF imports ``reward_func``). HTTP form: ``nsr serve --port
+8000`` and ``--reward.remote_url http://127.0.0.1:8000/get_reward``; this script starts the
+server on a free local port, posts what OpenRLHF posts (the query decoded with the chat
+template's special tokens kept), shows the 400 a wrong label key gets, and stops the server.
+Run: python examples/openrlhf_reward.py
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from nsr.verify import Verifier
 def main() -> None:
     configure(workers=2, time_limit=2.0)
     record = first_record("lists")
-    prompt = record["prompt"] + "\n"
+    prompt = f"<|im_start|>user\n{record['prompt']}<|im_end|>\n<|im_start|>assistant\n"
     queries = [
-        prompt + f"<answer>{record['answer']}</answer>",
-        prompt + f"<answer>{wrong_list(record['answer'])}</answer>",
+        prompt + f"{record['answer']}<|im_end|>",  # a bare answer, end token kept
+        prompt + f"<answer>{wrong_list(record['answer'])}</answer><|im_end|>",
     ]
     labels = [json.dumps(record)] * 2  # the dataset's --label_key column
     print("python:", reward_func(queries, [prompt, prompt], labels))
@@ -37,6 +40,8 @@ def main() -> None:
         body = {"query": queries, "prompts": [prompt, prompt], "labels": labels}
         reply = httpx.post(f"{server.url}/get_reward", json=body, timeout=30).json()
         print("http:  ", {k: reply[k] for k in ("rewards", "scores")})
+        no_labels = httpx.post(f"{server.url}/get_reward", json={"query": queries}, timeout=30)
+        print("no labels:", no_labels.status_code, no_labels.json()["error"])
     finally:
         print("stopped cleanly:", server.stop())
 

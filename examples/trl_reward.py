@@ -5,7 +5,11 @@ With TRL installed::
     GRPOTrainer(model=..., reward_funcs=[prototype_reward], train_dataset=records_dataset, ...)
 
 where the dataset has a ``prompt`` column and the record (column ``record``, or the record's
-own columns ``kind``/``task``/``prototype``/``answer``). Run: python examples/trl_reward.py
+own columns ``kind``/``task``/``prototype``/``answer``, as ``nsr proto export`` writes them in
+jsonl and hf). TRL's command line: ``trl grpo ... --reward_funcs
+nsr.reward.trl.prototype_reward`` (options from ``NSR_REWARD_<OPTION>`` variables). TRL also
+passes ``log_extra`` / ``log_metric``: the verdict reasons and timings go there (printed below
+by stand-ins). Run: python examples/trl_reward.py
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ def main() -> None:
     ]
     # TRL passes every other dataset column as a keyword list (one entry per completion);
     # the third row is a math row (no record): this reward returns None for it.
-    columns = {"record": [record, record, None], "completion_ids": [[1], [2], [3]]}
+    columns = {"record": [record, record, None], "completion_ids": [[1], [2], [3]],
+               "log_extra": lambda name, values: print(f"  log_extra {name}: {values}"),
+               "log_metric": lambda name, value: print(f"  log_metric {name}: {value:.3g}")}
     print("sync: ", prototype_reward(prompts, completions, **columns))
     print("async:", asyncio.run(async_prototype_reward(prompts, completions, **columns)))
     close_shared()

@@ -108,19 +108,22 @@ def register(subparsers: Any) -> None:
     verify.set_defaults(func=_verify)
 
     export = sub.add_parser(
-        "export", help="write records as JSON lines, verl parquet or a Hugging Face dataset",
+        "export",
+        help="write records as JSON lines, verl parquet, OpenRLHF JSON lines or a HF dataset",
         description=(
             "Export a (valid) prototype file. jsonl: the records; verl: a parquet file with "
             "data_source, prompt (chat messages), ability, reward_model {style, ground_truth}, "
-            "extra_info; hf: a datasets.save_to_disk folder. verl needs pyarrow, hf needs "
-            "datasets."
+            "extra_info; openrlhf: JSON lines with prompt and record (the record as JSON text: "
+            "--data.input_key prompt --data.label_key record); hf: a datasets.save_to_disk "
+            "folder. verl needs pyarrow, hf needs datasets."
         ),
         **_fmt("examples:\n  nsr proto export kin.jsonl --format verl --out train.parquet\n"
+               "  nsr proto export kin.jsonl --format openrlhf --out kin-openrlhf.jsonl\n"
                "  nsr proto export kin.jsonl --format hf --out kin_ds/"),
     )
     export.add_argument("file", metavar="FILE", help="prototype JSON-lines file")
-    export.add_argument("--format", required=True, choices=("jsonl", "verl", "hf"),
-                        help="output format")
+    export.add_argument("--format", required=True,
+                        choices=("jsonl", "verl", "hf", "openrlhf"), help="output format")
     export.add_argument("--out", required=True, metavar="PATH", help="output file or folder")
     export.set_defaults(func=_export)
 

@@ -27,8 +27,10 @@ def register(subparsers: Any) -> None:
             "examples:\n"
             "  nsr serve --port 8000 --workers 2\n"
             "  nsr serve --port 8000 --ray auto --actors 4      # verify on a Ray cluster\n"
-            "  openrlhf ... --remote_rm_url http://127.0.0.1:8000/get_reward "
-            "--label_key record"
+            "  nsr proto export kin.jsonl --format openrlhf --out kin-openrlhf.jsonl\n"
+            "  python -m openrlhf.cli.train_ppo_ray --data.prompt_dataset kin-openrlhf.jsonl "
+            "--data.input_key prompt --data.label_key record --data.apply_chat_template "
+            "--reward.remote_url http://127.0.0.1:8000/get_reward ..."
         ),
     )
     parser.add_argument("--port", type=checks.integer(0, 65535), required=True, metavar="P", help="TCP port (0: any)")

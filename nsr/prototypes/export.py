@@ -1,9 +1,15 @@
-"""Export prototype records for training: JSON lines, verl parquet, or a Hugging Face dataset.
+"""Export prototype records for training: JSON lines, verl parquet, OpenRLHF JSON lines, or a
+Hugging Face dataset.
 
 verl's RL data format (one row per problem): ``data_source``, ``prompt`` (chat messages),
 ``ability``, ``reward_model`` ``{"style": "rule", "ground_truth": answer}`` and ``extra_info``
 (here: id, kind, task, family, index, and the prototype as JSON so a reward function can
-validate plans itself). pyarrow and datasets are imported only when those formats are asked for.
+validate plans itself). OpenRLHF's prompt datasets (``--format openrlhf``): one JSON line per
+problem with the ``prompt`` (``--data.input_key prompt``) and the whole record as JSON text in
+``record`` (``--data.label_key record``; text, because a dataset loader would otherwise merge
+the prolog and pddl prototypes into one schema). Every layout is read back by
+:func:`nsr.verify.targets.parse_ground_truth`. pyarrow and datasets are imported only when
+those formats are asked for.
 """
 
 from __future__ import annotations
@@ -13,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nsr.atomic import atomic_path
+from nsr.atomic import atomic_open, atomic_path
 from nsr.errors import ConfigError, MissingDependency
 from nsr.prototypes.record import PrototypeRecord, write_records
 
-FORMATS: tuple[str, ...] = ("jsonl", "verl", "hf")
+FORMATS: tuple[str, ...] = ("jsonl", "verl", "hf", "openrlhf")
 ABILITY = {"prolog": "logic", "pddl": "planning"}
 
 
@@ -58,6 +64,18 @@ def flat_row(record: PrototypeRecord) -> dict[str, Any]:
     }
 
 
+def openrlhf_row(record: PrototypeRecord) -> dict[str, Any]:
+    """One OpenRLHF prompt row: the prompt, the record as JSON text, and columns to filter on."""
+    return {
+        "prompt": record.prompt,
+        "record": json.dumps(record.to_dict(), ensure_ascii=False),
+        "id": record.id,
+        "kind": record.kind,
+        "task": record.task,
+        "family": record.family,
+    }
+
+
 def _need(module: str, package: str) -> Any:
     import importlib
 
@@ -75,6 +93,11 @@ def export(records: Sequence[PrototypeRecord], out: str | Path, fmt: str) -> Pat
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         write_records(out, records)
+        return out
+    if fmt == "openrlhf":
+        with atomic_open(out) as handle:
+            for record in records:
+                handle.write(json.dumps(openrlhf_row(record), ensure_ascii=False) + "\n")
         return out
     if fmt == "verl":
         pa = _need("pyarrow", "pyarrow")

@@ -7,24 +7,26 @@ comparing strings; an invalid answer is rejected with the failing step and the r
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 
 from nsr.backends.pddl import grounded
 from nsr.backends.pddl.plans import Step, parse_plan, parse_step
 from nsr.errors import DataError
 from nsr.prototypes.record import PrototypeRecord
+from nsr.verify.targets import permutation_problem
+from nsr.verify.verdict import Verdict
+
+# One verdict type for rewards and records: the judge returns the verifier's Verdict (reason
+# codes of nsr.verify.verdict.REASONS; a validator's own reason in details["validator_reason"]
+# and the failing step in details["failed_step"]). The old name stays importable.
+Judgement = Verdict
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """The verdict on one answer. ``failed_step`` is 1-based in the full plan (PDDL only)."""
-
-    correct: bool
-    reason: str
-    message: str = ""
-    failed_step: int | None = None
+def _invalid(validator_reason: str, message: str, failed_step: int | None = None) -> Verdict:
+    details: dict[str, object] = {"validator_reason": validator_reason}
+    if failed_step is not None:
+        details["failed_step"] = failed_step
+    return Verdict(0.0, "invalid_plan", message, details=details)
 
 
 def normalize_prolog(text: str) -> str:
@@ -63,26 +65,26 @@ def steps_of(lines: list[str]) -> tuple[Step, ...]:
     return tuple(parse_step(s) for s in lines)
 
 
-def judge_plan(domain_text: str, problem_text: str, plan: tuple[Step, ...]) -> Judgement:
+def judge_plan(domain_text: str, problem_text: str, plan: tuple[Step, ...]) -> Verdict:
     """Validate a full plan with the grounded validator."""
     report = grounded.validate(parsed_domain(domain_text), parsed_problem(domain_text, problem_text),
                                plan)
     if report.valid:
-        return Judgement(True, "ok", "the plan is valid")
-    return Judgement(False, report.reason, report.message, report.failed_step)
+        return Verdict(1.0, "ok", "the plan is valid")
+    return _invalid(report.reason, report.message, report.failed_step)
 
 
-def judge_answer(record: PrototypeRecord, candidate: str) -> Judgement:
+def judge_answer(record: PrototypeRecord, candidate: str) -> Verdict:
     """Is ``candidate`` a correct answer to ``record``? Never raises for a bad candidate."""
     if record.kind == "prolog":
         if normalize_prolog(candidate) == normalize_prolog(record.answer):
-            return Judgement(True, "ok", "matches the derived answer")
-        return Judgement(False, "mismatch", f"expected {record.answer}, got {candidate.strip()}")
+            return Verdict(1.0, "ok", "matches the derived answer")
+        return Verdict(0.0, "wrong_answer", f"expected {record.answer}, got {candidate.strip()}")
     proto = record.prototype
     try:
         answer = parse_plan(candidate, name="answer")
     except DataError as exc:
-        return Judgement(False, "syntax", str(exc))
+        return Verdict(0.0, "plan_syntax", str(exc))
     try:
         if record.task == "plan_generation":
             return judge_plan(proto["domain"], proto["problem"], answer)
@@ -94,17 +96,12 @@ def judge_answer(record: PrototypeRecord, candidate: str) -> Judgement:
                 where = (f"step {k} of the answer" if 1 <= k <= len(answer)
                          else "a given step after the gap" if k > len(answer)
                          else "a given step before the gap")
-                return Judgement(False, verdict.reason, f"{where}: {verdict.message}",
-                                 verdict.failed_step)
+                return _invalid(verdict.specific_reason, f"{where}: {verdict.message}",
+                                verdict.failed_step)
             return verdict
-        given = Counter(steps_of(proto["steps"]))
-        got = Counter(answer)
-        if given != got:
-            extra = sorted(str(s) for s in (got - given).elements())
-            lacking = sorted(str(s) for s in (given - got).elements())
-            return Judgement(False, "not_a_permutation",
-                             f"the answer must use every given step exactly once; "
-                             f"extra: {extra or 'none'}; missing: {lacking or 'none'}")
+        problem = permutation_problem(steps_of(proto["steps"]), answer)
+        if problem is not None:
+            return _invalid("not_a_permutation", problem)
         return judge_plan(proto["domain"], proto["problem"], answer)
     except DataError as exc:
-        return Judgement(False, "bad_prototype", str(exc))
+        return Verdict(0.0, "pddl_syntax", str(exc))

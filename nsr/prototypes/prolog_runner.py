@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nsr.errors import EngineError, MissingDependency
+from nsr.errors import EngineError
+from nsr.verify.swipl import INSTALL_HINT, swipl_path, swipl_version  # noqa: F401 (re-export)
 
 DRIVER = Path(__file__).resolve().parent / "driver.pl"
-INSTALL_HINT = "apt-get install swi-prolog-core swi-prolog-core-packages"
 
 #: Statuses the driver reports; only "ok" carries an answer.
 STATUSES = (
@@ -61,30 +59,6 @@ class PrologOutcome:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-
-@lru_cache(maxsize=1)
-def swipl_path() -> str:
-    """The ``swipl`` executable; raises :class:`MissingDependency` naming the install command."""
-    path = shutil.which("swipl")
-    if path is None:
-        raise MissingDependency(f"SWI-Prolog (swipl) is not installed: {INSTALL_HINT}")
-    return path
-
-
-@lru_cache(maxsize=1)
-def swipl_version() -> str:
-    """E.g. ``"swipl 9.0.4"`` (recorded in every Prolog record's verification metadata)."""
-    out = subprocess.run(
-        [swipl_path(), "--dump-runtime-variables"], capture_output=True, text=True, check=False
-    ).stdout
-    for line in out.splitlines():
-        if line.startswith("PLVERSION="):
-            raw = line.split("=", 1)[1].strip('";')
-            if raw.isdigit():
-                n = int(raw)
-                return f"swipl {n // 10000}.{n // 100 % 100}.{n % 100}"
-    return "swipl"
 
 
 def _encode(job: PrologJob) -> str:

@@ -123,7 +123,7 @@ def verify_chunk(items: Sequence[tuple[int, PrototypeRecord]], reference: bool =
             continue
         verdict = judge_answer(record, record.answer)
         if not verdict.correct:
-            out.append(Mismatch(record.id, lineno, verdict.reason, verdict.message,
+            out.append(Mismatch(record.id, lineno, verdict.specific_reason, verdict.message,
                                 verdict.failed_step))
             continue
         if reference:

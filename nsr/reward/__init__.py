@@ -6,11 +6,13 @@ or dict), pulls the answer out of the model's completion, checks it by RUNNING i
 for Prolog prototypes, the plan validator for PDDL ones) in the isolated workers of
 :mod:`nsr.verify`, and turns the verdict into the framework's reward type::
 
-    nsr.reward.verl.compute_score        verl (file path + function name)
-    nsr.reward.trl.prototype_reward      TRL GRPOTrainer (also async_prototype_reward and
-                                         prototype_program_reward)
+    nsr.reward.verl.compute_score_async  verl (reward.custom_reward_function path + name;
+                                         compute_score is the synchronous form)
+    nsr.reward.trl.prototype_reward      TRL GRPOTrainer and ``trl grpo --reward_funcs`` (also
+                                         async_prototype_reward, prototype_program_reward)
     nsr.reward.openrlhf.reward_func      OpenRLHF (Python form; HTTP form: ``nsr serve``)
-    nsr.reward.gym.score_answer          reasoning-gym style
+    nsr.reward.gym.score_answer          reasoning-gym style scoring of one entry
+    nsr.reward.gym_datasets              registers reasoning-gym datasets nsr_<family>
     nsr.reward.ray.RayChecker            a Ray actor pool with a Verifier's check_many
     nsr.reward.server.create_app         the ASGI reward server behind ``nsr serve``
 
@@ -18,8 +20,12 @@ Two modes: ``"answer"`` (the completion holds the answer: a term or plan steps) 
 ``"program"`` (ProtoReasoning's conversion task: the completion holds a Prolog program that,
 run with the record's query, must derive the record's answer).
 
-All adapters share one process-wide verifier (:mod:`nsr.reward.scoring`), started on first
-use and closed at exit; importing this package starts nothing and imports no framework.
+All adapters share one process-wide verifier per option set (:mod:`nsr.reward.scoring`),
+started on first use and closed at exit, with concurrent callers coalesced into shared
+batches (:mod:`nsr.reward.dispatch`); importing this package starts nothing and imports no
+framework. Every export layout is read by one ground-truth reader
+(:func:`nsr.verify.targets.parse_ground_truth`), and chat-template end tokens are cut from
+completions before the answer is extracted.
 """
 
 from nsr.reward.scoring import (

@@ -1,5 +1,8 @@
 """reasoning-gym style scoring: ``score_answer(answer, entry) -> float`` in [0, 1].
 
+(:mod:`nsr.reward.gym_datasets` registers one reasoning-gym dataset per prototype family on
+top of this; this module imports no framework.)
+
 A reasoning-gym entry is ``{"question", "answer", "metadata"}``; :func:`entry_from_record`
 builds one from a prototype record (the record itself goes into ``metadata["record"]``), and
 :func:`score_answer` also accepts a bare record as the entry. ``answer`` is the model's final
@@ -15,20 +18,32 @@ from nsr.reward.scoring import score_batch
 from nsr.verify.targets import parse_ground_truth
 
 
-def entry_from_record(record: Any) -> dict[str, Any]:
-    """A reasoning-gym entry for a prototype record (dict, JSON text or PrototypeRecord)."""
+def entry_from_record(
+    record: Any, *, index: int = 0, source_dataset: str | None = None
+) -> dict[str, Any]:
+    """A reasoning-gym entry for a prototype record (dict, JSON text or PrototypeRecord).
+
+    ``metadata`` carries what reasoning-gym's tools read: ``source_dataset`` (the registered
+    name, ``nsr_<family>`` by default: composites route scoring by it), an integer
+    ``source_index`` and the ``difficulty`` dict; plus the whole ``record``.
+    """
     data = record.to_dict() if hasattr(record, "to_dict") else record
     if isinstance(data, str):
         import json
 
         data = json.loads(data)
     target = parse_ground_truth(data)  # fail early on a record we could never score
+    family = str(data.get("family") or "prototypes")
     return {
         "question": str(data.get("prompt", "")),
         "answer": target.answer,
         "metadata": {
-            "source_dataset": str(data.get("family", "nsr-prototypes")),
-            "source_index": str(data.get("id", "")),
+            "source_dataset": source_dataset or f"nsr_{family}",
+            "source_index": int(index),
+            "difficulty": dict(data.get("difficulty") or {}),
+            "family": family,
+            "task": target.task,
+            "id": target.id,
             "record": dict(data),
         },
     }

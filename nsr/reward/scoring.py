@@ -2,14 +2,19 @@
 
 Two things matter for RL throughput and robustness, so they live here once:
 
-- one process-wide :class:`~nsr.verify.Verifier` (created on first use, behind a lock, closed
-  at exit), because starting workers per call would cost more than the verification itself;
-- one :meth:`~nsr.verify.Verifier.check_many` per batch, so samples run in parallel over the
-  workers and a degenerate sample costs at most its own time limit.
+- one process-wide :class:`~nsr.verify.Verifier` per option set (created on first use, behind
+  a lock, closed at exit), because starting workers per call would cost more than the
+  verification itself;
+- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that coalesces the items of all
+  concurrent callers (verl's per-sample coroutines, TRL's async rewards, the server's
+  requests) into shared ``check_many`` batches, so samples run in parallel over the workers,
+  no caller holds a thread, and a degenerate sample costs at most its own time limit.
 
-Configure the shared verifier with :func:`configure` (or the ``NSR_REWARD_WORKERS`` and
-``NSR_REWARD_TIME_LIMIT`` environment variables, for trainers that import the reward function
-by path and cannot pass options).
+Configure the shared verifier with :func:`configure` (or ``NSR_REWARD_<OPTION>`` environment
+variables such as ``NSR_REWARD_WORKERS`` and ``NSR_REWARD_TIME_LIMIT``, for trainers that
+import the reward function by name or path and cannot pass options), or per call with the
+verifier options of :data:`VERIFIER_OPTIONS` (verl's ``reward_kwargs``): each distinct option
+set gets its own pool.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any, Protocol
 
 from nsr.errors import ConfigError
 from nsr.verify import Item, Verdict, Verifier, extract_answer, no_answer
+from nsr.verify.extract import model_reply
 from nsr.verify.targets import (
     MODES,
     GroundTruthError,
@@ -43,35 +49,77 @@ class Checker(Protocol):
     def check_many(self, items: Sequence[Item]) -> list[Verdict]: ...
 
 
-class _SharedVerifier:
-    """The one locked engine handle of this module: options plus the lazily started Verifier."""
+# Verifier options a trainer may pass per call (verl reward_kwargs, TRL/env settings).
+VERIFIER_OPTIONS: tuple[str, ...] = (
+    "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
+    "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
+)
+BATCH_ITEMS = 32  # items per dispatcher batch
+MAX_ENGINES = 4  # option sets kept running at once (a trainer uses one or two); LRU beyond
+
+
+class _Engine:
+    """One running Verifier and the dispatcher that coalesces its concurrent callers."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        from nsr.reward.dispatch import Dispatcher
+
+        self.verifier = Verifier(**options)
+        # Several small batches in flight rather than one big one: a hostile sample then holds
+        # up only the few requests batched with it, and preparing new requests overlaps with
+        # checking the previous ones.
+        self.dispatcher = Dispatcher(self.verifier, lanes=max(4, 2 * self.verifier.workers),
+                                     max_batch=BATCH_ITEMS)
+
+    def close(self) -> None:
+        self.dispatcher.close()
+        self.verifier.close()
+
+
+class _SharedEngines:
+    """The module's locked engine table: base options plus one engine per option set."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.verifier: Verifier | None = None
+        self.engines: dict[tuple[tuple[str, Any], ...], _Engine] = {}
         self.options: dict[str, Any] = {}
+        self.env: dict[str, Any] | None = None  # NSR_REWARD_* options, read at first use
 
-    def get(self) -> Verifier:
+    def get(self, overrides: Mapping[str, Any] | None = None) -> _Engine:
         with self.lock:
-            if self.verifier is None:
-                options = {**_env_options(), **self.options}
-                self.verifier = Verifier(**options)
-            return self.verifier
+            if self.env is None:  # read once per configuration, not on every call
+                self.env = _env_options()
+            options = {**self.env, **self.options, **(overrides or {})}
+            key = tuple(sorted(options.items()))
+            engine = self.engines.pop(key, None)
+            evicted = None
+            if engine is None:
+                if len(self.engines) >= MAX_ENGINES:
+                    # the least recently used option set makes room (dicts keep order)
+                    oldest = next(iter(self.engines))
+                    evicted = self.engines.pop(oldest)
+                    log.warning("reward: more than %d verifier option sets in one process; "
+                                "closing the least recently used one", MAX_ENGINES)
+                engine = _Engine(options)
+            self.engines[key] = engine  # now the most recently used
+        if evicted is not None:
+            evicted.close()
+        return engine
 
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:
-            old, self.verifier, self.options = self.verifier, None, options
-        if old is not None:
-            old.close()
+            old, self.engines, self.options, self.env = self.engines, {}, options, None
+        for engine in old.values():
+            engine.close()
 
     def close(self) -> None:
         with self.lock:
-            old, self.verifier = self.verifier, None
-        if old is not None:
-            old.close()
+            old, self.engines, self.env = self.engines, {}, None
+        for engine in old.values():
+            engine.close()
 
 
-_SHARED = _SharedVerifier()
+_SHARED = _SharedEngines()
 atexit.register(_SHARED.close)
 
 
@@ -81,17 +129,47 @@ def configure(**verifier_options: Any) -> None:
     A verifier already running is closed; the next call starts one with these options (and
     checks them: a bad option raises :class:`~nsr.errors.ConfigError` then).
     """
+    unknown = sorted(set(verifier_options) - set(VERIFIER_OPTIONS))
+    if unknown:
+        raise ConfigError(f"unknown verifier option(s) {unknown}; known: {list(VERIFIER_OPTIONS)}")
     _SHARED.configure(dict(verifier_options))
 
 
-def shared_verifier() -> Verifier:
-    """The process-wide verifier, started on first use."""
-    return _SHARED.get()
+def shared_verifier(**overrides: Any) -> Verifier:
+    """The process-wide verifier (for these option overrides), started on first use."""
+    return _SHARED.get(overrides).verifier
+
+
+def shared_checker(**overrides: Any) -> Checker:
+    """The process-wide dispatcher in front of :func:`shared_verifier` (what adapters use)."""
+    return _SHARED.get(overrides).dispatcher
 
 
 def close_shared() -> None:
     """Stop the shared verifier's workers now (also done at interpreter exit)."""
     _SHARED.close()
+
+
+def split_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], bool, str]:
+    """``(verifier options, extract, mode)`` from a trainer's reward keywords.
+
+    Raises :class:`~nsr.errors.ConfigError` naming unknown keywords, so a misspelt option
+    (``time_limt``) fails the first step instead of silently doing nothing.
+    """
+    known = {*VERIFIER_OPTIONS, "extract", "mode"}
+    unknown = sorted(set(kwargs) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown reward option(s) {unknown}; known: {sorted(known)}"
+        )
+    options = {k: kwargs[k] for k in VERIFIER_OPTIONS if k in kwargs}
+    extract = kwargs.get("extract", True)
+    if not isinstance(extract, bool):
+        raise ConfigError(f"extract must be true or false, got {extract!r}")
+    mode = str(kwargs.get("mode", "answer"))
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    return options, extract, mode
 
 
 def completion_text(completion: Any) -> str:
@@ -117,11 +195,13 @@ def completion_text(completion: Any) -> str:
 def candidate_answer(
     text: str, target: Target, *, extract: bool = True, mode: str = "answer"
 ) -> str | None:
-    """The answer to check in ``text``: extracted (answer tag, boxed, code block, ...) or, when
+    """The answer to check in ``text`` (first cut to the model's reply: chat-template end
+    tokens and a leading prompt removed): extracted (answer tag, boxed, code block, ...) or, when
     no marker is found, the bare text if it looks like an answer on its own (one line for
     Prolog; only ``(step ...)`` lines for a plan; anything for a program). None when there is
     no answer.
     """
+    text = model_reply(text)
     if not extract:
         return text.strip() or None
     found = extract_answer(text, language=target.language)
@@ -145,35 +225,75 @@ def score_batch(
     extract: bool = True,
     mode: str = "answer",
     checker: Checker | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> list[Verdict | None]:
     """Verdicts for each (completion, ground truth) pair; None where the row is not ours.
 
     ``mode``: ``"answer"`` (the completion holds the answer) or ``"program"`` (it holds a
     Prolog program that must derive the record's answer; see :func:`build_item`).
+    ``checker``: who runs the items (default: the shared verifier for ``options``, the
+    verifier options of :data:`VERIFIER_OPTIONS` on top of :func:`configure`'s).
 
     A row is not ours (None) when its ground truth is None or not a prolog/pddl record; a
     broken prolog/pddl record gets a score-0 verdict with reason ``bad_ground_truth`` (logged),
-    so one bad row never stops a training step. All runnable items go to ONE ``check_many``.
+    so one bad row never stops a training step. All runnable items are submitted together.
     """
+    verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
+    if pending:
+        runner = checker or shared_checker(**(options or {}))
+        checked = runner.check_many([item for _, item in pending])
+        fill_verdicts(verdicts, pending, checked)
+    return verdicts
+
+
+async def score_batch_async(
+    completions: Sequence[Any],
+    ground_truths: Sequence[Any],
+    *,
+    extract: bool = True,
+    mode: str = "answer",
+    options: Mapping[str, Any] | None = None,
+) -> list[Verdict | None]:
+    """:func:`score_batch` for an event loop: the items join the shared dispatcher's next
+    batch and the caller awaits them without holding a thread."""
+    import asyncio
+
+    verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
+    if pending:
+        engine = _SHARED.get(options)
+        future = engine.dispatcher.submit([item for _, item in pending])
+        fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
+    return verdicts
+
+
+def prepare_batch(
+    completions: Sequence[Any], ground_truths: Sequence[Any], extract: bool, mode: str
+) -> tuple[list[Verdict | None], list[tuple[int, Item]]]:
+    """The verdicts known without running anything (None placeholders elsewhere) and the
+    ``(index, item)`` pairs still to check: the CPU part of :func:`score_batch`."""
     if len(completions) != len(ground_truths):
         raise ConfigError(
             f"got {len(completions)} completions but {len(ground_truths)} ground truths"
         )
-    verdicts: list[Verdict | None] = [None] * len(completions)
-    pending: list[tuple[int, Item]] = []
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    verdicts: list[Verdict | None] = [None] * len(completions)
+    pending: list[tuple[int, Item]] = []
     for index, (completion, truth) in enumerate(zip(completions, ground_truths, strict=True)):
         outcome = _prepare(completion, truth, extract, mode)
         if isinstance(outcome, Verdict) or outcome is None:
             verdicts[index] = outcome
         else:
             pending.append((index, outcome))
-    if pending:
-        checked = (checker or shared_verifier()).check_many([item for _, item in pending])
-        for (index, _), verdict in zip(pending, checked, strict=True):
-            verdicts[index] = verdict
-    return verdicts
+    return verdicts, pending
+
+
+def fill_verdicts(
+    verdicts: list[Verdict | None], pending: list[tuple[int, Item]], checked: list[Verdict]
+) -> None:
+    """Put the checked verdicts of :func:`prepare_batch`'s pending items in place."""
+    for (index, _), verdict in zip(pending, checked, strict=True):
+        verdicts[index] = verdict
 
 
 def score_one(
@@ -211,17 +331,25 @@ def _content_text(content: Any) -> str:
     return "" if content is None else str(content)
 
 
+_ENV_CASTS: Mapping[str, Any] = {
+    "workers": int, "inference_limit": int, "stack_limit_mb": int, "memory_limit_mb": int,
+    "max_input_chars": int, "time_limit": float, "partial_credit": float,
+    "kill_margin": float, "plan_credit": str,
+    "partial": lambda raw: {"1": True, "true": True, "yes": True, "0": False, "false": False,
+                            "no": False}[raw.strip().lower()],
+}
+
+
 def _env_options() -> dict[str, Any]:
-    """Verifier options from the environment (for trainers that load us by file path)."""
+    """Verifier options from ``NSR_REWARD_<OPTION>`` variables (``NSR_REWARD_TIME_LIMIT=2``),
+    for trainers that load us by name or file path and cannot pass options."""
     options: dict[str, Any] = {}
-    for name, key, cast in (
-        ("NSR_REWARD_WORKERS", "workers", int),
-        ("NSR_REWARD_TIME_LIMIT", "time_limit", float),
-    ):
+    for key in VERIFIER_OPTIONS:
+        name = f"NSR_REWARD_{key.upper()}"
         raw = os.environ.get(name)
         if raw:
             try:
-                options[key] = cast(raw)
-            except ValueError:
-                raise ConfigError(f"{name}={raw!r} is not a valid {cast.__name__}") from None
+                options[key] = _ENV_CASTS[key](raw)
+            except (ValueError, KeyError):
+                raise ConfigError(f"{name}={raw!r} is not a valid value for {key}") from None
     return options

@@ -10,34 +10,43 @@ Endpoints::
     GET  /health       {"status": "ok"} (503 {"status": "draining"} while shutting down)
     GET  /metrics      request and sample counts, latency percentiles, verdict reasons
 
-Why the shape: verification blocks (it waits on worker processes), so every batch runs in a
-thread (anyio) and the event loop keeps answering; a request larger than ``max_body_bytes`` is
-refused with 413 before it is read; a request slower than ``deadline`` gets 504 with a JSON
-error (its batch finishes in the background, bounded by the verifier's own time limit); on
-shutdown uvicorn stops accepting, in-flight requests drain, then the workers are closed.
+Why the shape: verification blocks (it waits on worker processes), so a request's items are
+handed to a :class:`~nsr.reward.dispatch.Dispatcher` that coalesces concurrent requests into
+shared batches on ``lanes`` threads, and the handler awaits its future: the event loop keeps
+answering and no thread is held per request (OpenRLHF sends one sample per request, so this is
+what makes many small requests cheap). A request larger than ``max_body_bytes`` is refused with
+413 before it is read; a malformed one gets a 4xx JSON error naming the problem; a request
+slower than ``deadline`` gets 504 (its batch finishes in the background, bounded by the
+verifier's own time limit); on shutdown uvicorn stops accepting, in-flight requests drain, the
+dispatcher stops, then the workers are closed.
 Every request is logged as one JSON line (logger ``nsr.reward.server``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
+import signal
 import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nsr.errors import ConfigError, NsrError
-from nsr.reward.openrlhf import reward_lists
-from nsr.reward.scoring import Checker, score_batch
+from nsr.errors import ConfigError, EngineError, NsrError
+from nsr.reward.dispatch import Dispatcher
+from nsr.reward.openrlhf import checked_responses, reward_body
+from nsr.reward.scoring import BATCH_ITEMS, Checker, fill_verdicts, prepare_batch
+from nsr.verify import Item, Verdict
 
 log = logging.getLogger("nsr.reward.server")
 
 LATENCY_WINDOW = 10_000  # latencies kept per endpoint for the percentiles
+INLINE_SAMPLES = 16  # requests up to this size are prepared on the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +56,14 @@ class ServerConfig:
     max_body_bytes: int = 16 * 1024 * 1024
     deadline: float = 60.0  # seconds per request
     max_batch: int = 4096  # samples per request
-    threads: int = 32  # concurrent batches in threads
+    threads: int = 32  # threads preparing large requests at once
+    lanes: int = 4  # batches checked at once (a hostile batch holds up only its own lane)
 
     def __post_init__(self) -> None:
-        if self.max_body_bytes < 1 or self.deadline <= 0 or self.max_batch < 1 or self.threads < 1:
+        if (self.max_body_bytes < 1 or self.deadline <= 0 or self.max_batch < 1
+                or self.threads < 1 or self.lanes < 1):
             raise ConfigError(
-                "max_body_bytes, max_batch and threads must be >= 1 and deadline > 0"
+                "max_body_bytes, max_batch, threads and lanes must be >= 1 and deadline > 0"
             )
 
 
@@ -110,6 +121,7 @@ def create_app(
     metrics = Metrics()
     state = {"draining": False}
     limiter = anyio.CapacityLimiter(config.threads)
+    dispatcher = Dispatcher(checker, lanes=config.lanes, max_batch=BATCH_ITEMS)
 
     async def read_json(request: Request) -> Any:
         declared = request.headers.get("content-length")
@@ -122,19 +134,37 @@ def create_app(
                 raise _HttpError(413, f"request body over {config.max_body_bytes} bytes")
         try:
             return json.loads(body)
+        except RecursionError:
+            raise _HttpError(400, "the body is nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise _HttpError(400, f"the body is not valid JSON: {exc}") from None
 
-    async def run_blocking(work: Callable[[], Any]) -> Any:
+    async def scored(
+        completions: list[Any], truths: list[Any], extract: bool, mode: Any
+    ) -> list[Verdict | None]:
+        """Verdicts for one request: small requests are prepared on the loop, large ones in a
+        thread; the items then join the dispatcher's next batch (awaited, no thread held)."""
+
+        def prepare() -> tuple[list[Verdict | None], list[tuple[int, Item]]]:
+            return prepare_batch(completions, truths, extract, mode)
+
         try:
             with anyio.fail_after(config.deadline):
-                return await anyio.to_thread.run_sync(
-                    work, limiter=limiter, abandon_on_cancel=True
-                )
+                if len(completions) <= INLINE_SAMPLES:
+                    verdicts, pending = prepare()
+                else:
+                    verdicts, pending = await anyio.to_thread.run_sync(
+                        prepare, limiter=limiter, abandon_on_cancel=True)
+                if pending:
+                    future = dispatcher.submit([item for _, item in pending])
+                    fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
+                return verdicts
         except TimeoutError:
             raise _HttpError(504, f"verification took longer than {config.deadline} s") from None
 
-    def handler(path: str, compute: Callable[[Any], Any]) -> Callable[[Request], Any]:
+    def handler(
+        path: str, compute: Callable[[Any], Awaitable[dict[str, Any]]]
+    ) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> JSONResponse:
             began = time.perf_counter()
             metrics.in_flight += 1
@@ -143,7 +173,7 @@ def create_app(
                 if state["draining"]:
                     raise _HttpError(503, "the server is shutting down")
                 payload = await read_json(request)
-                body = await run_blocking(lambda: compute(payload))
+                body = await compute(payload)
                 reasons = body.get("reasons") or [
                     v["reason"] for v in body.get("verdicts", []) if v is not None
                 ]
@@ -151,9 +181,15 @@ def create_app(
             except _HttpError as exc:
                 status = exc.status
                 response = JSONResponse({"error": exc.message, "status": status}, status)
-            except NsrError as exc:
-                status = 400
+            except EngineError as exc:  # the verifier cannot run: not the request's fault
+                status = 503
+                log.error("reward server: %s: %s", path, exc)
                 response = JSONResponse({"error": str(exc), "status": status}, status)
+            except (NsrError, RecursionError) as exc:
+                status = 400
+                message = "the body is nested too deeply" if isinstance(
+                    exc, RecursionError) else str(exc)
+                response = JSONResponse({"error": message, "status": status}, status)
             except Exception as exc:  # an engine failure: answer, log, keep serving
                 status = 500
                 log.exception("reward server: %s failed", path)
@@ -177,26 +213,36 @@ def create_app(
 
         return endpoint
 
-    def get_reward(payload: Any) -> dict[str, Any]:
+    async def get_reward(payload: Any) -> dict[str, Any]:
         data = _object(payload)
         queries = _list(data, "query")
         prompts = _list(data, "prompts", default=[])
-        labels = _list(data, "labels", default=[None] * len(queries))
+        if data.get("labels") is None:
+            raise ConfigError(
+                "the body lacks 'labels' (one prototype record per query); OpenRLHF sends "
+                "them with --data.label_key record"
+            )
+        labels = _list(data, "labels")
         _batch_size(len(queries), config)
-        return reward_lists(
-            queries, prompts, labels, mode=data.get("mode", "answer"), checker=checker
-        )
+        responses = checked_responses(queries, prompts, labels)
+        mode = data.get("mode", "answer")
+        return reward_body(await scored(responses, labels, True, mode))
 
-    def score(payload: Any) -> dict[str, Any]:
+    async def score(payload: Any) -> dict[str, Any]:
         data = _object(payload)
         completions = _list(data, "completions")
         truths = _list(data, "ground_truths")
         _batch_size(len(completions), config)
+        for index, completion in enumerate(completions):
+            if not isinstance(completion, str | list | dict) and completion is not None:
+                raise ConfigError(
+                    f"completions[{index}] must be text or chat messages, "
+                    f"got {type(completion).__name__}"
+                )
         extract = data.get("extract", True)
         if not isinstance(extract, bool):
             raise ConfigError("'extract' must be true or false")
-        mode = data.get("mode", "answer")
-        verdicts = score_batch(completions, truths, extract=extract, mode=mode, checker=checker)
+        verdicts = await scored(completions, truths, extract, data.get("mode", "answer"))
         return {
             "scores": [None if v is None else v.score for v in verdicts],
             "verdicts": [None if v is None else v.to_dict() for v in verdicts],
@@ -217,6 +263,7 @@ def create_app(
             yield
         finally:
             state["draining"] = True
+            await anyio.to_thread.run_sync(dispatcher.close)
             if on_shutdown is not None:
                 await anyio.to_thread.run_sync(on_shutdown)
             log.info("stopped", extra={"fields": {"event": "shutdown", **metrics.snapshot()}})
@@ -257,6 +304,9 @@ class RewardServer:
         except OSError as exc:
             self._socket.close()
             raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        # Listen now, not when uvicorn gets to it: the URL is announced (and clients connect)
+        # as soon as this returns; early connections wait in the backlog instead of failing.
+        self._socket.listen(1024)
         self.host = host
         self.port = int(self._socket.getsockname()[1])
         config = uvicorn.Config(
@@ -268,6 +318,9 @@ class RewardServer:
             lifespan="on",
         )
         self._server = uvicorn.Server(config)
+        # uvicorn re-raises a caught SIGTERM/SIGINT once it has shut down, so the process would
+        # die by the signal (exit 143) after a clean drain; ours only asks it to stop.
+        self._server.capture_signals = self._capture_signals  # type: ignore[method-assign]
         self._thread: threading.Thread | None = None
 
     @property
@@ -276,8 +329,27 @@ class RewardServer:
         return f"http://{host}:{self.port}"
 
     def run(self) -> None:
-        """Serve until a signal asks to stop (uvicorn installs SIGINT/SIGTERM handlers)."""
+        """Serve until SIGINT/SIGTERM asks to stop; returns (exit 0) after a clean drain."""
         self._server.run(sockets=[self._socket])
+
+    @contextlib.contextmanager
+    def _capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        server = self._server
+
+        def stop(sig: int, frame: object) -> None:
+            if server.should_exit and sig == signal.SIGINT:
+                server.force_exit = True  # a second Ctrl-C: stop waiting for the drain
+            server.should_exit = True
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def start(self, timeout: float = 30.0) -> RewardServer:
         """Serve from a daemon thread; returns once the server accepts connections."""

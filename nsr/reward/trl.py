@@ -12,16 +12,33 @@ ignores this reward for that row, so it mixes with rewards for other kinds of ro
 runs in a worker thread); TRL runs async reward functions concurrently.
 ``prototype_program_reward`` scores ProtoReasoning's conversion task instead: the completion
 is a Prolog program, run with the record's query, that must derive the record's answer.
+
+Observability: TRL hands every reward function ``log_extra`` (a column of the completions
+table) and ``log_metric`` (a scalar averaged per logging step). When present they get the
+verdict of each completion (``nsr_reason``, ``nsr_verify_ms``) and the batch's
+``nsr/accuracy``, ``nsr/timeout_rate``, ``nsr/no_answer_rate`` and ``nsr/verify_seconds``,
+so why a reward was 0 (a wrong answer, a loop cut at its limit, nothing extracted) shows up
+next to TRL's own metrics.
+
+TRL's command line imports the function by its dotted path::
+
+    trl grpo --model_name_or_path ... --dataset_name DIR \\
+        --reward_funcs nsr.reward.trl.prototype_reward
+
+and the verifier is configured from the environment there (``NSR_REWARD_TIME_LIMIT=2``,
+``NSR_REWARD_WORKERS=4``, ``NSR_REWARD_PARTIAL=1``: see :mod:`nsr.reward.scoring`).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 from nsr.errors import ConfigError
-from nsr.reward.scoring import score_batch
+from nsr.reward.scoring import score_batch, score_batch_async
+from nsr.verify import Verdict
+
+TIMEOUT_REASONS = frozenset({"time_limit", "inference_limit"})
 
 RECORD_COLUMNS: tuple[str, ...] = ("kind", "task", "prototype", "answer", "id")
 
@@ -43,8 +60,11 @@ def prototype_program_reward(
 async def async_prototype_reward(
     prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
 ) -> list[float | None]:
-    """:func:`prototype_reward`, run in a thread so the caller's event loop stays free."""
-    return await asyncio.to_thread(prototype_reward, prompts, completions, **kwargs)
+    """:func:`prototype_reward` for TRL's event loop: the batch joins the shared verifier's
+    dispatcher and is awaited without blocking the loop or holding a thread."""
+    truths = ground_truths_from_columns(len(completions), kwargs)
+    verdicts = await score_batch_async(completions, truths, mode="answer")
+    return _report(verdicts, kwargs)
 
 
 def ground_truths_from_columns(size: int, columns: dict[str, Any]) -> list[Any]:
@@ -61,7 +81,23 @@ def ground_truths_from_columns(size: int, columns: dict[str, Any]) -> list[Any]:
 
 def _rewards(completions: Sequence[Any], columns: dict[str, Any], mode: str) -> list[float | None]:
     truths = ground_truths_from_columns(len(completions), columns)
-    verdicts = score_batch(completions, truths, mode=mode)
+    return _report(score_batch(completions, truths, mode=mode), columns)
+
+
+def _report(verdicts: Sequence[Verdict | None], columns: dict[str, Any]) -> list[float | None]:
+    """The rewards, after sending the verdicts to TRL's ``log_extra`` / ``log_metric``."""
+    log_extra, log_metric = columns.get("log_extra"), columns.get("log_metric")
+    if callable(log_extra):
+        log_extra("nsr_reason", [None if v is None else v.reason for v in verdicts])
+        log_extra("nsr_verify_ms",
+                  [None if v is None else round(v.seconds * 1000, 3) for v in verdicts])
+    ours = [v for v in verdicts if v is not None]
+    if callable(log_metric) and ours:
+        size = len(ours)
+        log_metric("nsr/accuracy", sum(v.ok for v in ours) / size)
+        log_metric("nsr/timeout_rate", sum(v.reason in TIMEOUT_REASONS for v in ours) / size)
+        log_metric("nsr/no_answer_rate", sum(v.reason == "no_answer" for v in ours) / size)
+        log_metric("nsr/verify_seconds", sum(v.seconds for v in ours) / size)
     return [None if v is None else float(v.score) for v in verdicts]
 
 

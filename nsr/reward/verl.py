@@ -1,35 +1,47 @@
-"""verl reward function: configure verl with this file's path and ``compute_score``.
+"""verl reward function: point verl's ``reward.custom_reward_function`` at this file.
 
-::
+verl (0.9) loads the file by path and calls the function once per sample from its reward
+loop's ``naive`` manager; an ``async def`` is awaited on the loop, a plain function runs in an
+executor thread. Use the async one, which awaits the shared verifier without holding a thread
+per pending sample::
 
-    custom_reward_function:
-      path: /path/to/nsr/reward/verl.py
-      name: compute_score
+    reward.custom_reward_function.path=$(python -c "import nsr.reward.verl as m; print(m.__file__)")
+    reward.custom_reward_function.name=compute_score_async
+    +reward.custom_reward_function.reward_kwargs.time_limit=2.0      # any option below
 
-(``python -c "import nsr.reward.verl as m; print(m.__file__)"`` prints the path.)
+``compute_score(data_source, solution_str, ground_truth, extra_info, **reward_kwargs)`` is the
+same check, synchronous. ``ground_truth`` is whatever the row holds: the stored answer of a
+``nsr proto export --format verl`` row (the record then comes back from ``extra_info``) or a
+prototype record (JSON text or dict).
 
-verl calls it per sample, ``compute_score(data_source, solution_str, ground_truth, extra_info)``
-(naive reward manager), or per batch with keyword lists, ``compute_score(data_sources=,
-solution_strs=, ground_truths=, extra_infos=, **reward_kwargs)`` (batch reward manager); this
-one function answers both. ``ground_truth`` is a prototype record (JSON text or dict).
+``reward_kwargs`` (verl merges ``custom_reward_function.reward_kwargs`` into every call):
+``partial`` / ``partial_credit`` / ``plan_credit`` (partial credit), ``time_limit``,
+``inference_limit``, ``stack_limit_mb``, ``memory_limit_mb``, ``workers`` (verifier options,
+see :class:`nsr.verify.Verifier`), ``mode`` (``"answer"`` or ``"program"``) and ``extract``
+(False: ``solution_str`` is the bare answer). Unknown keywords are refused with a message
+(a misspelt option must not silently do nothing); the keywords verl itself adds
+(``reward_router_address``, ``reward_model_tokenizer``) are ignored.
 
-The result is a dict, ``{"score": float, "acc": float, "reason": str}``: verl uses ``score`` as
-the reward and logs the other keys; every dict has the same keys so verl can batch them. A
-row that is not a prolog/pddl record scores 0 with reason ``not_applicable``. The imports below
-are absolute, so the file works when verl loads it by path under another module name.
+The result is a dict of numbers verl logs per sample (plus the reason code, which verl keeps
+in dumped generations and skips in metrics): ``score`` (the reward), ``acc`` (1 when
+correct), ``timeout`` (1 when a time or inference limit was hit), ``no_answer`` (1 when no
+answer was found), ``verify_seconds``, ``reason``. Every dict has the same keys so verl can
+stack them. A row that is not a prolog/pddl record scores 0 with reason ``not_applicable``.
+The imports are absolute, so the file works when verl loads it under another module name.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nsr.errors import ConfigError
-from nsr.reward.scoring import score_batch
+from nsr.reward.scoring import score_batch, score_batch_async, split_options
 from nsr.verify import Verdict
+from nsr.verify.targets import record_from_verl
 
 NOT_APPLICABLE = "not_applicable"
+TIMEOUT_REASONS = frozenset({"time_limit", "inference_limit"})
+# Keywords verl adds on its own (generative reward models); nothing for us to do with them.
+VERL_KEYWORDS = frozenset({"reward_router_address", "reward_model_tokenizer"})
 
 
 def compute_score(
@@ -37,61 +49,49 @@ def compute_score(
     solution_str: str | None = None,
     ground_truth: Any = None,
     extra_info: Any = None,
-    *,
-    data_sources: Sequence[Any] | None = None,
-    solution_strs: Sequence[str] | None = None,
-    ground_truths: Sequence[Any] | None = None,
-    extra_infos: Sequence[Any] | None = None,
     **reward_kwargs: Any,
-) -> dict[str, Any] | list[dict[str, Any]]:
-    """Score one sample (positional form) or a batch (``solution_strs=`` keyword lists).
-
-    ``reward_kwargs`` (verl's ``custom_reward_function.reward_kwargs``): ``extract=False`` takes
-    ``solution_str`` as the bare answer; ``mode="program"`` scores a Prolog program the model
-    wrote (it must derive the record's answer); anything else verl passes is ignored.
-    ``extra_info`` may carry the record under ``"record"`` when
-    ``ground_truth`` is only the stored answer.
-    """
-    extract = bool(reward_kwargs.get("extract", True))
-    mode = str(reward_kwargs.get("mode", "answer"))
-    if solution_strs is not None:
-        if ground_truths is None:
-            raise ConfigError("batch compute_score needs ground_truths= with solution_strs=")
-        infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-        truths = [_truth(g, i) for g, i in zip(ground_truths, infos, strict=True)]
-        verdicts = score_batch(solution_strs, truths, extract=extract, mode=mode)
-        return [_result(v) for v in verdicts]
-    if solution_str is None:
-        raise ConfigError("compute_score needs solution_str (or solution_strs= for a batch)")
-    truth = _truth(ground_truth, extra_info)
-    verdict = score_batch([solution_str], [truth], extract=extract, mode=mode)[0]
-    return _result(verdict)
+) -> dict[str, Any]:
+    """Score one sample (see the module docstring for the keywords and the result)."""
+    truth, options, extract, mode = _call(ground_truth, extra_info, reward_kwargs)
+    text = "" if solution_str is None else str(solution_str)
+    verdict = score_batch([text], [truth], extract=extract, mode=mode, options=options)[0]
+    return result_fields(verdict)
 
 
-def _truth(ground_truth: Any, extra_info: Any) -> Any:
-    """The record to score against.
-
-    ``extra_info["record"]`` wins when present. Rows written by ``nsr proto export --format
-    verl`` keep the plain answer in ``ground_truth`` and the prototype (JSON text), kind, task
-    and id in ``extra_info``: the record is put back together from those. Otherwise
-    ``ground_truth`` itself is the record (dict or JSON text).
-    """
-    if isinstance(extra_info, Mapping):
-        if extra_info.get("record") is not None:
-            return extra_info["record"]
-        proto = extra_info.get("prototype")
-        if proto is not None and extra_info.get("kind") in ("prolog", "pddl"):
-            return {
-                "id": extra_info.get("id", ""),
-                "kind": extra_info["kind"],
-                "task": extra_info.get("task", ""),
-                "prototype": json.loads(proto) if isinstance(proto, str) else proto,
-                "answer": ground_truth,
-            }
-    return ground_truth
+async def compute_score_async(
+    data_source: Any = None,
+    solution_str: str | None = None,
+    ground_truth: Any = None,
+    extra_info: Any = None,
+    **reward_kwargs: Any,
+) -> dict[str, Any]:
+    """:func:`compute_score` for verl's event loop: the sample joins the shared pool's next
+    batch and is awaited without holding a thread, so many samples verify at once."""
+    truth, options, extract, mode = _call(ground_truth, extra_info, reward_kwargs)
+    text = "" if solution_str is None else str(solution_str)
+    verdicts = await score_batch_async([text], [truth], extract=extract, mode=mode,
+                                       options=options)
+    return result_fields(verdicts[0])
 
 
-def _result(verdict: Verdict | None) -> dict[str, Any]:
+def _call(
+    ground_truth: Any, extra_info: Any, reward_kwargs: dict[str, Any]
+) -> tuple[Any, dict[str, Any], bool, str]:
+    kwargs = {k: v for k, v in reward_kwargs.items() if k not in VERL_KEYWORDS}
+    options, extract, mode = split_options(kwargs)
+    return record_from_verl(ground_truth, extra_info), options, extract, mode
+
+
+def result_fields(verdict: Verdict | None) -> dict[str, Any]:
+    """The per-sample dict verl logs (same keys for every sample)."""
     if verdict is None:
-        return {"score": 0.0, "acc": 0.0, "reason": NOT_APPLICABLE}
-    return {"score": float(verdict.score), "acc": float(verdict.ok), "reason": verdict.reason}
+        return {"score": 0.0, "acc": 0.0, "timeout": 0.0, "no_answer": 0.0,
+                "verify_seconds": 0.0, "reason": NOT_APPLICABLE}
+    return {
+        "score": float(verdict.score),
+        "acc": float(verdict.ok),
+        "timeout": float(verdict.reason in TIMEOUT_REASONS),
+        "no_answer": float(verdict.reason == "no_answer"),
+        "verify_seconds": round(float(verdict.seconds), 6),
+        "reason": verdict.reason,
+    }

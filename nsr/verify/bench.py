@@ -17,8 +17,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from nsr.verify.swipl import swipl_argv
 from nsr.verify.verdict import PrologItem
-from nsr.verify.verifier import WORKER_SCRIPT, Verifier
+from nsr.verify.verifier import Verifier, worker_argv
 
 ANCESTOR_RULES = (
     "ancestor(X, Y) :- parent(X, Y).\n"
@@ -138,8 +139,7 @@ def _subprocess_row(items: list[PrologItem], time_limit: float) -> BenchRow:
         )
         began = time.perf_counter()
         out = subprocess.run(
-            ["swipl", "-q", "-f", "none", "--no-packs", "-g", "nsr_verify_worker:main",
-             "-t", "halt", str(WORKER_SCRIPT)],
+            worker_argv(),
             input=(header + "\n" + "".join(texts)).encode(),
             capture_output=True,
             timeout=time_limit + 10,
@@ -174,7 +174,7 @@ def _bare_subprocess_row(items: list[PrologItem], time_limit: float) -> BenchRow
         )
         began = time.perf_counter()
         out = subprocess.run(
-            ["swipl", "-q", "-f", "none", "--no-packs", "-g", goal, "-t", "halt"],
+            swipl_argv("-g", goal, "-t", "halt"),
             input=item.program.encode(),
             capture_output=True,
             timeout=time_limit + 10,

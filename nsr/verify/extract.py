@@ -13,6 +13,13 @@ the LAST occurrence, since models often draft before they answer):
 
 A fenced block inside an ``<answer>`` tag or after ``Final answer:`` is unwrapped. Nothing
 found gives None; callers turn that into the ``no_answer`` verdict (score 0).
+
+Before any of that, :func:`model_reply` cuts a decoded sequence down to the model's reply:
+trainers that decode with special tokens kept (OpenRLHF decodes prompt + response that way)
+hand over ``...answer<|im_end|>``, and a bare answer with an end-of-turn token glued to it is
+still a bare answer. The end tokens of the common chat templates (ChatML/Qwen, Llama 3,
+Mistral/Llama 2, Gemma, Phi, DeepSeek, gpt-oss, GPT-2 style ``<|endoftext|>``) are cut, and a
+text that still holds a whole conversation keeps only what follows the last assistant header.
 """
 
 from __future__ import annotations
@@ -34,6 +41,21 @@ _LANGUAGE_TAGS = {
     "pddl": ("pddl", "lisp", "plan"),
 }
 _FINAL = re.compile(r"final\s+answer\s*(?:is)?\s*[:：]", re.IGNORECASE)
+
+
+# Tokens that end a model's turn (or pad after it) in common chat templates.
+END_TOKENS: tuple[str, ...] = (
+    "<|im_end|>", "<|endoftext|>", "<|end_of_text|>", "<|eot_id|>", "<|eom_id|>", "<|end|>",
+    "<|return|>", "<|call|>", "<end_of_turn>", "<eos>", "</s>", "<|EOT|>", "<pad>", "<|pad|>",
+    "[PAD]", "<|finetune_right_pad_id|>", "<\uff5cend\u2581of\u2581sentence\uff5c>",
+    "<|end\u2581of\u2581sentence|>",
+)
+# Headers that open an assistant turn, for a text that still holds the prompt.
+ASSISTANT_HEADERS: tuple[str, ...] = (
+    "<|im_start|>assistant", "<|start_header_id|>assistant<|end_header_id|>",
+    "<start_of_turn>model", "<|assistant|>", "[/INST]", "<\uff5cAssistant\uff5c>",
+    "<|channel|>final<|message|>",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +89,23 @@ def extract_answer(
         if found is not None and found.strip():
             return Extraction(found.strip(), name)
     return None
+
+
+def model_reply(text: str) -> str:
+    """``text`` without chat-template wrapping: after the last assistant header (if any), up
+    to the first end-of-turn token (if any). Plain text comes back unchanged."""
+    if "<" not in text and "[" not in text:
+        return text
+    for header in ASSISTANT_HEADERS:
+        at = text.rfind(header)
+        if at >= 0:
+            text = text[at + len(header) :]
+    cut = len(text)
+    for token in END_TOKENS:
+        at = text.find(token, 0, cut)
+        if at >= 0:
+            cut = at
+    return text[:cut]
 
 
 # Every scan below is linear in the text: regular expressions with lazy ".*?" between

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
-import queue
 import selectors
 import shlex
 import signal
@@ -31,12 +31,14 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nsr.errors import EngineError
+
+log = logging.getLogger("nsr.verify")
 
 READY = b'{"ready":true}'
 MAX_REPLY_BYTES = 8 * 1024 * 1024  # a reply longer than this means a broken worker
@@ -177,13 +179,37 @@ class _Worker:
         return text[-limit:]
 
 
+class _Results:
+    """A batch's results in job order; each one also goes to ``on_result`` when it is set."""
+
+    def __init__(self, size: int, on_result: Callable[[int, JobResult], None] | None) -> None:
+        self.items: list[JobResult | None] = [None] * size
+        self.on_result = on_result
+
+    def __setitem__(self, index: int, result: JobResult) -> None:
+        self.items[index] = result
+        if self.on_result is not None:
+            try:
+                self.on_result(index, result)
+            except Exception:  # a caller's callback must never break the pool's loop
+                log.exception("verifier pool: on_result callback failed")
+
+    def final(self) -> list[JobResult]:
+        lost = JobResult(None, "crashed", 0.0, "lost")
+        return [r if r is not None else lost for r in self.items]
+
+
 class WorkerPool:
     """``size`` workers of one :class:`WorkerSpec`; see the module docstring."""
 
     def __init__(self, spec: WorkerSpec, size: int, workdir: Path) -> None:
         self.spec = spec
         self.size = size
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        # Idle workers, handed out first come, first served: a thread that just gave its
+        # workers back queues behind the threads already waiting (no starved batch).
+        self._idle: deque[_Worker] = deque()
+        self._turns: deque[object] = deque()
+        self._handout = threading.Condition()
         self._all: list[_Worker] = []
         self._closed = False
         self._lock = threading.Lock()
@@ -193,19 +219,25 @@ class WorkerPool:
             worker = _Worker(spec, workdir, index)
             worker.spawn()
             self._all.append(worker)
-            self._idle.put(worker)
+            self._idle.append(worker)
 
     # -- public -------------------------------------------------------------------------------
 
-    def run(self, jobs: Sequence[Job]) -> list[JobResult]:
-        """Run ``jobs`` over as many workers as are free (at least one); results keep order."""
+    def run(
+        self, jobs: Sequence[Job], on_result: Callable[[int, JobResult], None] | None = None
+    ) -> list[JobResult]:
+        """Run ``jobs`` over as many workers as are free (at least one); results keep order.
+
+        ``on_result(index, result)`` is called as each job finishes (from this thread), so a
+        caller can hand fast results on while a slow job of the same batch still runs.
+        """
         if self._closed:
             raise EngineError(f"the {self.spec.name} worker pool is closed")
         if not jobs:
             return []
         workers = self._acquire(min(len(jobs), self.size))
         try:
-            return self._drive(jobs, workers)
+            return self._drive(jobs, workers, on_result)
         finally:
             for worker in workers:
                 self._release(worker)
@@ -222,6 +254,8 @@ class WorkerPool:
                     worker.proc.stdin.close()
         for worker in self._all:
             worker.kill()
+        with self._handout:
+            self._handout.notify_all()  # threads waiting for a worker learn it is closed
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and diagnostics)."""
@@ -230,24 +264,33 @@ class WorkerPool:
     # -- internals ----------------------------------------------------------------------------
 
     def _acquire(self, wanted: int) -> list[_Worker]:
-        """At least one worker (blocking), at most ``wanted``; ready ones first, so a small
-        batch does not wait for a worker that is still restarting while another is free."""
-        available = [self._idle.get()]
-        while True:
-            try:
-                available.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        available.sort(key=lambda w: not w.ready)
-        for worker in available[wanted:]:
-            self._idle.put(worker)
-        return available[:wanted]
+        """At least one worker (blocking, in arrival order), at most ``wanted``; ready ones
+        first, so a small batch does not wait for a worker that is still restarting while
+        another is free."""
+        turn = object()
+        with self._handout:
+            self._turns.append(turn)
+            while self._turns[0] is not turn or not self._idle:
+                if self._closed:
+                    self._turns.remove(turn)
+                    self._handout.notify_all()
+                    raise EngineError(f"the {self.spec.name} worker pool is closed")
+                self._handout.wait()
+            self._turns.popleft()
+            available = sorted(self._idle, key=lambda w: not w.ready)
+            taken = available[:wanted]
+            for worker in taken:
+                self._idle.remove(worker)
+            self._handout.notify_all()  # the next in line may take what is left
+            return taken
 
     def _release(self, worker: _Worker) -> None:
         if self._closed:
             worker.kill()
-        else:
-            self._idle.put(worker)
+            return
+        with self._handout:
+            self._idle.append(worker)
+            self._handout.notify_all()
 
     def _respawn(self, worker: _Worker, sel: selectors.BaseSelector) -> None:
         with contextlib.suppress(KeyError, ValueError):
@@ -270,10 +313,15 @@ class WorkerPool:
             )
         self._respawn(worker, sel)
 
-    def _drive(self, jobs: Sequence[Job], workers: list[_Worker]) -> list[JobResult]:
+    def _drive(
+        self,
+        jobs: Sequence[Job],
+        workers: list[_Worker],
+        on_result: Callable[[int, JobResult], None] | None,
+    ) -> list[JobResult]:
         busy: dict[_Worker, tuple[int, float, float]] = {}  # worker -> (job, start, deadline)
         try:
-            return self._drive_loop(jobs, workers, busy)
+            return self._drive_loop(jobs, workers, busy, on_result)
         except BaseException:
             # Interrupted (KeyboardInterrupt, a worker that cannot start): a worker still busy
             # would answer its abandoned job later, so replace it before anyone reuses it.
@@ -288,8 +336,9 @@ class WorkerPool:
         jobs: Sequence[Job],
         workers: list[_Worker],
         busy: dict[_Worker, tuple[int, float, float]],
+        on_result: Callable[[int, JobResult], None] | None = None,
     ) -> list[JobResult]:
-        results: list[JobResult | None] = [None] * len(jobs)
+        results = _Results(len(jobs), on_result)
         todo: deque[int] = deque(range(len(jobs)))
         attempts = [0] * len(jobs)
         with selectors.DefaultSelector() as sel:
@@ -385,4 +434,4 @@ class WorkerPool:
             for worker in workers:
                 with contextlib.suppress(KeyError, ValueError):
                     sel.unregister(worker.fd)
-        return [r if r is not None else JobResult(None, "crashed", 0.0, "lost") for r in results]
+        return results.final()

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from nsr.errors import ConfigError, DataError
@@ -64,39 +65,54 @@ class Target:
         return "prolog" if self.kind == "prolog" else "pddl"
 
 
-def parse_ground_truth(ground_truth: Any) -> Target:
-    """A :class:`Target` from a record (JSON text, dict, PrototypeRecord) or a flat dict.
+def parse_ground_truth(ground_truth: Any, extra_info: Any = None) -> Target:
+    """A :class:`Target` from any layout our exports write, or a framework passes on.
 
-    Accepted shapes: the prototype record (``kind``, ``task``, ``prototype``, ``answer``); a flat
-    dict (``kind`` plus ``program``/``query``/``answer`` or ``domain``/``problem``); a dict
-    wrapping one of those under ``record`` or ``ground_truth``. Raises :class:`NotApplicable`
-    for anything that is not a prolog/pddl record (a reward for another kind of row) and
-    :class:`GroundTruthError` naming what is missing from a broken one.
+    Accepted (one reader for all of them, so no adapter guesses):
+
+    - the prototype record (``nsr proto synth``, ``--format jsonl``): a dict, its JSON text
+      (or bytes), or a :class:`~nsr.prototypes.record.PrototypeRecord`;
+    - a flat row (``--format hf``): the record's columns with ``prototype`` as JSON text;
+    - a flat dict: ``kind`` plus ``program``/``query`` or ``domain``/``problem``;
+    - a wrapper holding one of these under ``record`` (``--format openrlhf``),
+      ``ground_truth``, ``label`` or reasoning-gym's ``metadata.record``;
+    - a verl row (``--format verl``): the stored answer as ``ground_truth`` and the prototype,
+      kind, task and id in ``extra_info`` (pass both, or the whole row as one dict).
+
+    Columns that a dataset library filled with None (``datasets`` unifies the schema of
+    prolog and pddl rows) count as absent. Raises :class:`NotApplicable` for anything that is
+    not a prolog/pddl record (a reward for another kind of row) and :class:`GroundTruthError`
+    naming what is missing from a broken one.
     """
+    if isinstance(extra_info, Mapping):
+        merged = _verl_record(ground_truth, extra_info)
+        if merged is not None:
+            return parse_ground_truth(merged)
+    if isinstance(ground_truth, str):
+        return _parse_text(ground_truth)
     data = _as_mapping(ground_truth)
-    for key in ("record", "ground_truth"):
-        inner = data.get(key)
-        if "kind" not in data and inner is not None:
+    if data.get("kind") is None:
+        inner = _wrapped(data)
+        if inner is not None:
             return parse_ground_truth(inner)
     kind = data.get("kind")
     if kind not in ("prolog", "pddl"):
         raise NotApplicable(f"ground truth {_name(data)}: kind {kind!r} is not prolog or pddl")
-    proto = data.get("prototype")
-    fields: Mapping[str, Any] = proto if isinstance(proto, Mapping) else data
-    answer = data.get("answer", data.get("plan", ""))
+    fields = _prototype_fields(data)
+    answer = _first_present(data, "answer", "plan")
     if kind == "prolog":
         program, query = fields.get("program"), fields.get("query")
         if not isinstance(program, str) or not isinstance(query, str):
             raise GroundTruthError(f"prolog ground truth {_name(data)} lacks program or query")
         return Target(
             kind="prolog",
-            task=str(data.get("task", "query_answer")),
-            answer=str(answer),
+            task=str(data.get("task") or "query_answer"),
+            answer=answer,
             program=program,
             query=query,
-            id=str(data.get("id", "")),
+            id=str(data.get("id") or ""),
         )
-    task = str(data.get("task", "plan_generation"))
+    task = str(data.get("task") or "plan_generation")
     if task not in PLAN_TASKS:
         raise GroundTruthError(f"pddl ground truth {_name(data)}: unknown task {task!r}")
     domain, problem = fields.get("domain"), fields.get("problem")
@@ -105,14 +121,41 @@ def parse_ground_truth(ground_truth: Any) -> Target:
     return Target(
         kind="pddl",
         task=task,
-        answer=str(answer),
+        answer=answer,
         domain=domain,
         problem=problem,
-        prefix=_steps(fields.get("prefix", ())),
-        suffix=_steps(fields.get("suffix", ())),
-        steps=_steps(fields.get("steps", ())),
-        id=str(data.get("id", "")),
+        prefix=_steps(fields.get("prefix")),
+        suffix=_steps(fields.get("suffix")),
+        steps=_steps(fields.get("steps")),
+        id=str(data.get("id") or ""),
     )
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(text: str) -> Target:
+    """:func:`parse_ground_truth` of a record's JSON text, cached: every completion of one
+    prompt (GRPO's group, a label repeated per request) carries the same text. Errors are
+    not cached (they raise), so a broken record is reported each time."""
+    return parse_ground_truth(_as_mapping(text))
+
+
+def record_from_verl(ground_truth: Any, extra_info: Any) -> Any:
+    """What to score a verl sample against: the record rebuilt from ``extra_info`` when the
+    row keeps it there (``--format verl``), else ``ground_truth`` itself."""
+    if isinstance(extra_info, Mapping):
+        merged = _verl_record(ground_truth, extra_info)
+        if merged is not None:
+            return merged
+    return ground_truth
+
+
+def is_record(ground_truth: Any, extra_info: Any = None) -> bool:
+    """True when :func:`parse_ground_truth` reads ``ground_truth`` as one of our records."""
+    try:
+        parse_ground_truth(ground_truth, extra_info)
+    except GroundTruthError:
+        return False
+    return True
 
 
 MODES: tuple[str, ...] = ("answer", "program")
@@ -147,6 +190,7 @@ def build_item(
     return PlanItem(target.domain, target.problem, candidate)
 
 
+@lru_cache(maxsize=4096)  # a trainer scores many completions of the same record
 def single_answer_query(query: str) -> str:
     """``query`` with every named variable except ``Answer`` made anonymous-looking.
 
@@ -185,6 +229,8 @@ def _as_mapping(ground_truth: Any) -> Mapping[str, Any]:
     if isinstance(ground_truth, str):
         try:
             data = json.loads(ground_truth)
+        except RecursionError:
+            raise GroundTruthError("ground truth is nested too deeply") from None
         except json.JSONDecodeError as exc:
             if not ground_truth.lstrip().startswith("{"):
                 raise NotApplicable("ground truth is plain text, not a record") from None
@@ -198,11 +244,79 @@ def _as_mapping(ground_truth: Any) -> Mapping[str, Any]:
     )
 
 
+_WRAPPERS: tuple[str, ...] = ("record", "ground_truth", "label")
+
+
+def _wrapped(data: Mapping[str, Any]) -> Any:
+    """The record inside a wrapper row (see :func:`parse_ground_truth`), or None."""
+    for key in _WRAPPERS:
+        if data.get(key) is not None:
+            return data[key]
+    metadata = data.get("metadata")
+    if isinstance(metadata, Mapping) and metadata.get("record") is not None:
+        return metadata["record"]
+    reward_model = data.get("reward_model")
+    if isinstance(reward_model, Mapping) and isinstance(data.get("extra_info"), Mapping):
+        return _verl_record(reward_model.get("ground_truth"), data["extra_info"])
+    return None
+
+
+def _verl_record(answer: Any, extra_info: Mapping[str, Any]) -> Any:
+    """The record a verl row spreads over ``ground_truth`` and ``extra_info``, or None.
+
+    ``extra_info["record"]`` wins; otherwise the row written by ``nsr proto export --format
+    verl`` (the prototype as JSON text, kind, task and id in ``extra_info``, the answer in
+    ``ground_truth``) is put back together. None when ``extra_info`` holds neither.
+    """
+    if extra_info.get("record") is not None:
+        return extra_info["record"]
+    if extra_info.get("kind") in ("prolog", "pddl") and extra_info.get("prototype") is not None:
+        return {
+            "id": extra_info.get("id") or "",
+            "kind": extra_info["kind"],
+            "task": extra_info.get("task") or "",
+            "prototype": extra_info["prototype"],
+            "answer": "" if answer is None else answer,
+        }
+    return None
+
+
+def _prototype_fields(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The prototype's fields: a nested dict, its JSON text (flat rows), or the row itself."""
+    proto = data.get("prototype")
+    if proto is None:
+        return data
+    if isinstance(proto, bytes):
+        proto = proto.decode("utf-8", errors="replace")
+    if isinstance(proto, str):
+        try:
+            proto = json.loads(proto)
+        except (json.JSONDecodeError, RecursionError):
+            raise GroundTruthError(
+                f"ground truth {_name(data)}: the prototype is not a JSON object"
+            ) from None
+    if not isinstance(proto, Mapping):
+        raise GroundTruthError(
+            f"ground truth {_name(data)}: the prototype must be an object, "
+            f"got {type(proto).__name__}"
+        )
+    return proto
+
+
+def _first_present(data: Mapping[str, Any], *keys: str) -> str:
+    for key in keys:
+        if data.get(key) is not None:
+            return str(data[key])
+    return ""
+
+
 def _name(data: Mapping[str, Any]) -> str:
-    return repr(data.get("id", "?"))
+    return repr(data.get("id") or "?")
 
 
 def _steps(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
     if isinstance(value, str):
         return tuple(line for line in value.splitlines() if line.strip())
     if hasattr(value, "tolist"):  # a numpy array: how parquet-backed datasets (verl) return lists
@@ -218,21 +332,29 @@ def _not_a_permutation(given: tuple[str, ...], candidate: str) -> Verdict | None
     from nsr.backends.pddl.plans import parse_plan, parse_step
 
     try:
-        got = Counter(parse_plan(candidate, name="answer"))
-        want = Counter(parse_step(step) for step in given)
+        got = parse_plan(candidate, name="answer")
+        want = [parse_step(step) for step in given]
     except PlanSyntaxError as exc:
         return Verdict(0.0, "plan_syntax", str(exc))
+    problem = permutation_problem(want, got)
+    if problem is None:
+        return None
+    return Verdict(0.0, "invalid_plan", problem, details={"validator_reason": "not_a_permutation"})
+
+
+def permutation_problem(given: Sequence[Any], answer: Sequence[Any]) -> str | None:
+    """Why ``answer`` (parsed steps) is not a reordering of the ``given`` steps, or None.
+
+    The one judgement of a plan_reordering answer's shape, shared by the reward path
+    (:func:`build_item`) and the record judge (:mod:`nsr.prototypes.judge`).
+    """
+    got, want = Counter(answer), Counter(given)
     if got == want:
         return None
     extra = sorted(str(s) for s in (got - want).elements())
     missing = sorted(str(s) for s in (want - got).elements())
-    return Verdict(
-        0.0,
-        "invalid_plan",
-        f"the answer must use every given step exactly once; extra: {extra or 'none'}; "
-        f"missing: {missing or 'none'}",
-        details={"validator_reason": "not_a_permutation"},
-    )
+    return (f"the answer must use every given step exactly once; extra: {extra or 'none'}; "
+            f"missing: {missing or 'none'}")
 
 
 def _variable_spans(text: str) -> list[tuple[int, int]]:

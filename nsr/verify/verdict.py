@@ -63,6 +63,23 @@ class Verdict:
     def ok(self) -> bool:
         return self.reason == "ok"
 
+    @property
+    def correct(self) -> bool:
+        """Same as :attr:`ok` (the name the prototype judge used before the types merged)."""
+        return self.ok
+
+    @property
+    def failed_step(self) -> int | None:
+        """The 1-based plan step that failed validation, when a validator named one."""
+        step = self.details.get("failed_step")
+        return step if isinstance(step, int) else None
+
+    @property
+    def specific_reason(self) -> str:
+        """The validator's own reason (``precondition``, ``goal_not_reached``, ...) when it
+        gave one, else :attr:`reason`."""
+        return str(self.details.get("validator_reason") or self.reason)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,

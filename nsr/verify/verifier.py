@@ -19,6 +19,9 @@ temporary module and query it, with no sandbox, limits or thread; one round trip
 ``worker.pl`` does all of that (sandbox check, thread, limits, comparison) in ~0.33 ms, and
 the framing (lengths in characters, one JSON line back) needs no quoting of untrusted text.
 
+What is specific to each kind of sample (worker command, request bytes, reply reading, partial
+credit) lives in :mod:`nsr.verify.checkers` (:class:`PrologChecker`, :class:`PlanChecker`,
+one interface); the Verifier owns one pool per kind and runs a mixed batch on both at once.
 Workers start on first use (or :meth:`Verifier.start`); a dropped Verifier stops its workers.
 
 Answer comparison: the query's answer variable, in the FIRST solution, must be a variant
@@ -29,23 +32,36 @@ differ, ``abc`` and ``"abc"`` differ), and non-ground answers match up to variab
 from __future__ import annotations
 
 import itertools
-import json
-import shutil
-import sys
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from nsr.errors import ConfigError, MissingDependency
-from nsr.verify.pool import Job, JobResult, WorkerPool, WorkerSpec
-from nsr.verify.verdict import REASONS, Item, PlanItem, PrologItem, Verdict, no_answer
+from nsr.errors import ConfigError
+from nsr.verify.checkers import (
+    PLAN_CREDIT_CAP,
+    WORKER_SCRIPT,
+    Limits,
+    PlanChecker,
+    PrologChecker,
+    SampleChecker,
+    failure_verdict,
+    memory_reason,
+    worker_argv,
+)
+from nsr.verify.pool import Job, JobResult, WorkerPool
+from nsr.verify.swipl import swipl_path
+from nsr.verify.verdict import Item, PlanItem, PrologItem, Verdict
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.pl")
-INSTALL_HINT = "apt-get install swi-prolog-core swi-prolog-core-packages"
-PLAN_CREDIT_CAP = 0.5  # with partial=True an invalid plan scores at most this much
+__all__ = [
+    "PLAN_CREDIT_CAP",
+    "WORKER_SCRIPT",
+    "Verifier",
+    "failure_verdict",
+    "memory_reason",
+    "worker_argv",
+]
 
 
 class Verifier:
@@ -60,6 +76,8 @@ class Verifier:
     the valid-prefix fraction (``"prefix"``) to invalid plans; otherwise scores are 0 or 1.
     ``max_input_chars`` caps each text sent to a worker (reason ``too_large`` above it).
     """
+
+    streams_verdicts = True  # check_many takes on_verdict (see nsr.reward.dispatch)
 
     def __init__(
         self,
@@ -90,30 +108,42 @@ class Verifier:
             raise ConfigError(f"plan_credit must be 'goal_fraction' or 'prefix', got {plan_credit!r}")
         if kill_margin <= 0:
             raise ConfigError(f"kill_margin must be > 0 seconds, got {kill_margin!r}")
-        executable = shutil.which(swipl or "swipl")
-        if executable is None:
-            raise MissingDependency(f"SWI-Prolog (swipl) is not installed: {INSTALL_HINT}")
+        executable = swipl_path(swipl or "swipl")
         self.workers = workers
-        self.time_limit = float(time_limit)
-        self.inference_limit = int(inference_limit)
-        self.stack_limit_mb = int(stack_limit_mb)
-        self.memory_limit_mb = int(memory_limit_mb)
-        self.partial = partial
-        self.partial_credit = partial_credit
-        self.plan_credit = plan_credit
-        self.max_input_chars = max_input_chars
-        self.kill_margin = kill_margin
+        self.limits = Limits(
+            time_limit=float(time_limit),
+            inference_limit=int(inference_limit),
+            stack_limit_mb=int(stack_limit_mb),
+            memory_limit_mb=int(memory_limit_mb),
+            partial=partial,
+            partial_credit=partial_credit,
+            plan_credit=plan_credit,
+            max_input_chars=max_input_chars,
+            kill_margin=kill_margin,
+        )
+        self._checkers: dict[type, SampleChecker] = {
+            PrologItem: PrologChecker(self.limits, executable),
+            PlanItem: PlanChecker(self.limits),
+        }
         self._tmp = tempfile.TemporaryDirectory(prefix="nsr-verify-")
         self._lock = threading.Lock()
-        self._plan_pool: WorkerPool | None = None
         self._closed = False
-        self._swipl = executable
-        self._prolog_pool: WorkerPool | None = None
-        # Pools started so far; a finalizer kills them if the Verifier is dropped unclosed
-        # (a long-running trainer must not accumulate orphan workers).
-        self._pools: list[WorkerPool] = []
+        # Pools started so far, one per kind; a finalizer kills them if the Verifier is dropped
+        # unclosed (a long-running trainer must not accumulate orphan workers).
+        self._pools: dict[str, WorkerPool] = {}
         self._tokens = itertools.count(1)  # request ids, unique per Verifier
         self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp)
+
+    # The limits, readable as before the checkers took them over.
+    time_limit = property(lambda self: self.limits.time_limit)
+    inference_limit = property(lambda self: self.limits.inference_limit)
+    stack_limit_mb = property(lambda self: self.limits.stack_limit_mb)
+    memory_limit_mb = property(lambda self: self.limits.memory_limit_mb)
+    partial = property(lambda self: self.limits.partial)
+    partial_credit = property(lambda self: self.limits.partial_credit)
+    plan_credit = property(lambda self: self.limits.plan_credit)
+    max_input_chars = property(lambda self: self.limits.max_input_chars)
+    kill_margin = property(lambda self: self.limits.kill_margin)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -133,12 +163,14 @@ class Verifier:
 
     def worker_pids(self) -> list[int]:
         """Process ids of the running workers (diagnostics, tests)."""
-        return [
-            pid
-            for pool in (self._prolog_pool, self._plan_pool)
-            if pool is not None
-            for pid in pool.pids()
-        ]
+        with self._lock:
+            pools = list(self._pools.values())
+        return [pid for pool in pools for pid in pool.pids()]
+
+    def start(self) -> Verifier:
+        """Start the Prolog workers now rather than on the first check (returns self)."""
+        self._pool(self._checkers[PrologItem])
+        return self
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -150,233 +182,94 @@ class Verifier:
         """Validate ``plan`` (one ``(action arg ...)`` per line) for the PDDL task."""
         return self.check_many([PlanItem(domain, problem, plan)])[0]
 
-    def check_many(self, items: Iterable[Item]) -> list[Verdict]:
-        """Check a batch in parallel over the workers; the verdicts keep the items' order."""
+    def check_many(
+        self,
+        items: Iterable[Item],
+        on_verdict: Callable[[int, Verdict], None] | None = None,
+    ) -> list[Verdict]:
+        """Check a batch in parallel over the workers; the verdicts keep the items' order.
+
+        ``on_verdict(index, verdict)`` is called as each item's verdict is known (possibly from
+        a helper thread when the batch mixes kinds), before the whole batch is done: a
+        dispatcher uses it so a fast sample is not held up by a slow one beside it.
+        """
         items = list(items)
         verdicts: list[Verdict | None] = [None] * len(items)
-        prolog: list[tuple[int, Job]] = []
-        plans: list[tuple[int, Job]] = []
+        groups: dict[SampleChecker, list[tuple[int, Job]]] = {}
         for index, item in enumerate(items):
-            if isinstance(item, PrologItem):
-                job_or_verdict = self._prolog_job(item)
-                target = prolog
-            elif isinstance(item, PlanItem):
-                job_or_verdict = self._plan_job(item)
-                target = plans
-            else:
+            checker = next((c for kind, c in self._checkers.items() if isinstance(item, kind)),
+                           None)
+            if checker is None:
                 raise ConfigError(
                     f"item {index} is a {type(item).__name__}, not a PrologItem or PlanItem"
                 )
+            job_or_verdict = checker.job(item, next(self._tokens))
             if isinstance(job_or_verdict, Verdict):
                 verdicts[index] = job_or_verdict
             else:
-                target.append((index, job_or_verdict))
+                groups.setdefault(checker, []).append((index, job_or_verdict))
         if self._closed:
             raise ConfigError("this Verifier is closed")
-        runs: list[tuple[WorkerPool, list[tuple[int, Job]]]] = []
-        if prolog:
-            runs.append((self._prologs(), prolog))
-        if plans:
-            runs.append((self._plans(), plans))
-        if len(runs) == 2:
-            # Mixed batch: drive the plan pool from a helper thread so both pools work at once.
-            outcome: dict[str, Any] = {}
-
-            def drive_plans() -> None:
-                try:
-                    outcome["plans"] = self._run(*runs[1])
-                except BaseException as exc:  # re-raised in the calling thread below
-                    outcome["error"] = exc
-
-            helper = threading.Thread(target=drive_plans, name="nsr-verify-plans")
-            helper.start()
-            try:
-                prolog_results = self._run(*runs[0])
-            finally:
-                helper.join()
-            if "error" in outcome:
-                raise outcome["error"]
-            pairs = [(prolog, prolog_results, "prolog"), (plans, outcome["plans"], "plan")]
-        else:
-            pool, jobs = runs[0] if runs else (None, [])
-            results = self._run(pool, jobs) if pool is not None else []
-            kind = "plan" if pool is not None and pool is self._plan_pool else "prolog"
-            pairs = [(jobs, results, kind)]
-        for jobs, results, kind in pairs:
-            for (index, _), result in zip(jobs, results, strict=True):
-                if kind == "prolog":
-                    verdicts[index] = self._prolog_verdict(result)
-                else:
-                    verdicts[index] = self._plan_verdict(result)
-        return [v if v is not None else _crash("lost") for v in verdicts]
+        if on_verdict is not None:
+            for index, verdict in enumerate(verdicts):
+                if verdict is not None:
+                    on_verdict(index, verdict)
+        runs = [(checker, self._pool(checker), jobs) for checker, jobs in groups.items()]
+        _run_all(runs, verdicts, on_verdict)
+        return [v if v is not None else Verdict(0.0, "worker_crash", "lost") for v in verdicts]
 
     # -- internals ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _run(pool: WorkerPool, jobs: Sequence[tuple[int, Job]]) -> list[JobResult]:
-        return pool.run([job for _, job in jobs])
-
-    def _reject(self, **texts: str) -> Verdict | None:
-        """A verdict for inputs that never reach a worker: missing answers, oversized texts."""
-        for name, text in texts.items():
-            if not isinstance(text, str):
-                if name in ("expected", "plan") and text is None:
-                    return no_answer(f"the {name} is missing")
-                raise ConfigError(f"{name} must be text, got {type(text).__name__}")
-            if len(text) > self.max_input_chars:
-                return Verdict(
-                    0.0,
-                    "too_large",
-                    f"{name} has {len(text):,} characters; the limit is {self.max_input_chars:,}",
-                )
-        return None
-
-    def _prolog_job(self, item: PrologItem) -> Job | Verdict:
-        rejected = self._reject(
-            program=item.program, query=item.query, expected=item.expected
-        )
-        if rejected is not None:
-            return rejected
-        texts = [_clean(item.program), _clean(item.query), _clean(item.expected)]
-        token = next(self._tokens)
-        header = "R {} {} {} {} {} {} {}\n".format(
-            token,
-            int(self.time_limit * 1000),
-            self.inference_limit,
-            self.stack_limit_mb * 1024 * 1024,
-            *(len(t) for t in texts),
-        )
-        payload = (header + "".join(texts)).encode("utf-8")
-        return Job(payload, self.time_limit + self.kill_margin, token)
-
-    def _plan_job(self, item: PlanItem) -> Job | Verdict:
-        rejected = self._reject(domain=item.domain, problem=item.problem, plan=item.plan)
-        if rejected is not None:
-            return rejected
-        token = next(self._tokens)
-        request = {
-            "id": token,
-            "domain": item.domain,
-            "problem": item.problem,
-            "plan": item.plan,
-            "time_limit": self.time_limit,
-        }
-        payload = (json.dumps(request) + "\n").encode("ascii")
-        return Job(payload, self.time_limit + self.kill_margin, token)
-
-    def _prologs(self) -> WorkerPool:
-        """The Prolog pool, started on first use (a plan-only user never starts swipl)."""
+    def _pool(self, checker: SampleChecker) -> WorkerPool:
+        """The pool of ``checker``'s kind, started on first use (a plan-only user never
+        starts swipl)."""
         with self._lock:
-            if self._prolog_pool is None:
-                spec = WorkerSpec(
-                    name="prolog",
-                    argv=(
-                        self._swipl,
-                        "-q",
-                        "-f",
-                        "none",
-                        "--no-packs",
-                        "--no-tty",
-                        f"--stack-limit={max(64, self.stack_limit_mb * 2)}m",
-                        "-g",
-                        "nsr_verify_worker:main",
-                        "-t",
-                        "halt",
-                        str(WORKER_SCRIPT),
-                    ),
-                    memory_limit_mb=self.memory_limit_mb,
-                )
-                self._prolog_pool = WorkerPool(spec, self.workers, Path(self._tmp.name) / "prolog")
-                self._pools.append(self._prolog_pool)
-            return self._prolog_pool
-
-    def start(self) -> Verifier:
-        """Start the Prolog workers now rather than on the first check (returns self)."""
-        self._prologs()
-        return self
-
-    def _plans(self) -> WorkerPool:
-        with self._lock:
-            if self._plan_pool is None:
-                package_root = str(Path(__file__).resolve().parents[2])
-                spec = WorkerSpec(
-                    name="plan",
-                    argv=(sys.executable, "-u", "-m", "nsr.verify.plan_worker"),
-                    env={"PYTHONPATH": package_root, "PYTHONDONTWRITEBYTECODE": "1"},
-                    memory_limit_mb=max(self.memory_limit_mb, 1024),
-                )
-                self._plan_pool = WorkerPool(spec, self.workers, Path(self._tmp.name) / "plan")
-                self._pools.append(self._plan_pool)
-            return self._plan_pool
-
-    def _prolog_verdict(self, result: JobResult) -> Verdict:
-        if result.reply is None:
-            return _failure_verdict(result, self.time_limit)
-        reply = result.reply
-        reason = str(reply.get("reason", "worker_crash"))
-        if reason not in REASONS:  # a protocol error: our bug, never the sample's merit
-            reason = "worker_crash"
-        score = 1.0 if reason == "ok" else 0.0
-        if self.partial and reason in ("wrong_answer", "no_solution"):
-            score = self.partial_credit
-        details = {
-            "inferences": int(reply.get("inferences", 0)),
-            "run_seconds": float(reply.get("run_seconds", 0.0)),
-        }
-        return Verdict(
-            score=score,
-            reason=reason,
-            message=str(reply.get("message", "")),
-            seconds=result.seconds,
-            answer=str(reply.get("answer", "")),
-            details=details,
-        )
-
-    def _plan_verdict(self, result: JobResult) -> Verdict:
-        if result.reply is None:
-            return _failure_verdict(result, self.time_limit)
-        reply = result.reply
-        reason = str(reply.get("reason", "worker_crash"))
-        if reason not in REASONS:
-            reason = "worker_crash"
-        details: dict[str, Any] = dict(reply.get("details") or {})
-        score = 1.0 if reason == "ok" else 0.0
-        if self.partial and reason == "invalid_plan":
-            if self.plan_credit == "goal_fraction":
-                fraction = float(details.get("goal_fraction", 0.0))
-            else:
-                length = int(details.get("plan_length", 0))
-                fraction = int(details.get("steps_applied", 0)) / length if length else 0.0
-            score = PLAN_CREDIT_CAP * fraction
-        return Verdict(
-            score=score,
-            reason=reason,
-            message=str(reply.get("message", "")),
-            seconds=result.seconds,
-            details=details,
-        )
+            pool = self._pools.get(checker.kind)
+            if pool is None:
+                spec = checker.spec()
+                pool = WorkerPool(spec, self.workers, Path(self._tmp.name) / spec.name)
+                self._pools[checker.kind] = pool
+            return pool
 
 
-def _clean(text: str) -> str:
-    """Text the worker can read: UTF-8 encodable (lone surrogates become U+FFFD)."""
+def _run_all(
+    runs: list[tuple[SampleChecker, WorkerPool, list[tuple[int, Job]]]],
+    verdicts: list[Verdict | None],
+    on_verdict: Callable[[int, Verdict], None] | None,
+) -> None:
+    """Each kind's jobs on its pool, all kinds at once (helper threads for all but the first);
+    every verdict goes into ``verdicts`` (and to ``on_verdict``) as its job finishes."""
+    errors: list[BaseException] = []
+
+    def drive(slot: int) -> None:
+        checker, pool, jobs = runs[slot]
+
+        def finished(position: int, result: JobResult) -> None:
+            index = jobs[position][0]
+            verdict = verdicts[index] = checker.verdict(result)
+            if on_verdict is not None:
+                on_verdict(index, verdict)
+
+        try:
+            pool.run([job for _, job in jobs], finished)
+        except BaseException as exc:  # re-raised in the calling thread below
+            errors.append(exc)
+
+    helpers = [threading.Thread(target=drive, args=(slot,), name="nsr-verify-kind")
+               for slot in range(1, len(runs))]
+    for helper in helpers:
+        helper.start()
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
-    return text
+        if runs:
+            drive(0)
+    finally:
+        for helper in helpers:
+            helper.join()
+    if errors:
+        raise errors[0]
 
 
-def _shutdown(pools: list[WorkerPool], tmp: tempfile.TemporaryDirectory[str]) -> None:
-    for pool in pools:
+def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str]) -> None:
+    for pool in pools.values():
         pool.close()
     tmp.cleanup()
-
-
-def _crash(message: str) -> Verdict:
-    return Verdict(0.0, "worker_crash", message)
-
-
-def _failure_verdict(result: JobResult, time_limit: float) -> Verdict:
-    if result.failure == "killed":
-        return Verdict(0.0, "time_limit", result.message, result.seconds, details={"killed": True})
-    return Verdict(0.0, "worker_crash", result.message, result.seconds)

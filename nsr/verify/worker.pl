@@ -222,6 +222,10 @@ stage_reason(E, Default, Reason) :-
 specific_reason(time_limit_exceeded, time_limit).
 specific_reason(time_limit_exceeded(_), time_limit).
 specific_reason(error(resource_error(_), _), memory_limit).
+% Memory exhaustion that reaches us as an I/O or system error (a write into a memory stream
+% failing with ENOMEM under the address-space limit): a memory limit, whichever path reports it.
+specific_reason(error(_, context(_, Message)), memory_limit) :-
+    memory_message(Message).
 specific_reason(nsr(Reason, _), Reason) :- Reason \== default.
 specific_reason(error(permission_error(call, sandboxed, _), _), unsafe).
 specific_reason(error(existence_error(procedure, _), sandbox(_, _)), undefined_predicate).
@@ -230,6 +234,15 @@ specific_reason('$aborted', runtime_error).
 specific_reason(unwind(_), runtime_error).
 
 error_reason(E, Reason) :- stage_reason(E, runtime_error, Reason).
+
+memory_message(Message) :-
+    atomic(Message),
+    downcase_atom(Message, Lower),
+    (   sub_atom(Lower, _, _, _, 'cannot allocate memory')
+    ;   sub_atom(Lower, _, _, _, 'not enough memory')
+    ;   sub_atom(Lower, _, _, _, 'out of memory')
+    ),
+    !.
 
 %!  load_program(+M, +Text) is det.
 %

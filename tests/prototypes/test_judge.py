@@ -38,10 +38,11 @@ def test_generation_accepts_another_valid_plan_and_rejects_a_bad_one() -> None:
     assert record.answer != other
     assert judge_answer(record, other).correct
     bad = judge_answer(record, "(pick ball1 rooma left)\n(drop ball1 roomb left)")
-    assert not bad.correct and bad.failed_step == 2 and bad.reason == "precondition"
+    assert not bad.correct and bad.failed_step == 2 and bad.reason == "invalid_plan"
+    assert bad.specific_reason == "precondition"
     short = judge_answer(record, "(pick ball1 rooma left)")
-    assert not short.correct and short.reason == "goal_not_reached"
-    assert judge_answer(record, "pick ball1").reason == "syntax"
+    assert not short.correct and short.specific_reason == "goal_not_reached"
+    assert judge_answer(record, "pick ball1").reason == "plan_syntax"
 
 
 def test_completion_accepts_any_valid_fill() -> None:
@@ -74,9 +75,23 @@ def test_reordering_accepts_any_valid_order_and_names_the_failing_step() -> None
     wrong = [swapped[2]] + swapped[:2] + swapped[3:]  # move before picking up
     verdict = judge_answer(record, "\n".join(wrong))
     # The robot leaves first, so the first pick (step 2) finds it in the wrong room.
-    assert not verdict.correct and verdict.failed_step == 2 and verdict.reason == "precondition"
+    assert not verdict.correct and verdict.failed_step == 2
+    assert verdict.specific_reason == "precondition"
     missing = judge_answer(record, "\n".join(swapped[:-1]))
-    assert missing.reason == "not_a_permutation" and "missing" in missing.message
+    assert missing.specific_reason == "not_a_permutation" and "missing" in missing.message
+
+
+def test_the_judge_and_the_reward_path_give_the_same_verdict_type() -> None:
+    """One verdict type: a record's judgement reads like a reward verdict (reason codes of
+    nsr.verify.verdict.REASONS, the validator's own reason in details)."""
+    from nsr.verify import Verdict
+    from nsr.verify.verdict import REASONS
+
+    record = _record("plan_reordering")
+    for answer in (record.answer, "(pick ball1 rooma left)", "not a plan"):
+        verdict = judge_answer(record, answer)
+        assert isinstance(verdict, Verdict) and verdict.reason in REASONS
+        assert verdict.score == (1.0 if verdict.ok else 0.0)
 
 
 def test_prolog_answers_compare_modulo_layout() -> None:

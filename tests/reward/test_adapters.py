@@ -45,35 +45,60 @@ def test_verl_loads_by_file_path_and_takes_keywords(lists_record) -> None:
     assert result["score"] == 1.0
 
 
-def test_verl_single_call_is_positional_and_returns_a_score_dict(lists_record) -> None:
+def test_verl_single_call_is_positional_and_returns_numeric_fields(lists_record) -> None:
     truth = json.dumps(lists_record)
     right = verl.compute_score("nsr/lists", tagged(lists_record["answer"]), truth, {"index": 0})
     wrong = verl.compute_score("nsr/lists", tagged(wrong_list(lists_record["answer"])), truth)
-    assert right == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    assert {k: right[k] for k in ("score", "acc", "timeout", "no_answer", "reason")} == {
+        "score": 1.0, "acc": 1.0, "timeout": 0.0, "no_answer": 0.0, "reason": "ok"}
+    assert right["verify_seconds"] > 0.0
     assert wrong["score"] == 0.0 and wrong["reason"] == "wrong_answer"
-    assert set(right) == set(wrong)  # verl batches the extra keys: they must always match
+    assert set(right) == set(wrong)  # verl stacks the extra keys: they must always match
+    numeric = {k: v for k, v in right.items() if k != "reason"}
+    assert all(isinstance(v, float) for v in numeric.values())
 
 
-def test_verl_batch_call_uses_keyword_lists(lists_record, zebra_record) -> None:
+def test_verl_async_compute_score_is_a_coroutine_function_with_the_same_result(
+    lists_record, zebra_record
+) -> None:
+    assert inspect.iscoroutinefunction(verl.compute_score_async)
     plan = load_record("grid", "plan_generation")
     broken_plan = "\n".join(plan["answer"].splitlines()[:-1])
-    results = verl.compute_score(
-        data_sources=["a", "b", "c", "d", "e"],
-        solution_strs=[
-            tagged(lists_record["answer"]),
-            tagged(zebra_record["answer"]),
-            f"```pddl\n{plan['answer']}\n```",
-            f"```pddl\n{broken_plan}\n```",
-            "I do not know.\nSorry.",
-        ],
-        ground_truths=[lists_record, json.dumps(zebra_record), plan, plan, lists_record],
-        extra_infos=[None] * 5,
-        unused_reward_kwarg=1,
-    )
-    assert isinstance(results, list) and len(results) == 5
-    assert [r["score"] for r in results] == [1.0, 1.0, 1.0, 0.0, 0.0]
-    assert results[3]["reason"] == "invalid_plan"
-    assert results[4]["reason"] == "no_answer"
+    cases = [
+        (tagged(lists_record["answer"]), lists_record, 1.0, "ok"),
+        (zebra_record["answer"] + "<|im_end|>", json.dumps(zebra_record), 1.0, "ok"),
+        (f"```pddl\n{plan['answer']}\n```", plan, 1.0, "ok"),
+        (f"```pddl\n{broken_plan}\n```", plan, 0.0, "invalid_plan"),
+        ("I do not know.\nSorry.", lists_record, 0.0, "no_answer"),
+    ]
+
+    async def run() -> list[dict]:
+        return await asyncio.gather(*[
+            verl.compute_score_async(data_source="nsr", solution_str=text, ground_truth=truth,
+                                     extra_info={"num_turns": None})
+            for text, truth, _, _ in cases])
+
+    results = asyncio.run(run())
+    assert [(r["score"], r["reason"]) for r in results] == [(c[2], c[3]) for c in cases]
+    assert results[4]["no_answer"] == 1.0
+
+
+def test_verl_reward_kwargs_reach_the_verifier(lists_record) -> None:
+    truth = json.dumps(lists_record)
+    wrong = tagged(wrong_list(lists_record["answer"]))
+    assert verl.compute_score("nsr", wrong, truth)["score"] == 0.0
+    partial = verl.compute_score("nsr", wrong, truth, partial=True, partial_credit=0.25)
+    assert partial["score"] == 0.25 and partial["acc"] == 0.0
+    looping = "```prolog\npipeline(_, Answer) :- repeat, fail.\n```"
+    limited = verl.compute_score("nsr", looping, truth, mode="program", inference_limit=1000)
+    assert (limited["reason"], limited["timeout"]) == ("inference_limit", 1.0)
+    bare = verl.compute_score("nsr", lists_record["answer"], truth, extract=False)
+    assert bare["score"] == 1.0
+    # verl's own keywords for generative reward models are ignored, a typo is refused
+    assert verl.compute_score("nsr", tagged(lists_record["answer"]), truth,
+                              reward_router_address=None)["score"] == 1.0
+    with pytest.raises(ValueError, match="unknown reward option.*time_limt"):
+        verl.compute_score("nsr", wrong, truth, time_limt=1)
 
 
 def test_verl_record_in_extra_info(lists_record) -> None:
@@ -84,11 +109,8 @@ def test_verl_record_in_extra_info(lists_record) -> None:
 
 
 def test_verl_non_record_row_scores_zero() -> None:
-    assert verl.compute_score("math", "\\boxed{4}", "4") == {
-        "score": 0.0,
-        "acc": 0.0,
-        "reason": "not_applicable",
-    }
+    result = verl.compute_score("math", "\\boxed{4}", "4")
+    assert (result["score"], result["acc"], result["reason"]) == (0.0, 0.0, "not_applicable")
 
 
 # -- TRL ----------------------------------------------------------------------------------------
@@ -156,14 +178,21 @@ def test_trl_column_length_mismatch_is_a_clear_error(lists_record) -> None:
 def test_openrlhf_reward_func_returns_tensors(lists_record) -> None:
     torch = pytest.importorskip("torch")
     prompt = lists_record["prompt"] + "\n"
-    queries = [prompt + tagged(lists_record["answer"]), prompt + tagged("[1]"), "junk"]
-    labels = [json.dumps(lists_record), json.dumps(lists_record), "not a record"]
-    out = openrlhf.reward_func(queries, [prompt, prompt, "p"], labels)
+    queries = [prompt + tagged(lists_record["answer"]), prompt + tagged("[1]"),
+               prompt + lists_record["answer"] + "<|im_end|>"]
+    labels = [json.dumps(lists_record)] * 3
+    out = openrlhf.reward_func(queries, [prompt] * 3, labels)
     assert set(out) == {"rewards", "scores", "extra_logs"}
     assert isinstance(out["rewards"], torch.Tensor) and out["rewards"].shape == (3,)
-    assert out["rewards"].tolist() == [1.0, 0.0, 0.0]
+    assert out["rewards"].tolist() == [1.0, 0.0, 1.0]
     assert torch.equal(out["scores"], out["rewards"])
-    assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 0.0]
+    assert out["extra_logs"]["correct"].tolist() == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("label", ["not a record", None, {"kind": "math"}, "{\"kind\": 1"])
+def test_openrlhf_refuses_labels_that_are_not_records(lists_record, label) -> None:
+    with pytest.raises(openrlhf.LabelError, match="label 1 .*--data.label_key record"):
+        openrlhf.reward_func(["a", "b"], ["", ""], [json.dumps(lists_record), label])
 
 
 def test_openrlhf_loads_by_file_path(lists_record) -> None:
@@ -237,13 +266,9 @@ def test_program_mode_runs_the_models_program_with_the_records_query(lists_recor
         "```prolog\npipeline(_, Answer) :- repeat, fail.\n```",
         "```prolog\n:- shell('echo hi').\n```",
     ]
-    results = verl.compute_score(
-        data_sources=["nsr"] * 4,
-        solution_strs=completions,
-        ground_truths=[json.dumps(lists_record)] * 4,
-        mode="program",
-    )
-    assert results[0] == {"score": 1.0, "acc": 1.0, "reason": "ok"}
+    results = [verl.compute_score("nsr", c, json.dumps(lists_record), mode="program")
+               for c in completions]
+    assert (results[0]["score"], results[0]["reason"]) == (1.0, "ok")
     assert [r["score"] for r in results[1:]] == [0.0, 0.0, 0.0]
     assert results[2]["reason"] in ("time_limit", "inference_limit")
     assert results[3]["reason"] in ("directive", "unsafe")
@@ -254,3 +279,42 @@ def test_program_mode_runs_the_models_program_with_the_records_query(lists_recor
 def test_unknown_mode_is_a_clear_error(lists_record) -> None:
     with pytest.raises(ValueError, match="mode must be one of answer, program"):
         score_batch(["x"], [lists_record], mode="proof")
+
+
+def test_trl_reward_reports_reasons_and_metrics_through_trls_loggers(lists_record) -> None:
+    extra: dict[str, list] = {}
+    metrics: dict[str, list] = {}
+
+    def log_extra(column: str, values: list) -> None:
+        extra.setdefault(column, []).extend(values)
+
+    def log_metric(name: str, value: float) -> None:
+        metrics.setdefault(name, []).append(value)
+
+    completions = [tagged(lists_record["answer"]), "I do not know.\nSorry.",
+                   lists_record["answer"] + "</s>",
+                   "42"]
+    rewards = trl_call(trl.prototype_reward, completions,
+                       record=[lists_record, lists_record, lists_record, None],
+                       log_extra=log_extra, log_metric=log_metric)
+    assert rewards == [1.0, 0.0, 1.0, None]
+    assert extra["nsr_reason"] == ["ok", "no_answer", "ok", None]
+    assert len(extra["nsr_verify_ms"]) == 4 and extra["nsr_verify_ms"][3] is None
+    assert metrics["nsr/accuracy"] == [2 / 3] and metrics["nsr/no_answer_rate"] == [1 / 3]
+    assert metrics["nsr/timeout_rate"] == [0.0] and metrics["nsr/verify_seconds"][0] > 0
+    asyncio.run(trl.async_prototype_reward(
+        prompts=[None], completions=completions[:1], record=[lists_record],
+        log_extra=log_extra, log_metric=log_metric))
+    assert extra["nsr_reason"][-1] == "ok" and len(metrics["nsr/accuracy"]) == 2
+
+
+def test_reward_options_from_the_environment(monkeypatch) -> None:
+    from nsr.reward.scoring import _env_options
+
+    monkeypatch.setenv("NSR_REWARD_TIME_LIMIT", "1.5")
+    monkeypatch.setenv("NSR_REWARD_PARTIAL", "yes")
+    monkeypatch.setenv("NSR_REWARD_WORKERS", "3")
+    assert _env_options() == {"time_limit": 1.5, "partial": True, "workers": 3}
+    monkeypatch.setenv("NSR_REWARD_PARTIAL", "maybe")
+    with pytest.raises(ValueError, match="NSR_REWARD_PARTIAL='maybe'"):
+        _env_options()

@@ -17,9 +17,12 @@ pytestmark = pytest.mark.prolog
 @pytest.mark.parametrize(
     ("script", "expected"),
     [
-        ("verl_reward.py", ["single: {'score': 1.0", "batch:  {'score': 0.0"]),
-        ("trl_reward.py", ["sync:  [1.0, 0.0, None]", "async: [1.0, 0.0, None]"]),
-        ("openrlhf_reward.py", ["'rewards': [1.0, 0.0]", "stopped cleanly: True"]),
+        ("verl_reward.py", ["single: {'score': 1.0", "async:  {'score': 0.0",
+                            "partial: {'score': 0.1"]),
+        ("trl_reward.py", ["sync:  [1.0, 0.0, None]", "async: [1.0, 0.0, None]",
+                         "log_extra nsr_reason: ['ok', 'wrong_answer', None]"]),
+        ("openrlhf_reward.py", ["'rewards': [1.0, 0.0]", "no labels: 400",
+                               "stopped cleanly: True"]),
         ("gym_score.py", ["right: 1.0", "wrong: 0.0", "plan:  1.0"]),
     ],
 )

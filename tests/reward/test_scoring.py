@@ -61,3 +61,15 @@ def test_rows_without_records_never_start_a_verifier() -> None:
             raise AssertionError("nothing to check")
 
     assert scoring.score_batch(["a", "b"], [None, "plain"], checker=Refuse()) == [None, None]
+
+
+def test_each_option_set_gets_its_own_pool_and_the_oldest_makes_room() -> None:
+    from nsr.reward import scoring
+
+    first = scoring.shared_verifier(time_limit=0.5)
+    assert scoring.shared_verifier(time_limit=0.5) is first  # same options, same pool
+    others = [scoring.shared_verifier(time_limit=0.6 + i / 10) for i in range(scoring.MAX_ENGINES)]
+    assert first not in others
+    with pytest.raises(ValueError, match="closed"):
+        first.check_prolog("p(1).", "p(X)", "1")
+    assert len({id(v) for v in others}) == scoring.MAX_ENGINES

@@ -108,3 +108,46 @@ def test_step_lists_from_parquet_arrive_as_numpy_arrays() -> None:
     target = parse_ground_truth({**record, "prototype": proto})
     assert target.prefix == tuple(record["prototype"]["prefix"])
     assert target.suffix == tuple(record["prototype"]["suffix"])
+
+
+def test_every_export_layout_reads_to_the_same_target(lists_record) -> None:
+    """One reader for the layouts our exports write (hf rows keep the prototype as JSON text,
+    verl rows spread the record over ground_truth and extra_info, datasets fill absent
+    columns with None, reasoning-gym entries carry it in metadata)."""
+    from nsr.prototypes.export import flat_row, openrlhf_row, verl_row
+
+    record = record_from_dict(lists_record)
+    verl = verl_row(record, 0)
+    shapes = [
+        (flat_row(record), None),
+        ({k: v for k, v in openrlhf_row(record).items() if k != "kind"}, None),
+        ({"record": json.dumps(lists_record), "kind": None}, None),
+        (verl["reward_model"]["ground_truth"], verl["extra_info"]),
+        (verl, None),
+        ({"question": "q", "answer": "a", "metadata": {"record": lists_record}}, None),
+        ({**lists_record, "prototype": {**lists_record["prototype"], "domain": None,
+                                        "prefix": None}}, None),
+    ]
+    want = parse_ground_truth(lists_record)
+    for truth, extra in shapes:
+        assert parse_ground_truth(truth, extra) == want, truth
+
+
+def test_pddl_columns_filled_with_none_are_absent() -> None:
+    record = load_record("grid", "plan_generation")
+    filled = {**record, "prototype": {**record["prototype"], "prefix": None, "suffix": None,
+                                      "steps": None, "program": None}}
+    target = parse_ground_truth(filled)
+    assert (target.prefix, target.suffix, target.steps) == ((), (), ())
+
+
+@pytest.mark.parametrize("proto", ["{not json", "[1, 2]", 42])
+def test_prototype_that_is_not_an_object_is_a_broken_record(lists_record, proto) -> None:
+    with pytest.raises(GroundTruthError, match="prototype") as info:
+        parse_ground_truth({**lists_record, "prototype": proto})
+    assert not isinstance(info.value, NotApplicable)
+
+
+def test_deeply_nested_json_text_is_a_broken_record_not_a_crash() -> None:
+    with pytest.raises(GroundTruthError, match="nested too deeply"):
+        parse_ground_truth("[" * 100_000 + "]" * 100_000)

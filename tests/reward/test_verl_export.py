@@ -47,10 +47,13 @@ def test_exported_ground_truths_score_one_and_wrong_answers_zero(tmp_path) -> No
     ]
     assert scores == [1.0] * len(rows)
 
-    batch = compute_score(
-        data_sources=[r["data_source"] for r in rows],
-        solution_strs=["<answer>certainly not the answer</answer>"] * len(rows),
-        ground_truths=[r["reward_model"]["ground_truth"] for r in rows],
-        extra_infos=[r["extra_info"] for r in rows],
-    )
-    assert [b["score"] for b in batch] == [0.0] * len(rows)
+    wrong = [
+        compute_score(
+            data_source=row["data_source"],
+            solution_str="<answer>certainly not the answer</answer>",
+            ground_truth=row["reward_model"]["ground_truth"],
+            extra_info=row["extra_info"],
+        )["score"]
+        for row in rows
+    ]
+    assert wrong == [0.0] * len(rows)

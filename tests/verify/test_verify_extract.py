@@ -64,3 +64,25 @@ def test_bad_options_raise() -> None:
         extract_answer("x", order=("magic",))
     with pytest.raises(ConfigError, match="language"):
         extract_answer("x", language="cobol")
+
+
+@pytest.mark.parametrize(
+    ("decoded", "reply"),
+    [
+        ("[1, 2]<|im_end|>", "[1, 2]"),
+        ("[1, 2]<|im_end|><|endoftext|><|endoftext|>", "[1, 2]"),
+        ("<|im_start|>user\nWhat?<|im_end|>\n<|im_start|>assistant\nbob<|im_end|>", "\nbob"),
+        ("<|start_header_id|>assistant<|end_header_id|>\n\ntom<|eot_id|>", "\n\ntom"),
+        ("[INST] q [/INST] ann</s>", " ann"),
+        ("<start_of_turn>model\nx<end_of_turn>\n<eos>", "\nx"),
+        ("<|assistant|>\ny<|end|>", "\ny"),
+        ("z<\uff5cend\u2581of\u2581sentence\uff5c>", "z"),
+        ("<|channel|>analysis<|message|>hmm<|end|><|channel|>final<|message|>w<|return|>", "w"),
+        ("<answer>[a]</answer>", "<answer>[a]</answer>"),
+        ("no special tokens at all", "no special tokens at all"),
+    ],
+)
+def test_model_reply_cuts_chat_template_wrapping(decoded: str, reply: str) -> None:
+    from nsr.verify.extract import model_reply
+
+    assert model_reply(decoded) == reply

@@ -7,7 +7,6 @@ benchmarks/backends.py calls :func:`measure_throughput` and records the figures.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from typing import Any
@@ -40,9 +39,10 @@ def measure_throughput(
     no_limit = time.perf_counter() - start
 
     subprocess_ms = None
-    swipl = shutil.which("swipl")
-    if swipl and n_subprocess:
-        cmd = [swipl, "-q", "-g", f"({goal}), print(X), nl", "-t", "halt"]
+    from nsr.verify.swipl import swipl_argv, swipl_available
+
+    if swipl_available() and n_subprocess:
+        cmd = swipl_argv("-g", f"({goal}), print(X), nl", "-t", "halt")
         start = time.perf_counter()
         for _ in range(n_subprocess):
             subprocess.run(cmd, check=True, capture_output=True)

@@ -9,13 +9,12 @@ max(0, a - b)``, ``a / b = ceil(a / b)``) on random operand pairs. Running a sep
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from nsr.errors import ConfigError, ResourceNotFound
+from nsr.errors import ConfigError
 from nsr.tasks.hint.expr import apply
 
 #: Operand ranges per operator: large enough to exercise deep recursion, small enough that
@@ -52,9 +51,9 @@ def check_in_swipl(prolog_text: str, *, pairs_per_operator: int = 10_000, seed: 
                    timeout_s: float = 600.0) -> list[OperatorCheck]:
     """Run ``prolog_text`` (a file from ``nsr programs hint --prolog``) in plain ``swipl`` on
     random pairs of every operator and count agreements with HINT's semantics."""
-    swipl = shutil.which("swipl")
-    if swipl is None:
-        raise ResourceNotFound("swipl not found; install SWI-Prolog (apt-get install swi-prolog)")
+    from nsr.verify.swipl import swipl_path
+
+    swipl = swipl_path()  # MissingDependency naming the install command when absent
     if pairs_per_operator < 1:
         raise ConfigError("pairs_per_operator must be positive")
     lines = []
