@@ -66,8 +66,8 @@ class LearnerConfig:
     adopt_fraction: float = 0.5
     min_support: int = 2
     search_max_size: int = 9
-    # A symbol offered rows that no program of that size explained searches one size more in
-    # its next round, up to this: the evidence, not the task, decides how big a program gets
+    # ...and goes on up to this size while no program explains 95% of a symbol's rows: the
+    # evidence, not the task, decides how big a program gets (see SearchConfig.size_limit)
     search_size_limit: int = 12
     # Program search stops after this many candidates (a count: the same run learns the same
     # programs on a busy machine as on an idle one; about 20 s of one core)...
@@ -166,6 +166,7 @@ class LearnerConfig:
 
     def search_config(self) -> SearchConfig:
         return SearchConfig(library=self.library, max_size=self.search_max_size,
+                            size_limit=self.search_size_limit,
                             budget_s=self.search_budget_s,
                             max_candidates=self.search_max_candidates,
                             identity=self.identity_programs,
@@ -253,14 +254,12 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     first_stage = 0
     labels: dict[tuple[str, ...], Labelled] = {}
     elapsed_before = 0.0
-    sizes: dict[int, int] = {}  # grown program size limits, per symbol (see search_size_limit)
     if resume and out is not None and (Path(out) / checkpoint.FILENAME).is_file():
         state = checkpoint.load(Path(out))
         model = NsrModel.from_state(state["model"])
         metrics = list(state.get("metrics", []))
         first_stage = int(state["progress"]["next_stage"])
         elapsed_before = float(state["progress"].get("seconds", 0.0))
-        sizes = {int(k): int(v) for k, v in state["progress"].get("sizes", {}).items()}
     say = log or (lambda msg: None)
     bar = _progress(len(stages) - first_stage, progress)
     for k in range(first_stage, len(stages)):
@@ -313,11 +312,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                                 min_support=config.min_support, unsolved_rows=kept,
                                 loose_evidence=config.loose_evidence,
                                 key_share=config.min_key_share, inventory=inventory,
-                                consistent_guesses=config.consistent_guesses,
-                                sizes=sizes)
-                for sym in chosen.unsolved:
-                    sizes[sym] = min(sizes.get(sym, config.search_max_size) + 1,
-                                     config.search_size_limit)
+                                consistent_guesses=config.consistent_guesses)
                 if config.borrow_programs:
                     chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
                                             config)
@@ -356,7 +351,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         say(f"stage {k} (len <= {max_len}): {len(pool)} examples, train acc {stage_info['train_acc']:.4f}")
         if out is not None:
             save_checkpoint(Path(out), model, config, seed, metrics, next_stage=k + 1,
-                            seconds=elapsed_before + time.perf_counter() - start, sizes=sizes)
+                            seconds=elapsed_before + time.perf_counter() - start)
         bar.update(1)
     bar.close()
     if config.perception == "images" and first_stage < len(stages):
@@ -366,7 +361,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     seconds = elapsed_before + time.perf_counter() - start
     if out is not None:
         save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages),
-                        seconds=seconds, sizes=sizes)
+                        seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
 
@@ -465,8 +460,7 @@ def _progress(total: int, enabled: bool):
 
 
 def save_checkpoint(directory: Path, model: NsrModel, config: LearnerConfig, seed: int,
-                    metrics: list[dict[str, Any]], *, next_stage: int, seconds: float,
-                    sizes: dict[int, int] | None = None) -> Path:
+                    metrics: list[dict[str, Any]], *, next_stage: int, seconds: float) -> Path:
     import torch
 
     payload = {
@@ -474,8 +468,7 @@ def save_checkpoint(directory: Path, model: NsrModel, config: LearnerConfig, see
         "config": {**asdict(config), "curriculum": list(config.curriculum)},
         "seed": seed,
         "metrics": metrics,
-        "progress": {"next_stage": next_stage, "seconds": round(seconds, 3),
-                     "sizes": {str(k): v for k, v in sorted((sizes or {}).items())}},
+        "progress": {"next_stage": next_stage, "seconds": round(seconds, 3)},
         "versions": {"nsr": __version__, "torch": torch.__version__},
     }
     return checkpoint.save(directory, payload)

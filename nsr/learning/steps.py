@@ -80,8 +80,6 @@ class Selection:
     search_seconds: float = 0.0
     #: Fraction of its rows each new program explained when adopted (< SOLVED: re-search it).
     fits: dict[int, float] = field(default_factory=dict)
-    #: Symbols offered rows for which no program was adopted (their search may need more size)
-    unsolved: frozenset[int] = frozenset()
 
 
 def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
@@ -146,8 +144,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
            unsolved_rows: dict[int, list[SearchExample]] | None = None,
            loose_evidence: bool = True, key_share: float = 0.0,
            inventory: dict[int, int] | None = None,
-           consistent_guesses: bool = False,
-           sizes: dict[int, int] | None = None) -> Selection:
+           consistent_guesses: bool = False) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -184,16 +181,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     expression and ``)``, or ``)`` over ``(`` and the expression; each reading's rows guess
     the other bracket a constant, so adopting both readings at once leaves no bracket a leaf,
     and the images of the ignored one end up read as random digits.
-
-    ``sizes``: a larger program size limit for some symbols (see
-    ``LearnerConfig.search_size_limit``).
     """
-    sizes = sizes or {}
-
-    def limits(symbol: int) -> SearchConfig:
-        size = sizes.get(symbol, search.max_size)
-        return search if size == search.max_size else dataclasses.replace(search, max_size=size)
-
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[int, set[int]] = defaultdict(set)
@@ -230,7 +218,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         for symbol, by_arity in sorted(rows.items()):
             if symbol in solved:
                 continue
-            found, spent = _search_symbol(by_arity, limits(symbol), model, symbol, solved)
+            found, spent = _search_symbol(by_arity, search, model, symbol, solved)
             seconds += spent
             if found is not None:
                 best[symbol] = found
@@ -250,7 +238,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         for symbol, by_arity in sorted(guessed[world].items()):
             merged = {a: rows[symbol].get(a, []) + extra for a, extra in by_arity.items()}
             merged.update({a: r for a, r in rows[symbol].items() if a not in merged})
-            found, spent = _search_symbol(merged, limits(symbol), model, symbol, solved)
+            found, spent = _search_symbol(merged, search, model, symbol, solved)
             seconds += spent
             if found is not None:
                 trial[symbol] = found
@@ -305,9 +293,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             shapes[symbol] = found.program.arity
             if symbol in chosen:
                 claims |= world_shapes
-    offered = set(rows) | {s for world in guessed.values() for s in world}
-    return Selection(tuple(labels), programs, seconds, fits,
-                     frozenset(offered - set(programs) - set(model.programs)))
+    return Selection(tuple(labels), programs, seconds, fits)
 
 
 def symbol_inventory(model: NsrModel) -> dict[int, int]:

@@ -79,6 +79,11 @@ class SearchConfig:
 
     library: str = "lists"
     max_size: int = 9
+    # Past ``max_size`` the search goes on, up to this size, while no program explains
+    # ``good_fraction`` of the groups: the rows, not a per-task setting, ask for the bigger
+    # program (PCFG's swap_first_last takes 10 nodes; on short lists reverse(x) fits most rows).
+    # The candidate budget still bounds the work. 0: stop at ``max_size``.
+    size_limit: int = 0
     budget_s: float = 5.0
     max_candidates: int = 0  # 0: no count limit (the wall-time budget alone)
     max_rows: int = 100  # example groups (rows without a group count alone), at most
@@ -105,6 +110,8 @@ class SearchConfig:
             raise ConfigError(
                 f"unknown primitive library {self.library!r}; known: {sorted(LIBRARIES)}"
             )
+        if self.size_limit and self.size_limit < self.max_size:
+            raise ConfigError("size_limit must be 0 or >= max_size")
         if self.max_size < 1 or self.budget_s <= 0 or self.max_rows < 1 or \
                 self.rows_per_group < 0 or self.good_slack < 0 or \
                 self.max_candidates < 0:
@@ -415,13 +422,16 @@ def search_program(
         # ahead) instead of after every plain program of its size has been enumerated.
         lookahead = min(config.max_cond_size + 1, 3) if library.recursion else 0
         tried_if = 1
-        for size in range(2, config.max_size + 1):
+        top = max(config.max_size, config.size_limit)
+        for size in range(2, top + 1):
             if config.good_slack and best[0] >= config.good_fraction * n_groups and \
                     size > best[1] + config.good_slack:
                 return finish(False)
+            if size > config.max_size and best[0] >= config.good_fraction * n_groups:
+                return finish(False)  # explained well enough: no need to grow
             # Conditionals first: they combine smaller banked programs goal-directedly (cheap),
             # while expanding every primitive at this size is the costly part of the search.
-            while library.conditionals and tried_if < min(size + lookahead, config.max_size + 1):
+            while library.conditionals and tried_if < min(size + lookahead, top + 1):
                 tried_if += 1
                 if _top_if(bank, tried_if, out_type, targets, lambda: best[0], consider,
                            config.max_cond_size):

@@ -9,8 +9,6 @@ pytest.importorskip("torch")
 
 from nsr.errors import ConfigError  # noqa: E402
 from nsr.learning.loop import LearnerConfig, _stages, curriculum_from_lengths  # noqa: E402
-from nsr.learning.model import NsrModel  # noqa: E402
-from nsr.syntax.tree import Tree  # noqa: E402
 
 
 def test_the_curriculum_starts_at_the_shortest_inputs_whatever_their_length() -> None:
@@ -39,34 +37,27 @@ def test_a_given_curriculum_is_trimmed_to_the_data() -> None:
         LearnerConfig(stage_growth=1.0)
     with pytest.raises(ConfigError):
         LearnerConfig(search_max_size=9, search_size_limit=8)
+    assert LearnerConfig().search_config().size_limit >= LearnerConfig().search_max_size
 
 
-def test_a_symbol_whose_rows_no_small_program_explains_is_searched_bigger_next() -> None:
-    from nsr.abduction.revise import Revision
-    from nsr.learning.steps import Abduction, Hypothesis, select
-    from nsr.semantics.search import SearchConfig, program_size
+def test_search_grows_past_its_size_only_while_the_rows_are_not_explained() -> None:
+    from nsr.semantics.search import SearchConfig, SearchExample, program_size, search_program
 
-    # symbol 0 over symbol 1; the rows need cons(car(x), cons(last(x), append(x, reverse(x))))
-    # (10 nodes)
-    model = NsrModel(("f", "a"), "sequences", seed=0)
-    tree = Tree((-1, 0))
+    # swap first and last: 10 nodes; on lists of 2 or 3, reverse(x) (2 nodes) fits as well
+    def row(x: tuple[str, ...]) -> SearchExample:
+        return SearchExample((x,), (x[-1], *x[1:-1], x[0]))
 
-    def want(x: tuple[str, ...]) -> tuple[str, ...]:
-        return (x[0], x[-1], *x, *reversed(x))
-
-    inputs = [("a", "b"), ("c", "d", "e"), ("b", "a", "c"), ("e", "d"), ("a", "c", "d", "b")]
-    abductions = [Abduction(i, ("f", "a"), (0, 1), want(x),
-                            (Hypothesis(tree, (Revision(0, want(x), "hole", 0.0, (x,)),),
-                                        False),))
-                  for i, x in enumerate(inputs)]
-    search = SearchConfig(library="sequences", max_size=9, max_candidates=2_000_000,
-                          budget_s=60)
-    small = select(model, abductions, search, adopt_fraction=0.5, min_support=2)
-    assert 0 not in small.programs and 0 in small.unsolved
-    grown = select(model, abductions, search, adopt_fraction=0.5, min_support=2,
-                   sizes={0: 10})
-    assert 0 in grown.programs and program_size(grown.programs[0]) == 10
-    assert not grown.unsolved
+    rows = [row(x) for x in (("a", "b"), ("c", "d", "e"), ("b", "a", "c"), ("a", "c", "d", "b"),
+                             ("e", "d", "c", "b", "a"))]
+    base = SearchConfig(library="sequences", max_size=9, max_candidates=3_000_000, budget_s=120)
+    small = search_program(rows, 1, base)
+    assert small.covered < len(rows)  # the near miss only
+    grown = search_program(rows, 1, SearchConfig(**{**base.__dict__, "size_limit": 12}))
+    assert grown.covered == len(rows) and program_size(grown.program) == 10
+    # rows a small program explains do not make the search grow
+    easy = [SearchExample((x,), tuple(reversed(x))) for x in (("a", "b"), ("c", "d", "e"))]
+    assert program_size(search_program(easy, 1, SearchConfig(**{**base.__dict__,
+                                                                 "size_limit": 12})).program) == 2
 
 
 def test_no_task_declares_learner_settings_it_no_longer_needs() -> None:

@@ -15,7 +15,6 @@ from nsr.tasks.base import Example, Target, Task
 from nsr.tasks.files import pair_stem, paired_lines, plain_inputs
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.pcfg.oracle import function_count, interpret
-from nsr.textfile import read_text
 
 TRAIN_STEM = "pcfg-set-10K/random_split_train"
 #: NSR split name -> official folder of its test set.

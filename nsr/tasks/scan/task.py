@@ -10,7 +10,6 @@ from nsr.tasks.base import Example, Target, Task
 from nsr.tasks.files import all_lines
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.scan.oracle import interpret
-from nsr.textfile import iter_lines
 
 #: NSR split name -> (train file, test file), relative to the SCAN data folder.
 SPLIT_FILES: dict[str, tuple[str, str]] = {
