@@ -7,7 +7,10 @@ Suites (generators in ``nsr/tasks/*/splits.py``, seeded, from ``../shared`` data
   of ``tasks.txt`` (``--max-test`` caps the test at a seeded sample);
 - ``scan-fractions``: 1%, 2%, 4%, 8% of SCAN simple's training file, official simple test file;
 - ``pcfg-fractions``: 10% and 25% of PCFG SET's training file, i.i.d. test file;
-- ``hint-sizes``: 1,000 / 2,000 / 5,000 generated HINT training expressions, the five subsets.
+- ``hint-sizes``: 1,000 / 2,000 / 5,000 generated HINT training expressions, the five subsets;
+- ``scan-new-verb``: few-shot, ``nsr train --init``: the shipped SCAN model learns a new verb
+  ``dax`` from 10 commands of at most 3 words, tested on 2,000 held-out commands with it (and
+  on SCAN simple's official test file, to show it kept what it knew).
 
 Every (split, seed) trains in a fresh child process with ``config_for_task`` (the learner's
 defaults plus the task's declared facts) and reports test accuracy, training accuracy on its
@@ -42,7 +45,7 @@ from benchmarks.common import (  # noqa: E402
     write_json,
 )
 
-SUITES = ("scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes")
+SUITES = ("scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes", "scan-new-verb")
 
 
 def splits_of(suite: str) -> list[str]:
@@ -63,6 +66,8 @@ def splits_of(suite: str) -> list[str]:
         from nsr.tasks.hint.splits import SIZES
 
         return [str(n) for n in SIZES]
+    if suite == "scan-new-verb":
+        return ["dax"]
     raise SystemExit(f"unknown suite {suite!r}; known: {', '.join(SUITES)}")
 
 
@@ -84,6 +89,12 @@ def load(suite: str, split: str, seed: int, max_test: int) -> tuple[str, list, d
 
         train, test = pcfg_fraction(float(split), seed)
         return "pcfg", train, {"test": test}
+    if suite == "scan-new-verb":
+        from nsr.tasks.scan.splits import new_verb_split
+        from nsr.tasks.scan.task import ScanTask
+
+        train, test = new_verb_split(seed, word=split, max_test=max_test or 2000)
+        return "scan", train, {"test": test, "old": ScanTask().load("simple", "test")}
     from nsr.tasks.hint.splits import size_split
 
     train, tests = size_split(int(split), seed)
@@ -100,9 +111,15 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
 
     name, train_set, tests = load(suite, split, seed, max_test)
     task = get_task(name)
+    init = None
+    if suite == "scan-new-verb":  # few-shot: start from the shipped model
+        from nsr.learning.loop import load_model
+
+        init, _ = load_model(Path(__file__).resolve().parent.parent / "nsr" / "learning"
+                             / "pretrained" / "scan-simple.json")
     t0 = time.perf_counter()
     result = train(train_set, config_for_task(task, f"{suite}:{split}"), seed=seed,
-                   progress=False)
+                   progress=False, init=init)
     seconds = time.perf_counter() - t0
     model = result.model
 
@@ -111,6 +128,7 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
         return sum(p == ex.target for p, ex in zip(preds, examples, strict=True)) / len(examples)
 
     scores = {k: round(100 * accuracy(v), 2) for k, v in tests.items()}
+    kept = scores.pop("old", None)  # few-shot: what the model knew before, scored apart
     row = {"suite": suite, "split": split, "seed": seed, "n_train": len(train_set),
            "n_test": sum(len(v) for v in tests.values()),
            "test": round(sum(scores.values()) / len(scores), 2), "train_acc":
@@ -118,6 +136,8 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
            "peak_rss_mb": round(peak_rss_mb(False), 1), "programs": len(model.programs)}
     if len(scores) > 1:
         row["subsets"] = scores
+    if kept is not None:
+        row["old_test"] = kept
     return row
 
 
@@ -137,6 +157,7 @@ def baseline(suite: str, split: str, budget_s: float, max_test: int) -> dict[str
     from benchmarks.seq2seq import Seq2SeqConfig, train_and_test
 
     _, train_set, tests = load(suite, split, 0, max_test)
+    tests.pop("old", None)
 
     def tokens(target: Any) -> tuple[str, ...]:
         return tuple(str(target)) if isinstance(target, int) else tuple(target)
@@ -150,9 +171,24 @@ def baseline(suite: str, split: str, budget_s: float, max_test: int) -> dict[str
             "train_seconds": result["train_seconds"], "model": result["model"]}
 
 
+def _merged(new: list[dict[str, Any]], old: list[dict[str, Any]], key) -> list[dict[str, Any]]:
+    """Earlier runs' rows, with this run's replacing the ones of the same key (suites and
+    seeds can be run one at a time; the report shows them all)."""
+    fresh = {key(r) for r in new}
+    return [r for r in old if key(r) not in fresh] + new
+
+
 def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None:
-    write_json("generalization", {"suites": args.suites, "seeds": args.seeds, "rows": rows,
-                                  "baseline": base, "max_test": args.max_test})
+    from benchmarks.common import RESULTS_DIR
+
+    path = RESULTS_DIR / "generalization.json"
+    before = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    order = {s: i for i, s in enumerate(SUITES)}
+    rows = sorted(_merged(rows, before.get("rows", []), lambda r: (r["suite"], r["split"],
+                                                                    r["seed"])),
+                  key=lambda r: (order.get(r["suite"], 99), r["split"], r["seed"]))
+    base = _merged(base, before.get("baseline", []), lambda r: (r["suite"], r["split"]))
+    write_json("generalization", {"rows": rows, "baseline": base, "max_test": args.max_test})
     by_split = {(b["suite"], b["split"]): b for b in base}
     table = []
     for r in rows:
@@ -161,7 +197,9 @@ def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None
             table.append([r["suite"], r["split"], r["seed"], "error: " + str(r["error"])[:60],
                           "", "", "", "", ""])
             continue
-        table.append([r["suite"], r["split"], r["seed"], r["n_train"], f"{r['test']:.2f}",
+        test = f"{r['test']:.2f}" + (f" (old words: {r['old_test']:.2f})" if "old_test" in r
+                                     else "")
+        table.append([r["suite"], r["split"], r["seed"], r["n_train"], test,
                       f"{r['train_acc']:.2f}", r["train_seconds"], r["peak_rss_mb"],
                       f"{b['test']:.2f}" if b else ""])
     body = (

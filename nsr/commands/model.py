@@ -54,6 +54,9 @@ def register(subparsers: Any) -> None:
     train.add_argument("--seed", type=checks.seed, default=0, help="random seed (default: 0)")
     train.add_argument("--out", type=Path, help="checkpoint directory (default: runs/TASK-SPLIT-seedN)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.json")
+    train.add_argument("--init", type=Path, metavar="CHECKPOINT",
+                       help="few-shot: start from this trained model and learn the new words of "
+                            "--train-file, keeping what it knew (token models)")
     train.add_argument("--force", action="store_true",
                        help="start afresh even if OUT already holds a checkpoint (replaced "
                             "when the first stage ends)")
@@ -322,10 +325,13 @@ def _train(args: argparse.Namespace) -> int:
         if tests is not None:
             tests = images.image_examples(tests, "test")
         options.update(getattr(images, "IMAGE_LEARNER_OPTIONS", {}))
+    init = None
+    if args.init is not None:
+        init, options = _init_model(args, options)
     config = config_for_task(task, split, **options)
     log = None if args.quiet or args.json else (lambda msg: print(msg, file=sys.stderr))
     result = train(examples, config, seed=args.seed, out=out, resume=args.resume,
-                   progress=not (args.quiet or args.json), log=log)
+                   progress=not (args.quiet or args.json), log=log, init=init)
     last = result.metrics[-1] if result.metrics else {}
     summary: dict[str, Any] = {
         "task": args.task, "split": split, "seed": args.seed, "library": config.library,
@@ -354,6 +360,27 @@ def _train(args: argparse.Namespace) -> int:
         print(f"test {args.test_file}: {test['correct']}/{test['n']} exact match "
               f"({100 * test['accuracy']:.2f}%)")
     return 0
+
+
+def _init_model(args: argparse.Namespace, options: dict[str, Any]):
+    """The model ``--init`` names and the options it was trained with (library, open class):
+    new words are learned under the same semantics as the old ones."""
+    from nsr.learning.loop import load_model
+
+    if args.train_file is None:
+        raise ConfigError("--init learns from new examples: pass them with --train-file")
+    if args.resume:
+        raise ConfigError("--init starts a new run from a trained model; --resume continues "
+                          "one: give one of them")
+    if args.input == "images":
+        raise ConfigError("--init extends token models; it does not work with --input images")
+    model, state = load_model(args.init)  # a checkpoint folder or file
+    config = state.get("config", {})
+    if config.get("task") not in (None, args.task):
+        raise ConfigError(f"--init: {args.init} is a {config.get('task')!r} model, not "
+                          f"{args.task!r}")
+    return model, {**options, "library": model.library,
+                   "open_class": model.segmenter.pattern}
 
 
 def _check_train_out(args: argparse.Namespace, out: Path, split: str) -> None:

@@ -224,8 +224,12 @@ def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
 
 def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
           out: Path | None = None, resume: bool = False, progress: bool = True,
-          log: Callable[[str], None] | None = None) -> TrainResult:
-    """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given."""
+          log: Callable[[str], None] | None = None, init: NsrModel | None = None) -> TrainResult:
+    """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given.
+
+    ``init``: start from this trained model, grown by the examples' new words (see
+    :mod:`nsr.learning.extend`), instead of a blank one.
+    """
     if not examples:
         raise ConfigError("no training examples")
     import torch
@@ -234,13 +238,15 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
     if config.torch_threads > 0:
         torch.set_num_threads(config.torch_threads)
     try:
-        return _train(examples, config, seed=seed, out=out, resume=resume, progress=progress, log=log)
+        return _train(examples, config, seed=seed, out=out, resume=resume, progress=progress,
+                      log=log, init=init)
     finally:
         torch.set_num_threads(threads)
 
 
 def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out: Path | None,
-           resume: bool, progress: bool, log: Callable[[str], None] | None) -> TrainResult:
+           resume: bool, progress: bool, log: Callable[[str], None] | None,
+           init: NsrModel | None = None) -> TrainResult:
     from nsr.perception.segments import Segmenter
 
     start = time.perf_counter()
@@ -249,7 +255,13 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     # Lengths count segments (nodes of the tree), which for token-per-segment tasks are tokens.
     lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
     stages = _stages(list(lengths.values()), config)
-    model = _initial_model(data, config, seed, segmenter)
+    if init is not None:
+        from nsr.learning.extend import extend_vocabulary
+
+        model = extend_vocabulary(init, (k for ex in data for k in segmenter(ex.source).keys),
+                                  seed=seed)
+    else:
+        model = _initial_model(data, config, seed, segmenter)
     metrics: list[dict[str, Any]] = []
     first_stage = 0
     labels: dict[tuple[str, ...], Labelled] = {}

@@ -117,3 +117,29 @@ def fraction_split(fraction: float, seed: int, *,
                      id_prefix=f"scan/{tag}/test", split=tag, part="test")
     n = max(1, round(fraction * len(simple)))
     return random.Random(seed).sample(simple, n), test
+
+
+def new_verb_split(seed: int, *, shots: int = 10, word: str = "dax", action: str = "I_DAX",
+                   data_dir: Path | None = None, max_test: int = 2000
+                   ) -> tuple[list[Example], list[Example]]:
+    """(train, test) for few-shot learning of a new verb.
+
+    Every command of ``tasks.txt`` holding ``jump`` becomes one holding ``word`` (and
+    ``I_JUMP`` becomes ``action``); train: ``shots`` seeded commands of at most 3 words; test: a
+    seeded sample of ``max_test`` of the rest. Meant for a model that never saw ``word``
+    (``nsr train --init``), e.g. any SCAN model.
+    """
+    root = find_dataset_dir("scan", data_dir)
+    every = load_file(require_file(root, ALL_COMMANDS_FILE, "scan"),
+                      id_prefix=f"scan/new-verb-{word}", split=f"new-verb-{word}", part="all")
+
+    def renamed(ex: Example) -> Example:
+        return Example(tuple(word if t == "jump" else t for t in ex.source),
+                       tuple(action if t == "I_JUMP" else t for t in ex.target), ex.id, ex.meta)
+
+    pool = [renamed(ex) for ex in every if "jump" in ex.source]
+    rng = random.Random(seed)
+    train = rng.sample([ex for ex in pool if len(ex.source) <= 3], shots)
+    taken = {ex.id for ex in train}
+    rest = [ex for ex in pool if ex.id not in taken]
+    return train, rng.sample(rest, min(max_test, len(rest)))
