@@ -8,34 +8,49 @@ undeclared predicate, a wrong arity) can still point at the right line of the ri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from nsr.backends.pddl.errors import PddlSyntaxError
 
-# One token per match: whitespace, a comment to the end of the line, a parenthesis, or a symbol.
-_TOKEN = re.compile(r"\s+|;[^\n]*|\(|\)|[^\s();]+")
+# Tokens: a newline (counted for line numbers), a comment to the end of the line, a parenthesis,
+# or a symbol; other whitespace is skipped by findall. A '?' always starts a variable, as in VAL's
+# lexer: "(aircraft?a)" (seen in IPC files) is the predicate "aircraft" applied to "?a".
+_TOKEN = re.compile(r"\n|;[^\n]*|\(|\)|\?[^\s();?]*|[^\s();?]+")
 
 
-@dataclass(frozen=True, slots=True)
 class Sym:
-    """A symbol (name, variable, keyword or number), lower-cased."""
+    """A symbol (name, variable, keyword or number), lower-cased.
 
-    text: str
-    line: int
+    Plain slotted classes rather than frozen dataclasses: a big domain has ~50k nodes, and a
+    frozen dataclass's constructor is several times slower. Treat them as immutable.
+    """
+
+    __slots__ = ("text", "line")
+
+    def __init__(self, text: str, line: int) -> None:
+        self.text = text
+        self.line = line
 
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return f"Sym({self.text!r}, {self.line})"
 
-@dataclass(frozen=True, slots=True)
+
 class SList:
     """A parenthesised list; ``line`` is the line of its opening parenthesis."""
 
-    items: tuple[Sym | SList, ...]
-    line: int
+    __slots__ = ("items", "line")
+
+    def __init__(self, items: tuple[Sym | SList, ...], line: int) -> None:
+        self.items = items
+        self.line = line
 
     def __str__(self) -> str:
         return "(" + " ".join(str(item) for item in self.items) + ")"
+
+    def __repr__(self) -> str:
+        return f"SList({self.items!r}, {self.line})"
 
     def head(self) -> str | None:
         """The first item when it is a symbol (``and``, ``:action``, a predicate name), else None."""
@@ -50,29 +65,22 @@ Node = Sym | SList
 def read_sexprs(text: str, *, name: str) -> tuple[Node, ...]:
     """All top-level expressions of ``text``; ``name`` (a file name) prefixes every error."""
     stack: list[tuple[int, list[Node]]] = [(0, [])]
+    items = stack[0][1]
     line = 1
-    pos = 0
-    length = len(text)
-    while pos < length:
-        match = _TOKEN.match(text, pos)
-        if match is None:  # pragma: no cover - the pattern matches every character class
-            raise PddlSyntaxError(f"{name}:{line}: unreadable character {text[pos]!r}")
-        token = match.group()
-        pos = match.end()
-        first = token[0]
-        if first.isspace():
-            line += token.count("\n")
-        elif first == ";":
-            continue
+    for token in _TOKEN.findall(text.lower()):
+        if token == "\n":
+            line += 1
         elif token == "(":
-            stack.append((line, []))
+            items = []
+            stack.append((line, items))
         elif token == ")":
             if len(stack) == 1:
                 raise PddlSyntaxError(f"{name}:{line}: unexpected ')' with no matching '('")
-            start, items = stack.pop()
-            stack[-1][1].append(SList(tuple(items), start))
-        else:
-            stack[-1][1].append(Sym(token.lower(), line))
+            start, done = stack.pop()
+            items = stack[-1][1]
+            items.append(SList(tuple(done), start))
+        elif token[0] != ";":
+            items.append(Sym(token, line))
     if len(stack) > 1:
         start = stack[-1][0]
         raise PddlSyntaxError(

@@ -170,17 +170,13 @@ def test_problem_errors_name_file_and_line(toy, body: str, line: int, fragment: 
 @pytest.mark.parametrize(
     ("snippet", "feature"),
     [
-        ("(:requirements :strips :adl)", "requirement :adl"),
-        ("(:requirements :durative-actions)", "requirement :durative-actions"),
+        ("(:requirements :strips :numeric-fluents)", "requirement :numeric-fluents"),
         (
-            "(:predicates (p ?x)) (:action a :parameters (?x) :precondition (exists (?y) (p ?y)))",
-            "quantified condition 'exists'",
+            "(:functions (fuel)) (:predicates (p)) "
+            "(:action a :precondition (> (fuel) 1) :effect (p))",
+            "numeric condition '>'",
         ),
-        (
-            "(:predicates (p ?x) (q)) (:action a :parameters (?x) :effect (when (q) (p ?x)))",
-            "conditional effect 'when'",
-        ),
-        ("(:functions (fuel ?x))", "numeric function"),
+        ("(:predicates (p)) (:action a :effect (assign (fuel) 1))", "numeric effect 'assign'"),
         ("(:predicates (p)) (:action a :effect (increase (fuel) 1))", "numeric effect"),
     ],
 )
