@@ -57,3 +57,26 @@ def solved_cases(domain_texts: dict[str, str]) -> list[Case]:
         assert result.status == "solved", f"{label}: {result.status} {result.message}"
         cases.append(Case(label, domain_texts[name], text, domain, problem, task, result.plan))
     return cases
+
+
+@pytest.fixture(scope="session")
+def ipc_root(shared_data):
+    """``../shared/data/ipc`` (IPC families with VAL's verdicts); skips when absent."""
+    root = shared_data / "ipc"
+    if not (root / "cases.json").is_file():
+        pytest.skip(f"{root}/cases.json is absent (the IPC planning data)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def val_binary(shared_data):
+    """VAL's ``Validate``, built once from ``../shared/vendor`` into the cache (then reused);
+    skips with the reason when the tarball is absent or the build fails."""
+    from nsr.backends.pddl.val import build_val, find_val_tarball
+    from nsr.errors import NsrError
+
+    vendor = shared_data.parent / "vendor"
+    try:
+        return build_val(find_val_tarball(vendor))
+    except NsrError as exc:
+        pytest.skip(f"VAL unavailable: {exc}")
