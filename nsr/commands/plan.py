@@ -42,8 +42,10 @@ def register(subparsers: Any) -> None:
         help="find a plan for a PDDL problem",
         description=(
             "Solve a PDDL problem and print the plan, one '(action arg ...)' per line. "
-            "Exit status 0 when a plan is found, 1 when the planner finds none (unsolvable or "
-            "out of time), 2 on bad input."
+            "Fast Downward (lama-first) runs on the files with its own translator; pyperplan "
+            "runs through unified-planning. Exit status 0 when a plan is found, 1 when the "
+            "planner finds none (the message says 'unsolvable' when no plan exists, 'timeout' "
+            "when time ran out), 2 on bad input."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
@@ -100,7 +102,8 @@ def register(subparsers: Any) -> None:
         choices=("ours", "up", "both"),
         default="ours",
         help=(
-            "ours: fast grounded validator (STRIPS, typing, negative preconditions, equality); "
+            "ours: fast grounded validator (the classical fragment: typing, ADL, conditional "
+            "effects, derived predicates, action costs); "
             "up: unified-planning's reference validator; both: run both and compare "
             "(default: ours)"
         ),
@@ -130,12 +133,30 @@ def _write_atomic(path: str, text: str) -> None:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    from nsr.backends.pddl.up_engine import load_task, solve, write_plan
+    from nsr.backends.pddl.plans import write_plan
 
     if not args.timeout > 0:
         raise ConfigError(f"--timeout must be positive, got {args.timeout}")
-    task = load_task(Path(args.domain), Path(args.problem))
-    result = solve(task, planner=args.planner, timeout=args.timeout)
+    if args.planner == "fast-downward":
+        # Fast Downward's own translator reads the files (no unified-planning check between);
+        # our reader first, so that a malformed file is a one-line error with its line
+        from nsr.backends.pddl.downward import solve_pddl
+        from nsr.backends.pddl.errors import PddlUnsupported
+        from nsr.backends.pddl.grounded import parse_domain, parse_problem
+
+        domain_text = _read(args.domain, "domain")
+        problem_text = _read(args.problem, "problem")
+        try:
+            parse_problem(problem_text, parse_domain(domain_text, name=args.domain),
+                          name=args.problem)
+        except PddlUnsupported:
+            pass  # beyond our validator's fragment: Fast Downward may still handle it
+        result = solve_pddl(domain_text, problem_text, timeout=args.timeout)
+    else:
+        from nsr.backends.pddl.up_engine import load_task, solve
+
+        task = load_task(Path(args.domain), Path(args.problem))
+        result = solve(task, planner=args.planner, timeout=args.timeout)
     if result.plan is None:
         print(f"no plan ({result.status}): {result.message}", file=sys.stderr)
         return EXIT_INVALID
