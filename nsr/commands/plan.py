@@ -8,6 +8,7 @@ status of ``validate``: 0 valid, 1 invalid (the reason is printed), 2 user error
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -146,11 +147,10 @@ def _solve(args: argparse.Namespace) -> int:
 
         domain_text = _read(args.domain, "domain")
         problem_text = _read(args.problem, "problem")
-        try:
+        # beyond our validator's fragment (PddlUnsupported), Fast Downward may still handle it
+        with contextlib.suppress(PddlUnsupported):
             parse_problem(problem_text, parse_domain(domain_text, name=args.domain),
                           name=args.problem)
-        except PddlUnsupported:
-            pass  # beyond our validator's fragment: Fast Downward may still handle it
         result = solve_pddl(domain_text, problem_text, timeout=args.timeout)
     else:
         from nsr.backends.pddl.up_engine import load_task, solve

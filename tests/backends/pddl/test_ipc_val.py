@@ -13,8 +13,6 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 from nsr.backends.pddl.grounded import Domain, Problem, parse_domain, parse_problem, validate
 from nsr.backends.pddl.plans import Step, parse_plan, write_plan
 
