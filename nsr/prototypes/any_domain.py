@@ -111,8 +111,9 @@ def synth_from_domain(
     while len(records) < n and attempts < limit:
         i = attempts
         attempts += 1
-        level = levels[i % len(levels)]
-        kind = task or TASKS[i % len(TASKS)]
+        made = len(records)  # levels and tasks cycle over the items kept, not the attempts
+        level = levels[made % len(levels)]
+        kind = task or TASKS[made % len(TASKS)]
         rng = random.Random(f"{seed}:{name}:{i}")
         try:
             inst = walk_instance(domain, problem, length=STEPS_PER_LEVEL * level, rng=rng,

@@ -10,6 +10,7 @@ from nsr.backends.pddl.grounded import Domain, Problem, parse_domain, parse_prob
 from nsr.backends.pddl.plans import Step
 
 from .problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
+from .val_fixtures import ipc_root, val_binary  # noqa: F401  (fixtures)
 
 
 @dataclass(frozen=True)
@@ -58,25 +59,3 @@ def solved_cases(domain_texts: dict[str, str]) -> list[Case]:
         cases.append(Case(label, domain_texts[name], text, domain, problem, task, result.plan))
     return cases
 
-
-@pytest.fixture(scope="session")
-def ipc_root(shared_data):
-    """``../shared/data/ipc`` (IPC families with VAL's verdicts); skips when absent."""
-    root = shared_data / "ipc"
-    if not (root / "cases.json").is_file():
-        pytest.skip(f"{root}/cases.json is absent (the IPC planning data)")
-    return root
-
-
-@pytest.fixture(scope="session")
-def val_binary(shared_data):
-    """VAL's ``Validate``, built once from ``../shared/vendor`` into the cache (then reused);
-    skips with the reason when the tarball is absent or the build fails."""
-    from nsr.backends.pddl.val import build_val, find_val_tarball
-    from nsr.errors import NsrError
-
-    vendor = shared_data.parent / "vendor"
-    try:
-        return build_val(find_val_tarball(vendor))
-    except NsrError as exc:
-        pytest.skip(f"VAL unavailable: {exc}")
