@@ -342,20 +342,29 @@ class _Reader:
         names: Mapping[str, Any],
         predicates: Mapping[str, Predicate],
     ) -> Atom:
-        head = node.head()
+        items = node.items
+        first = items[0] if items else None
+        head = first.text if isinstance(first, Sym) else None
         if head is None:
             raise self.error(node, f"expected an atom '(predicate arg ...)', got {_show(node)}")
         pred = predicates.get(head)
         if pred is None:
             raise self.error(node, f"undeclared predicate '{head}' (declare it in :predicates)")
-        terms = tuple(self.term(a, variables, names) for a in node.items[1:])
+        texts = [
+            a.text
+            if isinstance(a, Sym) and (a.text in variables or a.text in names)
+            else self.term(a, variables, names)  # raises the right error
+            for a in items[1:]
+        ]
+        terms = tuple(texts)
         if len(terms) != pred.arity:
             raise self.error(
                 node, f"predicate '{head}' takes {pred.arity} arguments, got {len(terms)}"
             )
-        if self.ground_types is not None:
+        ground = self.ground_types
+        if ground is not None:
             for term, (var, tys) in zip(terms, pred.params, strict=True):
-                if term[0] != "?" and not tys & self.ground_types.get(term, frozenset()):
+                if term[0] != "?" and tys.isdisjoint(ground.get(term, ())):
                     raise self.error(
                         node,
                         f"'{term}' does not fit {var} - {_types_text(tys)} of predicate '{head}'",

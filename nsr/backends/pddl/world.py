@@ -62,13 +62,13 @@ class World:
     def true(self, atom: GroundAtom) -> bool:
         """Truth of a ground atom, derived predicates included."""
         if atom[0] in self._derived_preds:
-            return atom[1:] in self.derived()[atom[0]]
+            return atom[1:] in self.derived_facts(atom[0])
         return atom in self.state
 
     def facts(self, predicate: str) -> Iterable[tuple[str, ...]]:
         """Argument tuples of every true atom of ``predicate``."""
         if predicate in self._derived_preds:
-            return self.derived()[predicate]
+            return self.derived_facts(predicate)
         if self._index is None:
             index: dict[str, list[tuple[str, ...]]] = {}
             for atom in self.state:
@@ -93,32 +93,43 @@ class World:
         return entry[1].get(key, ())
 
     def derived(self) -> dict[str, set[tuple[str, ...]]]:
-        """Every derived atom of this state: strata in order, each to its least fixpoint.
+        """Every derived atom of this state (predicate -> argument tuples)."""
+        return {p: self.derived_facts(p) for p in self.problem.domain.derived}
 
-        Recursive strata are evaluated semi-naively: after the first round, each rule runs once
-        per recursive atom occurrence in its body, that occurrence reading only the atoms found
-        in the previous round (any new atom needs at least one of them).
+    def derived_facts(self, predicate: str) -> set[tuple[str, ...]]:
+        """The true atoms of derived ``predicate`` in this state, computed on first use.
+
+        Only the stratum of ``predicate`` is computed here, to its least fixpoint; the strata
+        below it are computed when its rules first read them (so a precondition that needs one
+        derived predicate never pays for the others). Recursive strata are evaluated
+        semi-naively: after the first round, each rule runs once per recursive atom occurrence
+        in its body, that occurrence reading only the atoms found in the previous round (any
+        new atom needs at least one of them).
         """
-        if self._derived is not None:
-            return self._derived
+        if self._derived is None:
+            self._derived = {}
+        facts = self._derived
+        found_already = facts.get(predicate)
+        if found_already is not None:
+            return found_already
         domain = self.problem.domain
-        facts: dict[str, set[tuple[str, ...]]] = {p: set() for p in domain.derived}
-        self._derived = facts  # rules of a stratum read the atoms found so far
-        for stratum, recursive in domain.strata:
-            delta = {p: self._fire(p, None) for p in stratum}
+        stratum, recursive = domain.strata[_stratum_index(domain)[predicate]]
+        for pred in stratum:
+            facts[pred] = set()  # rules of the stratum read the atoms found so far
+        delta = {p: self._fire(p, None) for p in stratum}
+        for pred in stratum:
+            facts[pred] |= delta[pred]
+        while recursive and any(delta.values()):
+            found: dict[str, set[tuple[str, ...]]] = {p: set() for p in stratum}
+            for pred in stratum:
+                for rule in domain.derived[pred]:
+                    for occ in _recursive_atoms(rule, stratum):
+                        if delta[occ.predicate]:
+                            found[pred] |= self._fire_rule(rule, (occ, delta[occ.predicate]))
+            delta = {p: found[p] - facts[p] for p in stratum}
             for pred in stratum:
                 facts[pred] |= delta[pred]
-            while recursive and any(delta.values()):
-                found = {p: set() for p in stratum}
-                for pred in stratum:
-                    for rule in domain.derived[pred]:
-                        for occ in _recursive_atoms(rule, stratum):
-                            if delta[occ.predicate]:
-                                found[pred] |= self._fire_rule(rule, (occ, delta[occ.predicate]))
-                delta = {p: found[p] - facts[p] for p in stratum}
-                for pred in stratum:
-                    facts[pred] |= delta[pred]
-        return facts
+        return facts[predicate]
 
     def _fire(self, pred: str, restrict: None) -> set[tuple[str, ...]]:
         out: set[tuple[str, ...]] = set()
@@ -129,6 +140,7 @@ class World:
     def _fire_rule(
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
+        outer = self._delta  # a lower stratum may be computed while a higher one is restricted
         self._delta = restrict
         try:
             head = rule.head
@@ -137,7 +149,7 @@ class World:
                 for b in self.solutions(rule.parts, {}, rule.variables)
             }
         finally:
-            self._delta = None
+            self._delta = outer
 
     # -- formulas ----------------------------------------------------------------------------
 
@@ -465,3 +477,16 @@ def _openable(part: Formula, binding: Binding, types: Mapping[str, frozenset[str
         and part.kind == "exists"
         and not any(v in binding or v in types for v, _ in part.variables)
     )
+
+
+_STRATA: dict[int, tuple[Any, dict[str, int]]] = {}
+
+
+def _stratum_index(domain: Any) -> dict[str, int]:
+    """Derived predicate -> the index of its stratum in ``domain.strata``; memoised."""
+    hit = _STRATA.get(id(domain))
+    if hit is not None and hit[0] is domain.strata:
+        return hit[1]
+    index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
+    _STRATA[id(domain)] = (domain.strata, index)
+    return index
