@@ -142,6 +142,7 @@ def test_cli_synth_pddl_and_folder_commands(ipc_root: Path, tmp_path: Path, nsr_
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 @pytest.mark.pddl
 def test_whole_ipc_folder_converts_and_val_accepts_every_record(
     ipc_root: Path, val_binary: Path, tmp_path: Path

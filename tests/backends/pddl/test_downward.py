@@ -94,6 +94,7 @@ def test_cli_solve_prints_a_plan_and_tells_unsolvable(nsr_cli, tmp_path: Path) -
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # ~135 planner runs of up to 30 s
 def test_every_ipc_problem_with_a_known_plan_is_solved_and_val_accepts(
     ipc_root: Path, val_binary: Path, tmp_path: Path
 ) -> None:
