@@ -149,7 +149,7 @@ def _solve(args: argparse.Namespace) -> int:
         problem_text = _read(args.problem, "problem")
         # beyond our validator's fragment (PddlUnsupported), Fast Downward may still handle it
         with contextlib.suppress(PddlUnsupported):
-            parse_problem(problem_text, parse_domain(domain_text, name=args.domain),
+            parse_problem(problem_text, parse_domain(domain_text, name=args.domain, strict=True),
                           name=args.problem)
         result = solve_pddl(domain_text, problem_text, timeout=args.timeout)
     else:
@@ -182,7 +182,7 @@ def _validate(args: argparse.Namespace) -> int:
     plan = parse_plan(_read(args.plan, "plan"), name=args.plan)
     reports = {}
     if args.validator in ("ours", "both"):
-        domain = parse_domain(domain_text, name=args.domain)
+        domain = parse_domain(domain_text, name=args.domain, strict=True)
         problem = parse_problem(problem_text, domain, name=args.problem)
         reports["ours"] = validate(domain, problem, plan)
     if args.validator in ("up", "both"):

@@ -8,7 +8,7 @@ fast validator uses (see :mod:`nsr.backends.pddl.grounded`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -167,6 +167,57 @@ class Problem:
     def goals(self) -> tuple[str, ...]:
         """The goal's top-level conjuncts as PDDL text."""
         return tuple(render(g) for g in conjuncts(self.goal))
+
+
+class LazyActions(Mapping[str, "Action"]):
+    """Action name -> :class:`Action`, each parsed on first access (see :func:`parse_domain`).
+
+    Names and parameters are cheap and read eagerly where asked (:meth:`params`); errors in an
+    action's body surface when it is first used, with the file and line as always.
+    """
+
+    def __init__(
+        self,
+        sections: dict[str, SList],
+        build: Callable[[SList], Action],
+        params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
+    ) -> None:
+        self._sections = sections
+        self._build = build
+        self._params = params
+        self._done: dict[str, Action] = {}
+        self._param_cache: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+
+    def __getitem__(self, name: str) -> Action:
+        action = self._done.get(name)
+        if action is None:
+            action = self._build(self._sections[name])  # KeyError for an unknown name
+            self._done[name] = action
+        return action
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sections
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sections)
+
+    def __len__(self) -> int:
+        return len(self._sections)
+
+    def params(self, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The typed parameters of action ``name`` (without reading its body)."""
+        if name in self._done:
+            return self._done[name].params
+        found = self._param_cache.get(name)
+        if found is None:
+            found = self._params(self._sections[name])
+            self._param_cache[name] = found
+        return found
+
+    def parse_all(self) -> None:
+        """Read every action now (raises on the first malformed one)."""
+        for name in self._sections:
+            self[name]
 
 
 def _rebuild_domain(source: str, file_name: str) -> Domain:
@@ -387,16 +438,21 @@ def _show(node: Node) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def parse_domain(text: str, *, name: str = "<domain>") -> Domain:
+def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> Domain:
     """Parse a PDDL domain. Raises :class:`PddlSyntaxError` (file:line: what was expected) or
-    :class:`PddlUnsupported` (naming the feature)."""
+    :class:`PddlUnsupported` (naming the feature).
+
+    The whole file is read and checked except the bodies of actions (precondition and effect),
+    which are read on first use, like grounding: a domain with hundreds of actions costs only
+    what a plan touches. ``strict`` reads every action now (a command checking a file does).
+    """
     try:
-        return _parse_domain(text, name)
+        return _parse_domain(text, name, strict)
     except RecursionError:
         raise PddlSyntaxError(f"{name}: expressions are nested too deeply") from None
 
 
-def _parse_domain(text: str, name: str) -> Domain:
+def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
     root = rd.top(text, "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
@@ -460,12 +516,22 @@ def _parse_domain(text: str, name: str) -> Domain:
     rd.known_types = ancestors
     rd.functions = functions
     derived = _parse_derived(rd, raw_derived, constants, predicates)
-    actions: dict[str, Action] = {}
+    sections: dict[str, SList] = {}
     for sec in raw_actions:
-        action = _parse_action(rd, sec, constants, predicates, check_types, frozenset(derived))
-        if action.name in actions:
-            raise rd.error(sec, f"action '{action.name}' is declared twice")
-        actions[action.name] = action
+        if len(sec.items) < 2:
+            raise rd.error(sec, "expected an action name after ':action'")
+        aname = rd.symbol(sec.items[1], "an action name").text
+        if aname in sections:
+            raise rd.error(sec, f"action '{aname}' is declared twice")
+        sections[aname] = sec
+    frozen_derived = frozenset(derived)
+    actions = LazyActions(
+        sections,
+        lambda sec: _parse_action(rd, sec, constants, predicates, check_types, frozen_derived),
+        lambda sec: _action_params(rd, sec, check_types),
+    )
+    if strict:
+        actions.parse_all()
     return Domain(
         name=domain_name,
         requirements=requirements,
@@ -638,34 +704,8 @@ def _parse_action(
     if len(items) < 2:
         raise rd.error(sec, "expected an action name after ':action'")
     name = rd.symbol(items[1], "an action name").text
-    fields: dict[str, Node] = {}
-    i = 2
-    while i < len(items):
-        key = rd.symbol(items[i], "':parameters', ':precondition' or ':effect'")
-        if key.text not in (":parameters", ":precondition", ":effect"):
-            raise rd.error(
-                key, f"expected ':parameters', ':precondition' or ':effect', got '{key.text}'"
-            )
-        if i + 1 >= len(items):
-            raise rd.error(key, f"expected a value after '{key.text}'")
-        if key.text in fields:
-            raise rd.error(key, f"'{key.text}' given twice in action '{name}'")
-        fields[key.text] = items[i + 1]
-        i += 2
-    params: list[tuple[str, frozenset[str]]] = []
-    pnode = fields.get(":parameters")
-    if pnode is not None:
-        if not isinstance(pnode, SList):
-            raise rd.error(
-                pnode, f"expected '(?x - type ...)' after ':parameters', got {_show(pnode)}"
-            )
-        for sym, tys in rd.typed_list(pnode.items, "variables"):
-            if not sym.text.startswith("?"):
-                raise rd.error(sym, f"expected a variable '?x', got '{sym.text}'")
-            if any(sym.text == v for v, _ in params):
-                raise rd.error(sym, f"parameter '{sym.text}' appears twice in action '{name}'")
-            check_types(tys, sym)
-            params.append((sym.text, tys))
+    fields = _action_fields(rd, sec, name)
+    params = _action_params(rd, sec, check_types)
     variables = dict(params)
     pre_node = fields.get(":precondition")
     precondition = (
@@ -681,6 +721,47 @@ def _parse_action(
     return Action(
         name, tuple(params), precondition, effect.adds, effect.dels, compiled, effect
     )
+
+
+def _action_fields(rd: _Reader, sec: SList, name: str) -> dict[str, Node]:
+    """``:parameters``, ``:precondition`` and ``:effect`` of an action section."""
+    items = sec.items
+    fields: dict[str, Node] = {}
+    i = 2
+    while i < len(items):
+        key = rd.symbol(items[i], "':parameters', ':precondition' or ':effect'")
+        if key.text not in (":parameters", ":precondition", ":effect"):
+            raise rd.error(
+                key, f"expected ':parameters', ':precondition' or ':effect', got '{key.text}'"
+            )
+        if i + 1 >= len(items):
+            raise rd.error(key, f"expected a value after '{key.text}'")
+        if key.text in fields:
+            raise rd.error(key, f"'{key.text}' given twice in action '{name}'")
+        fields[key.text] = items[i + 1]
+        i += 2
+    return fields
+
+
+def _action_params(
+    rd: _Reader, sec: SList, check_types: Callable[[frozenset[str], Node], None]
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    name = sec.items[1].text  # type: ignore[union-attr]  # checked when the names were read
+    pnode = _action_fields(rd, sec, name).get(":parameters")
+    params: list[tuple[str, frozenset[str]]] = []
+    if pnode is not None:
+        if not isinstance(pnode, SList):
+            raise rd.error(
+                pnode, f"expected '(?x - type ...)' after ':parameters', got {_show(pnode)}"
+            )
+        for sym, tys in rd.typed_list(pnode.items, "variables"):
+            if not sym.text.startswith("?"):
+                raise rd.error(sym, f"expected a variable '?x', got '{sym.text}'")
+            if any(sym.text == v for v, _ in params):
+                raise rd.error(sym, f"parameter '{sym.text}' appears twice in action '{name}'")
+            check_types(tys, sym)
+            params.append((sym.text, tys))
+    return tuple(params)
 
 
 def _parse_effect(
@@ -914,41 +995,56 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     for obj, tys in rd.ground_types.items():
         for t in tys:
             by_type.setdefault(t, set()).add(obj)
+    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     return Problem(
         name=problem_name,
         domain_name=domain.name,
         objects=objects,
         init=frozenset(init),
         goal=goal,
-        param_domains=_param_domains(domain, objects),
+        param_domains=_ParamDomains(domain, by_type_frozen),
         domain=domain,
         source=text,
         file_name=name,
         goal_parts=_goal_parts(goal, frozenset(domain.derived)),
         numeric=numeric,
-        by_type={t: frozenset(o) for t, o in by_type.items()},
+        by_type=by_type_frozen,
     )
 
 
-def _param_domains(
-    domain: Domain, objects: Mapping[str, frozenset[str]]
-) -> dict[str, tuple[frozenset[str], ...]]:
-    """For each action and parameter, the objects whose type fits (subtypes included)."""
-    by_type: dict[str, set[str]] = {}
-    for obj, tys in objects.items():
-        for t in tys:
-            for anc in domain.types.get(t, frozenset({t, ROOT_TYPE})):
-                by_type.setdefault(anc, set()).add(obj)
-    cache: dict[frozenset[str], frozenset[str]] = {}
-    out: dict[str, tuple[frozenset[str], ...]] = {}
-    for action in domain.actions.values():
-        doms = []
-        for _, tys in action.params:
-            if tys not in cache:
-                cache[tys] = frozenset().union(*(by_type.get(t, set()) for t in tys))
-            doms.append(cache[tys])
-        out[action.name] = tuple(doms)
-    return out
+class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
+    """Action -> per parameter, the objects whose type fits (subtypes included); computed per
+    action on first use, from its parameters alone (its body stays unread)."""
+
+    def __init__(self, domain: Domain, by_type: Mapping[str, frozenset[str]]) -> None:
+        self._domain = domain
+        self._by_type = by_type
+        self._pools: dict[frozenset[str], frozenset[str]] = {}
+        self._done: dict[str, tuple[frozenset[str], ...]] = {}
+
+    def __getitem__(self, name: str) -> tuple[frozenset[str], ...]:
+        found = self._done.get(name)
+        if found is None:
+            actions = self._domain.actions
+            params = (
+                actions.params(name) if isinstance(actions, LazyActions) else actions[name].params
+            )
+            doms = []
+            for _, tys in params:
+                pool = self._pools.get(tys)
+                if pool is None:
+                    pool = frozenset().union(*(self._by_type.get(t, frozenset()) for t in tys))
+                    self._pools[tys] = pool
+                doms.append(pool)
+            found = tuple(doms)
+            self._done[name] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._domain.actions)
+
+    def __len__(self) -> int:
+        return len(self._domain.actions)
 
 
 def _goal_parts(
