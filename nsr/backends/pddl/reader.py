@@ -151,6 +151,10 @@ class Problem:
     _pools: dict[frozenset[str], frozenset[str]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # state -> its derived atoms (filled by World, per stratum on demand)
+    _derived_cache: dict[frozenset[GroundAtom], dict[str, set[tuple[str, ...]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def objects_of(self, types: frozenset[str]) -> frozenset[str]:
         """Objects (and constants) of any of ``types``, subtypes included; memoised."""

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 Binding = dict[str, str]
 
 
+DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
+
+
 class UndefinedValue(ValueError):
     """A cost expression reads a numeric function that the problem's ``:init`` never sets."""
 
@@ -107,7 +110,16 @@ class World:
         new atom needs at least one of them).
         """
         if self._derived is None:
-            self._derived = {}
+            # states recur (plans of one problem share prefixes; candidates in a batch share
+            # states): the derived atoms of a state are kept per problem, bounded
+            cache = self.problem._derived_cache
+            key = frozenset(self.state)
+            found_dict = cache.get(key)
+            if found_dict is None:
+                if len(cache) >= DERIVED_CACHE_SIZE:
+                    cache.clear()
+                found_dict = cache[key] = {}
+            self._derived = found_dict
         facts = self._derived
         found_already = facts.get(predicate)
         if found_already is not None:
