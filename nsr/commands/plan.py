@@ -68,7 +68,9 @@ def register(subparsers: Any) -> None:
         type=float,
         default=60.0,
         metavar="S",
-        help="give up after S seconds of wall-clock time (default: 60)",
+        help="give up after S seconds (default: 60); Fast Downward counts CPU seconds, as in "
+        "the planning competitions, with a hard wall-clock stop at 3*S+10 s; pyperplan "
+        "counts wall-clock seconds",
     )
     solve.add_argument(
         "--out",

@@ -379,13 +379,15 @@ class World:
             if not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
                 when = sub.whens[0]
+                names = [v for v, _ in fa.variables]
                 seen: set[tuple[str, ...]] = set()
                 for b in self.solutions(conjuncts(when.condition), inner, fa.variables):
-                    key = tuple(b[v] for v, _ in fa.variables)
+                    key = tuple(b[v] for v in names)
                     if key not in seen:  # an 'or' in the condition may find a binding twice
                         seen.add(key)
-                        cost += self.collect(when.effect, {**binding, **key_binding(fa, key)},
-                                             adds, dels)
+                        # the forall variables only (not the join's helper variables)
+                        bound = {**binding, **dict(zip(names, key, strict=True))}
+                        cost += self.collect(when.effect, bound, adds, dels)
             else:
                 for b in self.solutions((), inner, fa.variables):
                     cost += self.collect(sub, b, adds, dels)
@@ -418,11 +420,6 @@ class World:
                     raise UndefinedValue("division by zero in a cost expression")
                 total /= v
         return total
-
-
-def key_binding(fa: object, key: tuple[str, ...]) -> Binding:
-    """The forall variables of ``fa`` bound to ``key`` (dropping helper variables of the join)."""
-    return dict(zip((v for v, _ in fa.variables), key, strict=True))  # type: ignore[attr-defined]
 
 
 _RECURSIVE: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[Atom, ...]]] = {}
