@@ -59,3 +59,17 @@ def solved_cases(domain_texts: dict[str, str]) -> list[Case]:
         cases.append(Case(label, domain_texts[name], text, domain, problem, task, result.plan))
     return cases
 
+
+@pytest.fixture()
+def nsr(monkeypatch, capsys):
+    """Run ``nsr`` with only the plan command registered; returns (status, stdout, stderr)."""
+    from nsr import cli
+
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("nsr.commands.plan",))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

@@ -14,20 +14,6 @@ from nsr.backends.pddl.ipc import list_families
 pytestmark = pytest.mark.pddl
 
 
-@pytest.fixture()
-def nsr_cli(monkeypatch, capsys):
-    """Run ``nsr`` with only the plan command registered; returns (status, stdout, stderr)."""
-    from nsr import cli
-
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("nsr.commands.plan",))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
-
 TINY = """(define (domain t) (:requirements :strips)
  (:predicates (a) (b) (c))
  (:action x :precondition (a) :effect (and (b) (not (a))))
@@ -82,13 +68,13 @@ def test_solved_plan_is_valid_and_has_costs(ipc_root: Path) -> None:
     assert report.valid and report.cost is not None and report.cost > 0
 
 
-def test_cli_solve_prints_a_plan_and_tells_unsolvable(nsr_cli, tmp_path: Path) -> None:
+def test_cli_solve_prints_a_plan_and_tells_unsolvable(nsr, tmp_path: Path) -> None:
     (tmp_path / "d.pddl").write_text(TINY)
     (tmp_path / "p.pddl").write_text("(define (problem p) (:domain t) (:init (a)) (:goal (b)))")
     (tmp_path / "q.pddl").write_text("(define (problem q) (:domain t) (:init (a)) (:goal (c)))")
-    status, out, _ = nsr_cli("plan", "solve", str(tmp_path / "d.pddl"), str(tmp_path / "p.pddl"))
+    status, out, _ = nsr("plan", "solve", str(tmp_path / "d.pddl"), str(tmp_path / "p.pddl"))
     assert status == 0 and out.splitlines()[0] == "(x)"
-    status, out, err = nsr_cli("plan", "solve", str(tmp_path / "d.pddl"),
+    status, out, err = nsr("plan", "solve", str(tmp_path / "d.pddl"),
                                str(tmp_path / "q.pddl"))
     assert status == 1 and out == "" and "no plan (unsolvable)" in err
 
