@@ -138,9 +138,12 @@ def speed_and_agreement(root: Path, val: Path, cases: list[dict], up: bool) -> d
         if key not in problems:
             problems[key] = parse_problem(texts[c["problem"]], domains[c["domain"]],
                                           name=c["problem"])
+        began = time.perf_counter()
         row["batch"] = validate(domains[c["domain"]], problems[key],
                                 parse_plan(texts[c["plan"]])).valid
+        row["check_s"] = time.perf_counter() - began
     batch_s = time.perf_counter() - start
+    check_s = sum(r["check_s"] for r in per_plan)
     # ours as a process per plan (the CLI), one plan per family: Python's start-up dominates
     cli_times = []
     seen = set()
@@ -181,6 +184,9 @@ def speed_and_agreement(root: Path, val: Path, cases: list[dict], up: bool) -> d
         "speedup_median_plan": statistics.median(ratios),
         "plans_at_least_3x": sum(x >= 3 for x in ratios),
         "speedup_batch": val_total / batch_s,
+        "check_total_s": check_s,
+        "check_per_s": n / check_s,
+        "speedup_check": val_total / check_s,
         "up": up_stats,
         "per_family": _per_family(per_plan),
     }
@@ -342,8 +348,10 @@ def _markdown(d: dict[str, Any]) -> str:
                  f" ({v['plans_at_least_3x']}/{v['plans']} plans >= 3x)"],
                 ["ours, every action read up front (strict parse)", f"{v['strict_per_s']:.0f}",
                  f"{v['speedup_strict']:.1f}x total"],
-                ["ours, in-process batch (parse once per problem)", f"{v['batch_per_s']:.0f}",
-                 f"{v['speedup_batch']:.1f}x"],
+                ["ours, in-process batch (parse once per problem, counted)",
+                 f"{v['batch_per_s']:.0f}", f"{v['speedup_batch']:.1f}x"],
+                ["ours, in-process batch, tasks already parsed (as verifier workers keep them)",
+                 f"{v['check_per_s']:.0f}", f"{v['speedup_check']:.1f}x"],
                 ["ours, `nsr plan validate` process (1 per family)", f"{v['cli_per_s']:.1f}",
                  f"median {v['cli_median_ms']:.0f} ms per process"],
             ] + ([["unified-planning, in-process (task preloaded)",
