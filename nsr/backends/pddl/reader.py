@@ -29,7 +29,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
-from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs
+from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
     {
@@ -182,11 +182,13 @@ class LazyActions(Mapping[str, "Action"]):
 
     def __init__(
         self,
-        sections: dict[str, SList],
+        sections: dict[str, SList | tuple[str, int]],
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
+        file_name: str = "<domain>",
     ) -> None:
         self._sections = sections
+        self._file_name = file_name
         self._build = build
         self._params = params
         self._done: dict[str, Action] = {}
@@ -195,7 +197,7 @@ class LazyActions(Mapping[str, "Action"]):
     def __getitem__(self, name: str) -> Action:
         action = self._done.get(name)
         if action is None:
-            action = self._build(self._sections[name])  # KeyError for an unknown name
+            action = self._build(self._section(name))  # KeyError for an unknown name
             self._done[name] = action
         return action
 
@@ -214,9 +216,24 @@ class LazyActions(Mapping[str, "Action"]):
             return self._done[name].params
         found = self._param_cache.get(name)
         if found is None:
-            found = self._params(self._sections[name])
+            found = self._params(self._section(name))
             self._param_cache[name] = found
         return found
+
+    def _section(self, name: str) -> SList:
+        """The action's expression, read from its text on first use."""
+        sec = self._sections[name]
+        if isinstance(sec, SList):
+            return sec
+        piece, line = sec
+        nodes = read_sexprs(piece, name=self._file_name, first_line=line)
+        if len(nodes) != 1 or not isinstance(nodes[0], SList) or nodes[0].head() != ":action":
+            where = nodes[1].line if len(nodes) > 1 else line
+            raise PddlSyntaxError(
+                f"{self._file_name}:{where}: expected one '(:action ...)' section here"
+            )
+        self._sections[name] = nodes[0]
+        return nodes[0]
 
     def parse_all(self) -> None:
         """Read every action now (raises on the first malformed one)."""
@@ -458,7 +475,9 @@ def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> 
 
 def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
-    root = rd.top(text, "domain")
+    # actions stay unread text until used (see parse_domain), when the layout allows
+    split = None if strict else split_actions(text)
+    root = rd.top(text if split is None else split[0], "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
     requirements: frozenset[str] = frozenset({":strips"})
     parents: dict[str, set[str]] = {}
@@ -520,7 +539,11 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd.known_types = ancestors
     rd.functions = functions
     derived = _parse_derived(rd, raw_derived, constants, predicates)
-    sections: dict[str, SList] = {}
+    sections: dict[str, SList | tuple[str, int]] = {}
+    for aname, piece, line in split[1] if split is not None else ():
+        if aname in sections:
+            raise rd.error(line, f"action '{aname}' is declared twice")
+        sections[aname] = (piece, line)
     for sec in raw_actions:
         if len(sec.items) < 2:
             raise rd.error(sec, "expected an action name after ':action'")
@@ -533,6 +556,7 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
         sections,
         lambda sec: _parse_action(rd, sec, constants, predicates, check_types, frozen_derived),
         lambda sec: _action_params(rd, sec, check_types),
+        name,
     )
     if strict:
         actions.parse_all()
@@ -920,7 +944,8 @@ def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Prob
 
 def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     rd = _Reader(name)
-    root = rd.top(text, "problem")
+    quick = split_init(text)  # a plain :init (most problems) is read without tokens
+    root = rd.top(text if quick is None else quick[0], "problem")
     problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
     objects: dict[str, frozenset[str]] = dict(domain.constants)
     init_nodes: list[Node] = []
@@ -971,6 +996,16 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     }
     init: set[GroundAtom] = set()
     numeric: dict[GroundAtom, float] = {}
+    if quick is not None:
+        fast = _quick_init(quick[1], domain, objects, rd.ground_types)
+        if fast is not None:
+            init = fast
+        else:  # something is wrong in it: read the file the usual way for a precise message
+            init_nodes = next(
+                list(n.items[1:])
+                for n in rd.top(text, "problem").items[2:]
+                if isinstance(n, SList) and n.head() == ":init"
+            )
     for node in init_nodes:
         if isinstance(node, SList) and node.head() == "=":
             # numeric initial values of functions (action costs read them)
@@ -1049,6 +1084,27 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
     def __len__(self) -> int:
         return len(self._domain.actions)
+
+
+def _quick_init(
+    atoms: list[list[str]],
+    domain: Domain,
+    objects: Mapping[str, frozenset[str]],
+    ground: Mapping[str, frozenset[str]],
+) -> set[GroundAtom] | None:
+    """The ground atoms, each checked (predicate, arity, objects, types); None at the first
+    that fails a check, so that the usual reader can name the problem and its line."""
+    predicates = domain.predicates
+    out: set[GroundAtom] = set()
+    for parts in atoms:
+        pred = predicates.get(parts[0]) if parts else None
+        if pred is None or len(parts) - 1 != pred.arity:
+            return None
+        for arg, (_, tys) in zip(parts[1:], pred.params, strict=True):
+            if arg not in objects or tys.isdisjoint(ground[arg]):
+                return None
+        out.add(tuple(parts))
+    return out
 
 
 def _goal_parts(

@@ -129,3 +129,28 @@ def test_val_agrees_with_every_hand_derived_verdict(val_binary: Path, tmp_path: 
         verdict = run_val(val_binary, tmp_path / "d.pddl", tmp_path / "p.pddl",
                           tmp_path / "x.plan")
         assert verdict.valid == valid, f"{label}: {verdict.detail}"
+
+
+@pytest.mark.parametrize("layout", ["derived-after", "interleaved", "comment"])
+def test_unread_actions_give_the_same_domain_in_any_layout(layout: str) -> None:
+    """Actions are cut out of the text unread when the layout allows it (else read whole);
+    either way the domain is the one a full read gives."""
+    head, tail = REACH.split("(:action unlock", 1)
+    derived = "(:derived (conn ?a ?b) (and (edge ?a ?b) (open ?a ?b)))"
+    head = head.replace(derived, "")
+    unlock, visit = ("(:action unlock" + tail).split("(:action visit", 1)
+    visit = "(:action visit" + visit
+    if layout == "derived-after":
+        text = head + unlock + visit[:-1] + derived + ")"
+    elif layout == "interleaved":
+        text = head + unlock + derived + "\n" + visit
+    else:
+        text = head + "; (:action ghost) in a comment\n" + derived + unlock + visit
+    lazy, strict = parse_domain(text), parse_domain(text, strict=True)
+    assert set(lazy.actions) == set(strict.actions) == {"unlock", "visit"}
+    assert set(lazy.derived) == {"conn"} and len(lazy.derived["conn"]) == 2
+    for name in ("unlock", "visit"):
+        assert lazy.actions[name].precondition == strict.actions[name].precondition
+    problem = parse_problem(REACH_P, lazy)
+    plan = parse_plan("(unlock n1 n2)\n(unlock n2 n3)\n(unlock n3 n4)\n(visit n1 n4)")
+    assert validate(lazy, problem, plan).valid

@@ -156,6 +156,12 @@ def test_domain_syntax_errors_name_file_and_line(text: str, line: int, fragment:
             "'h' does not fit ?v - 'vehicle' of predicate 'at'",
         ),
         ("(:domain toy)\n (:objects c1 - car)\n (:init)\n (:goal (open c1)))", 5, "does not fit"),
+        (
+            "(:domain toy)\n (:objects c1 - car)\n (:init (sunny)\n\n  (at c1 nowhere))\n"
+            " (:goal (and)))",
+            6,
+            "unknown object or constant 'nowhere'",
+        ),
     ],
 )
 def test_problem_errors_name_file_and_line(toy, body: str, line: int, fragment: str) -> None:
