@@ -31,6 +31,14 @@ sysdeps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends swi-prolog-core swi-prolog-core-packages; \
 	fi
+	@# VAL (the reference plan validator, built from ../shared/vendor by tests and benchmarks
+	@# into ~/.cache/nsr/val) needs cmake, make and g++; flex/bison are not needed
+	@if ! command -v cmake >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then \
+	  echo "installing cmake, make and g++ (apt, for building VAL)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends cmake make g++; \
+	fi
 
 venv: $(STAMP)
 

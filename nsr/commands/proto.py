@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from nsr.commands import checks
-from nsr.errors import ConfigError, DataError
+from nsr.errors import ConfigError, DataError, NsrError, ResourceNotFound
+from nsr.textfile import read_text
 
 EXIT_MISMATCH = 1
 
@@ -47,9 +48,15 @@ def register(subparsers: Any) -> None:
 
     fam = sub.add_parser(
         "families", help="list every family, one per line, name first",
-        description="List the prototype families: name, kind (prolog/pddl), tasks, description.",
-        **_fmt("example:\n  nsr proto families"),
+        description=(
+            "List the prototype families: name, kind (prolog/pddl), tasks, description. With "
+            "FOLDER (one sub-folder per PDDL domain, e.g. ../shared/data/ipc): its planning "
+            "families: name, problems, problems with a known plan, domain requirements."
+        ),
+        **_fmt("examples:\n  nsr proto families\n  nsr proto families ../shared/data/ipc"),
     )
+    fam.add_argument("folder", nargs="?", default=None, metavar="FOLDER",
+                     help="list the planning families of this folder instead")
     fam.set_defaults(func=_families)
 
     synth = sub.add_parser(
@@ -65,12 +72,18 @@ def register(subparsers: Any) -> None:
             "  nsr proto synth zebra --n 200 --difficulty 3 --out zebra.jsonl\n"
             "  nsr proto synth blocksworld --task plan_completion --n 500 --out bw.jsonl\n"
             "  nsr proto synth graphs,lists --n 1000 --workers 2 --out g.jsonl\n"
-            "  nsr proto synth all --n 50 --ray local --out all.jsonl"
+            "  nsr proto synth all --n 50 --ray local --out all.jsonl\n"
+            "  nsr proto synth pddl --domain domain.pddl --problem p01.pddl --n 30 --out d.jsonl"
         ),
     )
     synth.add_argument("family", metavar="FAMILY",
                        help="a family name, a comma-separated list, or 'all' (see 'nsr proto "
                             "families'); N items are made per family")
+    synth.add_argument("--domain", default=None, metavar="FILE",
+                       help="FAMILY 'pddl': any PDDL domain; new problems come from random walks "
+                            "from --problem's initial state (difficulty = walk length)")
+    synth.add_argument("--problem", default=None, metavar="FILE",
+                       help="FAMILY 'pddl': the problem whose initial state the walks start from")
     synth.add_argument("--n", type=checks.positive_count, default=100, help="items per family (default 100)")
     synth.add_argument("--seed", type=checks.seed, default=0, help="run seed (default 0)")
     synth.add_argument("--difficulty", default="1-5", metavar="LEVELS",
@@ -165,12 +178,25 @@ def register(subparsers: Any) -> None:
     ctask.add_argument("--out", required=True, metavar="FILE", help="output JSON-lines file")
     ctask.set_defaults(func=_convert_task)
     cplan = csub.add_parser(
-        "planning", help="PDDL domain + problems -> the three PDDL task types",
-        description="Solve each problem with a planner, validate, and write three records each.",
-        **_fmt("example:\n  nsr proto convert planning domain.pddl p*.pddl --out plans.jsonl"),
+        "planning", help="PDDL domain + problems (or a folder of families) -> the three PDDL "
+                         "task types",
+        description=(
+            "Solve each problem with a planner, validate, and write three records each. Given "
+            "a FOLDER of families instead (one sub-folder per domain, as ../shared/data/ipc): "
+            "every known plan (<problem>.valid.plan) and --walks random-walk problems per "
+            "problem and task type become records, each validated."
+        ),
+        **_fmt("examples:\n  nsr proto convert planning domain.pddl p*.pddl --out plans.jsonl\n"
+               "  nsr proto convert planning ../shared/data/ipc --walks 2 --out ipc.jsonl"),
     )
-    cplan.add_argument("domain", metavar="DOMAIN", help="PDDL domain file")
-    cplan.add_argument("problems", metavar="PROBLEM", nargs="+", help="PDDL problem files")
+    cplan.add_argument("domain", metavar="DOMAIN|FOLDER", help="PDDL domain file, or a folder "
+                                                              "of family folders")
+    cplan.add_argument("problems", metavar="PROBLEM", nargs="*", help="PDDL problem files")
+    cplan.add_argument("--walks", type=int, default=1,
+                       help="FOLDER: random-walk problems per problem and task type (default 1)")
+    cplan.add_argument("--family", default=None,
+                       help="FOLDER: only these families (comma-separated)")
+    cplan.add_argument("--seed", type=int, default=0, help="FOLDER: walk seed (default 0)")
     cplan.add_argument("--planner", default="fast-downward",
                        choices=("fast-downward", "pyperplan"), help="planner")
     cplan.add_argument("--timeout", type=checks.timeout, default=60.0, help="seconds per problem")
@@ -227,6 +253,8 @@ def register(subparsers: Any) -> None:
 def _families(args: argparse.Namespace) -> int:
     from nsr.prototypes.families import family_names, get_family
 
+    if args.folder is not None:
+        return _folder_families(args.folder)
     for name in family_names():
         f = get_family(name)
         print(f"{name}\t{f.kind}\t{','.join(f.tasks)}\t{f.description}")
@@ -251,10 +279,57 @@ def _families_of(spec: str, task: str | None) -> tuple[str, ...]:
     return names
 
 
+def _folder_families(folder: str) -> int:
+    from nsr.backends.pddl.grounded import parse_domain
+    from nsr.backends.pddl.ipc import list_families
+
+    found = list_families(Path(folder))
+    if not found:
+        raise ConfigError(f"{folder!r} has no family folders (sub-folders with PDDL problems)")
+    for name, problems in found.items():
+        try:
+            domain = parse_domain(problems[0].domain.read_text(encoding="utf-8"))
+            reqs = " ".join(sorted(domain.requirements))
+        except NsrError as exc:
+            reqs = f"unreadable: {exc}"
+        known = sum(p.plan is not None for p in problems)
+        print(f"{name}\tpddl\t{len(problems)} problems\t{known} known plans\t{reqs}")
+    return 0
+
+
+def _synth_pddl(args: argparse.Namespace) -> int:
+    from nsr.prototypes.any_domain import synth_from_domain
+    from nsr.prototypes.record import write_records
+    from nsr.prototypes.synth import parse_levels
+
+    if args.domain is None or args.problem is None:
+        raise ConfigError("'nsr proto synth pddl' needs --domain FILE and --problem FILE")
+    texts = []
+    for flag, path in (("--domain", args.domain), ("--problem", args.problem)):
+        p = Path(path)
+        if not p.is_file():
+            raise ResourceNotFound(f"{flag} file {path!r} does not exist")
+        texts.append(read_text(p, flag.lstrip("-"), nonempty=True))
+    task = None if args.task in (None, "query_answer") else args.task
+    if args.task == "query_answer":
+        raise ConfigError("PDDL prototypes have tasks plan_generation, plan_completion and "
+                          "plan_reordering, not query_answer")
+    records, attempts = synth_from_domain(texts[0], texts[1], args.n, seed=args.seed,
+                                          levels=parse_levels(args.difficulty), task=task)
+    write_records(args.out, records)
+    print(f"wrote {len(records)} records to {args.out} ({attempts} walks drawn)",
+          file=sys.stderr)
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from nsr.prototypes.record import write_records
     from nsr.prototypes.synth import parse_levels, synthesize
 
+    if args.family == "pddl":
+        return _synth_pddl(args)
+    if args.domain is not None or args.problem is not None:
+        raise ConfigError("--domain and --problem go with FAMILY 'pddl' only")
     levels = parse_levels(args.difficulty)
     names = _families_of(args.family, args.task)
     checks.check_output(args.out)
@@ -341,6 +416,10 @@ def _convert_planning(args: argparse.Namespace) -> int:
     from nsr.prototypes.record import write_records
 
     checks.check_output(args.out)
+    if Path(args.domain).is_dir():
+        return _convert_folder(args)
+    if not args.problems:
+        raise ConfigError("give PROBLEM files after the DOMAIN file (or a FOLDER of families)")
     report = convert_planning(args.domain, args.problems, planner=args.planner,
                               timeout=args.timeout)
     for where, why in report.failures:
@@ -348,6 +427,27 @@ def _convert_planning(args: argparse.Namespace) -> int:
     write_records(args.out, report.records)
     print(f"wrote {len(report.records)} records to {args.out} "
           f"({len(report.failures)} problems not converted)", file=sys.stderr)
+    return 0
+
+
+def _convert_folder(args: argparse.Namespace) -> int:
+    from nsr.prototypes.any_domain import convert_folder
+    from nsr.prototypes.record import write_records
+
+    if args.problems:
+        raise ConfigError("with a FOLDER of families, give no PROBLEM files")
+    if args.walks < 0:
+        raise ConfigError(f"--walks must be >= 0, got {args.walks}")
+    families = args.family.split(",") if args.family else None
+    report = convert_folder(Path(args.domain), walks=args.walks, seed=args.seed,
+                            families=families)
+    for where, why in report.failures:
+        print(f"{where}: {why}", file=sys.stderr)
+    write_records(args.out, report.records)
+    rate = len(report.records) / report.seconds * 60 if report.seconds else 0.0
+    print(f"wrote {len(report.records)} records to {args.out}: {len(report.families)} families "
+          f"with all three task types, {len(report.failures)} problems not converted "
+          f"({report.seconds:.1f} s, {rate:.0f} records/min)", file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from nsr.prototypes.families import family_names
 from nsr.prototypes.record import PrototypeRecord, write_records
+from tests.backends.pddl.val_fixtures import ipc_root, val_binary  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

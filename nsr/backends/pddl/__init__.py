@@ -3,9 +3,16 @@
 Two halves with one report type (:class:`ValidationReport`):
 
 - ``grounded`` (pure Python, fast, no unified-planning import): ``parse_domain``,
-  ``parse_problem``, ``parse_plan``, ``validate``. The verifier uses it for untrusted plans.
+  ``parse_problem``, ``parse_plan``, ``validate`` for the classical fragment (ADL, conditional
+  effects, derived predicates, action costs); ``world`` evaluates quantifiers, derived
+  predicates and conditional effects lazily; ``simulate`` applies steps and walks. The verifier
+  uses it for untrusted plans.
 - ``up_engine`` (unified-planning, imported lazily on first use): ``load_task``, ``solve`` with
-  Fast Downward or pyperplan, ``validate_up`` with UP's reference validator.
+  Fast Downward or pyperplan, ``validate_up`` with UP's reference validator; ``downward`` runs
+  Fast Downward on PDDL text directly (its own translator).
+
+``val`` builds and runs VAL, the reference validator tests and benchmarks compare with;
+``ipc`` finds the domain, problem and plan files of a folder of families.
 
 Importing this package imports only the pure-Python half.
 """

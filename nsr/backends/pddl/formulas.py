@@ -1,8 +1,10 @@
 """PDDL conditions as data: lifted formulas, their text and their truth in a state.
 
 Terms are variables (``"?x"``) or object/constant names; a ground atom in a state is a tuple
-``(predicate, arg, ...)``. These are the slow, general operations (used for diagnostics, goals and
-disjunctive preconditions); the validator's fast path works on compiled getters instead.
+``(predicate, arg, ...)``. ``holds`` here is the slow, context-free path for quantifier-free
+formulas over plain predicates; quantifiers and derived predicates need the objects and rules of a
+problem and are evaluated by :class:`nsr.backends.pddl.world.World`. The validator's fast path
+works on compiled getters instead.
 """
 
 from __future__ import annotations
@@ -44,8 +46,27 @@ class Equals:
     right: str
 
 
-Formula = Atom | Not | And | Or | Imply | Equals
+@dataclass(frozen=True, slots=True)
+class Quantified:
+    """``(exists (?x - t ...) body)`` or ``(forall ...)``; ``kind`` is ``exists`` or ``forall``."""
+
+    kind: str
+    variables: tuple[tuple[str, frozenset[str]], ...]
+    body: Formula
+
+
+Formula = Atom | Not | And | Or | Imply | Equals | Quantified
 GroundAtom = tuple[str, ...]
+Variables = tuple[tuple[str, frozenset[str]], ...]
+
+
+def render_variables(variables: Variables) -> str:
+    """``?x - t ?y - (either a b)``: a typed variable list as PDDL text."""
+    parts = []
+    for var, tys in variables:
+        ty = next(iter(tys)) if len(tys) == 1 else "(either " + " ".join(sorted(tys)) + ")"
+        parts.append(f"{var} - {ty}")
+    return " ".join(parts)
 
 
 def _ground(term: str, binding: Mapping[str, str]) -> str:
@@ -63,6 +84,12 @@ def render(formula: Formula, binding: Mapping[str, str] | None = None) -> str:
         return f"(not {render(formula.arg, b)})"
     if isinstance(formula, Imply):
         return f"(imply {render(formula.antecedent, b)} {render(formula.consequent, b)})"
+    if isinstance(formula, Quantified):
+        inner = {k: v for k, v in b.items() if k not in dict(formula.variables)}
+        return (
+            f"({formula.kind} ({render_variables(formula.variables)}) "
+            f"{render(formula.body, inner)})"
+        )
     word = "and" if isinstance(formula, And) else "or"
     return "(" + " ".join((word, *(render(a, b) for a in formula.args))) + ")"
 
@@ -72,7 +99,10 @@ def holds(
     state: set[GroundAtom] | frozenset[GroundAtom],
     binding: Mapping[str, str] | None = None,
 ) -> bool:
-    """Truth of ``formula`` in ``state`` (closed world) under ``binding``; the slow, general path."""
+    """Truth of quantifier-free ``formula`` in ``state`` (closed world) under ``binding``.
+
+    Quantifiers raise ``TypeError``: they need a problem's objects (use ``World.holds``).
+    """
     b = binding or {}
     if isinstance(formula, Atom):
         return (formula.predicate, *(_ground(t, b) for t in formula.terms)) in state
@@ -84,7 +114,9 @@ def holds(
         return all(holds(a, state, b) for a in formula.args)
     if isinstance(formula, Or):
         return any(holds(a, state, b) for a in formula.args)
-    return (not holds(formula.antecedent, state, b)) or holds(formula.consequent, state, b)
+    if isinstance(formula, Imply):
+        return (not holds(formula.antecedent, state, b)) or holds(formula.consequent, state, b)
+    raise TypeError(f"{render(formula)} needs a problem's objects: evaluate it with World.holds")
 
 
 def conjuncts(formula: Formula) -> tuple[Formula, ...]:
@@ -95,3 +127,45 @@ def conjuncts(formula: Formula) -> tuple[Formula, ...]:
             out.extend(conjuncts(arg))
         return tuple(out)
     return (formula,)
+
+
+_FREE: dict[int, tuple[Formula, frozenset[str]]] = {}
+
+
+def free_variables(formula: Formula) -> frozenset[str]:
+    """Variables (``?x``) that occur free in ``formula``; memoised per formula object."""
+    hit = _FREE.get(id(formula))
+    if hit is not None and hit[0] is formula:
+        return hit[1]
+    if isinstance(formula, Atom):
+        out = frozenset(t for t in formula.terms if t[0] == "?")
+    elif isinstance(formula, Equals):
+        out = frozenset(t for t in (formula.left, formula.right) if t[0] == "?")
+    elif isinstance(formula, Not):
+        out = free_variables(formula.arg)
+    elif isinstance(formula, (And, Or)):
+        out = frozenset().union(*(free_variables(a) for a in formula.args))
+    elif isinstance(formula, Imply):
+        out = free_variables(formula.antecedent) | free_variables(formula.consequent)
+    else:
+        out = free_variables(formula.body) - {v for v, _ in formula.variables}
+    _FREE[id(formula)] = (formula, out)
+    return out
+
+
+def negated_conjuncts(formula: Formula) -> tuple[Formula, ...]:
+    """Conjuncts equivalent to ``(not formula)``, pushing the negation through or/imply/not.
+
+    Used for ``forall x. B`` == ``not exists x. not B``: the conjunction lets the solver bind
+    ``x`` from a positive atom instead of trying every object.
+    """
+    if isinstance(formula, Imply):
+        return (*conjuncts(formula.antecedent), *negated_conjuncts(formula.consequent))
+    if isinstance(formula, Or):
+        out: list[Formula] = []
+        for arg in formula.args:
+            out.extend(negated_conjuncts(arg))
+        return tuple(out)
+    if isinstance(formula, Not):
+        return conjuncts(formula.arg)
+    return (Not(formula),)

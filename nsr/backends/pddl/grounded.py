@@ -1,18 +1,22 @@
 """A fast, pure-Python PDDL reader and grounded plan validator (no unified-planning import).
 
 Why a second validator: unified-planning's ``SequentialPlanValidator`` gives good diagnostics but
-costs ~0.7 ms per step and ~1 s of import; the verifier validates many untrusted plans in small
-isolated workers, where both matter. Here a plan is checked by a set-based STRIPS simulation:
-the state is a ``set`` of ground atoms (``("on", "a", "b")``), every action is compiled once into
-``operator.itemgetter`` objects that build its ground atoms straight from the step's arguments,
-and a step costs a handful of set look-ups.
+costs ~0.7 ms per step and ~1 s of import, and VAL is a process per plan; the verifier validates
+many untrusted plans in small isolated workers, where all of that matters. Here a plan is checked
+by a set-based simulation: the state is a ``set`` of ground atoms (``("on", "a", "b")``), every
+action is compiled once into ``operator.itemgetter`` objects that build its ground atoms straight
+from the step's arguments, and a plain step costs a handful of set look-ups. Only what a step
+touches is grounded: quantifiers, disjunctions, derived predicates and conditional effects go to
+a :class:`~nsr.backends.pddl.world.World` built for that state alone.
 
-Fragment: STRIPS with ``:typing`` (type hierarchies, ``either``), ``:negative-preconditions``,
-``:equality``, ``:constants``, ``:disjunctive-preconditions`` (``or``, ``imply``) and
-``:action-costs`` (``total-cost`` increases are accepted and ignored). Anything else raises
-:class:`PddlUnsupported` naming the feature. Semantics follow PDDL (and unified-planning):
-preconditions are read in the state before the step, delete effects are applied before add
-effects, the goal is checked after the last step.
+Fragment (the classical one of Fast Downward and VAL): ``:typing`` (hierarchies, ``either``),
+constants, ``:negative-preconditions``, ``:equality``, ``:disjunctive-preconditions`` (``or``,
+``imply``), ``exists``/``forall`` in preconditions, goals, derived rules and effects,
+``:conditional-effects`` (``when``), ``:derived-predicates`` (stratified) and ``:action-costs``
+(the plan's total cost is reported). Numeric conditions and effects on other functions raise
+:class:`PddlUnsupported` naming the feature. Semantics follow PDDL (and VAL): preconditions and
+``when`` conditions are read in the state before the step, delete effects are applied before add
+effects, derived atoms are recomputed from each state, the goal is checked after the last step.
 
 The model and its reader live in :mod:`~nsr.backends.pddl.reader`, conditions in
 :mod:`~nsr.backends.pddl.formulas`; everything public is re-exported here.
@@ -50,6 +54,7 @@ from nsr.backends.pddl.reader import (
     parse_domain,
     parse_problem,
 )
+from nsr.backends.pddl.world import UndefinedValue, World
 
 __all__ = [
     "ROOT_TYPE",
@@ -100,17 +105,20 @@ class ValidationReport:
     steps_applied: int = 0
     goal_fraction: float = 0.0
     unmet_preconditions: tuple[str, ...] = ()
+    cost: float | None = None  # total-cost of the steps applied (domains with action costs)
 
     @classmethod
-    def success(cls, applied: int) -> ValidationReport:
+    def success(cls, applied: int, cost: float | None = None) -> ValidationReport:
         """The report of a valid plan (the same text from every validator)."""
+        suffix = "" if cost is None else f", total cost {cost:g}"
         return cls(
             valid=True,
             failed_step=None,
             reason="ok",
-            message=f"valid plan: {applied} steps reach the goal",
+            message=f"valid plan: {applied} steps reach the goal{suffix}",
             steps_applied=applied,
             goal_fraction=1.0,
+            cost=cost,
         )
 
     @classmethod
@@ -168,6 +176,7 @@ class ValidationReport:
             "steps_applied": self.steps_applied,
             "goal_fraction": self.goal_fraction,
             "unmet_preconditions": list(self.unmet_preconditions),
+            "cost": self.cost,
         }
 
 
@@ -178,17 +187,25 @@ REASONS = (
     "unknown_object",
     "type_mismatch",
     "precondition",
+    "undefined_value",
     "goal_not_reached",
 )
 
 
 def _goal_status(problem: Problem, state: set[GroundAtom]) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
-    unmet = tuple(
-        render(g)
-        for key, g in parts
-        if (key not in state if key is not None else not holds(g, state))
-    )
+    world: World | None = None
+    unmet_list = []
+    for key, g in parts:
+        if key is not None:
+            if key not in state:
+                unmet_list.append(render(g))
+            continue
+        if world is None:
+            world = World(problem, state)
+        if not world.holds(g, {}):
+            unmet_list.append(render(g))
+    unmet = tuple(unmet_list)
     fraction = 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
     return unmet, fraction
 
@@ -208,6 +225,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     param_domains = problem.param_domains
     state = set(problem.init)
     applied = 0
+    cost = 0.0
     for number, step in enumerate(plan, start=1):
         action = actions.get(step.action)
         if action is None:
@@ -279,32 +297,57 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
             ok = all(vals[i] == vals[j] for i, j in comp.eq) and all(
                 vals[i] != vals[j] for i, j in comp.neq
             )
+        world = None
         if ok and comp.general:
             binding = dict(zip(action.variables, args, strict=True))
-            ok = all(holds(c, state, binding) for c in comp.general)
+            world = World(problem, state)
+            ok = all(world.holds(c, binding) for c in comp.general)
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
+            world = World(problem, state)
             unmet = tuple(
                 render(c, binding)
                 for c in conjuncts(action.precondition)
-                if not holds(c, state, binding)
+                if not world.holds(c, binding)
             )
             unmet_goals, fraction = _goal_status(problem, state)
             return ValidationReport.precondition_failed(
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
                 goal_fraction=fraction,
             )
-        for g in comp.dels:
-            state.discard(g(vals))
-        for g in comp.adds:
-            state.add(g(vals))
+        cost += comp.cost
+        if comp.extra is not None:
+            if world is None:
+                world = World(problem, state)
+            adds: set[GroundAtom] = set()
+            dels: set[GroundAtom] = set()
+            try:
+                cost += world.collect(
+                    comp.extra, dict(zip(action.variables, args, strict=True)), adds, dels
+                )
+            except UndefinedValue as exc:
+                return _fail(
+                    problem, state, number, applied, "undefined_value",
+                    f"step {number} {step}: the cost is undefined: {exc}",
+                )
+            for g in comp.dels:
+                state.discard(g(vals))
+            state.difference_update(dels)
+            for g in comp.adds:
+                state.add(g(vals))
+            state.update(adds)
+        else:
+            for g in comp.dels:
+                state.discard(g(vals))
+            for g in comp.adds:
+                state.add(g(vals))
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state)
     if unmet_goals:
         return ValidationReport.goal_not_reached(
             applied, unmet_goals, len(problem.goal_parts), fraction
         )
-    return ValidationReport.success(applied)
+    return ValidationReport.success(applied, cost if domain.functions else None)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

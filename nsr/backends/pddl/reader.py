@@ -8,11 +8,12 @@ fast validator uses (see :mod:`nsr.backends.pddl.grounded`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
 from nsr.backends.pddl.formulas import (
     And,
@@ -23,10 +24,12 @@ from nsr.backends.pddl.formulas import (
     Imply,
     Not,
     Or,
+    Quantified,
+    Variables,
     conjuncts,
     render,
 )
-from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs
+from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
     {
@@ -35,6 +38,12 @@ SUPPORTED_REQUIREMENTS = frozenset(
         ":negative-preconditions",
         ":equality",
         ":disjunctive-preconditions",
+        ":existential-preconditions",
+        ":universal-preconditions",
+        ":quantified-preconditions",
+        ":conditional-effects",
+        ":adl",
+        ":derived-predicates",
         ":action-costs",
     }
 )
@@ -59,9 +68,12 @@ class _Compiled(NamedTuple):
     neg: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
     eq: tuple[tuple[int, int], ...]
     neq: tuple[tuple[int, int], ...]
-    general: tuple[Formula, ...]  # conjuncts that are not literals (or, imply, not-of-and)
+    general: tuple[Formula, ...]  # conjuncts that are not literals (or, imply, quantifiers,
+    # derived atoms): evaluated by a World
     dels: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
     adds: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
+    cost: float  # the constant part of the action's total-cost increase
+    extra: Effect | None  # whens, foralls and non-constant costs: collected by a World
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,7 @@ class Action:
     add: tuple[Atom, ...]
     delete: tuple[Atom, ...]
     compiled: _Compiled = field(compare=False, repr=False)
+    effect: Effect = field(default=Effect(), compare=False, repr=False)
 
     @property
     def arity(self) -> int:
@@ -80,6 +93,17 @@ class Action:
     @property
     def variables(self) -> tuple[str, ...]:
         return tuple(v for v, _ in self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedRule:
+    """``(:derived (head ?x ...) body)``; ``parts`` are the body's conjuncts (for the join)."""
+
+    predicate: str
+    head: tuple[str, ...]
+    variables: Variables
+    body: Formula
+    parts: tuple[Formula, ...]
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,11 @@ class Domain:
     actions: Mapping[str, Action]
     source: str = field(repr=False, compare=False)
     file_name: str = field(default="<domain>", repr=False, compare=False)
+    # derived predicate -> its rules; strata: groups of derived predicates in evaluation order,
+    # each with whether it is recursive (needs iterating to a fixpoint)
+    derived: Mapping[str, tuple[DerivedRule, ...]] = field(default_factory=dict, compare=False)
+    strata: tuple[tuple[tuple[str, ...], bool], ...] = field(default=(), compare=False)
+    functions: Mapping[str, int] = field(default_factory=dict, compare=False)  # name -> arity
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_domain, (self.source, self.file_name))
@@ -116,6 +145,24 @@ class Problem:
     goal_parts: tuple[tuple[GroundAtom | None, Formula], ...] = field(
         default=(), repr=False, compare=False
     )
+    numeric: Mapping[GroundAtom, float] = field(default_factory=dict, repr=False, compare=False)
+    # type -> objects of that type (subtypes included)
+    by_type: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _pools: dict[frozenset[str], frozenset[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # state -> its derived atoms (filled by World, per stratum on demand)
+    _derived_cache: dict[frozenset[GroundAtom], dict[str, set[tuple[str, ...]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def objects_of(self, types: frozenset[str]) -> frozenset[str]:
+        """Objects (and constants) of any of ``types``, subtypes included; memoised."""
+        pool = self._pools.get(types)
+        if pool is None:
+            pool = frozenset().union(*(self.by_type.get(t, frozenset()) for t in types))
+            self._pools[types] = pool
+        return pool
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_problem, (self.source, self.domain, self.file_name))
@@ -124,6 +171,74 @@ class Problem:
     def goals(self) -> tuple[str, ...]:
         """The goal's top-level conjuncts as PDDL text."""
         return tuple(render(g) for g in conjuncts(self.goal))
+
+
+class LazyActions(Mapping[str, "Action"]):
+    """Action name -> :class:`Action`, each parsed on first access (see :func:`parse_domain`).
+
+    Names and parameters are cheap and read eagerly where asked (:meth:`params`); errors in an
+    action's body surface when it is first used, with the file and line as always.
+    """
+
+    def __init__(
+        self,
+        sections: dict[str, SList | tuple[str, int]],
+        build: Callable[[SList], Action],
+        params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
+        file_name: str = "<domain>",
+    ) -> None:
+        self._sections = sections
+        self._file_name = file_name
+        self._build = build
+        self._params = params
+        self._done: dict[str, Action] = {}
+        self._param_cache: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+
+    def __getitem__(self, name: str) -> Action:
+        action = self._done.get(name)
+        if action is None:
+            action = self._build(self._section(name))  # KeyError for an unknown name
+            self._done[name] = action
+        return action
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sections
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sections)
+
+    def __len__(self) -> int:
+        return len(self._sections)
+
+    def params(self, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The typed parameters of action ``name`` (without reading its body)."""
+        if name in self._done:
+            return self._done[name].params
+        found = self._param_cache.get(name)
+        if found is None:
+            found = self._params(self._section(name))
+            self._param_cache[name] = found
+        return found
+
+    def _section(self, name: str) -> SList:
+        """The action's expression, read from its text on first use."""
+        sec = self._sections[name]
+        if isinstance(sec, SList):
+            return sec
+        piece, line = sec
+        nodes = read_sexprs(piece, name=self._file_name, first_line=line)
+        if len(nodes) != 1 or not isinstance(nodes[0], SList) or nodes[0].head() != ":action":
+            where = nodes[1].line if len(nodes) > 1 else line
+            raise PddlSyntaxError(
+                f"{self._file_name}:{where}: expected one '(:action ...)' section here"
+            )
+        self._sections[name] = nodes[0]
+        return nodes[0]
+
+    def parse_all(self) -> None:
+        """Read every action now (raises on the first malformed one)."""
+        for name in self._sections:
+            self[name]
 
 
 def _rebuild_domain(source: str, file_name: str) -> Domain:
@@ -146,6 +261,9 @@ class _Reader:
         # object -> all its types (ancestors included); set while reading a problem, so that
         # ground atoms in :init and :goal are type-checked against their predicate
         self.ground_types: Mapping[str, frozenset[str]] | None = None
+        # declared types, once known (checks quantified variables)
+        self.known_types: Mapping[str, Any] | None = None
+        self.functions: Mapping[str, int] = {}  # declared numeric functions -> arity
 
     def error(self, node: Node | int, message: str) -> PddlSyntaxError:
         line = node if isinstance(node, int) else node.line
@@ -154,8 +272,7 @@ class _Reader:
     def unsupported(self, node: Node, feature: str) -> PddlUnsupported:
         return PddlUnsupported(
             f"{self.name}:{node.line}: {feature} is not supported by the grounded validator "
-            f"(it handles STRIPS with {', '.join(sorted(SUPPORTED_REQUIREMENTS))}); "
-            "use the unified-planning validator (--validator up) instead"
+            f"(it handles the classical fragment: {', '.join(sorted(SUPPORTED_REQUIREMENTS))})"
         )
 
     def top(self, text: str, kind: str) -> SList:
@@ -268,10 +385,27 @@ class _Reader:
             left, right = (self.term(a, variables, names) for a in args)
             return Equals(left, right)
         if head in ("exists", "forall"):
-            raise self.unsupported(node, f"quantified condition '{head}'")
+            if len(args) != 2 or not isinstance(args[0], SList):
+                raise self.error(node, f"expected '({head} (?x - type ...) condition)'")
+            qvars = self.variable_list(args[0].items)
+            inner = {**variables, **dict(qvars)}
+            return Quantified(head, qvars, self.formula(args[1], inner, names, predicates))
         if head in ("<", ">", "<=", ">="):
             raise self.unsupported(node, f"numeric condition '{head}'")
         return self.atom(node, variables, names, predicates)
+
+    def variable_list(self, items: Iterable[Node]) -> Variables:
+        """``?x ?y - t ?z`` -> typed variables; every name must be a variable."""
+        out = []
+        for sym, tys in self.typed_list(items, "variables"):
+            if not sym.text.startswith("?"):
+                raise self.error(sym, f"expected a variable '?x', got '{sym.text}'")
+            if self.known_types is not None:
+                for t in tys:
+                    if t not in self.known_types:
+                        raise self.error(sym, f"undeclared type '{t}'")
+            out.append((sym.text, tys))
+        return tuple(out)
 
     def atom(
         self,
@@ -280,20 +414,29 @@ class _Reader:
         names: Mapping[str, Any],
         predicates: Mapping[str, Predicate],
     ) -> Atom:
-        head = node.head()
+        items = node.items
+        first = items[0] if items else None
+        head = first.text if isinstance(first, Sym) else None
         if head is None:
             raise self.error(node, f"expected an atom '(predicate arg ...)', got {_show(node)}")
         pred = predicates.get(head)
         if pred is None:
             raise self.error(node, f"undeclared predicate '{head}' (declare it in :predicates)")
-        terms = tuple(self.term(a, variables, names) for a in node.items[1:])
+        texts = [
+            a.text
+            if isinstance(a, Sym) and (a.text in variables or a.text in names)
+            else self.term(a, variables, names)  # raises the right error
+            for a in items[1:]
+        ]
+        terms = tuple(texts)
         if len(terms) != pred.arity:
             raise self.error(
                 node, f"predicate '{head}' takes {pred.arity} arguments, got {len(terms)}"
             )
-        if self.ground_types is not None:
+        ground = self.ground_types
+        if ground is not None:
             for term, (var, tys) in zip(terms, pred.params, strict=True):
-                if not tys & self.ground_types.get(term, frozenset()):
+                if term[0] != "?" and tys.isdisjoint(ground.get(term, ())):
                     raise self.error(
                         node,
                         f"'{term}' does not fit {var} - {_types_text(tys)} of predicate '{head}'",
@@ -316,18 +459,25 @@ def _show(node: Node) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def parse_domain(text: str, *, name: str = "<domain>") -> Domain:
+def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> Domain:
     """Parse a PDDL domain. Raises :class:`PddlSyntaxError` (file:line: what was expected) or
-    :class:`PddlUnsupported` (naming the feature)."""
+    :class:`PddlUnsupported` (naming the feature).
+
+    The whole file is read and checked except the bodies of actions (precondition and effect),
+    which are read on first use, like grounding: a domain with hundreds of actions costs only
+    what a plan touches. ``strict`` reads every action now (a command checking a file does).
+    """
     try:
-        return _parse_domain(text, name)
+        return _parse_domain(text, name, strict)
     except RecursionError:
         raise PddlSyntaxError(f"{name}: expressions are nested too deeply") from None
 
 
-def _parse_domain(text: str, name: str) -> Domain:
+def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
-    root = rd.top(text, "domain")
+    # actions stay unread text until used (see parse_domain), when the layout allows
+    split = None if strict else split_actions(text)
+    root = rd.top(text if split is None else split[0], "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
     requirements: frozenset[str] = frozenset({":strips"})
     parents: dict[str, set[str]] = {}
@@ -335,6 +485,8 @@ def _parse_domain(text: str, name: str) -> Domain:
     constants: dict[str, frozenset[str]] = {}
     predicates: dict[str, Predicate] = {}
     raw_actions: list[SList] = []
+    raw_derived: list[SList] = []
+    functions: dict[str, int] = {}
     typed_symbols: list[tuple[Sym, frozenset[str]]] = []  # checked once every type is known
     expected = ":requirements, :types, :constants, :predicates, :functions or :action"
     for node in root.items[2:]:
@@ -363,10 +515,12 @@ def _parse_domain(text: str, name: str) -> Domain:
                 predicates[pname] = Predicate(pname, tuple((s.text, t) for s, t in params))
                 typed_symbols.extend(params)
         elif key == ":functions":
-            _check_functions(rd, sec)
+            functions.update(_functions(rd, sec))
         elif key == ":action":
             raw_actions.append(sec)
-        elif key in (":durative-action", ":derived", ":axiom", ":constraints"):
+        elif key == ":derived":
+            raw_derived.append(sec)
+        elif key in (":durative-action", ":axiom", ":constraints"):
             raise rd.unsupported(sec, f"'{key}'")
         else:
             raise rd.error(sec, f"unknown section '{key}', expected {expected}")
@@ -382,12 +536,30 @@ def _parse_domain(text: str, name: str) -> Domain:
 
     for sym, tys in typed_symbols:
         check_types(tys, sym)
-    actions: dict[str, Action] = {}
+    rd.known_types = ancestors
+    rd.functions = functions
+    derived = _parse_derived(rd, raw_derived, constants, predicates)
+    sections: dict[str, SList | tuple[str, int]] = {}
+    for aname, piece, line in split[1] if split is not None else ():
+        if aname in sections:
+            raise rd.error(line, f"action '{aname}' is declared twice")
+        sections[aname] = (piece, line)
     for sec in raw_actions:
-        action = _parse_action(rd, sec, constants, predicates, check_types)
-        if action.name in actions:
-            raise rd.error(sec, f"action '{action.name}' is declared twice")
-        actions[action.name] = action
+        if len(sec.items) < 2:
+            raise rd.error(sec, "expected an action name after ':action'")
+        aname = rd.symbol(sec.items[1], "an action name").text
+        if aname in sections:
+            raise rd.error(sec, f"action '{aname}' is declared twice")
+        sections[aname] = sec
+    frozen_derived = frozenset(derived)
+    actions = LazyActions(
+        sections,
+        lambda sec: _parse_action(rd, sec, constants, predicates, check_types, frozen_derived),
+        lambda sec: _action_params(rd, sec, check_types),
+        name,
+    )
+    if strict:
+        actions.parse_all()
     return Domain(
         name=domain_name,
         requirements=requirements,
@@ -397,20 +569,128 @@ def _parse_domain(text: str, name: str) -> Domain:
         actions=actions,
         source=text,
         file_name=name,
+        derived={p: tuple(r) for p, r in derived.items()},
+        strata=_strata(rd, derived, root.line),
+        functions=functions,
     )
 
 
-def _check_functions(rd: _Reader, sec: SList) -> None:
-    """Only ``(total-cost) - number`` (action costs) is accepted; other functions are numeric."""
+def _functions(rd: _Reader, sec: SList) -> dict[str, int]:
+    """``(:functions (total-cost) - number (dist ?a ?b - place) - number)`` -> name -> arity.
+
+    Functions serve action costs: ``total-cost`` and static values read by its increases.
+    """
+    out: dict[str, int] = {}
     items = list(sec.items[1:])
     for i, item in enumerate(items):
         if isinstance(item, SList):
-            if item.head() != "total-cost" or len(item.items) != 1:
-                raise rd.unsupported(item, f"numeric function {_show(item)}")
+            fname = item.head()
+            if fname is None:
+                raise rd.error(item, f"expected '(function ?x ...)', got {_show(item)}")
+            out[fname] = len(rd.typed_list(item.items[1:], "variables"))
         elif item.text != "-" and not (
             i > 0 and isinstance(items[i - 1], Sym) and items[i - 1].text == "-"
         ):  # type: ignore[union-attr]
             raise rd.error(item, f"expected '(function ...)', got {_show(item)}")
+    return out
+
+
+def _parse_derived(
+    rd: _Reader,
+    sections: list[SList],
+    constants: Mapping[str, frozenset[str]],
+    predicates: Mapping[str, Predicate],
+) -> dict[str, list[DerivedRule]]:
+    out: dict[str, list[DerivedRule]] = {}
+    for sec in sections:
+        if len(sec.items) != 3 or not isinstance(sec.items[1], SList):
+            raise rd.error(sec, "expected '(:derived (predicate ?x ...) condition)'")
+        head = sec.items[1]
+        pname = head.head()
+        if pname is None or pname not in predicates:
+            raise rd.error(head, f"derived predicate {_show(head)} is not declared in :predicates")
+        variables = rd.variable_list(head.items[1:])
+        if len(variables) != predicates[pname].arity:
+            raise rd.error(
+                head, f"predicate '{pname}' takes {predicates[pname].arity} arguments, "
+                f"got {len(variables)}"
+            )
+        body = rd.formula(sec.items[2], dict(variables), constants, predicates)
+        rule = DerivedRule(
+            pname, tuple(v for v, _ in variables), variables, body, conjuncts(body)
+        )
+        out.setdefault(pname, []).append(rule)
+    return out
+
+
+def _occurrences(formula: Formula, positive: bool, out: set[tuple[str, bool]]) -> None:
+    """(predicate, occurs positively) for every atom of ``formula``."""
+    if isinstance(formula, Atom):
+        out.add((formula.predicate, positive))
+    elif isinstance(formula, Not):
+        _occurrences(formula.arg, not positive, out)
+    elif isinstance(formula, (And, Or)):
+        for a in formula.args:
+            _occurrences(a, positive, out)
+    elif isinstance(formula, Imply):
+        _occurrences(formula.antecedent, not positive, out)
+        _occurrences(formula.consequent, positive, out)
+    elif isinstance(formula, Quantified):
+        _occurrences(formula.body, positive, out)
+
+
+def _strata(
+    rd: _Reader, derived: Mapping[str, list[DerivedRule]], line: int
+) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """Derived predicates grouped in strongly connected components, dependencies first.
+
+    A predicate may depend on itself (recursion) only positively: a negative cycle has no
+    stratified meaning and is rejected.
+    """
+    deps: dict[str, set[tuple[str, bool]]] = {}
+    for pred, rules in derived.items():
+        occ: set[tuple[str, bool]] = set()
+        for rule in rules:
+            _occurrences(rule.body, True, occ)
+        deps[pred] = {(q, pos) for q, pos in occ if q in derived}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    order: list[tuple[str, ...]] = []
+
+    def visit(v: str) -> None:  # Tarjan: components come out dependencies first
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w, _ in deps[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            order.append(tuple(sorted(comp)))
+
+    for v in sorted(deps):
+        if v not in index:
+            visit(v)
+    out = []
+    for comp in order:
+        members = set(comp)
+        edges = [(q, pos) for p in comp for q, pos in deps[p] if q in members]
+        if any(not pos for _, pos in edges):
+            raise rd.error(line, f"derived predicates {', '.join(comp)} depend on each other "
+                           "through negation (not stratified)")
+        out.append((comp, bool(edges)))
+    return tuple(out)
 
 
 def _type_closure(
@@ -446,11 +726,34 @@ def _parse_action(
     constants: Mapping[str, frozenset[str]],
     predicates: Mapping[str, Predicate],
     check_types: Callable[[frozenset[str], Node], None],
+    derived: frozenset[str],
 ) -> Action:
     items = sec.items
     if len(items) < 2:
         raise rd.error(sec, "expected an action name after ':action'")
     name = rd.symbol(items[1], "an action name").text
+    fields = _action_fields(rd, sec, name)
+    params = _action_params(rd, sec, check_types)
+    variables = dict(params)
+    pre_node = fields.get(":precondition")
+    precondition = (
+        And(()) if pre_node is None else rd.formula(pre_node, variables, constants, predicates)
+    )
+    eff_node = fields.get(":effect")
+    effect = (
+        Effect()
+        if eff_node is None
+        else _parse_effect(rd, eff_node, variables, constants, predicates, derived)
+    )
+    compiled = _compile(tuple(v for v, _ in params), precondition, effect, derived)
+    return Action(
+        name, tuple(params), precondition, effect.adds, effect.dels, compiled, effect
+    )
+
+
+def _action_fields(rd: _Reader, sec: SList, name: str) -> dict[str, Node]:
+    """``:parameters``, ``:precondition`` and ``:effect`` of an action section."""
+    items = sec.items
     fields: dict[str, Node] = {}
     i = 2
     while i < len(items):
@@ -465,8 +768,15 @@ def _parse_action(
             raise rd.error(key, f"'{key.text}' given twice in action '{name}'")
         fields[key.text] = items[i + 1]
         i += 2
+    return fields
+
+
+def _action_params(
+    rd: _Reader, sec: SList, check_types: Callable[[frozenset[str], Node], None]
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    name = sec.items[1].text  # type: ignore[union-attr]  # checked when the names were read
+    pnode = _action_fields(rd, sec, name).get(":parameters")
     params: list[tuple[str, frozenset[str]]] = []
-    pnode = fields.get(":parameters")
     if pnode is not None:
         if not isinstance(pnode, SList):
             raise rd.error(
@@ -479,18 +789,7 @@ def _parse_action(
                 raise rd.error(sym, f"parameter '{sym.text}' appears twice in action '{name}'")
             check_types(tys, sym)
             params.append((sym.text, tys))
-    variables = dict(params)
-    pre_node = fields.get(":precondition")
-    precondition = (
-        And(()) if pre_node is None else rd.formula(pre_node, variables, constants, predicates)
-    )
-    adds: list[Atom] = []
-    dels: list[Atom] = []
-    eff_node = fields.get(":effect")
-    if eff_node is not None:
-        _parse_effect(rd, eff_node, variables, constants, predicates, adds, dels)
-    compiled = _compile(tuple(v for v, _ in params), precondition, adds, dels)
-    return Action(name, tuple(params), precondition, tuple(adds), tuple(dels), compiled)
+    return tuple(params)
 
 
 def _parse_effect(
@@ -499,38 +798,93 @@ def _parse_effect(
     variables: Mapping[str, Any],
     names: Mapping[str, Any],
     predicates: Mapping[str, Predicate],
-    adds: list[Atom],
-    dels: list[Atom],
-) -> None:
-    if not isinstance(node, SList):
-        raise rd.error(node, f"expected an effect '(...)', got {_show(node)}")
-    if not node.items:
-        return
+    derived: frozenset[str],
+) -> Effect:
+    """An effect tree: literals, ``and``, ``when``, ``forall`` and total-cost increases."""
+    adds: list[Atom] = []
+    dels: list[Atom] = []
+    whens: list[When] = []
+    foralls: list[ForallEffect] = []
+    costs: list[NumExpr] = []
+
+    def literal_atom(n: SList) -> Atom:
+        atom = rd.atom(n, variables, names, predicates)
+        if atom.predicate in derived:
+            raise rd.error(n, f"derived predicate '{atom.predicate}' cannot be an effect")
+        return atom
+
+    def walk(n: Node) -> None:
+        if not isinstance(n, SList):
+            raise rd.error(n, f"expected an effect '(...)', got {_show(n)}")
+        if not n.items:
+            return
+        head = n.head()
+        if head == "and":
+            for item in n.items[1:]:
+                walk(item)
+        elif head == "not":
+            if len(n.items) != 2 or not isinstance(n.items[1], SList):
+                raise rd.error(n, f"expected '(not (predicate arg ...))', got {_show(n)}")
+            dels.append(literal_atom(n.items[1]))
+        elif head == "increase":
+            target = n.items[1] if len(n.items) == 3 else None
+            if not (isinstance(target, SList) and target.head() == "total-cost"):
+                raise rd.unsupported(n, f"numeric effect {_show(n)}")
+            costs.append(_num_expr(rd, n.items[2], variables, names))
+        elif head == "when":
+            if len(n.items) != 3:
+                raise rd.error(n, "expected '(when condition effect)'")
+            cond = rd.formula(n.items[1], variables, names, predicates)
+            whens.append(
+                When(cond, _parse_effect(rd, n.items[2], variables, names, predicates, derived))
+            )
+        elif head == "forall":
+            if len(n.items) != 3 or not isinstance(n.items[1], SList):
+                raise rd.error(n, "expected '(forall (?x - type ...) effect)'")
+            qvars = rd.variable_list(n.items[1].items)
+            inner = {**variables, **dict(qvars)}
+            foralls.append(
+                ForallEffect(
+                    qvars, _parse_effect(rd, n.items[2], inner, names, predicates, derived)
+                )
+            )
+        elif head in ("decrease", "assign", "scale-up", "scale-down"):
+            raise rd.unsupported(n, f"numeric effect '{head}'")
+        else:
+            adds.append(literal_atom(n))
+
+    walk(node)
+    return Effect(tuple(adds), tuple(dels), tuple(whens), tuple(foralls), tuple(costs))
+
+
+def _num_expr(
+    rd: _Reader, node: Node, variables: Mapping[str, Any], names: Mapping[str, Any]
+) -> NumExpr:
+    """A cost: a number, a function term such as ``(road-length ?a ?b)``, or arithmetic."""
+    if isinstance(node, Sym):
+        try:
+            return float(node.text)
+        except ValueError:
+            raise rd.error(node, f"expected a number or '(function ...)', got '{node.text}'") from None
     head = node.head()
-    if head == "and":
-        for item in node.items[1:]:
-            _parse_effect(rd, item, variables, names, predicates, adds, dels)
-    elif head == "not":
-        if len(node.items) != 2 or not isinstance(node.items[1], SList):
-            raise rd.error(node, f"expected '(not (predicate arg ...))', got {_show(node)}")
-        dels.append(rd.atom(node.items[1], variables, names, predicates))
-    elif head == "increase":
-        target = node.items[1] if len(node.items) == 3 else None
-        if not (isinstance(target, SList) and target.head() == "total-cost"):
-            raise rd.unsupported(node, f"numeric effect {_show(node)}")
-    elif head in ("when", "forall"):
-        kind = "conditional effect 'when'" if head == "when" else "universal effect 'forall'"
-        raise rd.unsupported(node, kind)
-    elif head in ("decrease", "assign", "scale-up", "scale-down"):
-        raise rd.unsupported(node, f"numeric effect '{head}'")
-    else:
-        adds.append(rd.atom(node, variables, names, predicates))
+    if head in ("+", "-", "*", "/") and len(node.items) >= 2:
+        return Arith(head, tuple(_num_expr(rd, a, variables, names) for a in node.items[1:]))
+    if head is None or head not in rd.functions:
+        raise rd.error(node, f"undeclared function {_show(node)} (declare it in :functions)")
+    terms = tuple(rd.term(a, variables, names) for a in node.items[1:])
+    if len(terms) != rd.functions[head]:
+        raise rd.error(node, f"function '{head}' takes {rd.functions[head]} arguments")
+    return FunctionTerm(head, terms)
 
 
 def _compile(
-    variables: tuple[str, ...], precondition: Formula, adds: list[Atom], dels: list[Atom]
+    variables: tuple[str, ...], precondition: Formula, effect: Effect, derived: frozenset[str]
 ) -> _Compiled:
-    """Turn lifted atoms into getters over ``vals = step.args + symbols`` (see module docstring)."""
+    """Turn lifted atoms into getters over ``vals = step.args + symbols`` (see module docstring).
+
+    Literals over plain predicates become getters; everything else (quantifiers, disjunctions,
+    derived atoms) is left to the general path, and so are conditional and universal effects.
+    """
     index = {v: i for i, v in enumerate(variables)}
     symbols: list[str] = []
 
@@ -547,20 +901,25 @@ def _compile(
             return lambda _vals, _key=key: _key
         return itemgetter(slot(atom.predicate), *(slot(t) for t in atom.terms))
 
-    del_getters = tuple(getter(a) for a in dels)
-    add_getters = tuple(getter(a) for a in adds)
+    del_getters = tuple(getter(a) for a in effect.dels)
+    add_getters = tuple(getter(a) for a in effect.adds)
     pos, neg, eq, neq, general = [], [], [], [], []
     for c in conjuncts(precondition):
-        if isinstance(c, Atom):
+        if isinstance(c, Atom) and c.predicate not in derived:
             pos.append(getter(c))
         elif isinstance(c, Equals):
             eq.append((slot(c.left), slot(c.right)))
-        elif isinstance(c, Not) and isinstance(c.arg, Atom):
+        elif isinstance(c, Not) and isinstance(c.arg, Atom) and c.arg.predicate not in derived:
             neg.append(getter(c.arg))
         elif isinstance(c, Not) and isinstance(c.arg, Equals):
             neq.append((slot(c.arg.left), slot(c.arg.right)))
         else:
             general.append(c)
+    constant = sum(c for c in effect.costs if isinstance(c, float))
+    varying = tuple(c for c in effect.costs if not isinstance(c, float))
+    extra = None
+    if effect.whens or effect.foralls or varying:
+        extra = Effect(whens=effect.whens, foralls=effect.foralls, costs=varying)
     return _Compiled(
         symbols=tuple(symbols),
         pos=tuple(pos),
@@ -570,6 +929,8 @@ def _compile(
         general=tuple(general),
         dels=del_getters,
         adds=add_getters,
+        cost=float(constant),
+        extra=extra,
     )
 
 
@@ -583,7 +944,8 @@ def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Prob
 
 def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     rd = _Reader(name)
-    root = rd.top(text, "problem")
+    quick = split_init(text)  # a plain :init (most problems) is read without tokens
+    root = rd.top(text if quick is None else quick[0], "problem")
     problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
     objects: dict[str, frozenset[str]] = dict(domain.constants)
     init_nodes: list[Node] = []
@@ -633,59 +995,130 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         for obj, tys in objects.items()
     }
     init: set[GroundAtom] = set()
+    numeric: dict[GroundAtom, float] = {}
+    if quick is not None:
+        fast = _quick_init(quick[1], domain, objects, rd.ground_types)
+        if fast is not None:
+            init = fast
+        else:  # something is wrong in it: read the file the usual way for a precise message
+            init_nodes = next(
+                list(n.items[1:])
+                for n in rd.top(text, "problem").items[2:]
+                if isinstance(n, SList) and n.head() == ":init"
+            )
     for node in init_nodes:
         if isinstance(node, SList) and node.head() == "=":
-            # numeric initial values: only (= (total-cost) N) is meaningful, and it is ignored
+            # numeric initial values of functions (action costs read them)
             target = node.items[1] if len(node.items) == 3 else None
-            if isinstance(target, SList) and target.head() == "total-cost":
-                continue
-            raise rd.unsupported(node, f"numeric initial value {_show(node)}")
+            value = node.items[2] if len(node.items) == 3 else None
+            if not isinstance(target, SList) or target.head() not in domain.functions:
+                raise rd.unsupported(node, f"numeric initial value {_show(node)}")
+            try:
+                number = float(value.text) if isinstance(value, Sym) else None
+            except ValueError:
+                number = None
+            if number is None:
+                raise rd.error(node, f"expected '(= (function ...) NUMBER)', got {_show(node)}")
+            key = (target.head() or "", *(rd.term(a, {}, objects) for a in target.items[1:]))
+            numeric[key] = number
+            continue
         if not isinstance(node, SList):
             raise rd.error(node, f"expected a ground atom '(predicate obj ...)', got {_show(node)}")
         if node.head() == "not":
             raise rd.error(node, "':init' lists true atoms only (everything else is false)")
         atom = rd.atom(node, {}, objects, domain.predicates)
         init.add((atom.predicate, *atom.terms))
+    rd.known_types = domain.types
     goal = rd.formula(goal_node, {}, objects, domain.predicates)
+    by_type: dict[str, set[str]] = {}
+    for obj, tys in rd.ground_types.items():
+        for t in tys:
+            by_type.setdefault(t, set()).add(obj)
+    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     return Problem(
         name=problem_name,
         domain_name=domain.name,
         objects=objects,
         init=frozenset(init),
         goal=goal,
-        param_domains=_param_domains(domain, objects),
+        param_domains=_ParamDomains(domain, by_type_frozen),
         domain=domain,
         source=text,
         file_name=name,
-        goal_parts=_goal_parts(goal),
+        goal_parts=_goal_parts(goal, frozenset(domain.derived)),
+        numeric=numeric,
+        by_type=by_type_frozen,
     )
 
 
-def _param_domains(
-    domain: Domain, objects: Mapping[str, frozenset[str]]
-) -> dict[str, tuple[frozenset[str], ...]]:
-    """For each action and parameter, the objects whose type fits (subtypes included)."""
-    by_type: dict[str, set[str]] = {}
-    for obj, tys in objects.items():
-        for t in tys:
-            for anc in domain.types.get(t, frozenset({t, ROOT_TYPE})):
-                by_type.setdefault(anc, set()).add(obj)
-    cache: dict[frozenset[str], frozenset[str]] = {}
-    out: dict[str, tuple[frozenset[str], ...]] = {}
-    for action in domain.actions.values():
-        doms = []
-        for _, tys in action.params:
-            if tys not in cache:
-                cache[tys] = frozenset().union(*(by_type.get(t, set()) for t in tys))
-            doms.append(cache[tys])
-        out[action.name] = tuple(doms)
+class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
+    """Action -> per parameter, the objects whose type fits (subtypes included); computed per
+    action on first use, from its parameters alone (its body stays unread)."""
+
+    def __init__(self, domain: Domain, by_type: Mapping[str, frozenset[str]]) -> None:
+        self._domain = domain
+        self._by_type = by_type
+        self._pools: dict[frozenset[str], frozenset[str]] = {}
+        self._done: dict[str, tuple[frozenset[str], ...]] = {}
+
+    def __getitem__(self, name: str) -> tuple[frozenset[str], ...]:
+        found = self._done.get(name)
+        if found is None:
+            actions = self._domain.actions
+            params = (
+                actions.params(name) if isinstance(actions, LazyActions) else actions[name].params
+            )
+            doms = []
+            for _, tys in params:
+                pool = self._pools.get(tys)
+                if pool is None:
+                    pool = frozenset().union(*(self._by_type.get(t, frozenset()) for t in tys))
+                    self._pools[tys] = pool
+                doms.append(pool)
+            found = tuple(doms)
+            self._done[name] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._domain.actions)
+
+    def __len__(self) -> int:
+        return len(self._domain.actions)
+
+
+def _quick_init(
+    atoms: list[list[str]],
+    domain: Domain,
+    objects: Mapping[str, frozenset[str]],
+    ground: Mapping[str, frozenset[str]],
+) -> set[GroundAtom] | None:
+    """The ground atoms, each checked (predicate, arity, objects, types); None at the first
+    that fails a check, so that the usual reader can name the problem and its line."""
+    predicates = domain.predicates
+    out: set[GroundAtom] = set()
+    for parts in atoms:
+        pred = predicates.get(parts[0]) if parts else None
+        if pred is None or len(parts) - 1 != pred.arity:
+            return None
+        for arg, (_, tys) in zip(parts[1:], pred.params, strict=True):
+            if arg not in objects or tys.isdisjoint(ground[arg]):
+                return None
+        out.add(tuple(parts))
     return out
 
 
-def _goal_parts(goal: Formula) -> tuple[tuple[GroundAtom | None, Formula], ...]:
+def _goal_parts(
+    goal: Formula, derived: frozenset[str]
+) -> tuple[tuple[GroundAtom | None, Formula], ...]:
     """Goal conjuncts, each with its ground atom when it is a plain atom (a set look-up)."""
     return tuple(
-        ((g.predicate, *g.terms) if isinstance(g, Atom) else None, g) for g in conjuncts(goal)
+        (
+            (g.predicate, *g.terms)
+            if isinstance(g, Atom) and g.predicate not in derived
+            else None,
+            g,
+        )
+        for g in conjuncts(goal)
     )
 
 

@@ -8,34 +8,50 @@ undeclared predicate, a wrong arity) can still point at the right line of the ri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from nsr.backends.pddl.errors import PddlSyntaxError
 
-# One token per match: whitespace, a comment to the end of the line, a parenthesis, or a symbol.
-_TOKEN = re.compile(r"\s+|;[^\n]*|\(|\)|[^\s();]+")
+# Tokens: a newline (counted for line numbers), a comment to the end of the line, a parenthesis,
+# or a symbol; other whitespace is skipped by findall. A '?' always starts a variable, as in VAL's
+# lexer: "(aircraft?a)" (seen in IPC files) is the predicate "aircraft" applied to "?a".
+_TOKEN = re.compile(r"\n|;[^\n]*|\(|\)|\?[^\s();?]*|[^\s();?]+")
 
 
-@dataclass(frozen=True, slots=True)
 class Sym:
-    """A symbol (name, variable, keyword or number), lower-cased."""
+    """A symbol (name, variable, keyword or number), lower-cased.
 
-    text: str
-    line: int
+    Plain slotted classes rather than frozen dataclasses: a big domain has ~50k nodes, and a
+    frozen dataclass's constructor is several times slower. Treat them as immutable.
+    """
+
+    __slots__ = ("text", "line")
+
+    def __init__(self, text: str, line: int) -> None:
+        self.text = text
+        self.line = line
 
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return f"Sym({self.text!r}, {self.line})"
 
-@dataclass(frozen=True, slots=True)
+
 class SList:
     """A parenthesised list; ``line`` is the line of its opening parenthesis."""
 
-    items: tuple[Sym | SList, ...]
-    line: int
+    __slots__ = ("items", "line")
+
+    def __init__(self, items: tuple[Sym | SList, ...], line: int) -> None:
+        self.items = items
+        self.line = line
 
     def __str__(self) -> str:
         return "(" + " ".join(str(item) for item in self.items) + ")"
+
+    def __repr__(self) -> str:
+        return f"SList({self.items!r}, {self.line})"
 
     def head(self) -> str | None:
         """The first item when it is a symbol (``and``, ``:action``, a predicate name), else None."""
@@ -47,35 +63,118 @@ class SList:
 Node = Sym | SList
 
 
-def read_sexprs(text: str, *, name: str) -> tuple[Node, ...]:
-    """All top-level expressions of ``text``; ``name`` (a file name) prefixes every error."""
+def read_sexprs(text: str, *, name: str, first_line: int = 1) -> tuple[Node, ...]:
+    """All top-level expressions of ``text``; ``name`` (a file name) prefixes every error;
+    ``first_line`` is the line ``text`` starts on (when it is a piece of a file)."""
     stack: list[tuple[int, list[Node]]] = [(0, [])]
-    line = 1
-    pos = 0
-    length = len(text)
-    while pos < length:
-        match = _TOKEN.match(text, pos)
-        if match is None:  # pragma: no cover - the pattern matches every character class
-            raise PddlSyntaxError(f"{name}:{line}: unreadable character {text[pos]!r}")
-        token = match.group()
-        pos = match.end()
-        first = token[0]
-        if first.isspace():
-            line += token.count("\n")
-        elif first == ";":
-            continue
+    items = stack[0][1]
+    line = first_line
+    for token in _TOKEN.findall(text.lower()):
+        if token == "\n":
+            line += 1
         elif token == "(":
-            stack.append((line, []))
+            items = []
+            stack.append((line, items))
         elif token == ")":
             if len(stack) == 1:
                 raise PddlSyntaxError(f"{name}:{line}: unexpected ')' with no matching '('")
-            start, items = stack.pop()
-            stack[-1][1].append(SList(tuple(items), start))
-        else:
-            stack[-1][1].append(Sym(token.lower(), line))
+            start, done = stack.pop()
+            items = stack[-1][1]
+            items.append(SList(tuple(done), start))
+        elif token[0] != ";":
+            items.append(Sym(token, line))
     if len(stack) > 1:
         start = stack[-1][0]
         raise PddlSyntaxError(
             f"{name}:{start}: '(' opened here is never closed (expected ')' before end of file)"
         )
     return tuple(stack[0][1])
+
+
+_ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
+_SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
+_PARENS = re.compile(r";[^\n]*|\(|\)")
+
+
+def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
+    """Cut the ``(:action ...)`` sections out of a domain's text, unread.
+
+    Returns the rest of the text (the actions replaced by as many newlines, so line numbers
+    stay right) and, per action, (lower-cased name, its text, its first line); or None when the
+    file does not have the plain layout this needs (every action after the other sections, no
+    other section between them, no '(:action' in a comment), and must be read whole.
+    """
+    starts = list(_ACTION_START.finditer(text))
+    if not starts:
+        return None
+    for m in starts:
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if ";" in text[line_start : m.start()]:
+            return None
+    first = starts[0].start()
+    last = starts[-1].start()
+    end = _balanced_end(text, last)
+    if end is None:
+        return None
+    if len(list(_sections(text, first, end))) != len(starts):
+        return None  # another section sits between the actions
+    chunks = []
+    line = text.count("\n", 0, first) + 1
+    bounds = [m.start() for m in starts] + [end]
+    for m, a, b in zip(starts, bounds, bounds[1:], strict=False):
+        piece = text[a:b]
+        chunks.append((m.group(1).lower(), piece, line))
+        line += piece.count("\n")
+    rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
+    return rest, chunks
+
+
+def _sections(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Every '(:' from ``start`` to ``end`` outside comments."""
+    for m in _SECTION_START.finditer(text, start, end):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if ";" not in text[line_start : m.start()]:
+            yield m
+
+
+def _balanced_end(text: str, start: int) -> int | None:
+    """The index just after the ')' closing the '(' at ``start`` (None if never closed)."""
+    depth = 0
+    for m in _PARENS.finditer(text, start):
+        token = m.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return None
+
+
+_INIT_START = re.compile(r"\(\s*:init\b", re.IGNORECASE)
+_FLAT = re.compile(r"\(([^()]*)\)")
+_NUMERIC = re.compile(r"\(\s*=")
+
+
+def split_init(text: str) -> tuple[str, list[list[str]], int] | None:
+    """A problem's ``:init`` read the quick way when it is a plain list of ground atoms.
+
+    Returns the text with the section emptied (line numbers kept), the atoms as lower-cased
+    token lists, and the section's first line; None when the section has comments, numeric
+    values or anything but flat ``(p a b)`` atoms (then the whole file is read the usual way).
+    """
+    m = _INIT_START.search(text)
+    if m is None:
+        return None
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if ";" in text[line_start : m.start()]:
+        return None
+    end = _balanced_end(text, m.start())
+    if end is None:
+        return None
+    body = text[m.end() : end - 1]
+    if ";" in body or _NUMERIC.search(body) or _FLAT.sub("", body).strip():
+        return None
+    atoms = [inner.split() for inner in _FLAT.findall(body.lower())]
+    rest = text[: m.start()] + "(:init)" + "\n" * body.count("\n") + text[end:]
+    return rest, atoms, text.count("\n", 0, m.start()) + 1

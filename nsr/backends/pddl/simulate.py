@@ -7,24 +7,26 @@ running a planner.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Iterable
 
+from nsr.backends.pddl.formulas import Formula, conjuncts
 from nsr.backends.pddl.grounded import (
     Action,
     Domain,
     GroundAtom,
     Problem,
-    holds,
 )
 from nsr.backends.pddl.plans import Step
+from nsr.backends.pddl.world import UndefinedValue, World
 from nsr.errors import ConfigError
 
 State = frozenset[GroundAtom]
 
 
-def _applicable(action: Action, args: tuple[str, ...], state: State | set[GroundAtom]) -> bool:
+def _applicable(
+    action: Action, args: tuple[str, ...], state: State | set[GroundAtom], world: World | None
+) -> bool:
     comp = action.compiled
     vals = args + comp.symbols
     if any(g(vals) not in state for g in comp.pos) or any(g(vals) in state for g in comp.neg):
@@ -32,9 +34,25 @@ def _applicable(action: Action, args: tuple[str, ...], state: State | set[Ground
     if any(vals[i] != vals[j] for i, j in comp.eq) or any(vals[i] == vals[j] for i, j in comp.neq):
         return False
     if comp.general:
+        assert world is not None
         binding = dict(zip(action.variables, args, strict=True))
-        return all(holds(c, state, binding) for c in comp.general)
+        return all(world.holds(c, binding) for c in comp.general)
     return True
+
+
+def _successor(
+    action: Action, args: tuple[str, ...], state: State, world: World
+) -> State | None:
+    comp = action.compiled
+    vals = args + comp.symbols
+    dels = {g(vals) for g in comp.dels}
+    adds = {g(vals) for g in comp.adds}
+    if comp.extra is not None:
+        try:
+            world.collect(comp.extra, dict(zip(action.variables, args, strict=True)), adds, dels)
+        except UndefinedValue:
+            return None
+    return (state - dels) | adds
 
 
 def apply_step(domain: Domain, problem: Problem, state: State, step: Step) -> State | None:
@@ -45,23 +63,35 @@ def apply_step(domain: Domain, problem: Problem, state: State, step: Step) -> St
     doms = problem.param_domains[action.name]
     if any(arg not in dom for arg, dom in zip(step.args, doms, strict=True)):
         return None
-    if not _applicable(action, step.args, state):
+    world = World(problem, state)
+    if not _applicable(action, step.args, state, world):
         return None
-    comp = action.compiled
-    vals = step.args + comp.symbols
-    return (state - {g(vals) for g in comp.dels}) | {g(vals) for g in comp.adds}
+    return _successor(action, step.args, state, world)
 
 
 def applicable_steps(domain: Domain, problem: Problem, state: State) -> list[Step]:
-    """Every ground step applicable in ``state``, in a deterministic (sorted) order."""
-    out: list[Step] = []
+    """Every ground step applicable in ``state``, in a deterministic (sorted) order.
+
+    Found by joining each action's precondition with the state's facts (see
+    :meth:`World.solutions`), so actions with many parameters are not enumerated blindly.
+    """
+    world = World(problem, state)
+    found: set[Step] = set()
     for name in sorted(domain.actions):
         action = domain.actions[name]
-        doms = [sorted(d) for d in problem.param_domains[name]]
-        for args in itertools.product(*doms):
-            if _applicable(action, args, state):
-                out.append(Step(name, args))
-    return out
+        variables = action.variables
+        doms = problem.param_domains[name]
+        parts = conjuncts_of(action)
+        for b in world.solutions(parts, {}, action.params):
+            args = tuple(b[v] for v in variables)
+            if all(a in d for a, d in zip(args, doms, strict=True)):
+                found.add(Step(name, args))
+    return sorted(found, key=lambda s: (s.action, s.args))
+
+
+def conjuncts_of(action: Action) -> tuple[Formula, ...]:
+    """The precondition's top-level conjuncts (what the join works on)."""
+    return conjuncts(action.precondition)
 
 
 def random_walk(
@@ -81,16 +111,24 @@ def random_walk(
         if not options:
             raise ConfigError(f"dead end after {len(plan)} steps in problem '{problem.name}'")
         step = rng.choice(options)
-        nxt = apply_step(domain, problem, state, step)
-        if nxt is None:  # pragma: no cover - options are applicable by construction
-            raise ConfigError(f"internal error: {step} listed as applicable but is not")
+        action = domain.actions[step.action]
+        nxt = _successor(action, step.args, state, World(problem, state))
+        if nxt is None:
+            raise ConfigError(f"step {step} has an undefined cost in problem '{problem.name}'")
         state = nxt
         plan.append(step)
     return tuple(plan), state
 
 
-def problem_text(problem: Problem, goal: Iterable[GroundAtom], *, name: str | None = None) -> str:
-    """PDDL text of ``problem`` with its goal replaced by the conjunction of ``goal`` atoms."""
+def problem_text(
+    problem: Problem,
+    goal: Iterable[GroundAtom],
+    *,
+    name: str | None = None,
+    negative: Iterable[GroundAtom] = (),
+) -> str:
+    """PDDL text of ``problem`` with its goal replaced by the conjunction of ``goal`` atoms
+    (and ``(not ...)`` of ``negative`` ones); numeric values and the cost metric are kept."""
     domain = problem.domain
     own = {o: t for o, t in problem.objects.items() if o not in domain.constants}
     objects = " ".join(
@@ -98,10 +136,17 @@ def problem_text(problem: Problem, goal: Iterable[GroundAtom], *, name: str | No
         for o, t in sorted(own.items())
     )
     init = " ".join("(" + " ".join(a) + ")" for a in sorted(problem.init))
-    goals = " ".join("(" + " ".join(a) + ")" for a in sorted(goal))
+    numeric = " ".join(
+        f"(= ({' '.join(key)}) {value:g})" for key, value in sorted(problem.numeric.items())
+    )
+    goals = " ".join(
+        [*("(" + " ".join(a) + ")" for a in sorted(goal)),
+         *("(not (" + " ".join(a) + "))" for a in sorted(negative))]
+    )
+    metric = "\n  (:metric minimize (total-cost))" if "total-cost" in domain.functions else ""
     return (
         f"(define (problem {name or problem.name}) (:domain {domain.name})\n"
         f"  (:objects {objects})\n"
-        f"  (:init {init})\n"
-        f"  (:goal (and {goals})))\n"
+        f"  (:init {init}{' ' + numeric if numeric else ''})\n"
+        f"  (:goal (and {goals})){metric})\n"
     )

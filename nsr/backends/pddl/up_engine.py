@@ -69,8 +69,9 @@ class PlanningTask:
 
 @dataclass(frozen=True)
 class SolveResult:
-    """``status`` is ``solved``, ``unsolvable``, ``timeout``, ``memout``, ``error`` or
-    ``unsupported``; ``plan`` is set only when solved; ``message`` says why there is none."""
+    """``status`` is ``solved``, ``unsolvable`` (proved), ``incomplete`` (an incomplete search
+    gave up), ``timeout``, ``memout``, ``error`` or ``unsupported``; ``plan`` is set only when
+    solved; ``message`` says why there is none."""
 
     status: str
     plan: tuple[Step, ...] | None
@@ -203,6 +204,12 @@ def solve(
     engine = _check_planner(planner)
     start = time.perf_counter()
     missing = _unsupported_features(_up_problem(task), engine)
+    if missing and planner == "fast-downward":
+        # UP's check refuses features Fast Downward's own translator handles (action costs
+        # from functions, ...): run it on the PDDL text directly
+        from nsr.backends.pddl.downward import solve_pddl
+
+        return solve_pddl(task.domain_text, task.problem_text, timeout=timeout)
     if missing:
         return SolveResult(
             "unsupported",

@@ -158,7 +158,7 @@ def run_pddl(reply: PddlReply, reference: str | None, *, planner: str = "fast-do
     )
 
     try:
-        domain = parse_domain(reply.domain, name="domain")
+        domain = parse_domain(reply.domain, name="domain", strict=True)
         problem = parse_problem(reply.problem, domain, name="problem")
     except PddlUnsupported as exc:
         return _rejected(f"the PDDL uses a feature the validator does not support "

@@ -10,6 +10,7 @@ from nsr.backends.pddl.grounded import Domain, Problem, parse_domain, parse_prob
 from nsr.backends.pddl.plans import Step
 
 from .problem_gen import DOMAIN_NAMES, blocksworld, domain_path, gripper, logistics, problem_path
+from .val_fixtures import ipc_root, val_binary  # noqa: F401  (fixtures)
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,18 @@ def solved_cases(domain_texts: dict[str, str]) -> list[Case]:
         assert result.status == "solved", f"{label}: {result.status} {result.message}"
         cases.append(Case(label, domain_texts[name], text, domain, problem, task, result.plan))
     return cases
+
+
+@pytest.fixture()
+def nsr(monkeypatch, capsys):
+    """Run ``nsr`` with only the plan command registered; returns (status, stdout, stderr)."""
+    from nsr import cli
+
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("nsr.commands.plan",))
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

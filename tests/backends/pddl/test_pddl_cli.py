@@ -6,23 +6,9 @@ import json
 
 import pytest
 
-from nsr import cli
 from nsr.backends.pddl.plans import parse_plan
 
 from .problem_gen import domain_path, problem_path
-
-
-@pytest.fixture()
-def nsr(monkeypatch, capsys):
-    """Run ``nsr`` with only the plan command registered; returns (status, stdout, stderr)."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("nsr.commands.plan",))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 @pytest.fixture()

@@ -1,0 +1,376 @@
+"""Planning on IPC domains: solving, validation agreement and speed against VAL, prototypes.
+
+Everything is measured side by side in one run on ``../shared/data/ipc`` (47 families):
+
+1. solve: Fast Downward (lama-first, its own translator) on every problem with a known plan,
+   30 s each; per family the solve rate and time; every plan checked by our validator and VAL;
+2. agreement: our verdict vs VAL's (run live) and vs unified-planning's on all 534 plans of
+   ``cases.json``;
+3. speed on those 534 plans: VAL as a process per plan (how it is used), ours per plan
+   including parsing (domain, problem and plan read from text each time; action bodies read
+   when a step uses them, and also with every action read up front), interleaved plan by plan
+   with VAL so that load changes hit both alike, ours as an in-process
+   batch (each domain and problem parsed once, its plans validated; parsing included), ours as
+   ``nsr plan validate`` processes (one per family), unified-planning in-process (task loaded
+   once per problem, loading not counted);
+4. prototypes: ``convert_folder`` (known plans + one random-walk problem per problem and task
+   type), the records per minute, and VAL's verdict on every record.
+
+Run: ``.venv/bin/python benchmarks/planning_ipc.py`` (``--quick``: 6 families, no planner).
+Writes benchmarks/results/planning_ipc.json and the ``planning_ipc`` section of RESULTS.md.
+
+Targets (issue 17): per plan including parsing >= 3x faster than a VAL process; in-process
+batch >= 20x; VAL's verdict on all 534 plans; a plan VAL accepts for every problem with a known
+plan within 30 s; verified prototypes of the three task types from >= 40 families, >= 200/min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import markdown_table, update_results_md, write_json  # noqa: E402
+
+QUICK_FAMILIES = ("barman", "miconic-fulladl", "psr-large", "recharging-robots", "tpp",
+                  "optical-telegraphs")
+
+
+def _data() -> Path:
+    from nsr.resources import shared_data_dir
+
+    data = shared_data_dir()
+    if data is None or not (data / "ipc" / "cases.json").is_file():
+        raise SystemExit("../shared/data/ipc is absent (set NSR_SHARED)")
+    return data
+
+
+def _val() -> Path:
+    from nsr.backends.pddl.val import build_val, find_val_tarball
+
+    return build_val(find_val_tarball(_data().parent / "vendor"))
+
+
+def solve_rows(root: Path, val: Path, families: set[str] | None, timeout: float) -> list[dict]:
+    from nsr.backends.pddl.downward import solve_pddl
+    from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+    from nsr.backends.pddl.ipc import list_families
+    from nsr.backends.pddl.plans import write_plan
+    from nsr.backends.pddl.val import run_val
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fam, problems in list_families(root).items():
+            if families is not None and fam not in families:
+                continue
+            for fp in problems:
+                if fp.plan is None:
+                    continue
+                dtext, ptext = fp.domain.read_text(), fp.problem.read_text()
+                result = solve_pddl(dtext, ptext, timeout=timeout)
+                row = {"family": fam, "problem": fp.name, "status": result.status,
+                       "seconds": round(result.seconds, 3), "ours": None, "val": None}
+                if result.plan is not None:
+                    domain = parse_domain(dtext)
+                    row["ours"] = validate(domain, parse_problem(ptext, domain), result.plan).valid
+                    path = Path(tmp) / "plan"
+                    path.write_text(write_plan(result.plan))
+                    row["val"] = run_val(val, fp.domain, fp.problem, path).valid
+                    row["length"] = len(result.plan)
+                print(f"solve {fam}/{fp.name}: {row['status']} {row['seconds']:.1f}s "
+                      f"ours={row['ours']} val={row['val']}", flush=True)
+                rows.append(row)
+    return rows
+
+
+def _cases(root: Path, families: set[str] | None) -> list[dict]:
+    cases = json.loads((root / "cases.json").read_text())
+    return [c for c in cases if families is None or c["family"] in families]
+
+
+def speed_and_agreement(root: Path, val: Path, cases: list[dict], up: bool) -> dict[str, Any]:
+    from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+    from nsr.backends.pddl.plans import parse_plan
+    from nsr.backends.pddl.val import run_val
+
+    texts = {}
+    for c in cases:
+        for key in ("domain", "problem", "plan"):
+            texts.setdefault(c[key], (root / c[key]).read_text())
+    per_plan: list[dict[str, Any]] = []
+    # VAL (one process per plan) and ours (per plan including parsing, nothing cached between
+    # plans) interleaved plan by plan, so that a change of machine load hits both alike
+    for c in cases:
+        start = time.perf_counter()
+        verdict = run_val(val, root / c["domain"], root / c["problem"], root / c["plan"])
+        val_s = time.perf_counter() - start
+        start = time.perf_counter()
+        domain = parse_domain(texts[c["domain"]], name=c["domain"])
+        problem = parse_problem(texts[c["problem"]], domain, name=c["problem"])
+        report = validate(domain, problem, parse_plan(texts[c["plan"]], name=c["plan"]))
+        ours_s = time.perf_counter() - start
+        start = time.perf_counter()
+        strict = parse_domain(texts[c["domain"]], name=c["domain"], strict=True)
+        validate(strict, parse_problem(texts[c["problem"]], strict, name=c["problem"]),
+                 parse_plan(texts[c["plan"]], name=c["plan"]))
+        strict_s = time.perf_counter() - start
+        per_plan.append({"family": c["family"], "plan": c["plan"], "recorded": c["valid"],
+                         "val": verdict.valid, "val_s": val_s, "ours": report.valid,
+                         "ours_s": ours_s, "strict_s": strict_s})
+    # ours, in-process batch: each domain and problem parsed once (counted), plans validated
+    start = time.perf_counter()
+    domains: dict[str, Any] = {}
+    problems: dict[tuple[str, str], Any] = {}
+    for row, c in zip(per_plan, cases, strict=True):
+        if c["domain"] not in domains:
+            domains[c["domain"]] = parse_domain(texts[c["domain"]], name=c["domain"])
+        key = (c["domain"], c["problem"])
+        if key not in problems:
+            problems[key] = parse_problem(texts[c["problem"]], domains[c["domain"]],
+                                          name=c["problem"])
+        began = time.perf_counter()
+        row["batch"] = validate(domains[c["domain"]], problems[key],
+                                parse_plan(texts[c["plan"]])).valid
+        row["check_s"] = time.perf_counter() - began
+    batch_s = time.perf_counter() - start
+    check_s = sum(r["check_s"] for r in per_plan)
+    # ours as a process per plan (the CLI), one plan per family: Python's start-up dominates
+    cli_times = []
+    seen = set()
+    nsr = Path(sys.executable).parent / "nsr"
+    for c in cases:
+        if c["family"] in seen:
+            continue
+        seen.add(c["family"])
+        start = time.perf_counter()
+        subprocess.run([str(nsr), "plan", "validate", str(root / c["domain"]),
+                        str(root / c["problem"]), str(root / c["plan"])],
+                       capture_output=True, check=False)
+        cli_times.append(time.perf_counter() - start)
+    up_stats = _up_rows(root, cases, per_plan) if up else {}
+    val_total = sum(r["val_s"] for r in per_plan)
+    ours_total = sum(r["ours_s"] for r in per_plan)
+    strict_total = sum(r["strict_s"] for r in per_plan)
+    ratios = [r["val_s"] / r["ours_s"] for r in per_plan]
+    n = len(per_plan)
+    return {
+        "plans": n,
+        "agree_val": sum(r["ours"] == r["val"] for r in per_plan),
+        "agree_recorded": sum(r["ours"] == r["recorded"] for r in per_plan),
+        "val_matches_recorded": sum(r["val"] == r["recorded"] for r in per_plan),
+        "batch_agrees": sum(r["batch"] == r["ours"] for r in per_plan),
+        "val_total_s": val_total,
+        "ours_total_s": ours_total,
+        "batch_total_s": batch_s,
+        "val_per_s": n / val_total,
+        "ours_per_s": n / ours_total,
+        "batch_per_s": n / batch_s,
+        "cli_per_s": len(cli_times) / sum(cli_times),
+        "cli_median_ms": statistics.median(cli_times) * 1000,
+        "speedup_total": val_total / ours_total,
+        "strict_total_s": strict_total,
+        "strict_per_s": n / strict_total,
+        "speedup_strict": val_total / strict_total,
+        "speedup_median_plan": statistics.median(ratios),
+        "plans_at_least_3x": sum(x >= 3 for x in ratios),
+        "speedup_batch": val_total / batch_s,
+        "check_total_s": check_s,
+        "check_per_s": n / check_s,
+        "speedup_check": val_total / check_s,
+        "up": up_stats,
+        "per_family": _per_family(per_plan),
+    }
+
+
+def _per_family(per_plan: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in per_plan:
+        groups[r["family"]].append(r)
+    return {
+        fam: {
+            "plans": len(rows),
+            "agree_val": sum(r["ours"] == r["val"] for r in rows),
+            "val_ms": 1000 * sum(r["val_s"] for r in rows) / len(rows),
+            "ours_ms": 1000 * sum(r["ours_s"] for r in rows) / len(rows),
+            "up_agree": sum(r.get("up") == r["val"] for r in rows if r.get("up") is not None),
+            "up_answered": sum(r.get("up") is not None for r in rows),
+        }
+        for fam, rows in groups.items()
+    }
+
+
+def _up_rows(root: Path, cases: list[dict], per_plan: list[dict[str, Any]]) -> dict[str, Any]:
+    """unified-planning's validator in-process (the task loaded once per problem, not timed)."""
+    from nsr.backends.pddl.plans import parse_plan
+    from nsr.backends.pddl.up_engine import load_task, validate_up
+    from nsr.errors import NsrError
+
+    tasks: dict[tuple[str, str], Any] = {}
+    refused: Counter[str] = Counter()
+    seconds = 0.0
+    answered = 0
+    for row, c in zip(per_plan, cases, strict=True):
+        key = (c["domain"], c["problem"])
+        if key not in tasks:
+            try:
+                tasks[key] = load_task(root / c["domain"], root / c["problem"])
+            except NsrError as exc:
+                tasks[key] = None
+                refused[f"load: {type(exc).__name__}"] += 1
+        task = tasks[key]
+        if task is None:
+            continue
+        try:
+            start = time.perf_counter()
+            report = validate_up(task, parse_plan((root / c["plan"]).read_text()))
+            seconds += time.perf_counter() - start
+        except Exception as exc:  # UP raises many types; a refusal is counted, not fatal
+            refused[f"validate: {type(exc).__name__}"] += 1
+            continue
+        row["up"] = report.valid
+        answered += 1
+    return {
+        "answered": answered,
+        "agree_val": sum(r.get("up") == r["val"] for r in per_plan if r.get("up") is not None),
+        "refused": dict(refused),
+        "per_s": answered / seconds if seconds else None,
+    }
+
+
+def prototype_stats(root: Path, val: Path, families: set[str] | None) -> dict[str, Any]:
+    from nsr.backends.pddl.plans import parse_plan, parse_step, write_plan
+    from nsr.backends.pddl.val import run_val
+    from nsr.prototypes.any_domain import convert_folder
+
+    report = convert_folder(root, walks=1, families=sorted(families) if families else None)
+    valid = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        for r in report.records:
+            plan = parse_plan(r.answer)
+            if r.task == "plan_completion":
+                plan = (tuple(parse_step(s) for s in r.prototype["prefix"]) + plan
+                        + tuple(parse_step(s) for s in r.prototype["suffix"]))
+            (t / "d.pddl").write_text(r.prototype["domain"])
+            (t / "p.pddl").write_text(r.prototype["problem"])
+            (t / "x.plan").write_text(write_plan(plan))
+            valid += run_val(val, t / "d.pddl", t / "p.pddl", t / "x.plan").valid
+    tasks = Counter(r.task for r in report.records)
+    return {
+        "records": len(report.records),
+        "families_all_three_tasks": len(report.families),
+        "seconds": report.seconds,
+        "per_minute": len(report.records) / report.seconds * 60,
+        "val_valid": valid,
+        "by_task": dict(tasks),
+        "failures": [list(f) for f in report.failures],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"only {', '.join(QUICK_FAMILIES)}; no planner runs")
+    parser.add_argument("--timeout", type=float, default=30.0, help="planner seconds per problem")
+    parser.add_argument("--no-up", action="store_true", help="skip unified-planning")
+    args = parser.parse_args(argv)
+    root = _data() / "ipc"
+    val = _val()
+    families = set(QUICK_FAMILIES) if args.quick else None
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    solve = [] if args.quick else solve_rows(root, val, families, args.timeout)
+    speed = speed_and_agreement(root, val, _cases(root, families), up=not args.no_up)
+    print(json.dumps({k: v for k, v in speed.items() if k != "per_family"}, indent=1), flush=True)
+    protos = prototype_stats(root, val, families)
+    print(json.dumps({k: v for k, v in protos.items() if k != "failures"}), flush=True)
+    data = {"quick": args.quick, "timeout": args.timeout, "load_before": load_before,
+            "load_after": os.getloadavg()[0], "wall_s": time.perf_counter() - t0,
+            "solve": solve, "validation": speed, "prototypes": protos}
+    write_json("planning_ipc", data)
+    update_results_md("planning_ipc", _markdown(data))
+    return 0
+
+
+def _markdown(d: dict[str, Any]) -> str:
+    v, p = d["validation"], d["prototypes"]
+    lines = [
+        "## Planning on IPC domains (`benchmarks/planning_ipc.py`)",
+        "",
+        f"47 families of `../shared/data/ipc`{' (quick subset)' if d['quick'] else ''}, one run, "
+        f"load average {d['load_before']:.1f} -> {d['load_after']:.1f} (2 shared cores).",
+        "",
+    ]
+    if d["solve"]:
+        by_fam: dict[str, list[dict]] = defaultdict(list)
+        for r in d["solve"]:
+            by_fam[r["family"]].append(r)
+        solved = sum(r["status"] == "solved" for r in d["solve"])
+        val_ok = sum(bool(r["val"]) for r in d["solve"])
+        statuses = Counter(r["status"] for r in d["solve"])
+        lines += [
+            f"**Solve** (Fast Downward lama-first on the files, {d['timeout']:g} s): "
+            f"{solved}/{len(d['solve'])} problems with a known plan solved, VAL accepts "
+            f"{val_ok}, ours accepts {sum(bool(r['ours']) for r in d['solve'])}; statuses "
+            f"{dict(statuses)}.",
+            "",
+            markdown_table(
+                ["family", "solved", "mean s", "VAL ok"],
+                [[f, f"{sum(r['status'] == 'solved' for r in rs)}/{len(rs)}",
+                  f"{statistics.mean(r['seconds'] for r in rs):.2f}",
+                  sum(bool(r["val"]) for r in rs)] for f, rs in sorted(by_fam.items())],
+            ),
+            "",
+        ]
+    up = v["up"]
+    lines += [
+        f"**Validation** of {v['plans']} plans (cases.json): ours = VAL on {v['agree_val']}, "
+        f"= recorded VAL verdict on {v['agree_recorded']}"
+        + (f"; unified-planning answered {up['answered']} and agrees with VAL on "
+           f"{up['agree_val']} (refused: {up['refused'] or 'none'})" if up else "") + ".",
+        "",
+        markdown_table(
+            ["validator", "plans/s", "vs VAL process"],
+            [
+                ["VAL, a process per plan", f"{v['val_per_s']:.0f}", "1x"],
+                ["ours, per plan incl. parsing", f"{v['ours_per_s']:.0f}",
+                 f"{v['speedup_total']:.1f}x total, {v['speedup_median_plan']:.1f}x median plan"
+                 f" ({v['plans_at_least_3x']}/{v['plans']} plans >= 3x)"],
+                ["ours, every action read up front (strict parse)", f"{v['strict_per_s']:.0f}",
+                 f"{v['speedup_strict']:.1f}x total"],
+                ["ours, in-process batch (parse once per problem, counted)",
+                 f"{v['batch_per_s']:.0f}", f"{v['speedup_batch']:.1f}x"],
+                ["ours, in-process batch, tasks already parsed (as verifier workers keep them)",
+                 f"{v['check_per_s']:.0f}", f"{v['speedup_check']:.1f}x"],
+                ["ours, `nsr plan validate` process (1 per family)", f"{v['cli_per_s']:.1f}",
+                 f"median {v['cli_median_ms']:.0f} ms per process"],
+            ] + ([["unified-planning, in-process (task preloaded)",
+                   f"{up['per_s']:.0f}" if up.get("per_s") else "-", "-"]] if up else []),
+        ),
+        "",
+        markdown_table(
+            ["family", "plans", "= VAL", "VAL ms", "ours ms", "ratio"],
+            [[f, r["plans"], r["agree_val"], f"{r['val_ms']:.1f}", f"{r['ours_ms']:.1f}",
+              f"{r['val_ms'] / r['ours_ms']:.1f}x"] for f, r in sorted(v["per_family"].items())],
+        ),
+        "",
+        f"**Prototypes** (`nsr proto convert planning <folder>`, known plans + 1 walk per "
+        f"problem and task): {p['records']} records in {p['seconds']:.1f} s "
+        f"({p['per_minute']:.0f}/min), {p['families_all_three_tasks']} families with all three "
+        f"task types, VAL accepts {p['val_valid']}/{p['records']}; by task {p['by_task']}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,501 @@
+"""The general evaluation path: formulas with quantifiers and derived predicates, effects with
+conditions, in one state of one problem.
+
+Why a separate object: quantifiers need the problem's objects, derived predicates need their
+rules and the whole state (a stratified fixpoint), and both are costly, so a :class:`World` is
+built per state only when a step needs it and computes its predicate index and derived atoms
+lazily, once. Grounding stays lazy: nothing is enumerated up front; a quantified condition or a
+derived rule binds its variables by joining positive atoms with the facts of the state (only the
+variables no positive atom binds are tried against every object of their type).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from nsr.backends.pddl.effects import Arith, Effect, FunctionTerm, NumExpr
+from nsr.backends.pddl.formulas import (
+    And,
+    Atom,
+    Equals,
+    Formula,
+    GroundAtom,
+    Imply,
+    Not,
+    Or,
+    Quantified,
+    conjuncts,
+    free_variables,
+    negated_conjuncts,
+)
+
+if TYPE_CHECKING:
+    from nsr.backends.pddl.reader import Problem
+
+Binding = dict[str, str]
+
+
+DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
+
+
+class UndefinedValue(ValueError):
+    """A cost expression reads a numeric function that the problem's ``:init`` never sets."""
+
+
+class World:
+    """One state of one problem; evaluates formulas and collects effects (see module docstring)."""
+
+    __slots__ = ("problem", "state", "_index", "_derived", "_derived_preds", "_keyed", "_delta")
+
+    def __init__(self, problem: Problem, state: set[GroundAtom] | frozenset[GroundAtom]) -> None:
+        self.problem = problem
+        self.state = state
+        self._index: dict[str, list[tuple[str, ...]]] | None = None
+        self._derived: dict[str, set[tuple[str, ...]]] | None = None
+        self._derived_preds = problem.domain.derived
+        # (predicate, bound positions) -> (facts seen, key of those positions -> facts)
+        self._keyed: dict[tuple[str, tuple[int, ...]], tuple[int, dict[Any, list[Any]]]] = {}
+        # semi-naive evaluation: this atom occurrence reads only the facts new in the last round
+        self._delta: tuple[Atom, set[tuple[str, ...]]] | None = None
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def true(self, atom: GroundAtom) -> bool:
+        """Truth of a ground atom, derived predicates included."""
+        if atom[0] in self._derived_preds:
+            return atom[1:] in self.derived_facts(atom[0])
+        return atom in self.state
+
+    def facts(self, predicate: str) -> Iterable[tuple[str, ...]]:
+        """Argument tuples of every true atom of ``predicate``."""
+        if predicate in self._derived_preds:
+            return self.derived_facts(predicate)
+        if self._index is None:
+            index: dict[str, list[tuple[str, ...]]] = {}
+            for atom in self.state:
+                index.setdefault(atom[0], []).append(atom[1:])
+            self._index = index
+        return self._index.get(predicate, ())
+
+    def matching(
+        self, predicate: str, positions: tuple[int, ...], key: tuple[str, ...]
+    ) -> Sequence[tuple[str, ...]]:
+        """Facts of ``predicate`` whose arguments at ``positions`` equal ``key`` (hash index,
+        built on first use; rebuilt when a derived predicate has grown meanwhile)."""
+        facts = self.facts(predicate)
+        size = len(facts)  # type: ignore[arg-type]
+        entry = self._keyed.get((predicate, positions))
+        if entry is None or entry[0] != size:
+            table: dict[Any, list[Any]] = {}
+            for args in facts:
+                table.setdefault(tuple(args[i] for i in positions), []).append(args)
+            entry = (size, table)
+            self._keyed[(predicate, positions)] = entry
+        return entry[1].get(key, ())
+
+    def derived(self) -> dict[str, set[tuple[str, ...]]]:
+        """Every derived atom of this state (predicate -> argument tuples)."""
+        return {p: self.derived_facts(p) for p in self.problem.domain.derived}
+
+    def derived_facts(self, predicate: str) -> set[tuple[str, ...]]:
+        """The true atoms of derived ``predicate`` in this state, computed on first use.
+
+        Only the stratum of ``predicate`` is computed here, to its least fixpoint; the strata
+        below it are computed when its rules first read them (so a precondition that needs one
+        derived predicate never pays for the others). Recursive strata are evaluated
+        semi-naively: after the first round, each rule runs once per recursive atom occurrence
+        in its body, that occurrence reading only the atoms found in the previous round (any
+        new atom needs at least one of them).
+        """
+        if self._derived is None:
+            # states recur (plans of one problem share prefixes; candidates in a batch share
+            # states): the derived atoms of a state are kept per problem, bounded
+            cache = self.problem._derived_cache
+            key = frozenset(self.state)
+            found_dict = cache.get(key)
+            if found_dict is None:
+                if len(cache) >= DERIVED_CACHE_SIZE:
+                    cache.clear()
+                found_dict = cache[key] = {}
+            self._derived = found_dict
+        facts = self._derived
+        found_already = facts.get(predicate)
+        if found_already is not None:
+            return found_already
+        domain = self.problem.domain
+        stratum, recursive = domain.strata[_stratum_index(domain)[predicate]]
+        for pred in stratum:
+            facts[pred] = set()  # rules of the stratum read the atoms found so far
+        delta = {p: self._fire(p, None) for p in stratum}
+        for pred in stratum:
+            facts[pred] |= delta[pred]
+        while recursive and any(delta.values()):
+            found: dict[str, set[tuple[str, ...]]] = {p: set() for p in stratum}
+            for pred in stratum:
+                for rule in domain.derived[pred]:
+                    for occ in _recursive_atoms(rule, stratum):
+                        if delta[occ.predicate]:
+                            found[pred] |= self._fire_rule(rule, (occ, delta[occ.predicate]))
+            delta = {p: found[p] - facts[p] for p in stratum}
+            for pred in stratum:
+                facts[pred] |= delta[pred]
+        return facts[predicate]
+
+    def _fire(self, pred: str, restrict: None) -> set[tuple[str, ...]]:
+        out: set[tuple[str, ...]] = set()
+        for rule in self.problem.domain.derived[pred]:
+            out |= self._fire_rule(rule, restrict)
+        return out
+
+    def _fire_rule(
+        self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
+    ) -> set[tuple[str, ...]]:
+        outer = self._delta  # a lower stratum may be computed while a higher one is restricted
+        self._delta = restrict
+        try:
+            head = rule.head
+            return {
+                tuple(b.get(t, t) for t in head)
+                for b in self.solutions(rule.parts, {}, rule.variables)
+            }
+        finally:
+            self._delta = outer
+
+    # -- formulas ----------------------------------------------------------------------------
+
+    def holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
+        """Truth of ``formula`` in this state under ``binding`` (free variables must be bound)."""
+        if isinstance(formula, Atom):
+            if self._delta is not None and formula is self._delta[0]:
+                return tuple(binding.get(t, t) for t in formula.terms) in self._delta[1]
+            return self.true((formula.predicate, *(binding.get(t, t) for t in formula.terms)))
+        if isinstance(formula, Not):
+            return not self.holds(formula.arg, binding)
+        if isinstance(formula, And):
+            return all(self.holds(a, binding) for a in formula.args)
+        if isinstance(formula, Or):
+            return any(self.holds(a, binding) for a in formula.args)
+        if isinstance(formula, Equals):
+            return binding.get(formula.left, formula.left) == binding.get(
+                formula.right, formula.right
+            )
+        if isinstance(formula, Imply):
+            return (not self.holds(formula.antecedent, binding)) or self.holds(
+                formula.consequent, binding
+            )
+        inner = {k: v for k, v in binding.items() if k not in dict(formula.variables)}
+        if formula.kind == "exists":
+            parts = conjuncts(formula.body)
+            return next(iter(self.solutions(parts, inner, formula.variables)), None) is not None
+        parts = negated_conjuncts(formula.body)
+        return next(iter(self.solutions(parts, inner, formula.variables)), None) is None
+
+    def solutions(
+        self,
+        parts: Sequence[Formula],
+        binding: Binding,
+        variables: Sequence[tuple[str, frozenset[str]]],
+    ) -> Iterator[Binding]:
+        """Bindings of ``variables`` (typed) that make every formula of ``parts`` true.
+
+        Parts whose variables are all bound are tested first (a failing test prunes early);
+        then a positive atom binds its variables from the matching facts; variables no positive
+        atom can bind are tried against every object of their type.
+        """
+        types = {v: t for v, t in variables if v not in binding}
+        yield from self._solve(list(parts), dict(binding), types)
+
+    def _solve(
+        self, parts: list[Formula], binding: Binding, types: Mapping[str, frozenset[str]]
+    ) -> Iterator[Binding]:
+        pending: list[Formula] = []
+        for part in parts:
+            if all(v in binding for v in free_variables(part)):
+                if not self.holds(part, binding):
+                    return
+            else:
+                pending.append(part)
+        if not pending:
+            unbound = [v for v in types if v not in binding]
+            if not unbound:
+                yield binding
+                return
+            pools = [sorted(self.problem.objects_of(types[v])) for v in unbound]
+            for values in itertools.product(*pools):
+                out = dict(binding)
+                out.update(zip(unbound, values, strict=True))
+                yield out
+            return
+        yield from self._branch(pending, binding, types)
+
+    def _branch(
+        self, pending: list[Formula], binding: Binding, types: Mapping[str, frozenset[str]]
+    ) -> Iterator[Binding]:
+        """Bind the next variable(s) of ``pending`` (none of which is ready) and recurse.
+
+        Cheapest first: an equality with one side known fixes a variable; a positive atom joins
+        with the facts; ``and`` and ``exists`` are flattened into the parts; ``or`` splits into
+        one search per disjunct (a binding may then come twice); last, a variable is tried
+        against every object of its type. In a semi-naive round the restricted atom goes first
+        (the structure around it is opened first), since it has the fewest facts.
+        """
+        if self._delta is not None:
+            target = self._delta[0]
+            for i, part in enumerate(pending):
+                if part is target:
+                    yield from self._join(part, pending[:i] + pending[i + 1 :], binding, types)
+                    return
+            for i, part in enumerate(pending):
+                if _openable(part, binding, types) and _contains(part, target):
+                    yield from self._open(part, pending[:i] + pending[i + 1 :], binding, types)
+                    return
+        for i, part in enumerate(pending):
+            if isinstance(part, Equals):
+                left = binding.get(part.left, part.left)
+                right = binding.get(part.right, part.right)
+                var, value = (left, right) if left[0] == "?" else (right, left)
+                if value[0] != "?" and var in types:
+                    if value not in self.problem.objects_of(types[var]):
+                        return
+                    out = dict(binding)
+                    out[var] = value
+                    yield from self._solve(pending[:i] + pending[i + 1 :], out, types)
+                    return
+        for i, part in enumerate(pending):
+            if isinstance(part, Atom):
+                yield from self._join(part, pending[:i] + pending[i + 1 :], binding, types)
+                return
+        for i, part in enumerate(pending):
+            rest = pending[:i] + pending[i + 1 :]
+            if isinstance(part, And):
+                yield from self._solve(rest + list(part.args), binding, types)
+                return
+            if isinstance(part, Quantified) and part.kind == "exists":
+                names = [v for v, _ in part.variables]
+                if not any(v in binding or v in types for v in names):
+                    inner = {**types, **dict(part.variables)}
+                    yield from self._solve(rest + list(conjuncts(part.body)), binding, inner)
+                    return
+        for i, part in enumerate(pending):
+            if isinstance(part, Or):
+                rest = pending[:i] + pending[i + 1 :]
+                for arg in part.args:
+                    yield from self._solve(rest + [arg], binding, types)
+                return
+        var = next(v for v in sorted(free_variables(pending[0])) if v not in binding)
+        pool = self.problem.objects_of(types[var]) if var in types else ()
+        for obj in sorted(pool):
+            out = dict(binding)
+            out[var] = obj
+            yield from self._solve(pending, out, types)
+
+    def _open(
+        self,
+        part: Formula,
+        rest: list[Formula],
+        binding: Binding,
+        types: Mapping[str, frozenset[str]],
+    ) -> Iterator[Binding]:
+        """Open the ``and``/``or``/``exists`` that holds the restricted atom."""
+        if isinstance(part, And):
+            yield from self._solve(list(part.args) + rest, binding, types)
+        elif isinstance(part, Or):
+            target = self._delta[0] if self._delta is not None else None
+            for arg in part.args:
+                # a disjunct without the restricted atom gives no derivation through it
+                if target is None or _contains(arg, target):
+                    yield from self._solve([arg, *rest], binding, types)
+        else:
+            assert isinstance(part, Quantified)
+            inner = {**types, **dict(part.variables)}
+            yield from self._solve(list(conjuncts(part.body)) + rest, binding, inner)
+
+    def _join(
+        self, atom: Atom, rest: list[Formula], binding: Binding, types: Mapping[str, frozenset[str]]
+    ) -> Iterator[Binding]:
+        terms = atom.terms
+        fits = self.problem.objects_of
+        positions = []
+        key = []
+        for i, term in enumerate(terms):
+            value = binding.get(term, term) if term[0] == "?" else term
+            if value[0] != "?":
+                positions.append(i)
+                key.append(value)
+        if self._delta is not None and atom is self._delta[0]:
+            candidates: Iterable[tuple[str, ...]] = [
+                args for args in self._delta[1] if all(args[i] == k for i, k in
+                                                       zip(positions, key, strict=True))
+            ]
+        elif positions:
+            candidates = self.matching(atom.predicate, tuple(positions), tuple(key))
+        else:
+            candidates = self.facts(atom.predicate)
+        for args in candidates:
+            out = dict(binding)
+            ok = True
+            for term, value in zip(terms, args, strict=True):
+                if term[0] == "?":
+                    seen = out.get(term)
+                    if seen is None:
+                        if term not in types or value not in fits(types[term]):
+                            ok = False
+                            break
+                        out[term] = value
+                    elif seen != value:
+                        ok = False
+                        break
+                elif term != value:
+                    ok = False
+                    break
+            if ok:
+                yield from self._solve(rest, out, types)
+
+    # -- effects -----------------------------------------------------------------------------
+
+    def collect(
+        self, effect: Effect, binding: Mapping[str, str], adds: set[GroundAtom],
+        dels: set[GroundAtom],
+    ) -> float:
+        """Add the ground adds/deletes of ``effect`` to the sets; return its total-cost increase.
+
+        Every ``when`` condition is evaluated in this (the pre-step) state.
+        """
+        for a in effect.dels:
+            dels.add((a.predicate, *(binding.get(t, t) for t in a.terms)))
+        for a in effect.adds:
+            adds.add((a.predicate, *(binding.get(t, t) for t in a.terms)))
+        cost = 0.0
+        for expr in effect.costs:
+            cost += self.value(expr, binding)
+        for when in effect.whens:
+            if self.holds(when.condition, binding):
+                cost += self.collect(when.effect, binding, adds, dels)
+        for fa in effect.foralls:
+            inner = {k: v for k, v in binding.items() if k not in dict(fa.variables)}
+            sub = fa.effect
+            if not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1:
+                # forall x (when C E): only the x that satisfy C matter, found by a join
+                when = sub.whens[0]
+                names = [v for v, _ in fa.variables]
+                seen: set[tuple[str, ...]] = set()
+                for b in self.solutions(conjuncts(when.condition), inner, fa.variables):
+                    key = tuple(b[v] for v in names)
+                    if key not in seen:  # an 'or' in the condition may find a binding twice
+                        seen.add(key)
+                        # the forall variables only (not the join's helper variables)
+                        bound = {**binding, **dict(zip(names, key, strict=True))}
+                        cost += self.collect(when.effect, bound, adds, dels)
+            else:
+                for b in self.solutions((), inner, fa.variables):
+                    cost += self.collect(sub, b, adds, dels)
+        return cost
+
+    def value(self, expr: NumExpr, binding: Mapping[str, str]) -> float:
+        """Value of a numeric expression (static functions from ``:init``)."""
+        if isinstance(expr, float):
+            return expr
+        if isinstance(expr, FunctionTerm):
+            key = (expr.name, *(binding.get(t, t) for t in expr.terms))
+            found = self.problem.numeric.get(key)
+            if found is None:
+                raise UndefinedValue(f"({' '.join(key)}) has no value in :init")
+            return found
+        assert isinstance(expr, Arith)
+        vals = [self.value(a, binding) for a in expr.args]
+        if expr.op == "-" and len(vals) == 1:
+            return -vals[0]
+        total = vals[0]
+        for v in vals[1:]:
+            if expr.op == "+":
+                total += v
+            elif expr.op == "-":
+                total -= v
+            elif expr.op == "*":
+                total *= v
+            else:
+                if v == 0:
+                    raise UndefinedValue("division by zero in a cost expression")
+                total /= v
+        return total
+
+
+_RECURSIVE: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[Atom, ...]]] = {}
+
+
+def _recursive_atoms(rule: Any, stratum: tuple[str, ...]) -> tuple[Atom, ...]:
+    """Atom occurrences in ``rule``'s body whose predicate is in ``stratum``; memoised."""
+    hit = _RECURSIVE.get((id(rule), stratum))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    out: list[Atom] = []
+
+    def walk(f: Formula) -> None:
+        if isinstance(f, Atom):
+            if f.predicate in stratum:
+                out.append(f)
+        elif isinstance(f, Not):
+            walk(f.arg)
+        elif isinstance(f, (And, Or)):
+            for a in f.args:
+                walk(a)
+        elif isinstance(f, Imply):
+            walk(f.antecedent)
+            walk(f.consequent)
+        elif isinstance(f, Quantified):
+            walk(f.body)
+
+    walk(rule.body)
+    _RECURSIVE[(id(rule), stratum)] = (rule, tuple(out))
+    return tuple(out)
+
+
+_CONTAINS: dict[tuple[int, int], bool] = {}
+
+
+def _contains(formula: Formula, atom: Atom) -> bool:
+    """True when ``atom`` (this very object) occurs in ``formula``; memoised."""
+    key = (id(formula), id(atom))
+    hit = _CONTAINS.get(key)
+    if hit is not None:
+        return hit
+    if formula is atom:
+        out = True
+    elif isinstance(formula, Not):
+        out = _contains(formula.arg, atom)
+    elif isinstance(formula, (And, Or)):
+        out = any(_contains(a, atom) for a in formula.args)
+    elif isinstance(formula, Imply):
+        out = _contains(formula.antecedent, atom) or _contains(formula.consequent, atom)
+    elif isinstance(formula, Quantified):
+        out = _contains(formula.body, atom)
+    else:
+        out = False
+    _CONTAINS[key] = out
+    return out
+
+
+def _openable(part: Formula, binding: Binding, types: Mapping[str, frozenset[str]]) -> bool:
+    """``and``, ``or``, or an ``exists`` whose variables clash with none already in use."""
+    if isinstance(part, (And, Or)):
+        return True
+    return (
+        isinstance(part, Quantified)
+        and part.kind == "exists"
+        and not any(v in binding or v in types for v, _ in part.variables)
+    )
+
+
+_STRATA: dict[int, tuple[Any, dict[str, int]]] = {}
+
+
+def _stratum_index(domain: Any) -> dict[str, int]:
+    """Derived predicate -> the index of its stratum in ``domain.strata``; memoised."""
+    hit = _STRATA.get(id(domain))
+    if hit is not None and hit[0] is domain.strata:
+        return hit[1]
+    index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
+    _STRATA[id(domain)] = (domain.strata, index)
+    return index
