@@ -192,11 +192,11 @@ def register(subparsers: Any) -> None:
     cplan.add_argument("domain", metavar="DOMAIN|FOLDER", help="PDDL domain file, or a folder "
                                                               "of family folders")
     cplan.add_argument("problems", metavar="PROBLEM", nargs="*", help="PDDL problem files")
-    cplan.add_argument("--walks", type=int, default=1,
+    cplan.add_argument("--walks", type=checks.positive_count, default=1,
                        help="FOLDER: random-walk problems per problem and task type (default 1)")
     cplan.add_argument("--family", default=None,
                        help="FOLDER: only these families (comma-separated)")
-    cplan.add_argument("--seed", type=int, default=0, help="FOLDER: walk seed (default 0)")
+    cplan.add_argument("--seed", type=checks.seed, default=0, help="FOLDER: walk seed (default 0)")
     cplan.add_argument("--planner", default="fast-downward",
                        choices=("fast-downward", "pyperplan"), help="planner")
     cplan.add_argument("--timeout", type=checks.timeout, default=60.0, help="seconds per problem")
