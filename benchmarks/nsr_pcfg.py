@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "(7,779 / 6,963 / 6,865 examples: less than the published 82K sets); test = the "
             "official test file of each split; trees executed by SWI-Prolog. Task configuration: "
             "letters `[A-Z][0-9]+` are an open class (a run of them is one value-carrying "
-            "segment), library `sequences` (lists without atom constants), search size 11, "
+            "segment), library `sequences` (lists without atom constants), search size 9 grown to 12 while rows are unexplained, "
             "projective trees (prefix expressions), examples only the fallback beam parses "
             "right still train the parser (`learn_rescued`). "
             f"One process per run, 1 torch thread, {args.jobs} at a time.", "",
