@@ -2,6 +2,10 @@
 
 Suites (generators in ``nsr/tasks/*/splits.py``, seeded, from ``../shared`` data):
 
+- ``official``: the published SCAN, PCFG and HINT splits with their official test files (HINT:
+  generated data seed 0), to show the one configuration keeps what was reached with per-task
+  settings;
+
 - ``scan-templates``: every command holding a phrase template is held out (10 templates, both
   directions); train on the rest of SCAN simple's training file, test on the held-out commands
   of ``tasks.txt`` (``--max-test`` caps the test at a seeded sample);
@@ -45,11 +49,17 @@ from benchmarks.common import (  # noqa: E402
     write_json,
 )
 
-SUITES = ("scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes", "scan-new-verb")
+SUITES = ("official", "scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes",
+          "scan-new-verb")
+#: ``official``: the published splits (task:split), to show the one configuration keeps them.
+OFFICIAL = ("scan:simple", "scan:length", "scan:jump", "scan:turn_left", "scan:around_right",
+            "pcfg:iid", "pcfg:systematicity", "pcfg:productivity", "hint:all")
 
 
 def splits_of(suite: str) -> list[str]:
     """The split names of a suite (a template name, a fraction or a size)."""
+    if suite == "official":
+        return list(OFFICIAL)
     if suite == "scan-templates":
         from nsr.tasks.scan.splits import TEMPLATE_NAMES
 
@@ -73,6 +83,16 @@ def splits_of(suite: str) -> list[str]:
 
 def load(suite: str, split: str, seed: int, max_test: int) -> tuple[str, list, dict[str, list]]:
     """(task name, train, {test name: test}) of one split of a suite."""
+    if suite == "official":
+        from nsr.tasks import get_task
+
+        name, part = split.split(":")
+        task = get_task(name)
+        if name == "hint":
+            from nsr.tasks.hint.task import TEST_SUBSETS
+
+            return name, task.load(part, "train"), {s: task.load(s, "test") for s in TEST_SUBSETS}
+        return name, task.load(part, "train"), {"test": task.load(part, "test")}
     if suite == "scan-templates":
         from nsr.tasks.scan.splits import template_split
 
