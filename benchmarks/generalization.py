@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -43,6 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
+    RESULTS_DIR,
     markdown_table,
     peak_rss_mb,
     update_results_md,
@@ -199,8 +199,6 @@ def _merged(new: list[dict[str, Any]], old: list[dict[str, Any]], key) -> list[d
 
 
 def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None:
-    from benchmarks.common import RESULTS_DIR
-
     path = RESULTS_DIR / "generalization.json"
     before = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     order = {s: i for i, s in enumerate(SUITES)}
@@ -260,8 +258,7 @@ def main() -> None:
     jobs = [(suite, split, seed) for suite in args.suites for split in splits_of(suite)
             if not args.splits or split in args.splits for seed in args.seeds]
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="nsr-gen-"), \
-            ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
         futures = [pool.submit(run_child, s, sp, seed, args.max_test) for s, sp, seed in jobs]
         for future in futures:
             row = future.result()

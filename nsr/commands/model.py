@@ -348,7 +348,7 @@ def _train(args: argparse.Namespace) -> int:
         summary["test"] = {**exact_match(answers.predictions, tests).as_dict(),
                            "file": str(args.test_file),
                            "unknown_inputs": answers.unknown_inputs,
-                           "unknown_words": {shorten(w): n for w, n in answers.unknown_words.items()}}
+                           "unknown_words": answers.unknown_words_json()}
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -465,7 +465,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         extra = {} if report is None else {"perception": report.as_dict()}
         print(json.dumps({**score.as_dict(), "unknown_inputs": answers.unknown_inputs,
-                          "unknown_words": {shorten(w): n for w, n in answers.unknown_words.items()}, **extra}))
+                          "unknown_words": answers.unknown_words_json(), **extra}))
         return 0
     from rich.console import Console
     from rich.table import Table

@@ -34,6 +34,12 @@ class Answers:
         counts = Counter(w for words in self.unknown for w in set(words))
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def unknown_words_json(self) -> dict[str, int]:
+        """:attr:`unknown_words` for JSON output: a huge "word" is named, not echoed whole."""
+        from nsr.textfile import shorten
+
+        return {shorten(w): n for w, n in self.unknown_words.items()}
+
     @property
     def unknown_inputs(self) -> int:
         return sum(bool(words) for words in self.unknown)

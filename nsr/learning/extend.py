@@ -10,6 +10,7 @@ only where the new data contradicts it (as it would any program).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 from nsr.errors import ConfigError
@@ -32,7 +33,8 @@ def extend_vocabulary(model: NsrModel, words: Iterable[str], *, seed: int = 0) -
     new = sorted(set(words) - set(old))
     vocab = old + new
     state = model.state_dict()
-    grown = NsrModel.from_state(state)
+    grown = copy.copy(model)  # new perception and parser below; programs copied, not shared
+    grown.programs, grown.fits = dict(model.programs), dict(model.fits)
     grown.symbol_names = tuple(vocab)
     perception = TokenPerception(PerceptionConfig(tuple(vocab), len(vocab),
                                                   dim=model.perception.cfg.dim), seed=seed)

@@ -25,7 +25,6 @@ from nsr.tasks.base import Example
 from nsr.tasks.paths import find_dataset_dir, require_file
 from nsr.tasks.scan.task import ALL_COMMANDS_FILE, SPLIT_FILES, load_file
 
-_VERB = r"(?:walk|look|run|jump)"
 _ANY_VERB = r"(?:walk|look|run|jump|turn)"
 
 
