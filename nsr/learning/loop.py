@@ -53,10 +53,15 @@ class LearnerConfig:
     curriculum: tuple[int, ...] = ()  # max input length per stage; (): read off the data
     # ...by growth: a new stage once the pool of examples is this many times the last stage's
     stage_growth: float = 1.5
-    enumerate_up_to: int = 4
+    # Every tree of an input of up to this many segments: the parser's beam rarely offers the
+    # other bracketing of a short input, so an attachment it never built (precedence in
+    # `a - b * c`) would only be learned by luck
+    enumerate_up_to: int = 5
     # A longer input with a symbol of unknown arity gets every projective tree respecting the
-    # known arities when there are at most this many (0: never; see abduction.candidates)
-    enumerate_new: int = 0
+    # known arities when there are at most this many (0: never; see abduction.candidates): a
+    # new word first seen in long inputs (a bracket in 7-token expressions: 20 trees) still
+    # gets all its readings
+    enumerate_new: int = 200
     rounds_per_stage: int = 4
     # Rounds of the last stage, which holds every example (0: rounds_per_stage). Its rounds fit
     # the parser to the longest inputs; a round stops the stage early once all are right.
@@ -74,15 +79,21 @@ class LearnerConfig:
     search_max_candidates: int = 1_500_000
     # ...or after this wall time, a safety net that should never bind on a sane machine
     search_budget_s: float = 120.0
-    # Search sees up to this many rows per example (0: 100 rows cut across examples) and
-    # stops this many sizes past a program explaining 95% (0: never); see ``SearchConfig``
-    search_rows_per_group: int = 0
-    search_good_slack: int = 0
-    # A unary symbol may mean the identity (see ``SearchConfig.identity``)
+    # Search sees up to this many rows per example, every tree's (0: 100 rows cut across
+    # examples), and stops this many sizes past a program explaining 95% of the examples (0:
+    # never): the rest are noise of wrong trees; see ``SearchConfig``
+    search_rows_per_group: int = 12
+    search_good_slack: int = 3
+    # A unary symbol may mean the identity (see ``SearchConfig.identity``), as the reading of
+    # last resort: only when it explains more examples than any other program (an identity
+    # fits wherever its word attaches, so it teaches the parser nothing about scope; brackets
+    # read as identities attach locally and fail on long inputs, while `copy` means it)
     identity_programs: bool = True
     # Holes' rows whose value an ambiguous inverse chose (``( 6 + 6 ) * 0``: the bracket may
-    # be anything) are evidence for program search (False: left out)
-    loose_evidence: bool = True
+    # be anything) are evidence for program search (False: left out). Off: such rows say
+    # nothing about the hole, and fitting them buys a bigger program that explains a few more
+    # examples by luck
+    loose_evidence: bool = False
     parser_epochs: int = 3
     max_trees: int = 1500
     max_abduce: int = 300
@@ -92,11 +103,11 @@ class LearnerConfig:
     # Regex of open-class tokens: a run of them is one segment whose value is the run ("": none)
     open_class: str = ""
     # Two new symbols in one tree: guess the lower one's program (a projection, or for a leaf
-    # a library nullary such as empty()) to abduce the upper one's rows. Off unless a task asks:
-    # where leaves are not nullaries the guess is wrong, yet a bigger upper program fits it
-    # (SCAN simple, `run left` with run unseen alone: run := empty() wins
-    # left := cons('I_TURN_LEFT', singleton(last(cons('I_RUN', x)))), test 76%)
-    guess_lower_holes: bool = False
+    # a library nullary such as empty()) to abduce the upper one's rows (a new operator over a
+    # new bracket or separator). A guess is evidence of last resort: its rows reach the search
+    # only for a symbol no ordinary row speaks for (see ``steps.select``), and with
+    # ``consistent_guesses`` never against the shape an adopted program gives the guessed one
+    guess_lower_holes: bool = True
     # Programs adopted below this fit are re-searched with more rows later (0: never)
     solved_fraction: float = 0.0
     perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
@@ -111,7 +122,7 @@ class LearnerConfig:
     # One reading per round: a program whose evidence guessed another symbol a constant leaf
     # and a program with arguments for that symbol are not adopted together (see
     # ``consistent_guesses`` in ``steps.select``)
-    consistent_guesses: bool = False
+    consistent_guesses: bool = True
     # A program abduction keeps asking to change may be replaced by another symbol's program
     # that explains those examples and keeps the symbol's own (see ``steps.borrowed_programs``)
     borrow_programs: bool = False
@@ -119,16 +130,23 @@ class LearnerConfig:
     # some tree already explains: same selections, faster with slow recursions (HINT)
     fast_abduction: bool = True
     # Answers (not training, where the target judges trees) avoid trees that stow computed parts
-    # of the input in arguments their parent ignores while another tree runs (HINT's brackets)
-    live_trees: bool = False
-    # Trees are projective (every node's descendants form a contiguous span, as in prefix or
-    # infix expressions): the parser has no SWAP and abduction proposes only such trees
-    projective: bool = False
+    # of the input in arguments their parent ignores while another tree runs: a projection
+    # (`(` := lambda x, y: x) may hide `+ 0 )` in its ignored slot and still be right on a
+    # short input, a reading that fails on long ones
+    live_trees: bool = True
+    # Trees start projective (every node's descendants form a contiguous span, as in prefix or
+    # infix expressions): the parser has no SWAP and abduction proposes only such trees. A
+    # non-projective tree that is right is often right by accident (commutative functions) and
+    # teaches the parser a wrong attachment; so projectivity is the prior, dropped by the
+    # evidence: the first stage projective trees cannot fit is learned again, from the model
+    # before it, with every tree, kept when it fits clearly better (SCAN: `walk around left` puts
+    # `around` over `left` over `walk`, a crossing arc). False: every tree from the start.
+    projective: bool = True
     # An example that only the fallback beam parses right (greedy decoding fails on it) still
     # trains the parser: otherwise a stage whose examples are all right after the fallback
     # teaches nothing, and the greedy parser never learns from inputs longer than the stages
     # that needed abduction (PCFG: only up to 5 segments)
-    learn_rescued: bool = False
+    learn_rescued: bool = True
 
     def __post_init__(self) -> None:
         if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
@@ -175,10 +193,11 @@ class LearnerConfig:
 
 
 def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:
-    """The learner configuration a task asks for (library, open class, its learner options),
-    with ``overrides`` on top: one place, so the CLI and the benchmarks train alike."""
-    options = {"library": task.primitive_library, "open_class": task.open_class,
-               **dict(task.learner_options), **overrides}
+    """The learner configuration for a task: the defaults with the facts the task declares
+    about its data (primitive library, open-class pattern), and ``overrides`` on top (a user's
+    choice, or image perception's settings): one place, so the CLI and the benchmarks train
+    alike. A task declares no learner setting."""
+    options = {"library": task.primitive_library, "open_class": task.open_class, **overrides}
     return LearnerConfig(task=task.name, split=split, **options)
 
 
@@ -274,91 +293,29 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         elapsed_before = float(state["progress"].get("seconds", 0.0))
     say = log or (lambda msg: None)
     bar = _progress(len(stages) - first_stage, progress)
+    # Projective trees first (the simpler hypothesis); the first stage they cannot fit is
+    # learned again, from the model before it, with every tree allowed, and kept if it fits
+    # clearly better (see _fits_better)
+    can_widen = model.parser.cfg.projective
     for k in range(first_stage, len(stages)):
         max_len = stages[k]
+        pool = [ex for ex in data if lengths[ex.source] <= max_len]
+        last = k == len(stages) - 1
+        before = _snapshot(model, labels) if can_widen else None
         # One generator per stage, so a resumed run makes the same choices as an uninterrupted
         # one (pseudo-labels need no saving: round 0 re-derives them from the model).
-        rng = random.Random(seed * 100_003 + k)
-        pool = [ex for ex in data if lengths[ex.source] <= max_len]
-        t0 = time.perf_counter()
-        stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
-        timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
-        todo = pool
-        last = k == len(stages) - 1
-        for rnd in range(config.final_rounds if last and config.final_rounds
-                         else config.rounds_per_stage):
-            t1 = time.perf_counter()
-            parses = deduce(model, [ex.source for ex in todo])
-            timing["deduce"] += time.perf_counter() - t1
-            wrong, rescued = _sort_out(todo, parses, labels)
-            if rnd == 0:
-                stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
-            if not wrong and todo is not pool:
-                # What was wrong is fixed; check that learning broke nothing else before stopping.
-                todo = pool
-                t1 = time.perf_counter()
-                wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
-                timing["deduce"] += time.perf_counter() - t1
-            if not config.learn_rescued:
-                rescued = []
-            if not wrong and not rescued:
-                break
-            if len(wrong) > config.max_abduce:
-                wrong = rng.sample(wrong, config.max_abduce)
-            chosen = Selection(())
-            if wrong:
-                t1 = time.perf_counter()
-                abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to,
-                                    beam=config.beam, samples=config.samples,
-                                    seed=rng.randrange(2**31), inverse=config.inverse,
-                                    guess_lower=config.guess_lower_holes,
-                                    memo=config.fast_abduction,
-                                    enumerate_new=config.enumerate_new)
-                t2 = time.perf_counter()
-                kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
-                                            config.search_config().max_rows) \
-                    if config.solved_fraction > 0 else None
-                inventory = symbol_inventory(model) if config.min_key_share > 0 else None
-                chosen = select(model, abductions, config.search_config(),
-                                adopt_fraction=config.adopt_fraction,
-                                min_support=config.min_support, unsolved_rows=kept,
-                                loose_evidence=config.loose_evidence,
-                                key_share=config.min_key_share, inventory=inventory,
-                                consistent_guesses=config.consistent_guesses)
-                if config.borrow_programs:
-                    chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
-                                            config)
-                t3 = time.perf_counter()
-                timing["abduce"] += t2 - t1
-                timing["select"] += t3 - t2
-                if config.perception_revision:
-                    chosen = _with_symbol_revisions(model, wrong, chosen,
-                                                    config.revision_alternatives)
-            t_learn = time.perf_counter()
-            for lab in chosen.labels:
-                labels[lab.tokens] = lab
-            for sym, prog in chosen.programs.items():
-                say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
-            # Rescued labels share the new ones' slots; at most half, so replay keeps its place.
-            extra = rng.sample(rescued, min(len(rescued), config.max_trees // 2)) \
-                if rescued else []
-            learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
-                  seed=rng.randrange(2**31), parser_epochs=config.parser_epochs,
-                  max_trees=config.max_trees, fits=chosen.fits)
-            timing["learn"] += time.perf_counter() - t_learn
-            # New programs can change any output; otherwise re-check only what is not yet right
-            # (and what greedy decoding alone did not yet get right).
-            again = {lab.tokens for lab in rescued}
-            todo = pool if chosen.programs else \
-                [ex for ex in pool if ex.source not in labels or ex.source in again]
-        else:
-            _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
-        if last:  # the final figure is measured on every example, not estimated
-            _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
-        stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
-        stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}
-        stage_info["programs"] = len(model.programs)
-        stage_info["seconds"] = round(time.perf_counter() - t0, 3)
+        stage_info = _run_stage(model, pool, labels, config, k, max_len, last,
+                                random.Random(seed * 100_003 + k), say)
+        if before is not None and stage_info["train_acc"] < 1.0:
+            can_widen = False
+            wide, wide_labels = _restore(before, projective=False)
+            say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; "
+                "trying every tree")
+            trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
+                               random.Random(seed * 100_003 + k), say)
+            if _fits_better(trial["train_acc"], stage_info["train_acc"]):
+                model, labels, stage_info = wide, wide_labels, trial
+                stage_info["widened"] = True
         metrics.append(stage_info)
         say(f"stage {k} (len <= {max_len}): {len(pool)} examples, train acc {stage_info['train_acc']:.4f}")
         if out is not None:
@@ -376,6 +333,117 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                         seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...], Labelled],
+               config: LearnerConfig, k: int, max_len: int, last: bool, rng: random.Random,
+               say: Callable[[str], None]) -> dict[str, Any]:
+    """Rounds of deduce, abduce, select, learn over one stage's ``pool`` until every example is
+    right or the rounds run out; changes ``model`` and ``labels``, returns the stage's metrics."""
+    t0 = time.perf_counter()
+    stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
+    timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
+    todo = pool
+    for rnd in range(config.final_rounds if last and config.final_rounds
+                     else config.rounds_per_stage):
+        t1 = time.perf_counter()
+        parses = deduce(model, [ex.source for ex in todo])
+        timing["deduce"] += time.perf_counter() - t1
+        wrong, rescued = _sort_out(todo, parses, labels)
+        if rnd == 0:
+            stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
+        if not wrong and todo is not pool:
+            # What was wrong is fixed; check that learning broke nothing else before stopping.
+            todo = pool
+            t1 = time.perf_counter()
+            wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+            timing["deduce"] += time.perf_counter() - t1
+        if not config.learn_rescued:
+            rescued = []
+        if not wrong and not rescued:
+            break
+        if len(wrong) > config.max_abduce:
+            wrong = rng.sample(wrong, config.max_abduce)
+        chosen = Selection(())
+        if wrong:
+            t1 = time.perf_counter()
+            abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to,
+                                beam=config.beam, samples=config.samples,
+                                seed=rng.randrange(2**31), inverse=config.inverse,
+                                guess_lower=config.guess_lower_holes,
+                                memo=config.fast_abduction,
+                                enumerate_new=config.enumerate_new)
+            t2 = time.perf_counter()
+            kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
+                                        config.search_config().max_rows) \
+                if config.solved_fraction > 0 else None
+            inventory = symbol_inventory(model) if config.min_key_share > 0 else None
+            chosen = select(model, abductions, config.search_config(),
+                            adopt_fraction=config.adopt_fraction,
+                            min_support=config.min_support, unsolved_rows=kept,
+                            loose_evidence=config.loose_evidence,
+                            key_share=config.min_key_share, inventory=inventory,
+                            consistent_guesses=config.consistent_guesses)
+            if config.borrow_programs:
+                chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
+                                        config)
+            t3 = time.perf_counter()
+            timing["abduce"] += t2 - t1
+            timing["select"] += t3 - t2
+            if config.perception_revision:
+                chosen = _with_symbol_revisions(model, wrong, chosen,
+                                                config.revision_alternatives)
+        t_learn = time.perf_counter()
+        for lab in chosen.labels:
+            labels[lab.tokens] = lab
+        for sym, prog in chosen.programs.items():
+            say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
+        # Rescued labels share the new ones' slots; at most half, so replay keeps its place.
+        extra = rng.sample(rescued, min(len(rescued), config.max_trees // 2)) \
+            if rescued else []
+        learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
+              seed=rng.randrange(2**31), parser_epochs=config.parser_epochs,
+              max_trees=config.max_trees, fits=chosen.fits)
+        timing["learn"] += time.perf_counter() - t_learn
+        # New programs can change any output; otherwise re-check only what is not yet right
+        # (and what greedy decoding alone did not yet get right).
+        again = {lab.tokens for lab in rescued}
+        todo = pool if chosen.programs else \
+            [ex for ex in pool if ex.source not in labels or ex.source in again]
+    else:
+        _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
+    if last:  # the final figure is measured on every example, not estimated
+        _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+    stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
+    stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}
+    stage_info["programs"] = len(model.programs)
+    stage_info["seconds"] = round(time.perf_counter() - t0, 3)
+    return stage_info
+
+
+def _fits_better(wide: float, narrow: float) -> bool:
+    """Whether every tree fits a stage clearly better than projective trees alone: it must
+    right at least half of what they left wrong. Why half: a few noisy examples (misread
+    images) that more trees happen to fit are no evidence for crossing arcs, and more trees
+    always fit some noise; a reading the data needs rights nearly all of them (SCAN: 84% ->
+    100%)."""
+    return wide - narrow >= 0.5 * (1.0 - narrow) and wide > narrow
+
+
+def _snapshot(model: NsrModel, labels: dict) -> tuple[dict, dict]:
+    """The model's state and the pseudo-labels, copied (see :func:`_restore`)."""
+    import copy
+
+    return copy.deepcopy(model.state_dict()), dict(labels)
+
+
+def _restore(snapshot: tuple[dict, dict], *, projective: bool) -> tuple[NsrModel, dict]:
+    """A model rebuilt from ``snapshot`` with its parser's projectivity set, and its labels."""
+    import copy
+
+    state, labels = copy.deepcopy(snapshot[0]), dict(snapshot[1])
+    state["parser"]["config"]["projective"] = projective
+    return NsrModel.from_state(state), labels
 
 
 def curriculum_from_lengths(lengths: Sequence[int], growth: float) -> tuple[int, ...]:

@@ -155,6 +155,11 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     offered rows for its symbol, and at least ``min_support`` of them. An example whose rows
     for a symbol all rest on guesses (see ``guess_lower``) counts only when it is explained:
     a wrong guess is no evidence against a program.
+    Guessed rows reach the search only for symbols with no ordinary (unguessed) row in this
+    round: a guess is the evidence of last resort. Why: merged with real rows, a wrong guess
+    buys a bigger program that fits both (SCAN, ``run left`` with ``run`` never seen alone:
+    ``run`` guessed ``empty()`` made ``left`` := cons('I_TURN_LEFT', singleton(last(cons(
+    'I_RUN', x)))) where ``walk left``'s own rows ask for cons('I_TURN_LEFT', x)).
 
     ``unsolved_rows``: for adopted programs that explained too few rows to count as solved,
     rows from examples they already get right (see :func:`unsolved_symbol_rows`). Their value
@@ -228,17 +233,19 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         if not newly_solved:
             break
     # Guessed rows: try the most common guesses, keep the one whose programs explain the most.
-    worlds = sorted(guessed, key=lambda a: (-len({r.group for by in guessed[a].values()
-                                                   for rs in by.values() for r in rs}), a))
+    # A guess speaks only for symbols nothing else speaks for (see above).
+    usable = {world: {s: by for s, by in by_symbol.items() if not rows.get(s)}
+              for world, by_symbol in guessed.items()}
+    worlds = sorted((w for w in usable if usable[w]),
+                    key=lambda a: (-len({r.group for by in usable[a].values()
+                                         for rs in by.values() for r in rs}), a))
     chosen: dict[int, SearchResult] = {}
     chosen_world: tuple = ()
     chosen_score = sum(b.covered for b in best.values())
     for world in worlds[:MAX_GUESS_WORLDS]:
         trial: dict[int, SearchResult] = {}
-        for symbol, by_arity in sorted(guessed[world].items()):
-            merged = {a: rows[symbol].get(a, []) + extra for a, extra in by_arity.items()}
-            merged.update({a: r for a, r in rows[symbol].items() if a not in merged})
-            found, spent = _search_symbol(merged, search, model, symbol, solved)
+        for symbol, by_arity in sorted(usable[world].items()):
+            found, spent = _search_symbol(dict(by_arity), search, model, symbol, solved)
             seconds += spent
             if found is not None:
                 trial[symbol] = found
@@ -416,16 +423,31 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
                    model: NsrModel, symbol: int, solved: dict[int, ast.Program]
                    ) -> tuple[SearchResult | None, float]:
     """The best program over every arity a symbol was offered rows for (most covered), with
-    the other symbols' programs offered as primitives where the library can type them."""
+    the other symbols' programs offered as primitives where the library can type them.
+
+    The identity (a unary program that passes its argument through unchanged) is the reading
+    of last resort: it is taken only when it explains more examples than every other program
+    found (see ``SearchConfig.identity``). Why: an identity fits wherever its word attaches, so
+    where another reading also fits (a bracket as a projection over what it encloses) the
+    identity teaches the parser nothing about scope; where nothing else fits (`copy`) the word
+    does mean the identity.
+    """
     extra, named = _learned_primitives(model, symbol, search.library, solved)
     best = None
     seconds = 0.0
+    unary: list[SearchExample] | None = None
+    strict = dataclasses.replace(search, identity=False)
     for arity, examples in sorted(by_arity.items()):
         if arity > len(PARAM_NAMES):
             continue  # a node with more children than any program may take
         pool = examples if search.rows_per_group else _spread(examples, search.max_rows)
-        result = search_program(pool, arity, search,
-                                extra=extra, symbols=named)
+        unary = pool if arity == 1 else unary
+        result = search_program(pool, arity, strict, extra=extra, symbols=named)
+        seconds += result.seconds
+        if result.program is not None and (best is None or result.covered > best.covered):
+            best = result
+    if search.identity and unary is not None:
+        result = search_program(unary, 1, search, extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):
             best = result

@@ -85,9 +85,6 @@ class Task(ABC):
     #: Regex of open-class input tokens (data, not instructions: PCFG's letters). A maximal run
     #: of them is one segment whose value is the run itself. "" = every token is a symbol.
     open_class: ClassVar[str] = ""
-    #: Learner settings this task needs besides the defaults (LearnerConfig field -> value),
-    #: e.g. a larger program search. Task configuration, not knowledge of the answer.
-    learner_options: ClassVar[Mapping[str, Any]] = {}
     #: Whether :meth:`oracle` knows the answers (False for data-only tasks: translation, the
     #: user's own files), so tests and data tools can tell before calling it.
     has_oracle: ClassVar[bool] = True

@@ -60,11 +60,48 @@ def test_search_grows_past_its_size_only_while_the_rows_are_not_explained() -> N
                                                                  "size_limit": 12})).program) == 2
 
 
-def test_no_task_declares_learner_settings_it_no_longer_needs() -> None:
-    from nsr.tasks import get_task
+def test_a_task_declares_facts_about_its_data_and_no_learner_setting() -> None:
+    from dataclasses import fields
 
-    for name in ("scan", "pcfg", "hint"):
-        options = getattr(get_task(name), "learner_options", {})
-        for decided_by_data in ("curriculum", "search_max_size", "fast_abduction",
-                                "final_rounds"):
-            assert decided_by_data not in options, (name, decided_by_data)
+    from nsr.learning.loop import config_for_task
+    from nsr.tasks import get_task, task_names
+
+    facts = {"task", "split", "library", "open_class"}
+    defaults = LearnerConfig()
+    for name in task_names():
+        task = get_task(name)
+        assert not hasattr(task, "learner_options"), name
+        config = config_for_task(task, "")
+        differ = {f.name for f in fields(LearnerConfig)
+                  if getattr(config, f.name) != getattr(defaults, f.name)}
+        assert differ <= facts, (name, differ - facts)
+
+
+#: Short SCAN commands: `X around left` and `X opposite left` put the modifier over the
+#: direction over the verb, an arc that crosses the modifier (a non-projective tree).
+SCAN_SHORT = ("walk", "jump", "look", "walk left", "jump right", "look left", "walk twice",
+              "jump thrice", "look right", "walk around left", "jump around right",
+              "look around left", "walk opposite left", "jump opposite right",
+              "look opposite right", "walk right twice", "jump left thrice", "walk and jump",
+              "look after walk", "jump twice and look", "walk left after jump")
+
+
+def test_projective_trees_are_the_prior_and_the_evidence_drops_them() -> None:
+    from nsr.learning.loop import train
+    from nsr.tasks.base import Example
+    from nsr.tasks.scan.oracle import interpret
+
+    data = [Example(tuple(c.split()), interpret(tuple(c.split())), f"short:{i}")
+            for i, c in enumerate(SCAN_SHORT)]
+    config = LearnerConfig()
+    assert config.projective  # the prior
+    result = train(data, config, seed=0, progress=False)
+    assert result.metrics[-1]["train_acc"] == 1.0
+    assert any(m.get("widened") for m in result.metrics)  # a stage asked for crossing arcs
+    assert not result.model.parser.cfg.projective
+    # ...and what needs no crossing arc keeps the prior: the run stays projective
+    simple = [ex for ex in data if "around" not in ex.source and "opposite" not in ex.source]
+    kept = train(simple, config, seed=0, progress=False)
+    assert kept.metrics[-1]["train_acc"] == 1.0
+    assert kept.model.parser.cfg.projective
+    assert not any(m.get("widened") for m in kept.metrics)

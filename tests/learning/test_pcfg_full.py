@@ -41,13 +41,12 @@ def test_every_split_ships_a_small_checkpoint(split: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("split", SPLITS)
 def test_full_training_is_exact_on_the_official_test_file(split: str, shared_data, tmp_path) -> None:
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.loop import config_for_task, train
     from nsr.learning.prolog_export import predict_prolog
     from nsr.tasks import exact_match, get_task
 
     task = get_task("pcfg")
-    config = LearnerConfig(task="pcfg", split=split, library=task.primitive_library,
-                           open_class=task.open_class, **dict(task.learner_options))
+    config = config_for_task(task, split)
     result = train(task.load(split, "train"), config, seed=0, out=tmp_path, progress=False)
     test = task.load(split, "test")
     parses = result.model.run([ex.source for ex in test])

@@ -32,9 +32,7 @@ def test_learned_operators_agree_with_hint_in_plain_swipl():
     from nsr.learning.prolog_export import standalone_prolog
     from nsr.tasks.hint import HintTask
 
-    options = dict(HintTask.learner_options)
-    options["curriculum"] = (1, 3)
-    config = LearnerConfig(task="hint", library="numbers", **options)
+    config = LearnerConfig(task="hint", library=HintTask.primitive_library, curriculum=(1, 3))
     result = train(_short_examples(), config, seed=0, progress=False)
     names = {result.model.symbol_names[s]: p for s, p in result.model.programs.items()}
     for op in "+-*/":
@@ -50,7 +48,6 @@ def test_hint_curriculum_is_read_off_its_data_single_digits_first(hint_dir):
     from nsr.tasks.hint import HintTask
 
     assert HintTask.primitive_library == "numbers"
-    assert "curriculum" not in HintTask.learner_options  # the learner reads it off the data
     lengths = [len(ex.source) for ex in HintTask().load("all", "train", data_dir=hint_dir)]
     stages = curriculum_from_lengths(lengths, 1.5)
     assert stages[0] == 1 and stages[-1] == max(lengths)

@@ -136,9 +136,6 @@ IMAGE_LEARNER_OPTIONS: dict[str, object] = {
     # A relabelled image becomes one of the 3 symbols perception ranks next for it (a bracket
     # image that could be anything its parent ignores must not become a random digit)
     "revision_alternatives": 3,
-    # ...and the two readings of a bracket pair are never adopted in one round (each guesses
-    # the other bracket a constant): the ignored bracket keeps a symbol of its own
-    "consistent_guesses": True,
     # "-" learned by three clusters, one of them as a near miss (a - 1 at b = 0, its rows never
     # had b = 0): the long stages fail wherever its images appear until it takes a sibling's
     # program (seed 1 fell from 99.9% to 88.7% train accuracy in the last stage without this)

@@ -116,39 +116,6 @@ class HintTask(Task):
     primitive_library: ClassVar[str] = "numbers"
     perception_kind: ClassVar[str] = "images"
     split_aliases: ClassVar[dict[str, str]] = {s.lower(): s for s in TEST_SUBSETS}
-    #: Learner settings for HINT still to be made learner defaults or data-driven mechanisms
-    #: (the curriculum, program size, memoised abduction and final rounds already are).
-    learner_options: ClassVar[dict[str, object]] = {
-        # Every tree of a 5-token input: the parser's beam rarely offers the other bracketing,
-        # so precedence (a - b * c) would only be learned by luck.
-        "enumerate_up_to": 5,
-        # ...and every projective tree of a longer input holding a new symbol, when at most
-        # 200: the first brackets come in 7-token expressions (20 trees each)
-        "enumerate_new": 200,
-        # A new operator over a new bracket still gets rows, under a guess of the bracket
-        # (identity over its child; see ``LearnerConfig.guess_lower_holes``)
-        "guess_lower_holes": True,
-        # `(` is learned as `lambda x, y: x`: a tree may stow `+ 0 )` in its ignored slot and
-        # still be right (`( 7 + 0 )` = 7), teaching the parser a reading that fails on long
-        # inputs. Answers come from trees that use every computed part (beam fallback).
-        "live_trees": True,
-        # Brackets must scope what they enclose. As identities, `(` and `)` fit every example
-        # wherever they attach (`( 3` + `4 )`), the parser learns local attachments that keep
-        # no nesting on its stack, and long inputs fail (seeds 1, 2: LS 43%). Without the
-        # identity the bracket pair is learned as `(` := lambda x, y: x over the enclosed
-        # expression and `)`, which a stack parser closes locally.
-        "identity_programs": False,
-        # Infix expressions are projective; a non-projective tree that is right is right by
-        # accident (commutative operators), and teaches the parser a wrong attachment.
-        "projective": True,
-        # `( 6 + 6 ) * 0` = 0 says nothing about the bracket's value: such rows, fitted, buy a
-        # bigger program that explains a few more examples by luck (`)` := y - x over y)
-        "loose_evidence": False,
-        # ...and every tree's row reaches the search (up to 12 per example), which stops
-        # 3 sizes past a program explaining 95% of the examples (the rest are noise)
-        "search_rows_per_group": 12,
-        "search_good_slack": 3,
-    }
 
     def __init__(self, seed: int = DEFAULT_SEED) -> None:
         self.seed = seed

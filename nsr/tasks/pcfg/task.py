@@ -101,13 +101,6 @@ class PcfgTask(Task):
     split_aliases: ClassVar[dict[str, str]] = {"pcfgset": "iid"}
     #: Letters (``A1`` .. ``Z20``, and unseen ones) are data: a run of them is one argument.
     open_class: ClassVar[str] = r"[A-Z][0-9]+"
-    #: Inputs are prefix expressions: every argument is a contiguous span, so trees are
-    #: projective (see ``LearnerConfig.projective``).
-    #: Two new symbols in one tree (a function over a new separator) teach the upper one
-    #: under a guess of the lower one (see ``LearnerConfig.guess_lower_holes``).
-    learner_options: ClassVar[dict[str, object]] = {"projective": True,
-                                                    "learn_rescued": True,
-                                                    "guess_lower_holes": True}
 
     def load(
         self, split: str | None = None, part: str = "train", *, data_dir: Path | None = None
