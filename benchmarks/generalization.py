@@ -14,7 +14,12 @@ Suites (generators in ``nsr/tasks/*/splits.py``, seeded, from ``../shared`` data
 - ``hint-sizes``: 1,000 / 2,000 / 5,000 generated HINT training expressions, the five subsets;
 - ``scan-new-verb``: few-shot, ``nsr train --init``: the shipped SCAN model learns a new verb
   ``dax`` from 10 commands of at most 3 words, tested on 2,000 held-out commands with it (and
-  on SCAN simple's official test file, to show it kept what it knew).
+  on SCAN simple's official test file, to show it kept what it knew);
+- ``hint-fewshot``: few-shot, ``--init``: the shipped HINT symbol model learns a new operator
+  (``max``, ``min`` with the precedence of ``+``; ``avg`` = ceil((a+b)/2), ``hmean`` =
+  ceil(2ab/(a+b)) with that of ``*``) from 100 expressions per operator count 1..10 holding it
+  (``nsr/tasks/hint/fewshot.py``), tested on 50 per count 2..20 (values <= 10,000), and on
+  the five original subsets.
 
 Every (split, seed) trains in a fresh child process with ``config_for_task`` (the learner's
 defaults plus the task's declared facts) and reports test accuracy, training accuracy on its
@@ -50,7 +55,9 @@ from benchmarks.common import (  # noqa: E402
 )
 
 SUITES = ("official", "scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes",
-          "scan-new-verb")
+          "scan-new-verb", "hint-fewshot")
+#: Few-shot suites: the shipped checkpoint each starts from (``nsr train --init``).
+FEW_SHOT = {"scan-new-verb": "scan-simple.json", "hint-fewshot": "hint-symbols.json"}
 #: ``official``: the published splits (task:split), to show the one configuration keeps them.
 OFFICIAL = ("scan:simple", "scan:length", "scan:jump", "scan:turn_left", "scan:around_right",
             "pcfg:iid", "pcfg:systematicity", "pcfg:productivity", "hint:all")
@@ -78,6 +85,10 @@ def splits_of(suite: str) -> list[str]:
         return [str(n) for n in SIZES]
     if suite == "scan-new-verb":
         return ["dax"]
+    if suite == "hint-fewshot":
+        from nsr.tasks.hint.fewshot import CONCEPTS
+
+        return list(CONCEPTS)
     raise SystemExit(f"unknown suite {suite!r}; known: {', '.join(SUITES)}")
 
 
@@ -115,6 +126,14 @@ def load(suite: str, split: str, seed: int, max_test: int) -> tuple[str, list, d
 
         train, test = new_verb_split(seed, word=split, max_test=max_test or 2000)
         return "scan", train, {"test": test, "old": ScanTask().load("simple", "test")}
+    if suite == "hint-fewshot":
+        from nsr.tasks.hint.fewshot import fewshot_split
+        from nsr.tasks.hint.task import TEST_SUBSETS, HintTask
+
+        train, test = fewshot_split(split, seed)
+        hint = HintTask()
+        return "hint", train, {"test": test,
+                               **{f"old:{s}": hint.load(s, "test") for s in TEST_SUBSETS}}
     from nsr.tasks.hint.splits import size_split
 
     train, tests = size_split(int(split), seed)
@@ -132,11 +151,11 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
     name, train_set, tests = load(suite, split, seed, max_test)
     task = get_task(name)
     init = None
-    if suite == "scan-new-verb":  # few-shot: start from the shipped model
+    if suite in FEW_SHOT:  # few-shot: start from the shipped model
         from nsr.learning.loop import load_model
 
         init, _ = load_model(Path(__file__).resolve().parent.parent / "nsr" / "learning"
-                             / "pretrained" / "scan-simple.json")
+                             / "pretrained" / FEW_SHOT[suite])
     t0 = time.perf_counter()
     result = train(train_set, config_for_task(task, f"{suite}:{split}"), seed=seed,
                    progress=False, init=init)
@@ -148,7 +167,9 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
         return sum(p == ex.target for p, ex in zip(preds, examples, strict=True)) / len(examples)
 
     scores = {k: round(100 * accuracy(v), 2) for k, v in tests.items()}
-    kept = scores.pop("old", None)  # few-shot: what the model knew before, scored apart
+    # few-shot: what the model knew before, scored apart
+    old = {k.partition(":")[2] or k: scores.pop(k) for k in list(scores) if k.startswith("old")}
+    kept = (old["old"] if list(old) == ["old"] else old) if old else None
     row = {"suite": suite, "split": split, "seed": seed, "n_train": len(train_set),
            "n_test": sum(len(v) for v in tests.values()),
            "test": round(sum(scores.values()) / len(scores), 2), "train_acc":
@@ -177,7 +198,7 @@ def baseline(suite: str, split: str, budget_s: float, max_test: int) -> dict[str
     from benchmarks.seq2seq import Seq2SeqConfig, train_and_test
 
     _, train_set, tests = load(suite, split, 0, max_test)
-    tests.pop("old", None)
+    tests = {k: v for k, v in tests.items() if not k.startswith("old")}  # few-shot: new only
 
     def tokens(target: Any) -> tuple[str, ...]:
         return tuple(str(target)) if isinstance(target, int) else tuple(target)
@@ -198,6 +219,17 @@ def _merged(new: list[dict[str, Any]], old: list[dict[str, Any]], key) -> list[d
     return [r for r in old if key(r) not in fresh] + new
 
 
+def _kept(old: float | dict[str, float] | None) -> str:
+    """A few-shot row's score on what the model knew before (a number, or the lowest of its
+    original test subsets)."""
+    if old is None:
+        return ""
+    if isinstance(old, dict):
+        low = min(old, key=old.get)
+        return f" (old subsets: lowest {old[low]:.2f}, {low})"
+    return f" (old words: {old:.2f})"
+
+
 def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None:
     path = RESULTS_DIR / "generalization.json"
     before = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -215,8 +247,7 @@ def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None
             table.append([r["suite"], r["split"], r["seed"], "error: " + str(r["error"])[:60],
                           "", "", "", "", ""])
             continue
-        test = f"{r['test']:.2f}" + (f" (old words: {r['old_test']:.2f})" if "old_test" in r
-                                     else "")
+        test = f"{r['test']:.2f}" + _kept(r.get("old_test"))
         table.append([r["suite"], r["split"], r["seed"], r["n_train"], test,
                       f"{r['train_acc']:.2f}", r["train_seconds"], r["peak_rss_mb"],
                       f"{b['test']:.2f}" if b else ""])

@@ -198,7 +198,7 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
     return tuple(out)
 
 
-def _nullary_values() -> tuple[Value, ...]:
+def nullary_values() -> tuple[Value, ...]:
     """The values of every library's nullary primitives (``empty``, ``zero``...)."""
     from nsr.semantics.search_primitives import LIBRARIES
 
@@ -237,7 +237,7 @@ def _guessed_args(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast
     options = []
     for d in lower:
         kids = tree.children[d]
-        choices = [values[k] for k in kids] if kids else list(_nullary_values())
+        choices = [values[k] for k in kids] if kids else list(nullary_values())
         options.append([((symbols[d], len(kids), j), v) for j, v in enumerate(choices)])
     out: dict[tuple[Value, ...], tuple[tuple[int, int, int], ...]] = {}
     for combo in itertools.islice(itertools.product(*options), MAX_GUESSES):

@@ -300,7 +300,33 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             shapes[symbol] = found.program.arity
             if symbol in chosen:
                 claims |= world_shapes
+    if any(s in programs for s in chosen):
+        for symbol, prog in _guessed_leaves(chosen_world, search.library).items():
+            if symbol not in model.programs and symbol not in programs and \
+                    not rows.get(symbol):
+                programs[symbol], fits[symbol] = prog, 1.0
     return Selection(tuple(labels), programs, seconds, fits)
+
+
+def _guessed_leaves(world: tuple[tuple[int, int, int], ...],
+                    library: str) -> dict[int, ast.Program]:
+    """The library nullaries a world guessed for its lower leaf holes (see ``guess_lower``).
+
+    Why adopt them: the programs the world explained rest on these guesses exactly as much as
+    on their own rows, and a leaf whose parent ignores it (a separator: ``append A , B`` read
+    as append over A, `,` and B) gets no row of its own: every value of it fits, so abduction
+    pins nothing down. Adopted with the programs, the guess makes such trees run.
+    """
+    from nsr.abduction.revise import nullary_values
+    from nsr.semantics.parser import parse_program
+
+    values = nullary_values()
+    own = {p.fn(): p.name for p in LIBRARIES[library].primitives if not p.arg_types}
+    out: dict[int, ast.Program] = {}
+    for symbol, kids, choice in world:
+        if kids == 0 and values[choice] in own:
+            out[symbol] = parse_program(f"lambda: {own[values[choice]]}()")
+    return out
 
 
 def symbol_inventory(model: NsrModel) -> dict[int, int]:

@@ -11,7 +11,7 @@ expression). This module is the oracle: tests and data generation only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nsr.errors import DataError
@@ -57,8 +57,11 @@ def _postorder(tree: Tree) -> list[Tree]:
     return out
 
 
-def tree_values(tree: Tree) -> tuple[int, int]:
-    """(value, largest intermediate value incl. the result) of a tree."""
+def tree_values(tree: Tree, apply_op: Callable[[str, int, int], int] | None = None
+                ) -> tuple[int, int]:
+    """(value, largest intermediate value incl. the result) of a tree (``apply_op``: the
+    operators' semantics, HINT's :func:`apply` by default)."""
+    apply_op = apply_op or apply
     done: list[tuple[int, int]] = []  # (value, largest) of finished subtrees, a stack
     for node in _postorder(tree):
         if isinstance(node, str):
@@ -67,7 +70,7 @@ def tree_values(tree: Tree) -> tuple[int, int]:
             continue
         rv, rmax = done.pop()
         lv, lmax = done.pop()
-        v = apply(node[0], lv, rv)
+        v = apply_op(node[0], lv, rv)
         done.append((v, max(v, lmax, rmax)))
     return done[0]
 
@@ -76,8 +79,8 @@ def n_operators(tree: Tree) -> int:
     return sum(1 for node in _postorder(tree) if not isinstance(node, str))
 
 
-def to_infix(tree: Tree) -> list[str]:
-    """Infix tokens with only the parentheses precedence needs (left-associative reading).
+def to_infix(tree: Tree, precedence: Mapping[str, int] = PRECEDENCE) -> list[str]:
+    """Infix tokens with only the parentheses ``precedence`` needs (left-associative reading).
 
     A left operand is bracketed when its operator binds less tightly than the parent's; a right
     operand also when it binds equally (``a - (b - c)``; and ``a + (b - c)`` too, because
@@ -92,8 +95,8 @@ def to_infix(tree: Tree) -> list[str]:
             out.append(node)  # type: ignore[arg-type]
             continue
         op, left, right = node
-        right_paren = not isinstance(right, str) and PRECEDENCE[right[0]] <= PRECEDENCE[op]
-        left_paren = not isinstance(left, str) and PRECEDENCE[left[0]] < PRECEDENCE[op]
+        right_paren = not isinstance(right, str) and precedence[right[0]] <= precedence[op]
+        left_paren = not isinstance(left, str) and precedence[left[0]] < precedence[op]
         if right_paren:
             stack.append((RPAREN, True))
         stack.append((right, False))

@@ -1,0 +1,122 @@
+"""Few-shot new HINT concepts: a new binary operator learned from a handful of expressions.
+
+HINT's few-shot test (Li et al. 2023) teaches a trained model one new operator from a few
+examples: ``max`` and ``min`` with the precedence of ``+``, ``avg`` = ceil((a + b) / 2) and
+``hmean`` = ceil(2ab / (a + b)) (0 when a + b = 0) with the precedence of ``*``. This module
+draws such data, seeded: expressions over the four HINT operators and the new one, each holding
+the new one at least once, with every intermediate value at most ``max_value``. The operators'
+definitions here are the data generator's (the oracle); the learner only sees (expression,
+result) pairs through ``nsr train hint --init CHECKPOINT --train-file FILE``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from nsr.errors import ConfigError
+from nsr.tasks.base import Example
+from nsr.tasks.hint.expr import DIGITS, OPERATORS, PRECEDENCE, Tree, apply, to_infix, tree_values
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A new operator: its token, its precedence (as ``+`` = 1 or ``*`` = 2) and meaning."""
+
+    token: str
+    precedence: int
+    fn: Callable[[int, int], int]
+
+
+def _hmean(a: int, b: int) -> int:
+    return 0 if a + b == 0 else -(-2 * a * b // (a + b))
+
+
+CONCEPTS: dict[str, Concept] = {
+    "max": Concept("max", 1, max),
+    "min": Concept("min", 1, min),
+    "avg": Concept("avg", 2, lambda a, b: -(-(a + b) // 2)),
+    "hmean": Concept("hmean", 2, _hmean),
+}
+
+#: Operator counts of the training expressions (100 each) and of the test expressions (the
+#: 100 expressions of one operator holding the new one are all training data).
+TRAIN_COUNTS: tuple[int, ...] = tuple(range(1, 11))
+TEST_COUNTS: tuple[int, ...] = tuple(range(2, 21))
+
+
+def _semantics(concept: Concept) -> Callable[[str, int, int], int]:
+    def apply_op(op: str, a: int, b: int) -> int:
+        return concept.fn(a, b) if op == concept.token else apply(op, a, b)
+
+    return apply_op
+
+
+def _sample(rng: random.Random, n_ops: int, ops: tuple[str, ...]) -> Tree:
+    """A random tree of ``n_ops`` operators (recursion depth <= n_ops: 20 at most here)."""
+    if n_ops == 0:
+        return rng.choice(DIGITS)
+    op = rng.choice(ops)
+    left = rng.randint(0, n_ops - 1)
+    return (op, _sample(rng, left, ops), _sample(rng, n_ops - 1 - left, ops))
+
+
+def _holds(tree: Tree, token: str) -> bool:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            if node[0] == token:
+                return True
+            stack.extend(node[1:])
+    return False
+
+
+def draw(concept: Concept, counts: Iterable[int], per_count: int, rng: random.Random, *,
+         max_value: int = 10_000, exclude: frozenset[str] = frozenset(),
+         tries: int = 200_000) -> list[Example]:
+    """``per_count`` distinct expressions per operator count, each holding the new operator."""
+    ops = (*OPERATORS, concept.token)
+    precedence = {**PRECEDENCE, concept.token: concept.precedence}
+    semantics = _semantics(concept)
+    out: list[Example] = []
+    seen = set(exclude)
+    for n in counts:
+        got = 0
+        for _ in range(tries):
+            if got == per_count:
+                break
+            tree = _sample(rng, n, ops)
+            if not _holds(tree, concept.token):
+                continue
+            try:
+                value, largest = tree_values(tree, semantics)
+            except ZeroDivisionError:
+                continue
+            tokens = tuple(to_infix(tree, precedence))
+            key = " ".join(tokens)
+            if largest > max_value or key in seen:
+                continue
+            seen.add(key)
+            out.append(Example(tokens, value, f"hint/fewshot-{concept.token}:{len(out)}",
+                               {"n_ops": n}))
+            got += 1
+        if got < per_count:
+            raise ConfigError(f"could only draw {got} expressions with {n} operators holding "
+                              f"{concept.token!r} (values <= {max_value})")
+    return out
+
+
+def fewshot_split(name: str, seed: int, *, per_count: int = 100, test_per_count: int = 50,
+                  max_value: int = 10_000) -> tuple[list[Example], list[Example]]:
+    """(train, test) for the new operator ``name``: ``per_count`` expressions per operator
+    count 1..10 and ``test_per_count`` per count 2..20, disjoint, all holding it."""
+    if name not in CONCEPTS:
+        raise ConfigError(f"unknown concept {name!r}; known: {', '.join(CONCEPTS)}")
+    concept = CONCEPTS[name]
+    rng = random.Random(seed)
+    train = draw(concept, TRAIN_COUNTS, per_count, rng, max_value=max_value)
+    test = draw(concept, TEST_COUNTS, test_per_count, rng, max_value=max_value,
+                exclude=frozenset(" ".join(ex.source) for ex in train))
+    return train, test
