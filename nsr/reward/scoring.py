@@ -254,15 +254,13 @@ async def score_batch_async(
     mode: str = "answer",
     options: Mapping[str, Any] | None = None,
 ) -> list[Verdict | None]:
-    """:func:`score_batch` for an event loop: the items join the shared dispatcher's next
-    batch and the caller awaits them without holding a thread."""
-    import asyncio
-
+    """:func:`score_batch` for an event loop: the items join the shared pool's queue and the
+    caller awaits them without holding a thread."""
     verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
     if pending:
         engine = _SHARED.get(options)
-        future = engine.dispatcher.submit([item for _, item in pending])
-        fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
+        checked = await engine.dispatcher.check_async([item for _, item in pending])
+        fill_verdicts(verdicts, pending, checked)
     return verdicts
 
 

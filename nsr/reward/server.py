@@ -24,7 +24,6 @@ Every request is logged as one JSON line (logger ``nsr.reward.server``).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -156,8 +155,8 @@ def create_app(
                     verdicts, pending = await anyio.to_thread.run_sync(
                         prepare, limiter=limiter, abandon_on_cancel=True)
                 if pending:
-                    future = dispatcher.submit([item for _, item in pending])
-                    fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
+                    checked = await dispatcher.check_async([item for _, item in pending])
+                    fill_verdicts(verdicts, pending, checked)
                 return verdicts
         except TimeoutError:
             raise _HttpError(504, f"verification took longer than {config.deadline} s") from None
