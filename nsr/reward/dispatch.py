@@ -80,8 +80,10 @@ class Dispatcher:
         self._start(list(items), deliver)
         return future
 
-    async def check_async(self, items: Sequence[Item]) -> list[Verdict]:
-        """The verdicts of ``items``, awaited on the running loop without holding a thread."""
+    async def check_async(self, items: Sequence[Item], *,
+                          timeout: float | None = None) -> list[Verdict]:
+        """The verdicts of ``items``, awaited on the running loop without holding a thread;
+        TimeoutError after ``timeout`` seconds (the items still finish in the background)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Verdict]] = loop.create_future()
         inbox = self._inbox(loop)
@@ -90,7 +92,13 @@ class Dispatcher:
             inbox.put(future, verdicts, error)
 
         self._start(list(items), deliver)
-        return await future
+        if timeout is None:
+            return await future
+        timer = loop.call_later(timeout, _expire, future)
+        try:
+            return await future
+        finally:
+            timer.cancel()
 
     def _start(self, items: list[Item], deliver: Deliver) -> None:
         """Hand ``items`` on; ``deliver(verdicts, error)`` is called once, from any thread."""
@@ -219,6 +227,11 @@ class _Batch:
             self.remaining = [0] * len(self.remaining)
         for future in pending:
             future.set_exception(exc)
+
+
+def _expire(future: asyncio.Future[list[Verdict]]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
 
 
 class _Request:

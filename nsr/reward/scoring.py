@@ -84,8 +84,13 @@ class _SharedEngines:
         self.engines: dict[tuple[tuple[str, Any], ...], _Engine] = {}
         self.options: dict[str, Any] = {}
         self.env: dict[str, Any] | None = None  # NSR_REWARD_* options, read at first use
+        self.default: _Engine | None = None  # the engine of calls without overrides
 
     def get(self, overrides: Mapping[str, Any] | None = None) -> _Engine:
+        if not overrides:  # the common call: no per-call options, no lock, no key to build
+            engine = self.default
+            if engine is not None:
+                return engine
         with self.lock:
             if self.env is None:  # read once per configuration, not on every call
                 self.env = _env_options()
@@ -102,6 +107,10 @@ class _SharedEngines:
                                 "closing the least recently used one", MAX_ENGINES)
                 engine = _Engine(options)
             self.engines[key] = engine  # now the most recently used
+            if not overrides:
+                self.default = engine
+            if evicted is not None and evicted is self.default:
+                self.default = None
         if evicted is not None:
             evicted.close()
         return engine
@@ -109,12 +118,14 @@ class _SharedEngines:
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:
             old, self.engines, self.options, self.env = self.engines, {}, options, None
+            self.default = None
         for engine in old.values():
             engine.close()
 
     def close(self) -> None:
         with self.lock:
             old, self.engines, self.env = self.engines, {}, None
+            self.default = None
         for engine in old.values():
             engine.close()
 

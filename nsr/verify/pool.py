@@ -54,7 +54,7 @@ log = logging.getLogger("nsr.verify")
 READY = b'{"ready":true}'
 MAX_REPLY_BYTES = 8 * 1024 * 1024  # a reply longer than this means a broken worker
 START_FAILURES_ALLOWED = 3  # consecutive start-up failures before the pool gives up
-PIPELINE_DEPTH = 2  # requests a worker may hold at once (running + waiting in its pipe)
+PIPELINE_DEPTH = 4  # requests a worker may hold at once (running + waiting in its pipe)
 PIPELINE_AGE = 0.02  # seconds: never queue behind a job running longer than this
 
 ResultCallback = Callable[[int, "JobResult"], None]
@@ -98,30 +98,34 @@ class Ticket:
 
     Results are reported from the pool's driver thread: ``on_result(index, result)`` as each
     job finishes, ``on_error(exc)`` once if the pool cannot run them (closed, workers that
-    cannot start). :meth:`wait` blocks until all are in.
+    cannot start). :meth:`wait` (only for a ``waitable`` ticket) blocks until all are in.
     """
 
-    __slots__ = ("jobs", "results", "left", "on_result", "on_error", "error", "done",
-                 "attempts", "cancelled")
+    __slots__ = ("jobs", "results", "left", "on_result", "on_error", "error", "finished",
+                 "event", "attempts", "cancelled")
 
     def __init__(self, jobs: Sequence[Job], on_result: ResultCallback | None,
-                 on_error: ErrorCallback | None) -> None:
+                 on_error: ErrorCallback | None, waitable: bool = True) -> None:
         self.jobs = jobs
         self.results: list[JobResult | None] = [None] * len(jobs)
         self.left = len(jobs)
         self.on_result = on_result
         self.on_error = on_error
         self.error: BaseException | None = None
-        self.done = threading.Event()
+        self.finished = not jobs
+        # An Event costs a lock and a condition: only callers that block get one.
+        self.event = threading.Event() if waitable else None
         self.attempts = [0] * len(jobs)
         self.cancelled = False
-        if not jobs:
-            self.done.set()
+        if self.finished and self.event is not None:
+            self.event.set()
 
     def wait(self) -> list[JobResult]:
         """All results in job order (raises the pool's error if it could not run them)."""
+        if self.event is None:
+            raise EngineError("this ticket reports through its callbacks only")
         try:
-            self.done.wait()
+            self.event.wait()
         except BaseException:
             self.cancelled = True  # jobs not yet started are dropped
             raise
@@ -132,10 +136,10 @@ class Ticket:
 
     @property
     def active(self) -> bool:
-        return not (self.cancelled or self.done.is_set())
+        return not (self.cancelled or self.finished)
 
     def finish(self, index: int, result: JobResult) -> None:
-        if self.results[index] is not None or self.error is not None:
+        if self.results[index] is not None or self.finished:
             return
         self.results[index] = result
         self.left -= 1
@@ -145,10 +149,10 @@ class Ticket:
             except Exception:  # a caller's callback must never break the pool's loop
                 log.exception("verifier pool: on_result callback failed")
         if self.left == 0:
-            self.done.set()
+            self._end()
 
     def fail(self, exc: BaseException) -> None:
-        if self.done.is_set():
+        if self.finished:
             return
         self.error = exc
         if self.on_error is not None:
@@ -156,7 +160,12 @@ class Ticket:
                 self.on_error(exc)
             except Exception:
                 log.exception("verifier pool: on_error callback failed")
-        self.done.set()
+        self._end()
+
+    def _end(self) -> None:
+        self.finished = True
+        if self.event is not None:
+            self.event.set()
 
 
 class _Running:
@@ -257,16 +266,25 @@ class _Worker:
         assert self.proc is not None and self.proc.stdin is not None
         fd = self.proc.stdin.fileno()
         while self.out:
-            running, view = self.out[0]
-            try:
-                written = os.write(fd, view)
-            except BlockingIOError:
-                return False
-            if written < len(view):
-                self.out[0] = (running, view[written:])
-                return False
-            running.sent = True
-            self.out.popleft()
+            if len(self.out) > 1:  # several small requests: one write, one wake-up
+                chunks = list(self.out)
+                try:
+                    written = os.writev(fd, [view for _, view in chunks])
+                except BlockingIOError:
+                    return False
+            else:
+                chunks = [self.out[0]]
+                try:
+                    written = os.write(fd, chunks[0][1])
+                except BlockingIOError:
+                    return False
+            for running, view in chunks:
+                if written < len(view):
+                    self.out[0] = (running, view[written:])
+                    return False
+                written -= len(view)
+                running.sent = True
+                self.out.popleft()
         return True
 
     def read_lines(self) -> list[bytes] | None:
@@ -308,6 +326,10 @@ class WorkerPool:
         self._todo: deque[tuple[Ticket, int]] = deque()  # the driver's own queue
         self._closed = False
         self._wake_pending = False
+        # Set by the driver after each round: a new job could be placed at once. When it is
+        # False every worker is busy, a reply (or a deadline) will wake the driver anyway, and
+        # a submit need not write to the wake pipe (a syscall and a thread switch saved).
+        self._hungry = True
         (workdir / "cwd").mkdir(parents=True, exist_ok=True)
         (workdir / "logs").mkdir(parents=True, exist_ok=True)
         self._sel = selectors.DefaultSelector()
@@ -334,17 +356,19 @@ class WorkerPool:
     # -- public -------------------------------------------------------------------------------
 
     def submit(self, jobs: Sequence[Job], on_result: ResultCallback | None = None,
-               on_error: ErrorCallback | None = None) -> Ticket:
+               on_error: ErrorCallback | None = None, *, waitable: bool = True) -> Ticket:
         """Queue ``jobs`` and return at once; results go to the callbacks (from the driver
-        thread) and to :meth:`Ticket.wait`."""
-        ticket = Ticket(jobs, on_result, on_error)
+        thread) and, for a ``waitable`` ticket, to :meth:`Ticket.wait`."""
+        ticket = Ticket(jobs, on_result, on_error, waitable)
         if not jobs:
             return ticket
         with self._lock:
             if self._closed:
                 raise EngineError(f"the {self.spec.name} worker pool is closed")
             self._queue.extend((ticket, index) for index in range(len(jobs)))
-            wake, self._wake_pending = not self._wake_pending, True
+            wake = self._hungry and not self._wake_pending
+            if wake:
+                self._wake_pending = True
         if wake:
             self._wake()
         return ticket
@@ -430,7 +454,15 @@ class WorkerPool:
                     worker.start_failures = 0
                     self._respawn(worker)
         self._assign()
-        for key, mask in self._sel.select(self._timeout()):
+        hungry = not self._todo and (
+            self._pick() is not None or any(w.down or w.proc is None for w in self._all))
+        with self._lock:
+            self._hungry = hungry
+            if self._queue:
+                timeout: float | None = 0.0  # submitted while we looked: take it now
+            else:
+                timeout = self._timeout()
+        for key, mask in self._sel.select(timeout):
             worker = key.data
             if worker is None:
                 with contextlib.suppress(BlockingIOError, OSError):
@@ -457,8 +489,10 @@ class WorkerPool:
         return max(0.0, min(limits) - time.monotonic())
 
     def _assign(self) -> None:
-        """Hand queued jobs to idle workers first, then pipeline behind young jobs."""
+        """Hand queued jobs to idle workers first, then pipeline behind young jobs; each
+        worker's new requests go out in one write (one wake-up of the worker)."""
         todo = self._todo
+        fed: list[_Worker] = []
         while todo:
             ticket, index = todo[0]
             if not ticket.active:
@@ -466,9 +500,16 @@ class WorkerPool:
                 continue
             worker = self._pick()
             if worker is None:
-                return
+                break
             todo.popleft()
-            self._send(worker, ticket, index)
+            running = _Running(ticket, index, time.monotonic())
+            worker.inflight.append(running)
+            worker.out.append((running, memoryview(ticket.jobs[index].payload)))
+            if worker not in fed:
+                fed.append(worker)
+        for worker in fed:
+            if worker.proc is not None:
+                self._flush(worker)
 
     def _pick(self) -> _Worker | None:
         best: _Worker | None = None
@@ -484,12 +525,6 @@ class WorkerPool:
             if best is None or load < len(best.inflight):
                 best = worker
         return best
-
-    def _send(self, worker: _Worker, ticket: Ticket, index: int) -> None:
-        running = _Running(ticket, index, time.monotonic())
-        worker.inflight.append(running)
-        worker.out.append((running, memoryview(ticket.jobs[index].payload)))
-        self._flush(worker)
 
     def _flush(self, worker: _Worker) -> None:
         try:

@@ -241,7 +241,7 @@ class Verifier:
         for checker, jobs in groups.items():
             tickets.append(self._pool(checker).submit(
                 [job for _, job in jobs], _collector(checker, jobs, verdicts, on_verdict),
-                on_error))
+                on_error, waitable=on_error is None))
         return verdicts, tickets
 
     # -- internals ----------------------------------------------------------------------------
