@@ -512,19 +512,26 @@ class WorkerPool:
                 self._flush(worker)
 
     def _pick(self) -> _Worker | None:
+        """An idle worker; else (when no worker is still starting, which would soon be idle)
+        the busy one with the fewest queued jobs whose running job is youngest."""
         best: _Worker | None = None
+        starting = False
         now = time.monotonic()
         for worker in self._all:
-            if worker.proc is None or not worker.ready or worker.jobs_done >= self.spec.max_jobs:
+            if worker.proc is None or worker.jobs_done >= self.spec.max_jobs:
+                continue
+            if not worker.ready:
+                starting = True
                 continue
             load = len(worker.inflight)
             if load == 0:
                 return worker
             if load >= self.depth or now - worker.inflight[0].start > PIPELINE_AGE:
                 continue
-            if best is None or load < len(best.inflight):
+            if best is None or (load, -worker.inflight[0].start) < (
+                    len(best.inflight), -best.inflight[0].start):
                 best = worker
-        return best
+        return None if starting else best
 
     def _flush(self, worker: _Worker) -> None:
         try:
