@@ -15,13 +15,16 @@ replaced. Nothing a sample does raises here: every outcome is a :class:`Verdict`
 
 Why our own pipe protocol rather than SWI's Machine Query Interface (``swiplserver``): measured
 here, MQI costs ~0.23 ms for a trivial query and ~0.38 ms to load a small program into a
-temporary module and query it, with no sandbox, limits or thread; one round trip to
-``worker.pl`` does all of that (sandbox check, thread, limits, comparison) in ~0.33 ms, and
+temporary module and query it, with no sandbox, limits or thread; ``worker.pl`` does all of
+that (sandbox check, thread, limits, comparison) in ~0.15-0.2 ms of worker CPU a sample, and
 the framing (lengths in characters, one JSON line back) needs no quoting of untrusted text.
 
 What is specific to each kind of sample (worker command, request bytes, reply reading, partial
 credit) lives in :mod:`nsr.verify.checkers` (:class:`PrologChecker`, :class:`PlanChecker`,
 one interface); the Verifier owns one pool per kind and runs a mixed batch on both at once.
+Every caller's jobs join the pool's one queue (:mod:`nsr.verify.pool`): :meth:`check_many`
+blocks until its own are done, :meth:`submit_many` returns at once and reports each verdict
+by callback (what the reward dispatcher uses, so no thread waits per caller).
 Workers start on first use (or :meth:`Verifier.start`); a dropped Verifier stops its workers.
 
 Answer comparison: the query's answer variable, in the FIRST solution, must be a variant
