@@ -5,9 +5,9 @@ Two things matter for RL throughput and robustness, so they live here once:
 - one process-wide :class:`~nsr.verify.Verifier` per option set (created on first use, behind
   a lock, closed at exit), because starting workers per call would cost more than the
   verification itself;
-- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that coalesces the items of all
+- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that puts the items of all
   concurrent callers (verl's per-sample coroutines, TRL's async rewards, the server's
-  requests) into shared ``check_many`` batches, so samples run in parallel over the workers,
+  requests) into the verifier pool's one queue, so samples run in parallel over the workers,
   no caller holds a thread, and a degenerate sample costs at most its own time limit.
 
 Configure the shared verifier with :func:`configure` (or ``NSR_REWARD_<OPTION>`` environment
@@ -54,22 +54,19 @@ VERIFIER_OPTIONS: tuple[str, ...] = (
     "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
     "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
 )
-BATCH_ITEMS = 32  # items per dispatcher batch
+BATCH_ITEMS = 32  # items per batch, for checkers without a queue (Ray) batched by lanes
 MAX_ENGINES = 4  # option sets kept running at once (a trainer uses one or two); LRU beyond
 
 
 class _Engine:
-    """One running Verifier and the dispatcher that coalesces its concurrent callers."""
+    """One running Verifier and the dispatcher its concurrent callers go through."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         from nsr.reward.dispatch import Dispatcher
 
         self.verifier = Verifier(**options)
-        # Several small batches in flight rather than one big one: a hostile sample then holds
-        # up only the few requests batched with it, and preparing new requests overlaps with
-        # checking the previous ones.
-        self.dispatcher = Dispatcher(self.verifier, lanes=max(4, 2 * self.verifier.workers),
-                                     max_batch=BATCH_ITEMS)
+        # The Verifier has a queue (submit_many): the dispatcher hands requests straight to it.
+        self.dispatcher = Dispatcher(self.verifier, max_batch=BATCH_ITEMS)
 
     def close(self) -> None:
         self.dispatcher.close()
