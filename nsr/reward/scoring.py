@@ -127,8 +127,16 @@ class _SharedEngines:
             engine.close()
 
 
+    def forget(self) -> None:
+        """In a forked child: drop the parent's engines without closing them (their workers
+        and driver threads belong to the parent); the child starts its own on first use."""
+        self.lock = threading.Lock()  # the parent's may have been held at the fork
+        self.engines, self.default, self.env = {}, None, None
+
+
 _SHARED = _SharedEngines()
 atexit.register(_SHARED.close)
+os.register_at_fork(after_in_child=_SHARED.forget)
 
 
 def configure(**verifier_options: Any) -> None:

@@ -325,6 +325,7 @@ class WorkerPool:
         self._queue: deque[tuple[Ticket, int]] = deque()  # submitted, not yet seen by the driver
         self._todo: deque[tuple[Ticket, int]] = deque()  # the driver's own queue
         self._closed = False
+        self._pid = os.getpid()  # a forked child has the object but not the driver thread
         self._wake_pending = False
         # Set by the driver after each round: a new job could be placed at once. When it is
         # False every worker is busy, a reply (or a deadline) will wake the driver anyway, and
@@ -362,6 +363,9 @@ class WorkerPool:
         ticket = Ticket(jobs, on_result, on_error, waitable)
         if not jobs:
             return ticket
+        if os.getpid() != self._pid:
+            raise EngineError(f"this {self.spec.name} worker pool belongs to process "
+                              f"{self._pid}; start a Verifier in the child process")
         with self._lock:
             if self._closed:
                 raise EngineError(f"the {self.spec.name} worker pool is closed")
@@ -381,7 +385,10 @@ class WorkerPool:
         return self.submit(jobs, on_result).wait()
 
     def close(self) -> None:
-        """Kill every worker; jobs not yet finished fail with EngineError. Idempotent."""
+        """Kill every worker; jobs not yet finished fail with EngineError. Idempotent. In a
+        forked child it does nothing: the workers are the parent's."""
+        if os.getpid() != self._pid:
+            return
         with self._lock:
             if self._closed:
                 return

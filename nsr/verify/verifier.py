@@ -35,6 +35,7 @@ differ, ``abc`` and ``"abc"`` differ), and non-ground answers match up to variab
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 import threading
 import weakref
@@ -135,7 +136,7 @@ class Verifier:
         # unclosed (a long-running trainer must not accumulate orphan workers).
         self._pools: dict[str, WorkerPool] = {}
         self._tokens = itertools.count(1)  # request ids, unique per Verifier
-        self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp)
+        self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp, os.getpid())
 
     # The limits, readable as before the checkers took them over.
     time_limit = property(lambda self: self.limits.time_limit)
@@ -278,7 +279,10 @@ def _collector(
     return finished
 
 
-def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str]) -> None:
+def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str],
+              owner: int) -> None:
+    if os.getpid() != owner:  # a forked child exiting: the workers and files are the parent's
+        return
     for pool in pools.values():
         pool.close()
     tmp.cleanup()

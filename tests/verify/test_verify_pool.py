@@ -115,3 +115,14 @@ def test_closing_fails_the_jobs_still_running(tmp_path: Path) -> None:
     assert failed.wait(10)
     assert isinstance(errors[0], EngineError) and "closed" in str(errors[0])
     assert lone.pids() == []
+
+
+def test_a_forked_child_is_told_to_start_its_own_pool(pool: WorkerPool) -> None:
+    owner, pool._pid = pool._pid, -1  # what a child sees after fork: no driver thread
+    try:
+        with pytest.raises(EngineError, match="belongs to process"):
+            pool.run([job(1, "a")])
+        pool.close()  # a no-op in a child: the workers are the parent's
+        assert len(pool.pids()) == 2
+    finally:
+        pool._pid = owner
