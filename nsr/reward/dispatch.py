@@ -10,7 +10,7 @@ workers as they free up; each verdict comes back from the pool's driver thread a
 is answered as soon as its own items are done, so a sample that runs to its time limit delays
 nobody else's. No thread is held per caller and none sits between the caller and the pool.
 
-Async callers :meth:`Dispatcher.check_async`: results reach the event loop through one
+Async callers await :meth:`Dispatcher.check_async`: results reach the event loop through one
 inbox per loop that wakes it once for everything that finished since it last looked (rather
 than once per request), which is what keeps 64 callers cheap when the loop is the bottleneck.
 
