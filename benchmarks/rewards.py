@@ -87,7 +87,7 @@ def _summary(latencies: list[float], wall: float, calls: int, n: int, wrong: int
              reasons: Counter[str], verify: list[float]) -> dict[str, Any]:
     ordered = sorted(latencies)
     return {
-        # dispatch to verdict per sample (the verifier's latency, the p99 target)
+        # worker start to verdict per sample (the verifier's latency, the p99 target)
         "verify_p99_ms": _p99_ms(verify),
         "samples": n,
         "calls": calls,
@@ -270,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         "`async_prototype_reward` on 8-completion batches (samples/s counts completions), "
         "http = `nsr serve`, one sample per `/get_reward` request on keep-alive connections. "
         "Half the benign answers are right (`<|im_end|>` appended), half wrong; every reply "
-        "checked. verify p99 = dispatch to verdict per sample (target with 10% hostile: "
+        "checked. verify p99 = from the moment a worker could start the sample (sent to an "
+        "idle worker, or the previous reply read when it was queued in the worker's pipe) to "
+        "its verdict (target with 10% hostile: "
         f"<= {TIME_LIMIT * 1000 + 100:,.0f} ms); caller p99 adds the queueing of a saturated "
         "closed loop (64 callers resubmitting at once behind hostile samples that hold a "
         "worker for their whole limit). The machine's 2 cores were shared with other work: "

@@ -84,11 +84,9 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        raise MissingDependency("nsr serve needs starlette and uvicorn: pip install "
-                                "starlette uvicorn") from None
+        raise MissingDependency("nsr serve needs uvicorn: pip install uvicorn") from None
     from nsr.reward.server import (
         RewardServer,
         ServerConfig,

@@ -21,8 +21,8 @@ Two modes: ``"answer"`` (the completion holds the answer: a term or plan steps) 
 run with the record's query, must derive the record's answer).
 
 All adapters share one process-wide verifier per option set (:mod:`nsr.reward.scoring`),
-started on first use and closed at exit, with concurrent callers coalesced into shared
-batches (:mod:`nsr.reward.dispatch`); importing this package starts nothing and imports no
+started on first use and closed at exit, with concurrent callers' items joining its pool's
+one queue (:mod:`nsr.reward.dispatch`); importing this package starts nothing and imports no
 framework. Every export layout is read by one ground-truth reader
 (:func:`nsr.verify.targets.parse_ground_truth`), and chat-template end tokens are cut from
 completions before the answer is extracted.

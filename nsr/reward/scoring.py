@@ -5,9 +5,9 @@ Two things matter for RL throughput and robustness, so they live here once:
 - one process-wide :class:`~nsr.verify.Verifier` per option set (created on first use, behind
   a lock, closed at exit), because starting workers per call would cost more than the
   verification itself;
-- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that coalesces the items of all
+- one dispatcher in front of it (:mod:`nsr.reward.dispatch`) that puts the items of all
   concurrent callers (verl's per-sample coroutines, TRL's async rewards, the server's
-  requests) into shared ``check_many`` batches, so samples run in parallel over the workers,
+  requests) into the verifier pool's one queue, so samples run in parallel over the workers,
   no caller holds a thread, and a degenerate sample costs at most its own time limit.
 
 Configure the shared verifier with :func:`configure` (or ``NSR_REWARD_<OPTION>`` environment
@@ -54,22 +54,19 @@ VERIFIER_OPTIONS: tuple[str, ...] = (
     "workers", "time_limit", "inference_limit", "stack_limit_mb", "memory_limit_mb",
     "partial", "partial_credit", "plan_credit", "max_input_chars", "kill_margin",
 )
-BATCH_ITEMS = 32  # items per dispatcher batch
+BATCH_ITEMS = 32  # items per batch, for checkers without a queue (Ray) batched by lanes
 MAX_ENGINES = 4  # option sets kept running at once (a trainer uses one or two); LRU beyond
 
 
 class _Engine:
-    """One running Verifier and the dispatcher that coalesces its concurrent callers."""
+    """One running Verifier and the dispatcher its concurrent callers go through."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         from nsr.reward.dispatch import Dispatcher
 
         self.verifier = Verifier(**options)
-        # Several small batches in flight rather than one big one: a hostile sample then holds
-        # up only the few requests batched with it, and preparing new requests overlaps with
-        # checking the previous ones.
-        self.dispatcher = Dispatcher(self.verifier, lanes=max(4, 2 * self.verifier.workers),
-                                     max_batch=BATCH_ITEMS)
+        # The Verifier has a queue (submit_many): the dispatcher hands requests straight to it.
+        self.dispatcher = Dispatcher(self.verifier, max_batch=BATCH_ITEMS)
 
     def close(self) -> None:
         self.dispatcher.close()
@@ -84,8 +81,13 @@ class _SharedEngines:
         self.engines: dict[tuple[tuple[str, Any], ...], _Engine] = {}
         self.options: dict[str, Any] = {}
         self.env: dict[str, Any] | None = None  # NSR_REWARD_* options, read at first use
+        self.default: _Engine | None = None  # the engine of calls without overrides
 
     def get(self, overrides: Mapping[str, Any] | None = None) -> _Engine:
+        if not overrides:  # the common call: no per-call options, no lock, no key to build
+            engine = self.default
+            if engine is not None:
+                return engine
         with self.lock:
             if self.env is None:  # read once per configuration, not on every call
                 self.env = _env_options()
@@ -102,6 +104,10 @@ class _SharedEngines:
                                 "closing the least recently used one", MAX_ENGINES)
                 engine = _Engine(options)
             self.engines[key] = engine  # now the most recently used
+            if not overrides:
+                self.default = engine
+            if evicted is not None and evicted is self.default:
+                self.default = None
         if evicted is not None:
             evicted.close()
         return engine
@@ -109,18 +115,28 @@ class _SharedEngines:
     def configure(self, options: dict[str, Any]) -> None:
         with self.lock:
             old, self.engines, self.options, self.env = self.engines, {}, options, None
+            self.default = None
         for engine in old.values():
             engine.close()
 
     def close(self) -> None:
         with self.lock:
             old, self.engines, self.env = self.engines, {}, None
+            self.default = None
         for engine in old.values():
             engine.close()
 
 
+    def forget(self) -> None:
+        """In a forked child: drop the parent's engines without closing them (their workers
+        and driver threads belong to the parent); the child starts its own on first use."""
+        self.lock = threading.Lock()  # the parent's may have been held at the fork
+        self.engines, self.default, self.env = {}, None, None
+
+
 _SHARED = _SharedEngines()
 atexit.register(_SHARED.close)
+os.register_at_fork(after_in_child=_SHARED.forget)
 
 
 def configure(**verifier_options: Any) -> None:
@@ -254,15 +270,13 @@ async def score_batch_async(
     mode: str = "answer",
     options: Mapping[str, Any] | None = None,
 ) -> list[Verdict | None]:
-    """:func:`score_batch` for an event loop: the items join the shared dispatcher's next
-    batch and the caller awaits them without holding a thread."""
-    import asyncio
-
+    """:func:`score_batch` for an event loop: the items join the shared pool's queue and the
+    caller awaits them without holding a thread."""
     verdicts, pending = prepare_batch(completions, ground_truths, extract, mode)
     if pending:
         engine = _SHARED.get(options)
-        future = engine.dispatcher.submit([item for _, item in pending])
-        fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
+        checked = await engine.dispatcher.check_async([item for _, item in pending])
+        fill_verdicts(verdicts, pending, checked)
     return verdicts
 
 

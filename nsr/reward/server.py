@@ -1,4 +1,5 @@
-"""The reward server: an ASGI app (Starlette) in front of a verifier, run by uvicorn.
+"""The reward server: a plain ASGI app (:mod:`nsr.reward.asgi`) in front of a verifier, run
+by uvicorn (with httptools and uvloop).
 
 Endpoints::
 
@@ -10,21 +11,19 @@ Endpoints::
     GET  /health       {"status": "ok"} (503 {"status": "draining"} while shutting down)
     GET  /metrics      request and sample counts, latency percentiles, verdict reasons
 
-Why the shape: verification blocks (it waits on worker processes), so a request's items are
-handed to a :class:`~nsr.reward.dispatch.Dispatcher` that coalesces concurrent requests into
-shared batches on ``lanes`` threads, and the handler awaits its future: the event loop keeps
-answering and no thread is held per request (OpenRLHF sends one sample per request, so this is
-what makes many small requests cheap). A request larger than ``max_body_bytes`` is refused with
-413 before it is read; a malformed one gets a 4xx JSON error naming the problem; a request
-slower than ``deadline`` gets 504 (its batch finishes in the background, bounded by the
-verifier's own time limit); on shutdown uvicorn stops accepting, in-flight requests drain, the
-dispatcher stops, then the workers are closed.
-Every request is logged as one JSON line (logger ``nsr.reward.server``).
+Why the shape: verification blocks (it waits on worker processes), so a request's items go to
+a :class:`~nsr.reward.dispatch.Dispatcher` that puts them in the verifier pool's shared queue,
+and the handler awaits them: the event loop keeps answering and no thread is held per request
+(OpenRLHF sends one sample per request, so this is what makes many small requests cheap). A
+request larger than ``max_body_bytes`` is refused with 413 before it is read; a malformed one
+gets a 4xx JSON error naming the problem; a request slower than ``deadline`` gets 504 (its
+samples finish in the background, bounded by the verifier's own time limit); on shutdown
+uvicorn stops accepting, in-flight requests drain, the dispatcher stops, then the workers are
+closed. Every request is logged as one JSON line (logger ``nsr.reward.server``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -33,20 +32,17 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nsr.errors import ConfigError, EngineError, NsrError
+from nsr.errors import ConfigError
 from nsr.reward.dispatch import Dispatcher
-from nsr.reward.openrlhf import checked_responses, reward_body
-from nsr.reward.scoring import BATCH_ITEMS, Checker, fill_verdicts, prepare_batch
-from nsr.verify import Item, Verdict
+from nsr.reward.scoring import BATCH_ITEMS, Checker
 
 log = logging.getLogger("nsr.reward.server")
 
 LATENCY_WINDOW = 10_000  # latencies kept per endpoint for the percentiles
-INLINE_SAMPLES = 16  # requests up to this size are prepared on the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +53,7 @@ class ServerConfig:
     deadline: float = 60.0  # seconds per request
     max_batch: int = 4096  # samples per request
     threads: int = 32  # threads preparing large requests at once
-    lanes: int = 4  # batches checked at once (a hostile batch holds up only its own lane)
+    lanes: int = 4  # batches checked at once, for checkers without a pool queue (Ray)
 
     def __post_init__(self) -> None:
         if (self.max_body_bytes < 1 or self.deadline <= 0 or self.max_batch < 1
@@ -109,176 +105,13 @@ def create_app(
     *,
     on_shutdown: Callable[[], None] | None = None,
 ) -> Any:
-    """The Starlette app scoring with ``checker``; ``on_shutdown`` runs after the last request
-    (close the verifier there)."""
-    import anyio
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
+    """The ASGI app scoring with ``checker`` (:class:`~nsr.reward.asgi.RewardApp`);
+    ``on_shutdown`` runs after the last request (close the verifier there)."""
+    from nsr.reward.asgi import RewardApp
 
     config = config or ServerConfig()
-    metrics = Metrics()
-    state = {"draining": False}
-    limiter = anyio.CapacityLimiter(config.threads)
     dispatcher = Dispatcher(checker, lanes=config.lanes, max_batch=BATCH_ITEMS)
-
-    async def read_json(request: Request) -> Any:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > config.max_body_bytes:
-            raise _HttpError(413, f"request body over {config.max_body_bytes} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > config.max_body_bytes:
-                raise _HttpError(413, f"request body over {config.max_body_bytes} bytes")
-        try:
-            return json.loads(body)
-        except RecursionError:
-            raise _HttpError(400, "the body is nested too deeply") from None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _HttpError(400, f"the body is not valid JSON: {exc}") from None
-
-    async def scored(
-        completions: list[Any], truths: list[Any], extract: bool, mode: Any
-    ) -> list[Verdict | None]:
-        """Verdicts for one request: small requests are prepared on the loop, large ones in a
-        thread; the items then join the dispatcher's next batch (awaited, no thread held)."""
-
-        def prepare() -> tuple[list[Verdict | None], list[tuple[int, Item]]]:
-            return prepare_batch(completions, truths, extract, mode)
-
-        try:
-            with anyio.fail_after(config.deadline):
-                if len(completions) <= INLINE_SAMPLES:
-                    verdicts, pending = prepare()
-                else:
-                    verdicts, pending = await anyio.to_thread.run_sync(
-                        prepare, limiter=limiter, abandon_on_cancel=True)
-                if pending:
-                    future = dispatcher.submit([item for _, item in pending])
-                    fill_verdicts(verdicts, pending, await asyncio.wrap_future(future))
-                return verdicts
-        except TimeoutError:
-            raise _HttpError(504, f"verification took longer than {config.deadline} s") from None
-
-    def handler(
-        path: str, compute: Callable[[Any], Awaitable[dict[str, Any]]]
-    ) -> Callable[[Request], Any]:
-        async def endpoint(request: Request) -> JSONResponse:
-            began = time.perf_counter()
-            metrics.in_flight += 1
-            status, reasons = 200, []
-            try:
-                if state["draining"]:
-                    raise _HttpError(503, "the server is shutting down")
-                payload = await read_json(request)
-                body = await compute(payload)
-                reasons = body.get("reasons") or [
-                    v["reason"] for v in body.get("verdicts", []) if v is not None
-                ]
-                response = JSONResponse(body)
-            except _HttpError as exc:
-                status = exc.status
-                response = JSONResponse({"error": exc.message, "status": status}, status)
-            except EngineError as exc:  # the verifier cannot run: not the request's fault
-                status = 503
-                log.error("reward server: %s: %s", path, exc)
-                response = JSONResponse({"error": str(exc), "status": status}, status)
-            except (NsrError, RecursionError) as exc:
-                status = 400
-                message = "the body is nested too deeply" if isinstance(
-                    exc, RecursionError) else str(exc)
-                response = JSONResponse({"error": message, "status": status}, status)
-            except Exception as exc:  # an engine failure: answer, log, keep serving
-                status = 500
-                log.exception("reward server: %s failed", path)
-                response = JSONResponse({"error": f"{type(exc).__name__}: {exc}"}, status)
-            finally:
-                metrics.in_flight -= 1
-            seconds = time.perf_counter() - began
-            metrics.record(path, status, seconds, reasons)
-            log.info(
-                "request",
-                extra={
-                    "fields": {
-                        "path": path,
-                        "status": status,
-                        "ms": round(seconds * 1000, 3),
-                        "samples": len(reasons),
-                    }
-                },
-            )
-            return response
-
-        return endpoint
-
-    async def get_reward(payload: Any) -> dict[str, Any]:
-        data = _object(payload)
-        queries = _list(data, "query")
-        prompts = _list(data, "prompts", default=[])
-        if data.get("labels") is None:
-            raise ConfigError(
-                "the body lacks 'labels' (one prototype record per query); OpenRLHF sends "
-                "them with --data.label_key record"
-            )
-        labels = _list(data, "labels")
-        _batch_size(len(queries), config)
-        responses = checked_responses(queries, prompts, labels)
-        mode = data.get("mode", "answer")
-        return reward_body(await scored(responses, labels, True, mode))
-
-    async def score(payload: Any) -> dict[str, Any]:
-        data = _object(payload)
-        completions = _list(data, "completions")
-        truths = _list(data, "ground_truths")
-        _batch_size(len(completions), config)
-        for index, completion in enumerate(completions):
-            if not isinstance(completion, str | list | dict) and completion is not None:
-                raise ConfigError(
-                    f"completions[{index}] must be text or chat messages, "
-                    f"got {type(completion).__name__}"
-                )
-        extract = data.get("extract", True)
-        if not isinstance(extract, bool):
-            raise ConfigError("'extract' must be true or false")
-        verdicts = await scored(completions, truths, extract, data.get("mode", "answer"))
-        return {
-            "scores": [None if v is None else v.score for v in verdicts],
-            "verdicts": [None if v is None else v.to_dict() for v in verdicts],
-        }
-
-    async def health(request: Request) -> JSONResponse:
-        if state["draining"]:
-            return JSONResponse({"status": "draining"}, 503)
-        return JSONResponse({"status": "ok", "in_flight": metrics.in_flight})
-
-    async def metrics_endpoint(request: Request) -> JSONResponse:
-        return JSONResponse(metrics.snapshot())
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[None]:
-        log.info("started", extra={"fields": {"event": "startup"}})
-        try:
-            yield
-        finally:
-            state["draining"] = True
-            await anyio.to_thread.run_sync(dispatcher.close)
-            if on_shutdown is not None:
-                await anyio.to_thread.run_sync(on_shutdown)
-            log.info("stopped", extra={"fields": {"event": "shutdown", **metrics.snapshot()}})
-
-    app = Starlette(
-        routes=[
-            Route("/get_reward", handler("/get_reward", get_reward), methods=["POST"]),
-            Route("/score", handler("/score", score), methods=["POST"]),
-            Route("/health", health, methods=["GET"]),
-            Route("/metrics", metrics_endpoint, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
-    app.state.metrics = metrics
-    return app
+    return RewardApp(dispatcher, config, Metrics(), on_shutdown)
 
 
 class RewardServer:
@@ -403,33 +236,6 @@ def configure_json_logging(level: int = logging.INFO) -> None:
         logger.handlers[:] = [handler]
         logger.setLevel(level)
         logger.propagate = False
-
-
-class _HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def _object(payload: Any) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        raise ConfigError(f"the body must be a JSON object, got {type(payload).__name__}")
-    return payload
-
-
-def _list(data: dict[str, Any], key: str, default: list[Any] | None = None) -> list[Any]:
-    value = data.get(key, default)
-    if value is None:
-        raise ConfigError(f"the body lacks {key!r} (a list)")
-    if not isinstance(value, list):
-        raise ConfigError(f"{key!r} must be a list, got {type(value).__name__}")
-    return value
-
-
-def _batch_size(size: int, config: ServerConfig) -> None:
-    if size > config.max_batch:
-        raise _HttpError(413, f"{size} samples in one request; the limit is {config.max_batch}")
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:

@@ -8,8 +8,8 @@ completion. The ground truth is found, per row, in the first column that has one
 
 Returns one float per completion, or ``None`` for a row without a prolog/pddl record (TRL then
 ignores this reward for that row, so it mixes with rewards for other kinds of rows).
-``async_prototype_reward`` does the same without blocking TRL's event loop (the verification
-runs in a worker thread); TRL runs async reward functions concurrently.
+``async_prototype_reward`` does the same without blocking TRL's event loop (the samples join
+the shared verifier's queue and are awaited); TRL runs async reward functions concurrently.
 ``prototype_program_reward`` scores ProtoReasoning's conversion task instead: the completion
 is a Prolog program, run with the record's query, that must derive the record's answer.
 
@@ -61,7 +61,7 @@ async def async_prototype_reward(
     prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any
 ) -> list[float | None]:
     """:func:`prototype_reward` for TRL's event loop: the batch joins the shared verifier's
-    dispatcher and is awaited without blocking the loop or holding a thread."""
+    queue and is awaited without blocking the loop or holding a thread."""
     truths = ground_truths_from_columns(len(completions), kwargs)
     verdicts = await score_batch_async(completions, truths, mode="answer")
     return _report(verdicts, kwargs)

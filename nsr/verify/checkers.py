@@ -108,6 +108,9 @@ class PrologChecker(SampleChecker):
     def __init__(self, limits: Limits, executable: str) -> None:
         super().__init__(limits)
         self.executable = executable
+        # The header fields every request repeats: time (ms), inferences, stack (bytes).
+        self._limits_field = (f"{int(limits.time_limit * 1000)} {limits.inference_limit} "
+                              f"{limits.stack_limit_mb * 1024 * 1024}")
 
     def spec(self) -> WorkerSpec:
         return WorkerSpec(
@@ -121,15 +124,15 @@ class PrologChecker(SampleChecker):
         rejected = self.reject(program=item.program, query=item.query, expected=item.expected)
         if rejected is not None:
             return rejected
-        texts = [_clean(item.program), _clean(item.query), _clean(item.expected)]
-        header = "R {} {} {} {} {} {} {}\n".format(
-            token,
-            int(self.limits.time_limit * 1000),
-            self.limits.inference_limit,
-            self.limits.stack_limit_mb * 1024 * 1024,
-            *(len(t) for t in texts),
-        )
-        return Job((header + "".join(texts)).encode("utf-8"), self.limits.deadline, token)
+        texts = (item.program, item.query, item.expected)
+        try:
+            encoded = [text.encode("utf-8") for text in texts]
+        except UnicodeEncodeError:  # lone surrogates: the worker reads them as U+FFFD
+            texts = tuple(_clean(text) for text in texts)
+            encoded = [text.encode("utf-8") for text in texts]
+        header = (f"R {token} {self._limits_field} "
+                  f"{len(texts[0])} {len(texts[1])} {len(texts[2])}\n")  # lengths in characters
+        return Job(b"".join((header.encode("ascii"), *encoded)), self.limits.deadline, token)
 
     def verdict(self, result: JobResult) -> Verdict:
         if result.reply is None:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from nsr.errors import ConfigError, DataError
@@ -290,7 +291,7 @@ def _prototype_fields(data: Mapping[str, Any]) -> Mapping[str, Any]:
         proto = proto.decode("utf-8", errors="replace")
     if isinstance(proto, str):
         try:
-            proto = json.loads(proto)
+            proto = _load_prototype(proto)
         except (json.JSONDecodeError, RecursionError):
             raise GroundTruthError(
                 f"ground truth {_name(data)}: the prototype is not a JSON object"
@@ -301,6 +302,15 @@ def _prototype_fields(data: Mapping[str, Any]) -> Mapping[str, Any]:
             f"got {type(proto).__name__}"
         )
     return proto
+
+
+@lru_cache(maxsize=1024)
+def _load_prototype(text: str) -> Any:
+    """A prototype's JSON text, parsed once: verl rows carry it as text in ``extra_info`` and
+    every completion of a prompt (and every epoch) brings the same text. Callers only read the
+    result (a Mapping); errors are not cached."""
+    value = json.loads(text)
+    return MappingProxyType(value) if isinstance(value, dict) else value
 
 
 def _first_present(data: Mapping[str, Any], *keys: str) -> str:

@@ -15,13 +15,16 @@ replaced. Nothing a sample does raises here: every outcome is a :class:`Verdict`
 
 Why our own pipe protocol rather than SWI's Machine Query Interface (``swiplserver``): measured
 here, MQI costs ~0.23 ms for a trivial query and ~0.38 ms to load a small program into a
-temporary module and query it, with no sandbox, limits or thread; one round trip to
-``worker.pl`` does all of that (sandbox check, thread, limits, comparison) in ~0.33 ms, and
+temporary module and query it, with no sandbox, limits or thread; ``worker.pl`` does all of
+that (sandbox check, thread, limits, comparison) in ~0.15-0.2 ms of worker CPU a sample, and
 the framing (lengths in characters, one JSON line back) needs no quoting of untrusted text.
 
 What is specific to each kind of sample (worker command, request bytes, reply reading, partial
 credit) lives in :mod:`nsr.verify.checkers` (:class:`PrologChecker`, :class:`PlanChecker`,
 one interface); the Verifier owns one pool per kind and runs a mixed batch on both at once.
+Every caller's jobs join the pool's one queue (:mod:`nsr.verify.pool`): :meth:`check_many`
+blocks until its own are done, :meth:`submit_many` returns at once and reports each verdict
+by callback (what the reward dispatcher uses, so no thread waits per caller).
 Workers start on first use (or :meth:`Verifier.start`); a dropped Verifier stops its workers.
 
 Answer comparison: the query's answer variable, in the FIRST solution, must be a variant
@@ -32,10 +35,11 @@ differ, ``abc`` and ``"abc"`` differ), and non-ground answers match up to variab
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from nsr.errors import ConfigError
@@ -50,7 +54,7 @@ from nsr.verify.checkers import (
     memory_reason,
     worker_argv,
 )
-from nsr.verify.pool import Job, JobResult, WorkerPool
+from nsr.verify.pool import Job, JobResult, Ticket, WorkerPool
 from nsr.verify.swipl import swipl_path
 from nsr.verify.verdict import Item, PlanItem, PrologItem, Verdict
 
@@ -132,7 +136,7 @@ class Verifier:
         # unclosed (a long-running trainer must not accumulate orphan workers).
         self._pools: dict[str, WorkerPool] = {}
         self._tokens = itertools.count(1)  # request ids, unique per Verifier
-        self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp)
+        self._finalizer = weakref.finalize(self, _shutdown, self._pools, self._tmp, os.getpid())
 
     # The limits, readable as before the checkers took them over.
     time_limit = property(lambda self: self.limits.time_limit)
@@ -189,16 +193,39 @@ class Verifier:
     ) -> list[Verdict]:
         """Check a batch in parallel over the workers; the verdicts keep the items' order.
 
-        ``on_verdict(index, verdict)`` is called as each item's verdict is known (possibly from
-        a helper thread when the batch mixes kinds), before the whole batch is done: a
-        dispatcher uses it so a fast sample is not held up by a slow one beside it.
+        ``on_verdict(index, verdict)`` is called as each item's verdict is known (from the
+        pools' driver threads), before the whole batch is done: a dispatcher uses it so a fast
+        sample is not held up by a slow one beside it.
         """
-        items = list(items)
+        verdicts, tickets = self._submit(list(items), on_verdict, None)
+        for ticket in tickets:
+            ticket.wait()
+        return [v if v is not None else Verdict(0.0, "worker_crash", "lost") for v in verdicts]
+
+    def submit_many(
+        self,
+        items: Sequence[Item],
+        on_verdict: Callable[[int, Verdict], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Queue a batch and return at once: ``on_verdict(index, verdict)`` gets each verdict
+        (items rejected without a worker at once, in this thread; the others from the pools'
+        driver threads), ``on_error(exc)`` is called if a pool cannot run them. Raises, like
+        :meth:`check_many`, for items that are not Prolog or plan items."""
+        self._submit(list(items), on_verdict, on_error)
+
+    def _submit(
+        self,
+        items: list[Item],
+        on_verdict: Callable[[int, Verdict], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> tuple[list[Verdict | None], list[Ticket]]:
         verdicts: list[Verdict | None] = [None] * len(items)
         groups: dict[SampleChecker, list[tuple[int, Job]]] = {}
+        checkers = self._checkers
         for index, item in enumerate(items):
-            checker = next((c for kind, c in self._checkers.items() if isinstance(item, kind)),
-                           None)
+            checker = checkers.get(type(item)) or next(
+                (c for kind, c in checkers.items() if isinstance(item, kind)), None)
             if checker is None:
                 raise ConfigError(
                     f"item {index} is a {type(item).__name__}, not a PrologItem or PlanItem"
@@ -214,9 +241,12 @@ class Verifier:
             for index, verdict in enumerate(verdicts):
                 if verdict is not None:
                     on_verdict(index, verdict)
-        runs = [(checker, self._pool(checker), jobs) for checker, jobs in groups.items()]
-        _run_all(runs, verdicts, on_verdict)
-        return [v if v is not None else Verdict(0.0, "worker_crash", "lost") for v in verdicts]
+        tickets = []
+        for checker, jobs in groups.items():
+            tickets.append(self._pool(checker).submit(
+                [job for _, job in jobs], _collector(checker, jobs, verdicts, on_verdict),
+                on_error, waitable=on_error is None))
+        return verdicts, tickets
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -232,44 +262,27 @@ class Verifier:
             return pool
 
 
-def _run_all(
-    runs: list[tuple[SampleChecker, WorkerPool, list[tuple[int, Job]]]],
+def _collector(
+    checker: SampleChecker,
+    jobs: list[tuple[int, Job]],
     verdicts: list[Verdict | None],
     on_verdict: Callable[[int, Verdict], None] | None,
-) -> None:
-    """Each kind's jobs on its pool, all kinds at once (helper threads for all but the first);
-    every verdict goes into ``verdicts`` (and to ``on_verdict``) as its job finishes."""
-    errors: list[BaseException] = []
+) -> Callable[[int, JobResult], None]:
+    """The pool callback that turns each job result into its item's verdict."""
 
-    def drive(slot: int) -> None:
-        checker, pool, jobs = runs[slot]
+    def finished(position: int, result: JobResult) -> None:
+        index = jobs[position][0]
+        verdict = verdicts[index] = checker.verdict(result)
+        if on_verdict is not None:
+            on_verdict(index, verdict)
 
-        def finished(position: int, result: JobResult) -> None:
-            index = jobs[position][0]
-            verdict = verdicts[index] = checker.verdict(result)
-            if on_verdict is not None:
-                on_verdict(index, verdict)
-
-        try:
-            pool.run([job for _, job in jobs], finished)
-        except BaseException as exc:  # re-raised in the calling thread below
-            errors.append(exc)
-
-    helpers = [threading.Thread(target=drive, args=(slot,), name="nsr-verify-kind")
-               for slot in range(1, len(runs))]
-    for helper in helpers:
-        helper.start()
-    try:
-        if runs:
-            drive(0)
-    finally:
-        for helper in helpers:
-            helper.join()
-    if errors:
-        raise errors[0]
+    return finished
 
 
-def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str]) -> None:
+def _shutdown(pools: dict[str, WorkerPool], tmp: tempfile.TemporaryDirectory[str],
+              owner: int) -> None:
+    if os.getpid() != owner:  # a forked child exiting: the workers and files are the parent's
+        return
     for pool in pools.values():
         pool.close()
     tmp.cleanup()

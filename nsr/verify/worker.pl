@@ -11,9 +11,10 @@
          the sample, so asserted clauses cannot leak into the next sample.
       3. library(sandbox) safe_goal/1 statically checks the query and every clause body:
          no files, shell, network, processes, halt, flags with global effect, op/3 ...
-      4. The sample runs in its own thread with a stack limit, under call_with_time_limit/2
-         and call_with_inference_limit/3.  A thread also owns its Prolog flags, stacks and
-         tables, and an abort/0 (which the sandbox allows) only ends that thread.
+      4. The sample runs in its own thread with a stack limit, under
+         call_with_inference_limit/3, and the main thread interrupts it when its time is up.
+         A thread also owns its Prolog flags, stacks and tables, and an abort/0 (which the
+         sandbox allows) only ends that thread.
       5. user_input, user_output and user_error are null streams while samples run: output a
          sample prints is discarded and it cannot read or corrupt the protocol.
 
@@ -43,6 +44,8 @@
 :- use_module(library(yall)).
 :- use_module(library(dif)).
 :- use_module(library(clpfd)).
+:- use_module(library(modules)).     % in_temporary_module/3
+:- use_module(library(occurs)).      % sub_term/2
 
 %   Libraries a program may load with `:- use_module(library(Name))`: trusted code, and
 %   sandbox-safe (each declares what of it is safe to call).
@@ -75,7 +78,21 @@ sandbox:safe_primitive(system:put_char(_)).
 
 max_text(2000).            % characters kept of a message or an answer
 
+%   Libraries a sample may call without loading them, as it could in plain Prolog (they are
+%   autoloadable).  Imported into `user`, which every temporary module inherits from, so a
+%   call resolves at once instead of running the autoloader in each sample's fresh module
+%   (~20 us a sample).  clpfd is not among them: its operators would change how programs
+%   that never load it are read.
+user_library(lists).
+user_library(apply).
+user_library(aggregate).
+user_library(pairs).
+user_library(ordsets).
+user_library(yall).
+user_library(dif).
+
 main :-
+    forall(user_library(Name), user:use_module(library(Name))),
     set_prolog_flag(debug_on_error, false),
     set_prolog_flag(report_error, false),
     stream_property(In, alias(user_input)),
@@ -124,16 +141,41 @@ handle(Header, In, Out) :-
 %   sample thread costs about 0.5 ms more per sample.
 
 run_sample(Program, Query, Expected, Limits, Result) :-
-    Limits = limits(_, _, StackLimit),
+    Limits = limits(TimeMs, _, StackLimit),
+    Time is max(0.001, TimeMs / 1000),
+    thread_self(Main),
     catch(in_temporary_module(
               M,
               true,
               ( thread_create(nsr_verify_worker:sample_thread(M, Program, Query, Expected, Limits),
-                              Id, [stack_limit(StackLimit)]),
-                nsr_verify_worker:thread_join(Id, Status) )),
+                              Id, [ stack_limit(StackLimit),
+                                    at_exit(nsr_verify_worker:sample_done(Main)) ]),
+                nsr_verify_worker:await_sample(Main, Id, Time, Status) )),
           E,
           Status = exception(E)),
     status_result(Status, Result).
+
+%!  await_sample(+Main, +Id, +Time, -Status) is det.
+%
+%   The sample's time limit, kept by this thread: wait up to Time seconds for the sample
+%   thread to end (however it ends, its at_exit hook posts sample_done), else interrupt it with
+%   time_limit_exceeded (reported as time_limit by the stage it hits).  Why not
+%   call_with_time_limit/2 inside the sample: its alarm lives in a scheduler thread that is
+%   woken to install and again to remove every alarm, which cost ~90 us a sample, a third of
+%   the worker's time.  A sample that catches the exception and keeps running, or is stuck in
+%   C, is the parent's to kill at its deadline, as before.
+
+await_sample(Main, Id, Time, Status) :-
+    (   thread_get_message(Main, sample_done(Id), [timeout(Time)])
+    ->  thread_join(Id, Status)
+    ;   catch(thread_signal(Id, throw(time_limit_exceeded)), _, true),
+        thread_join(Id, Status),
+        ignore(thread_get_message(Main, sample_done(Id), [timeout(0)]))
+    ).
+
+sample_done(Main) :-
+    thread_self(Me),
+    thread_send_message(Main, sample_done(Me)).
 
 status_result(exited(Result), Result) :- !.
 status_result(exception(E), result(Reason, Message, "", 0, 0.0)) :-
@@ -151,17 +193,16 @@ sample_thread(M, Program, Query, Expected, Limits) :-
     !,
     thread_exit(Result).
 
-evaluate(M, Program, Query, Expected, limits(TimeMs, InfLimit, _), Result) :-
-    Time is max(0.001, TimeMs / 1000),
+evaluate(M, Program, Query, Expected, limits(_, InfLimit, _), Result) :-
     statistics(inferences, I0),
     statistics(cputime, T0),
-    get_time(Now),
-    Deadline is Now + Time,
-    run_stages([ timed(Deadline, load_program(M, Program)) - syntax_error,
+    % Reading, loading, the safety check and the run share one time budget, kept by the
+    % main thread (await_sample/4); a stage its interrupt hits reports time_limit.
+    run_stages([ load_program(M, Program, Shape) - syntax_error,
                  read_query(M, Query, Goal, Var) - bad_query,
                  read_single_term(M, Expected, Want, _) - bad_expected,
-                 timed(Deadline, check_safe_cached(M, Program, Query, Goal)) - unsafe,
-                 timed(Deadline, solve(M, Goal, InfLimit, Outcome)) - runtime_error
+                 check_safe_cached(M, Shape, Goal) - unsafe,
+                 solve(M, Goal, InfLimit, Outcome) - runtime_error
                ], Status),
     (   Status \== ok
     ->  Result = Status
@@ -170,18 +211,6 @@ evaluate(M, Program, Query, Expected, limits(TimeMs, InfLimit, _), Result) :-
         Inferences is I1 - I0,
         Seconds is T1 - T0,
         outcome_result(Outcome, Var, Want, Inferences, Seconds, Result)
-    ).
-
-%!  timed(+Deadline, :Goal) is semidet.
-%
-%   Goal under call_with_time_limit/2 with what is left of the sample's one time budget.
-
-timed(Deadline, Goal) :-
-    get_time(Now),
-    Left is Deadline - Now,
-    (   Left > 0
-    ->  call_with_time_limit(Left, Goal)
-    ;   throw(time_limit_exceeded)
     ).
 
 %!  run_stages(+Stages, -Status) is det.
@@ -244,56 +273,84 @@ memory_message(Message) :-
     ),
     !.
 
-%!  load_program(+M, +Text) is det.
+%!  load_program(+M, +Text, -Shape) is det.
 %
 %   Reads Text term by term into module M.  Nothing in it is executed: clauses are asserted,
 %   DCG rules translated, `dynamic`/`discontiguous` declarations applied, every other directive
 %   rejected with nsr(directive, Msg).  Accepted: dynamic/1, discontiguous/1, table/1 (plain
 %   name/arity), use_module/1,2 and ensure_loaded/1 of allowed_library/1 libraries,
-%   style_check/1 (ignored), and the syntax flags handled by load_terms/3.
+%   style_check/1 (ignored), and the syntax flags handled by load_terms/4.
+%
+%   Shape is what the safety check depends on (see check_safe_cached/3): the rules and
+%   directives in order, and the set of predicates that have facts.
 
-load_program(M, Text) :-
+load_program(M, Text, shape(Kept, FactPIs)) :-
     setup_call_cleanup(open_string(Text, S),
-                       load_terms(S, M, []),
-                       close(S)).
+                       load_terms(S, M, [], Parts),
+                       close(S)),
+    split_facts(Parts, Kept, PIs),
+    sort(PIs, FactPIs).
 
 %   Syntax is a per-file matter in standard Prolog: `:- set_prolog_flag(double_quotes, V)` in
 %   the program only changes how the rest of the program is read (Options), never a global
 %   flag of the worker.
-load_terms(S, M, Syntax) :-
-    read_term(S, Term, [module(M), syntax_errors(error), variable_names(_)|Syntax]),
+load_terms(S, M, Syntax, Parts) :-
+    read_term(S, Term, [module(M), syntax_errors(error)|Syntax]),
     (   Term == end_of_file
-    ->  true
+    ->  Parts = []
     ;   nonvar(Term),
         Term = (:- set_prolog_flag(Flag, Value)),
         syntax_flag(Flag, Value)
     ->  Option =.. [Flag, Value],
-        Syntax1 = [Option|Syntax],
-        load_terms(S, M, Syntax1)
-    ;   load_term(Term, M),
-        load_terms(S, M, Syntax)
+        Parts = [syntax(Option)|Rest],
+        load_terms(S, M, [Option|Syntax], Rest)
+    ;   load_term(Term, M, Part),
+        Parts = [Part|Rest],
+        load_terms(S, M, Syntax, Rest)
+    ).
+
+split_facts([], [], []).
+split_facts([Part|Parts], Kept, PIs) :-
+    (   Part = fact(PI)
+    ->  PIs = [PI|PIs1],
+        split_facts(Parts, Kept, PIs1)
+    ;   Kept = [Part|Kept1],
+        split_facts(Parts, Kept1, PIs)
     ).
 
 syntax_flag(double_quotes, V) :- memberchk(V, [codes, chars, atom, string]).
 syntax_flag(back_quotes, V) :- memberchk(V, [codes, chars, string, symbol_char]).
 
-load_term(Var, _) :-
+%!  load_term(+Term, +M, -Part) is det.
+%
+%   Part: directive(D), rule(Clause) or fact(Name/Arity) (a clause without a body).
+
+load_term(Var, _, _) :-
     var(Var),
     !,
     throw(nsr(bad_program, "a clause is a variable")).
-load_term((:- Directive), M) :-
+load_term((:- Directive), M, directive(Directive)) :-
     !,
     directive(Directive, M).
-load_term((?- Directive), M) :-
+load_term((?- Directive), M, directive(Directive)) :-
     !,
     directive(Directive, M).
-load_term((Head --> Body), M) :-
+load_term((Head --> Body), M, Part) :-
     !,
     catch(dcg_translate_rule((Head --> Body), Clause), _,
           throw(nsr(bad_program, "malformed grammar rule"))),
-    add_clause(Clause, M).
-load_term(Clause, M) :-
-    add_clause(Clause, M).
+    add_clause(Clause, M),
+    clause_part(Clause, Part).
+load_term(Clause, M, Part) :-
+    add_clause(Clause, M),
+    clause_part(Clause, Part).
+
+clause_part(Clause, Part) :-
+    (   Clause = (_ :- _)
+    ->  Part = rule(Clause)
+    ;   functor(Clause, Name, Arity),
+        Part = fact(Name/Arity)
+    ).
 
 directive(Var, _) :-
     var(Var),
@@ -464,24 +521,30 @@ read_single_term(M, Text, Term, Bindings) :-
     ;   throw(nsr(default, "expected a single term, found more than one"))
     ).
 
-%!  check_safe_cached(+M, +Program, +Query, +Goal) is det.
+%!  check_safe_cached(+M, +Shape, +Goal) is det.
 %
 %   The sandbox walks the whole call graph, library code included, on every call (about
-%   0.2 ms for a small program); batches check many samples of the same program and query, so
-%   a pass is remembered by the hash of the two texts (same texts, same terms, same verdict).
-%   Only passes are cached, and the cache is bounded.
+%   0.1 ms for a small program, a third of a sample's cost), so a pass is remembered.  The key
+%   is what the verdict depends on, not the program text: the query and the rules and
+%   directives (as terms, up to variable renaming) and WHICH predicates have facts.  A fact's
+%   body is `true` and the sandbox never looks at its arguments (it skips fact-only predicates
+%   and unifies only rule heads with call patterns), so programs that differ only in their
+%   data (the same family of problems with other facts, a GRPO group of completions of one
+%   prompt) share one check.  Only passes are cached, and the cache is bounded.
 
 :- dynamic safe_cache/1.
 :- dynamic safe_cache_size/1.
 safe_cache_size(0).
 max_safe_cache(20000).
 
-check_safe_cached(M, Program, Query, Goal) :-
-    variant_sha1(Program-Query, Key),
-    (   safe_cache(Key)
-    ->  true
-    ;   check_safe(M, Goal),
-        remember_safe(Key)
+check_safe_cached(M, Shape, Goal) :-
+    (   catch(variant_sha1(Shape-Goal, Key), _, fail)
+    ->  (   safe_cache(Key)
+        ->  true
+        ;   check_safe(M, Goal),
+            remember_safe(Key)
+        )
+    ;   check_safe(M, Goal)
     ).
 
 remember_safe(Key) :-

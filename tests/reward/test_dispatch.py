@@ -122,3 +122,61 @@ def test_a_request_is_answered_when_its_own_items_are_done_not_the_whole_batch()
     checker.release.set()
     assert [v.answer for v in slow.result(10)] == ["slow", "a"]
     dispatcher.close()
+
+
+class QueueChecker:
+    """A checker with ``submit_many`` (like the Verifier): verdicts come from a background
+    thread; the item "never" gets none; "bad" is refused when submitted."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def check_many(self, items):  # pragma: no cover - the direct path never calls it
+        raise AssertionError("check_many should not be used when submit_many exists")
+
+    def submit_many(self, items, on_verdict, on_error):
+        if any(i.expected == "bad" for i in items):
+            raise ValueError("bad item")
+        self.submitted += 1
+
+        def run() -> None:
+            for index, it in enumerate(items):
+                if it.expected != "never":
+                    on_verdict(index, Verdict(1.0, "ok", answer=it.expected))
+
+        threading.Thread(target=run).start()
+
+
+def test_a_queue_checker_is_called_directly_and_each_async_caller_gets_its_verdicts() -> None:
+    checker = QueueChecker()
+    dispatcher = Dispatcher(checker)
+    assert dispatcher._lanes == []  # no thread sits between callers and the pool queue
+
+    async def caller(i: int) -> list[str]:
+        return [v.answer for v in await dispatcher.check_async(
+            [item(f"{i}.{k}") for k in range(i % 3 + 1)])]
+
+    async def main() -> list[list[str]]:
+        return await asyncio.gather(*(caller(i) for i in range(64)))
+
+    results = asyncio.run(main())
+    assert results == [[f"{i}.{k}" for k in range(i % 3 + 1)] for i in range(64)]
+    assert checker.submitted == 64
+    assert [v.answer for v in dispatcher.check_many([item("sync")])] == ["sync"]
+    with pytest.raises(ValueError, match="bad item"):
+        dispatcher.check_many([item("bad")])
+    dispatcher.close()
+    with pytest.raises(ValueError, match="closed"):
+        dispatcher.submit([item("late")])
+
+
+def test_check_async_times_out_and_the_loop_keeps_serving() -> None:
+    dispatcher = Dispatcher(QueueChecker())
+
+    async def main() -> list[str]:
+        with pytest.raises(TimeoutError):
+            await dispatcher.check_async([item("never")], timeout=0.1)
+        return [v.answer for v in await dispatcher.check_async([item("a")], timeout=10)]
+
+    assert asyncio.run(main()) == ["a"]
+    dispatcher.close()

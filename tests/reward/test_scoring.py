@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -73,3 +74,29 @@ def test_each_option_set_gets_its_own_pool_and_the_oldest_makes_room() -> None:
     with pytest.raises(ValueError, match="closed"):
         first.check_prolog("p(1).", "p(X)", "1")
     assert len({id(v) for v in others}) == scoring.MAX_ENGINES
+
+
+@pytest.mark.prolog
+def test_a_forked_child_starts_its_own_shared_verifier(lists_record) -> None:
+    """A trainer that forks (a DataLoader worker, multiprocessing with fork) after the shared
+    verifier started: the child gets its own pool instead of waiting on the parent's."""
+    code = (
+        "import json, os, sys\n"
+        "from nsr.reward import scoring\n"
+        f"record = json.loads({json.dumps(json.dumps(lists_record))})\n"
+        f"scoring.configure(**{FAST!r})\n"
+        "parent = scoring.shared_verifier()\n"
+        "assert scoring.score_one(record['answer'], record, extract=False).ok\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    ok = scoring.score_one(record['answer'], record, extract=False).ok\n"
+        "    fresh = scoring.shared_verifier() is not parent\n"
+        "    scoring.close_shared()\n"
+        "    os._exit(0 if ok and fresh else 1)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "assert scoring.score_one(record['answer'], record, extract=False).ok\n"
+        "print(os.waitstatus_to_exitcode(status))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "0", out.stderr

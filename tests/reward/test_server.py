@@ -83,6 +83,9 @@ def test_bad_requests_get_json_errors(server) -> None:
     missing = httpx.post(f"{url}/get_reward", json={"prompts": []}, timeout=30)
     assert missing.status_code == 400 and "'query'" in missing.json()["error"]
     assert httpx.get(f"{url}/score", timeout=30).status_code == 405
+    assert httpx.post(f"{url}/health", timeout=30).status_code == 405
+    unknown = httpx.get(f"{url}/nope", timeout=30)
+    assert unknown.status_code == 404 and "/nope" in unknown.json()["error"]
 
 
 def test_health_and_metrics(server) -> None:

@@ -261,6 +261,38 @@ LEAKS = [
         "ok",
         id="double_quotes_directive",
     ),
+    # The safety check's cache is keyed by the rules, directives, fact predicates and query,
+    # never by the data alone: a pass for one program must not cover another.
+    pytest.param(
+        ("f(1).\np(X) :- f(X).", "p(X)", "1"),
+        ("f(1).\np(X) :- f(X), shell(ls).", "p(X)", "1"),
+        "unsafe",
+        id="safety_cache_other_rule",
+    ),
+    pytest.param(
+        ("f(1).", "f(X)", "1"),
+        ("f(1).", "f(X), shell(ls)", "1"),
+        "unsafe",
+        id="safety_cache_other_query",
+    ),
+    pytest.param(
+        ("f(1).\np(X) :- f(X).", "p(X)", "1"),
+        (":- use_module(library(clpfd)).\nf(1).\np(X) :- f(X).", "p(X)", "1"),
+        "ok",
+        id="safety_cache_other_directive",
+    ),
+    pytest.param(
+        ("f(1).\np(X) :- f(X).", "p(X)", "1"),
+        ("f(2).\np(X) :- f(X).", "p(X)", "1"),
+        "wrong_answer",
+        id="safety_cache_same_rules_other_facts",
+    ),
+    pytest.param(
+        ("f(1).\np(X) :- f(X).", "p(X)", "1"),
+        ("g(1).\np(X) :- f(X).", "p(X)", "1"),
+        "undefined_predicate",
+        id="safety_cache_other_fact_predicates",
+    ),
     pytest.param(
         ("", "abort, X = 1", "1"),
         (BENIGN_PROGRAM, BENIGN_QUERY, BENIGN_EXPECTED),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,3 +67,62 @@ def test_a_closed_pool_refuses_work(pool: WorkerPool) -> None:
     pool.close()
     with pytest.raises(EngineError, match="closed"):
         pool.run([job(1, "a")])
+
+
+def test_jobs_queued_behind_a_killed_job_are_rerun_not_failed(tmp_path: Path) -> None:
+    # One worker, so "a" and "b" are pipelined behind "hang" (sent while it is young).
+    spec = WorkerSpec("echo", (sys.executable, "-c", WORKER), memory_limit_mb=None)
+    lone = WorkerPool(spec, 1, tmp_path, depth=4)
+    try:
+        results = lone.run([job(1, "hang", deadline=0.5), job(2, "a"), job(3, "b")])
+        assert [r.failure for r in results] == ["killed", None, None]
+        assert [r.reply["echo"] for r in results[1:] if r.reply] == ["a", "b"]
+        # their time counts from when a worker could start them, not from the hang
+        assert all(r.seconds < 0.5 for r in results[1:])
+    finally:
+        lone.close()
+
+
+def test_submit_returns_at_once_and_streams_results(pool: WorkerPool) -> None:
+    seen: list[tuple[int, str]] = []
+    both = threading.Event()
+
+    def on_result(index: int, result) -> None:
+        seen.append((index, result.reply["echo"]))
+        if len(seen) == 2:
+            both.set()
+
+    ticket = pool.submit([job(1, "hang", deadline=30), job(2, "x"), job(3, "y")], on_result,
+                         waitable=False)
+    assert both.wait(20)  # the hanging job holds one worker, the queue flows to the other
+    assert sorted(seen) == [(1, "x"), (2, "y")]
+    with pytest.raises(EngineError, match="callbacks only"):
+        ticket.wait()
+
+
+def test_closing_fails_the_jobs_still_running(tmp_path: Path) -> None:
+    spec = WorkerSpec("echo", (sys.executable, "-c", WORKER), memory_limit_mb=None)
+    lone = WorkerPool(spec, 1, tmp_path)
+    errors: list[BaseException] = []
+    failed = threading.Event()
+
+    def on_error(exc: BaseException) -> None:
+        errors.append(exc)
+        failed.set()
+
+    lone.submit([job(1, "hang", deadline=30)], None, on_error, waitable=False)
+    lone.close()
+    assert failed.wait(10)
+    assert isinstance(errors[0], EngineError) and "closed" in str(errors[0])
+    assert lone.pids() == []
+
+
+def test_a_forked_child_is_told_to_start_its_own_pool(pool: WorkerPool) -> None:
+    owner, pool._pid = pool._pid, -1  # what a child sees after fork: no driver thread
+    try:
+        with pytest.raises(EngineError, match="belongs to process"):
+            pool.run([job(1, "a")])
+        pool.close()  # a no-op in a child: the workers are the parent's
+        assert len(pool.pids()) == 2
+    finally:
+        pool._pid = owner
