@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -192,7 +193,9 @@ REASONS = (
 )
 
 
-def _goal_status(problem: Problem, state: set[GroundAtom]) -> tuple[tuple[str, ...], float]:
+def _goal_status(
+    problem: Problem, state: set[GroundAtom], index: FactIndex | None = None
+) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
     world: World | None = None
     unmet_list = []
@@ -202,7 +205,7 @@ def _goal_status(problem: Problem, state: set[GroundAtom]) -> tuple[tuple[str, .
                 unmet_list.append(render(g))
             continue
         if world is None:
-            world = World(problem, state)
+            world = World(problem, state, index)
         if not world.holds(g, {}):
             unmet_list.append(render(g))
     unmet = tuple(unmet_list)
@@ -224,6 +227,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     objects = problem.objects
     param_domains = problem.param_domains
     state = set(problem.init)
+    index = FactIndex(state)  # joins' indexes, kept up to date across steps once built
     applied = 0
     cost = 0.0
     for number, step in enumerate(plan, start=1):
@@ -300,11 +304,11 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
         world = None
         if ok and comp.general:
             binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state)
+            world = World(problem, state, index)
             ok = all(world.holds(c, binding) for c in comp.general)
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state)
+            world = World(problem, state, index)
             unmet = tuple(
                 render(c, binding)
                 for c in conjuncts(action.precondition)
@@ -318,7 +322,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
         cost += comp.cost
         if comp.extra is not None:
             if world is None:
-                world = World(problem, state)
+                world = World(problem, state, index)
             adds: set[GroundAtom] = set()
             dels: set[GroundAtom] = set()
             try:
@@ -330,19 +334,28 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
                 )
+            dels.update(g(vals) for g in comp.dels)
+            adds.update(g(vals) for g in comp.adds)
+            if index.built:
+                for atom in dels:
+                    index.discard(atom)
+                for atom in adds:
+                    index.add(atom)
+            else:
+                state.difference_update(dels)
+                state.update(adds)
+        elif index.built:
             for g in comp.dels:
-                state.discard(g(vals))
-            state.difference_update(dels)
+                index.discard(g(vals))
             for g in comp.adds:
-                state.add(g(vals))
-            state.update(adds)
+                index.add(g(vals))
         else:
             for g in comp.dels:
                 state.discard(g(vals))
             for g in comp.adds:
                 state.add(g(vals))
         applied += 1
-    unmet_goals, fraction = _goal_status(problem, state)
+    unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
         return ValidationReport.goal_not_reached(
             applied, unmet_goals, len(problem.goal_parts), fraction

@@ -123,6 +123,8 @@ class Domain:
     derived: Mapping[str, tuple[DerivedRule, ...]] = field(default_factory=dict, compare=False)
     strata: tuple[tuple[tuple[str, ...], bool], ...] = field(default=(), compare=False)
     functions: Mapping[str, int] = field(default_factory=dict, compare=False)  # name -> arity
+    # condition -> its compiled function (see nsr.backends.pddl.compiled), filled on first use
+    compiled: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_domain, (self.source, self.file_name))
@@ -998,8 +1000,9 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     numeric: dict[GroundAtom, float] = {}
     if quick is not None:
         fast = _quick_init(quick[1], domain, objects, rd.ground_types)
-        if fast is not None:
-            init = fast
+        values = _quick_values(quick[2], domain, objects) if fast is not None else None
+        if fast is not None and values is not None:
+            init, numeric = fast, values
         else:  # something is wrong in it: read the file the usual way for a precise message
             init_nodes = next(
                 list(n.items[1:])
@@ -1104,6 +1107,24 @@ def _quick_init(
             if arg not in objects or tys.isdisjoint(ground[arg]):
                 return None
         out.add(tuple(parts))
+    return out
+
+
+def _quick_values(
+    values: list[tuple[list[str], str]], domain: Domain, objects: Mapping[str, frozenset[str]]
+) -> dict[GroundAtom, float] | None:
+    """The numeric values of a quick :init, each checked (declared function, known objects, a
+    number) as the usual reader does; None at the first that fails a check."""
+    out: dict[GroundAtom, float] = {}
+    for target, number in values:
+        if not target or target[0] not in domain.functions:
+            return None
+        if any(arg not in objects for arg in target[1:]):
+            return None
+        try:
+            out[tuple(target)] = float(number)
+        except ValueError:
+            return None
     return out
 
 

@@ -152,16 +152,20 @@ def _balanced_end(text: str, start: int) -> int | None:
 
 
 _INIT_START = re.compile(r"\(\s*:init\b", re.IGNORECASE)
-_FLAT = re.compile(r"\(([^()]*)\)")
-_NUMERIC = re.compile(r"\(\s*=")
+_COMMENT = re.compile(r";[^\n]*")
+# one entry of a plain :init: a numeric value "(= (f a b) 3)" or a flat atom "(p a b)"
+_INIT_ITEM = re.compile(r"\(\s*=\s*\(([^()]*)\)\s*([^\s()]+)\s*\)|\(([^()]*)\)")
 
 
-def split_init(text: str) -> tuple[str, list[list[str]], int] | None:
-    """A problem's ``:init`` read the quick way when it is a plain list of ground atoms.
+def split_init(
+    text: str,
+) -> tuple[str, list[list[str]], list[tuple[list[str], str]], int] | None:
+    """A problem's ``:init`` read the quick way when it is a plain list of entries.
 
-    Returns the text with the section emptied (line numbers kept), the atoms as lower-cased
-    token lists, and the section's first line; None when the section has comments, numeric
-    values or anything but flat ``(p a b)`` atoms (then the whole file is read the usual way).
+    Returns the text with the section emptied (line numbers kept), the ground atoms as
+    lower-cased token lists, the numeric values as (``[function, arg, ...]``, number text), and
+    the section's first line; None when the section holds anything but flat ``(p a b)`` atoms,
+    ``(= (f a b) N)`` values and comments (then the whole file is read the usual way).
     """
     m = _INIT_START.search(text)
     if m is None:
@@ -172,9 +176,16 @@ def split_init(text: str) -> tuple[str, list[list[str]], int] | None:
     end = _balanced_end(text, m.start())
     if end is None:
         return None
-    body = text[m.end() : end - 1]
-    if ";" in body or _NUMERIC.search(body) or _FLAT.sub("", body).strip():
+    raw = text[m.end() : end - 1]
+    body = _COMMENT.sub("", raw) if ";" in raw else raw
+    if _INIT_ITEM.sub("", body).strip():
         return None
-    atoms = [inner.split() for inner in _FLAT.findall(body.lower())]
-    rest = text[: m.start()] + "(:init)" + "\n" * body.count("\n") + text[end:]
-    return rest, atoms, text.count("\n", 0, m.start()) + 1
+    atoms: list[list[str]] = []
+    values: list[tuple[list[str], str]] = []
+    for target, number, flat in _INIT_ITEM.findall(body.lower()):
+        if target or number:
+            values.append((target.split(), number))
+        else:
+            atoms.append(flat.split())
+    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
+    return rest, atoms, values, text.count("\n", 0, m.start()) + 1

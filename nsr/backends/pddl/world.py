@@ -15,7 +15,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from nsr.backends.pddl.compiled import CompileLimit, compile_query, compile_rule, compile_test
 from nsr.backends.pddl.effects import Arith, Effect, FunctionTerm, NumExpr
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -47,14 +49,22 @@ class UndefinedValue(ValueError):
 class World:
     """One state of one problem; evaluates formulas and collects effects (see module docstring)."""
 
-    __slots__ = ("problem", "state", "_index", "_derived", "_derived_preds", "_keyed", "_delta")
+    __slots__ = ("problem", "state", "_facts", "_derived", "_derived_preds", "_keyed", "_delta",
+                 "_compiled")
 
-    def __init__(self, problem: Problem, state: set[GroundAtom] | frozenset[GroundAtom]) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        state: set[GroundAtom] | frozenset[GroundAtom],
+        index: FactIndex | None = None,
+    ) -> None:
+        """``index``, when given, indexes ``state`` (a validation keeps one across its steps)."""
         self.problem = problem
         self.state = state
-        self._index: dict[str, list[tuple[str, ...]]] | None = None
+        self._facts = index if index is not None else FactIndex(state)  # type: ignore[arg-type]
         self._derived: dict[str, set[tuple[str, ...]]] | None = None
         self._derived_preds = problem.domain.derived
+        self._compiled = problem.domain.compiled  # condition -> compiled function (or None)
         # (predicate, bound positions) -> (facts seen, key of those positions -> facts)
         self._keyed: dict[tuple[str, tuple[int, ...]], tuple[int, dict[Any, list[Any]]]] = {}
         # semi-naive evaluation: this atom occurrence reads only the facts new in the last round
@@ -72,18 +82,19 @@ class World:
         """Argument tuples of every true atom of ``predicate``."""
         if predicate in self._derived_preds:
             return self.derived_facts(predicate)
-        if self._index is None:
-            index: dict[str, list[tuple[str, ...]]] = {}
-            for atom in self.state:
-                index.setdefault(atom[0], []).append(atom[1:])
-            self._index = index
-        return self._index.get(predicate, ())
+        return self._facts.facts(predicate)
 
     def matching(
         self, predicate: str, positions: tuple[int, ...], key: tuple[str, ...]
     ) -> Sequence[tuple[str, ...]]:
         """Facts of ``predicate`` whose arguments at ``positions`` equal ``key`` (hash index,
         built on first use; rebuilt when a derived predicate has grown meanwhile)."""
+        return self.table(predicate, positions).get(key, ())
+
+    def table(self, predicate: str, positions: tuple[int, ...]) -> Mapping[Any, Any]:
+        """The facts of ``predicate`` keyed by their arguments at ``positions``."""
+        if predicate not in self._derived_preds:
+            return self._facts.table(predicate, positions)
         facts = self.facts(predicate)
         size = len(facts)  # type: ignore[arg-type]
         entry = self._keyed.get((predicate, positions))
@@ -93,7 +104,7 @@ class World:
                 table.setdefault(tuple(args[i] for i in positions), []).append(args)
             entry = (size, table)
             self._keyed[(predicate, positions)] = entry
-        return entry[1].get(key, ())
+        return entry[1]
 
     def derived(self) -> dict[str, set[tuple[str, ...]]]:
         """Every derived atom of this state (predicate -> argument tuples)."""
@@ -152,6 +163,17 @@ class World:
     def _fire_rule(
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
+        occ = None if restrict is None else restrict[0]
+        entry = self._compiled.get(("rule", id(rule), id(occ)))
+        if entry is None or entry[0] is not rule:
+            try:
+                fn = compile_rule(rule.head, rule.parts, rule.variables,
+                                  frozenset(self._derived_preds), occ)
+            except CompileLimit:
+                fn = None
+            entry = self._compiled[("rule", id(rule), id(occ))] = (rule, fn)
+        if entry[1] is not None:
+            return set(entry[1](self, None if restrict is None else restrict[1]))
         outer = self._delta  # a lower stratum may be computed while a higher one is restricted
         self._delta = restrict
         try:
@@ -167,22 +189,37 @@ class World:
 
     def holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """Truth of ``formula`` in this state under ``binding`` (free variables must be bound)."""
+        entry = self._compiled.get(("test", id(formula)))
+        if entry is None or entry[0] is not formula:
+            inputs = tuple(sorted(free_variables(formula)))
+            try:
+                fn = compile_test(formula, inputs, frozenset(self._derived_preds))
+            except CompileLimit:
+                fn = None
+            entry = self._compiled[("test", id(formula))] = (formula, fn, inputs)
+        fn = entry[1]
+        if fn is None:
+            return self._holds(formula, binding)
+        return fn(self, None, *(binding.get(v, v) for v in entry[2]))
+
+    def _holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
+        """The interpreter's truth of ``formula`` (see :meth:`holds`)."""
         if isinstance(formula, Atom):
             if self._delta is not None and formula is self._delta[0]:
                 return tuple(binding.get(t, t) for t in formula.terms) in self._delta[1]
             return self.true((formula.predicate, *(binding.get(t, t) for t in formula.terms)))
         if isinstance(formula, Not):
-            return not self.holds(formula.arg, binding)
+            return not self._holds(formula.arg, binding)
         if isinstance(formula, And):
-            return all(self.holds(a, binding) for a in formula.args)
+            return all(self._holds(a, binding) for a in formula.args)
         if isinstance(formula, Or):
-            return any(self.holds(a, binding) for a in formula.args)
+            return any(self._holds(a, binding) for a in formula.args)
         if isinstance(formula, Equals):
             return binding.get(formula.left, formula.left) == binding.get(
                 formula.right, formula.right
             )
         if isinstance(formula, Imply):
-            return (not self.holds(formula.antecedent, binding)) or self.holds(
+            return (not self._holds(formula.antecedent, binding)) or self._holds(
                 formula.consequent, binding
             )
         inner = {k: v for k, v in binding.items() if k not in dict(formula.variables)}
@@ -213,7 +250,7 @@ class World:
         pending: list[Formula] = []
         for part in parts:
             if all(v in binding for v in free_variables(part)):
-                if not self.holds(part, binding):
+                if not self._holds(part, binding):
                     return
             else:
                 pending.append(part)
@@ -381,8 +418,7 @@ class World:
                 when = sub.whens[0]
                 names = [v for v, _ in fa.variables]
                 seen: set[tuple[str, ...]] = set()
-                for b in self.solutions(conjuncts(when.condition), inner, fa.variables):
-                    key = tuple(b[v] for v in names)
+                for key in self._forall_rows(fa, when.condition, inner):
                     if key not in seen:  # an 'or' in the condition may find a binding twice
                         seen.add(key)
                         # the forall variables only (not the join's helper variables)
@@ -392,6 +428,28 @@ class World:
                 for b in self.solutions((), inner, fa.variables):
                     cost += self.collect(sub, b, adds, dels)
         return cost
+
+    def _forall_rows(
+        self, fa: Any, condition: Formula, binding: Mapping[str, str]
+    ) -> Iterable[tuple[str, ...]]:
+        """Values of ``fa``'s variables (in order) that make ``condition`` true."""
+        entry = self._compiled.get(("forall", id(fa)))
+        if entry is None or entry[0] is not fa:
+            names = {v for v, _ in fa.variables}
+            inputs = tuple(sorted(free_variables(condition) - names))
+            try:
+                fn = compile_query(conjuncts(condition), inputs, fa.variables,
+                                   frozenset(self._derived_preds))
+            except CompileLimit:
+                fn = None
+            entry = self._compiled[("forall", id(fa))] = (fa, fn, inputs)
+        if entry[1] is not None:
+            return entry[1](self, None, *(binding.get(v, v) for v in entry[2]))
+        names_list = [v for v, _ in fa.variables]
+        return (
+            tuple(b[v] for v in names_list)
+            for b in self.solutions(conjuncts(condition), dict(binding), fa.variables)
+        )
 
     def value(self, expr: NumExpr, binding: Mapping[str, str]) -> float:
         """Value of a numeric expression (static functions from ``:init``)."""
