@@ -996,10 +996,15 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         obj: frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
         for obj, tys in objects.items()
     }
+    by_type: dict[str, set[str]] = {}
+    for obj, tys in rd.ground_types.items():
+        for t in tys:
+            by_type.setdefault(t, set()).add(obj)
+    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     init: set[GroundAtom] = set()
     numeric: dict[GroundAtom, float] = {}
     if quick is not None:
-        fast = _quick_init(quick[1], domain, objects, rd.ground_types)
+        fast = _quick_init(quick[1], domain, by_type_frozen)
         values = _quick_values(quick[2], domain, objects) if fast is not None else None
         if fast is not None and values is not None:
             init, numeric = fast, values
@@ -1033,11 +1038,6 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         init.add((atom.predicate, *atom.terms))
     rd.known_types = domain.types
     goal = rd.formula(goal_node, {}, objects, domain.predicates)
-    by_type: dict[str, set[str]] = {}
-    for obj, tys in rd.ground_types.items():
-        for t in tys:
-            by_type.setdefault(t, set()).add(obj)
-    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     return Problem(
         name=problem_name,
         domain_name=domain.name,
@@ -1090,24 +1090,34 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 def _quick_init(
-    atoms: list[list[str]],
-    domain: Domain,
-    objects: Mapping[str, frozenset[str]],
-    ground: Mapping[str, frozenset[str]],
+    atoms: list[tuple[str, ...]], domain: Domain, by_type: Mapping[str, frozenset[str]]
 ) -> set[GroundAtom] | None:
-    """The ground atoms, each checked (predicate, arity, objects, types); None at the first
-    that fails a check, so that the usual reader can name the problem and its line."""
-    predicates = domain.predicates
-    out: set[GroundAtom] = set()
-    for parts in atoms:
-        pred = predicates.get(parts[0]) if parts else None
-        if pred is None or len(parts) - 1 != pred.arity:
+    """The ground atoms, each checked (predicate, arity, objects, types); None when one fails
+    a check, so that the usual reader can name the problem and its line.
+
+    Checked per predicate, a position at a time: the arguments found there must all be among
+    the objects of one of the parameter's types (``by_type``: subtypes included), a set
+    inclusion, so a big :init costs little more than reading it."""
+    if not all(atoms):
+        return None  # an empty '()'
+    groups: dict[str, list[GroundAtom]] = {}
+    for atom in atoms:
+        group = groups.get(atom[0])
+        if group is None:
+            group = groups[atom[0]] = []
+        group.append(atom)
+    pools: dict[frozenset[str], frozenset[str]] = {}
+    for name, group in groups.items():
+        pred = domain.predicates.get(name)
+        if pred is None or {len(a) for a in group} != {pred.arity + 1}:
             return None
-        for arg, (_, tys) in zip(parts[1:], pred.params, strict=True):
-            if arg not in objects or tys.isdisjoint(ground[arg]):
+        for i, (_, tys) in enumerate(pred.params, start=1):
+            pool = pools.get(tys)
+            if pool is None:
+                pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
+            if not pool.issuperset([a[i] for a in group]):
                 return None
-        out.add(tuple(parts))
-    return out
+    return set(atoms)
 
 
 def _quick_values(

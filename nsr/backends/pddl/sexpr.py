@@ -154,16 +154,20 @@ def _balanced_end(text: str, start: int) -> int | None:
 _INIT_START = re.compile(r"\(\s*:init\b", re.IGNORECASE)
 _COMMENT = re.compile(r";[^\n]*")
 # one entry of a plain :init: a numeric value "(= (f a b) 3)" or a flat atom "(p a b)"
-_INIT_ITEM = re.compile(r"\(\s*=\s*\(([^()]*)\)\s*([^\s()]+)\s*\)|\(([^()]*)\)")
+_INIT_ITEM = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)|\(([^();]*)\)")
+# a whole plain :init body up to its closing parenthesis: blanks, comments and the entries above
+_INIT_BODY = re.compile(
+    r"(?:\s|;[^\n]*|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|\([^();]*\))*+\)"
+)
 
 
 def split_init(
     text: str,
-) -> tuple[str, list[list[str]], list[tuple[list[str], str]], int] | None:
+) -> tuple[str, list[tuple[str, ...]], list[tuple[list[str], str]], int] | None:
     """A problem's ``:init`` read the quick way when it is a plain list of entries.
 
     Returns the text with the section emptied (line numbers kept), the ground atoms as
-    lower-cased token lists, the numeric values as (``[function, arg, ...]``, number text), and
+    lower-cased token tuples, the numeric values as (``[function, arg, ...]``, number text), and
     the section's first line; None when the section holds anything but flat ``(p a b)`` atoms,
     ``(= (f a b) N)`` values and comments (then the whole file is read the usual way).
     """
@@ -173,19 +177,18 @@ def split_init(
     line_start = text.rfind("\n", 0, m.start()) + 1
     if ";" in text[line_start : m.start()]:
         return None
-    end = _balanced_end(text, m.start())
-    if end is None:
+    plain = _INIT_BODY.match(text, m.end())
+    if plain is None:
         return None
+    end = plain.end()
     raw = text[m.end() : end - 1]
     body = _COMMENT.sub("", raw) if ";" in raw else raw
-    if _INIT_ITEM.sub("", body).strip():
-        return None
-    atoms: list[list[str]] = []
+    atoms: list[tuple[str, ...]] = []
     values: list[tuple[list[str], str]] = []
     for target, number, flat in _INIT_ITEM.findall(body.lower()):
         if target or number:
             values.append((target.split(), number))
         else:
-            atoms.append(flat.split())
+            atoms.append(tuple(flat.split()))
     rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
     return rest, atoms, values, text.count("\n", 0, m.start()) + 1

@@ -12,7 +12,7 @@ variables no positive atom binds are tried against every object of their type).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nsr.backends.pddl.compiled import CompileLimit, compile_query, compile_rule, compile_test
@@ -32,6 +32,7 @@ from nsr.backends.pddl.formulas import (
     free_variables,
     negated_conjuncts,
 )
+from nsr.backends.pddl.formulas import holds as plain_holds
 
 if TYPE_CHECKING:
     from nsr.backends.pddl.reader import Problem
@@ -40,6 +41,8 @@ Binding = dict[str, str]
 
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
+COMPILE_AFTER = 2  # uses of a condition interpreted before it is compiled
+_INTERPRET = object()  # marks a condition too big to compile
 
 
 class UndefinedValue(ValueError):
@@ -164,16 +167,15 @@ class World:
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
         occ = None if restrict is None else restrict[0]
-        entry = self._compiled.get(("rule", id(rule), id(occ)))
-        if entry is None or entry[0] is not rule:
-            try:
-                fn = compile_rule(rule.head, rule.parts, rule.variables,
-                                  frozenset(self._derived_preds), occ)
-            except CompileLimit:
-                fn = None
-            entry = self._compiled[("rule", id(rule), id(occ))] = (rule, fn)
-        if entry[1] is not None:
-            return set(entry[1](self, None if restrict is None else restrict[1]))
+        fn = self._compiled_for(
+            ("rule", id(rule), id(occ)),
+            rule,
+            lambda: compile_rule(
+                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
+            ),
+        )
+        if fn is not None:
+            return set(fn(self, None if restrict is None else restrict[1]))
         outer = self._delta  # a lower stratum may be computed while a higher one is restricted
         self._delta = restrict
         try:
@@ -189,18 +191,40 @@ class World:
 
     def holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """Truth of ``formula`` in this state under ``binding`` (free variables must be bound)."""
-        entry = self._compiled.get(("test", id(formula)))
-        if entry is None or entry[0] is not formula:
-            inputs = tuple(sorted(free_variables(formula)))
-            try:
-                fn = compile_test(formula, inputs, frozenset(self._derived_preds))
-            except CompileLimit:
-                fn = None
-            entry = self._compiled[("test", id(formula))] = (formula, fn, inputs)
-        fn = entry[1]
+        shape = self._compiled.get(("shape", id(formula)))
+        if shape is None or shape[0] is not formula:
+            shape = (formula, _plain(formula, self._derived_preds),
+                     tuple(sorted(free_variables(formula))))
+            self._compiled[("shape", id(formula))] = shape
+        if shape[1]:  # no quantifier, no derived atom: a few set look-ups, not worth compiling
+            return plain_holds(formula, self.state, binding)
+        inputs = shape[2]
+        fn = self._compiled_for(
+            ("test", id(formula)),
+            formula,
+            lambda: compile_test(formula, inputs, frozenset(self._derived_preds)),
+        )
         if fn is None:
             return self._holds(formula, binding)
-        return fn(self, None, *(binding.get(v, v) for v in entry[2]))
+        return fn(self, None, *(binding.get(v, v) for v in inputs))
+
+    def _compiled_for(self, key: tuple[Any, ...], owner: Any, build: Callable[[], Any]) -> Any:
+        """The compiled function of a condition (see :mod:`~nsr.backends.pddl.compiled`), or
+        None while it is interpreted: compiling costs as much as ~10 interpreted uses, so a
+        condition is compiled on its ``COMPILE_AFTER + 1``-th use (or never, when too big)."""
+        entry = self._compiled.get(key)
+        if entry is None or entry[0] is not owner:
+            entry = self._compiled[key] = [owner, None, 0]
+        fn = entry[1]
+        if fn is None:
+            entry[2] += 1
+            if entry[2] <= COMPILE_AFTER:
+                return None
+            try:
+                fn = entry[1] = build()
+            except CompileLimit:
+                fn = entry[1] = _INTERPRET
+        return None if fn is _INTERPRET else fn
 
     def _holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """The interpreter's truth of ``formula`` (see :meth:`holds`)."""
@@ -433,18 +457,16 @@ class World:
         self, fa: Any, condition: Formula, binding: Mapping[str, str]
     ) -> Iterable[tuple[str, ...]]:
         """Values of ``fa``'s variables (in order) that make ``condition`` true."""
-        entry = self._compiled.get(("forall", id(fa)))
-        if entry is None or entry[0] is not fa:
-            names = {v for v, _ in fa.variables}
-            inputs = tuple(sorted(free_variables(condition) - names))
-            try:
-                fn = compile_query(conjuncts(condition), inputs, fa.variables,
-                                   frozenset(self._derived_preds))
-            except CompileLimit:
-                fn = None
-            entry = self._compiled[("forall", id(fa))] = (fa, fn, inputs)
-        if entry[1] is not None:
-            return entry[1](self, None, *(binding.get(v, v) for v in entry[2]))
+        inputs = tuple(sorted(free_variables(condition) - {v for v, _ in fa.variables}))
+        fn = self._compiled_for(
+            ("forall", id(fa)),
+            fa,
+            lambda: compile_query(
+                conjuncts(condition), inputs, fa.variables, frozenset(self._derived_preds)
+            ),
+        )
+        if fn is not None:
+            return fn(self, None, *(binding.get(v, v) for v in inputs))
         names_list = [v for v, _ in fa.variables]
         return (
             tuple(b[v] for v in names_list)
@@ -478,6 +500,19 @@ class World:
                     raise UndefinedValue("division by zero in a cost expression")
                 total /= v
         return total
+
+
+def _plain(formula: Formula, derived: Mapping[str, Any]) -> bool:
+    """True when ``formula`` has no quantifier and no derived atom (set look-ups decide it)."""
+    if isinstance(formula, Atom):
+        return formula.predicate not in derived
+    if isinstance(formula, Not):
+        return _plain(formula.arg, derived)
+    if isinstance(formula, (And, Or)):
+        return all(_plain(a, derived) for a in formula.args)
+    if isinstance(formula, Imply):
+        return _plain(formula.antecedent, derived) and _plain(formula.consequent, derived)
+    return isinstance(formula, Equals)
 
 
 _RECURSIVE: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[Atom, ...]]] = {}
