@@ -29,6 +29,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
+from nsr.backends.pddl.quick import quick_action
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
@@ -188,8 +189,11 @@ class LazyActions(Mapping[str, "Action"]):
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
+        quick: Callable[[str], Action | None] | None = None,
     ) -> None:
+        """``quick`` reads a plain action from its text (None: read it the general way)."""
         self._sections = sections
+        self._quick = quick
         self._file_name = file_name
         self._build = build
         self._params = params
@@ -199,7 +203,11 @@ class LazyActions(Mapping[str, "Action"]):
     def __getitem__(self, name: str) -> Action:
         action = self._done.get(name)
         if action is None:
-            action = self._build(self._section(name))  # KeyError for an unknown name
+            sec = self._sections[name]  # KeyError for an unknown name
+            if self._quick is not None and not isinstance(sec, SList):
+                action = self._quick(sec[0])
+            if action is None:
+                action = self._build(self._section(name))
             self._done[name] = action
         return action
 
@@ -554,11 +562,21 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
             raise rd.error(sec, f"action '{aname}' is declared twice")
         sections[aname] = sec
     frozen_derived = frozenset(derived)
+
+    def quick(piece: str) -> Action | None:
+        found = quick_action(piece, constants, predicates, ancestors, frozen_derived)
+        if found is None:
+            return None
+        aname, params, precondition, effect = found
+        compiled = _compile(tuple(v for v, _ in params), precondition, effect, frozen_derived)
+        return Action(aname, params, precondition, effect.adds, effect.dels, compiled, effect)
+
     actions = LazyActions(
         sections,
         lambda sec: _parse_action(rd, sec, constants, predicates, check_types, frozen_derived),
         lambda sec: _action_params(rd, sec, check_types),
         name,
+        quick,
     )
     if strict:
         actions.parse_all()
@@ -887,21 +905,21 @@ def _compile(
     Literals over plain predicates become getters; everything else (quantifiers, disjunctions,
     derived atoms) is left to the general path, and so are conditional and universal effects.
     """
-    index = {v: i for i, v in enumerate(variables)}
+    index = {v: i for i, v in enumerate(variables)}  # then symbols, after the variables
     symbols: list[str] = []
 
     def slot(term: str) -> int:
-        if term in index:
-            return index[term]
-        if term not in symbols:
+        found = index.get(term)
+        if found is None:
+            found = index[term] = len(index)
             symbols.append(term)
-        return len(variables) + symbols.index(term)
+        return found
 
     def getter(atom: Atom) -> Callable[[tuple[str, ...]], GroundAtom]:
         if not atom.terms:
             key = (atom.predicate,)
             return lambda _vals, _key=key: _key
-        return itemgetter(slot(atom.predicate), *(slot(t) for t in atom.terms))
+        return itemgetter(slot(atom.predicate), *[slot(t) for t in atom.terms])
 
     del_getters = tuple(getter(a) for a in effect.dels)
     add_getters = tuple(getter(a) for a in effect.adds)

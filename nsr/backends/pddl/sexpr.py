@@ -7,8 +7,10 @@ undeclared predicate, a wrong arity) can still point at the right line of the ri
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError
 
@@ -89,6 +91,28 @@ def read_sexprs(text: str, *, name: str, first_line: int = 1) -> tuple[Node, ...
             f"{name}:{start}: '(' opened here is never closed (expected ')' before end of file)"
         )
     return tuple(stack[0][1])
+
+
+def read_lists(text: str) -> list[Any] | None:
+    """The expressions of ``text`` as nested lists of lower-cased strings, read by ``json`` (C
+    speed, no line numbers); None when the text has a comment, a quote or a backslash, or does
+    not read (then :func:`read_sexprs` reads it and says what is wrong, and where).
+
+    Symbols are split as :func:`read_sexprs` splits them: a '?' always starts a variable.
+    Every step is a string method: tokens are quoted and joined with commas, then a quoted
+    '(' with its comma becomes '[' and a quoted ')' (with the comma before it) becomes ']'.
+    """
+    if ";" in text or '"' in text or "\\" in text:
+        return None
+    tokens = text.lower().replace("?", " ?").replace("(", " ( ").replace(")", " ) ").split()
+    if not tokens:
+        return []
+    body = ('"' + '","'.join(tokens) + '"').replace('"(",', "[").replace(',")"', "]")
+    try:
+        found = json.loads("[" + body.replace('")"', "]") + "]")
+    except ValueError:
+        return None
+    return found if isinstance(found, list) else None
 
 
 _ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)

@@ -173,6 +173,7 @@ class World:
             lambda: compile_rule(
                 rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
             ),
+            after=0,  # a rule fires in every state a plan visits: compiling pays at once
         )
         if fn is not None:
             return set(fn(self, None if restrict is None else restrict[1]))
@@ -208,17 +209,23 @@ class World:
             return self._holds(formula, binding)
         return fn(self, None, *(binding.get(v, v) for v in inputs))
 
-    def _compiled_for(self, key: tuple[Any, ...], owner: Any, build: Callable[[], Any]) -> Any:
+    def _compiled_for(
+        self,
+        key: tuple[Any, ...],
+        owner: Any,
+        build: Callable[[], Any],
+        after: int = COMPILE_AFTER,
+    ) -> Any:
         """The compiled function of a condition (see :mod:`~nsr.backends.pddl.compiled`), or
-        None while it is interpreted: compiling costs as much as ~10 interpreted uses, so a
-        condition is compiled on its ``COMPILE_AFTER + 1``-th use (or never, when too big)."""
+        None while it is interpreted: compiling costs as much as several interpreted uses, so a
+        condition is compiled on its ``after + 1``-th use (or never, when too big)."""
         entry = self._compiled.get(key)
         if entry is None or entry[0] is not owner:
             entry = self._compiled[key] = [owner, None, 0]
         fn = entry[1]
         if fn is None:
             entry[2] += 1
-            if entry[2] <= COMPILE_AFTER:
+            if entry[2] <= after:
                 return None
             try:
                 fn = entry[1] = build()
