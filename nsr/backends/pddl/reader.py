@@ -211,6 +211,13 @@ class LazyActions(Mapping[str, "Action"]):
             self._done[name] = action
         return action
 
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        """The action (read now if need be), or ``default`` for an unknown name."""
+        action = self._done.get(name)
+        if action is not None:
+            return action
+        return self[name] if name in self._sections else default
+
     def __contains__(self, name: object) -> bool:
         return name in self._sections
 
@@ -274,6 +281,7 @@ class _Reader:
         # declared types, once known (checks quantified variables)
         self.known_types: Mapping[str, Any] | None = None
         self.functions: Mapping[str, int] = {}  # declared numeric functions -> arity
+        self._single_types: dict[str, frozenset[str]] = {}
 
     def error(self, node: Node | int, message: str) -> PddlSyntaxError:
         line = node if isinstance(node, int) else node.line
@@ -322,28 +330,33 @@ class _Reader:
         """``a b - t c - (either t1 t2) d`` -> names with their type sets (untyped -> object)."""
         out: list[tuple[Sym, frozenset[str]]] = []
         pending: list[Sym] = []
-        seq = list(items)
+        seq = items if isinstance(items, (list, tuple)) else list(items)
         i = 0
         while i < len(seq):
             item = seq[i]
-            if isinstance(item, Sym) and item.text == "-":
-                if not pending:
-                    raise self.error(item, f"'-' must follow one or more {what}")
-                if i + 1 >= len(seq):
-                    raise self.error(item, "expected a type after '-'")
-                types = self.type_ref(seq[i + 1])
-                out.extend((p, types) for p in pending)
-                pending = []
-                i += 2
+            if item.__class__ is not Sym or item.text != "-":  # type: ignore[union-attr]
+                pending.append(self.symbol(item, what))
+                i += 1
                 continue
-            pending.append(self.symbol(item, what))
-            i += 1
-        out.extend((p, frozenset({ROOT_TYPE})) for p in pending)
+            if not pending:
+                raise self.error(item, f"'-' must follow one or more {what}")
+            if i + 1 >= len(seq):
+                raise self.error(item, "expected a type after '-'")
+            types = self.type_ref(seq[i + 1])
+            out.extend([(p, types) for p in pending])
+            pending = []
+            i += 2
+        if pending:
+            root = self.type_ref(Sym(ROOT_TYPE, 0))
+            out.extend([(p, root) for p in pending])
         return out
 
     def type_ref(self, node: Node) -> frozenset[str]:
         if isinstance(node, Sym):
-            return frozenset({node.text})
+            found = self._single_types.get(node.text)
+            if found is None:  # one set per type name: objects share it
+                found = self._single_types[node.text] = frozenset((node.text,))
+            return found
         if node.head() == "either" and len(node.items) > 1:
             return frozenset(self.symbol(t, "a type name").text for t in node.items[1:])
         raise self.error(node, f"expected a type name or '(either TYPE ...)', got {_show(node)}")
@@ -1010,14 +1023,21 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         raise rd.error(root, "missing '(:domain NAME)' section")
     if goal_node is None:
         raise rd.error(root, "missing '(:goal ...)' section")
-    rd.ground_types = {
-        obj: frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
-        for obj, tys in objects.items()
-    }
+    # objects grouped by their declared types first: problems have many objects, few types
+    declared: dict[frozenset[str], list[str]] = {}
+    for obj, tys in objects.items():
+        group = declared.get(tys)
+        if group is None:
+            group = declared[tys] = []
+        group.append(obj)
+    ground: dict[str, frozenset[str]] = {}
     by_type: dict[str, set[str]] = {}
-    for obj, tys in rd.ground_types.items():
-        for t in tys:
-            by_type.setdefault(t, set()).add(obj)
+    for tys, objs in declared.items():
+        closure = frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
+        ground.update(dict.fromkeys(objs, closure))
+        for t in closure:
+            by_type.setdefault(t, set()).update(objs)
+    rd.ground_types = ground
     by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     init: set[GroundAtom] = set()
     numeric: dict[GroundAtom, float] = {}
