@@ -1,15 +1,14 @@
-"""The quick reader of plain actions: literals only, read from nested lists at C speed.
+"""The quick reader of actions: nested lists of strings read at C speed, checked as usual.
 
 Why: a plan reads every action it uses from the domain's text (actions are read on first use),
-and most actions of competition domains are plain: typed parameters, a conjunction of literals
-and equalities as precondition, adds, deletes and constant ``total-cost`` increases as effect.
-For those, the general reader's per-token objects (symbols with line numbers, kept for error
-messages) cost more than everything else a short plan needs. Here the action's text becomes
+and for a short plan the general reader's per-token objects (symbols that keep their line
+number for error messages) cost more than everything else. Here the action's text becomes
 nested lists of strings through ``json`` (:func:`~nsr.backends.pddl.sexpr.read_lists`) and is
-checked as the general reader checks it (declared predicates and types, arities, parameters,
-constants, no derived predicate in an effect). Anything else (quantifiers, ``or``, ``when``,
-comments, any error) returns None and the general reader reads the action, so every message
-keeps its file and line.
+turned into the same precondition and effect, with the same checks (declared predicates,
+types and functions, arities, parameters, constants, variables in scope, no derived predicate
+in an effect). At the first thing it does not accept (an error, a numeric condition, anything
+unusual) it returns None and the general reader reads the action, so every message keeps its
+file and line.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nsr.backends.pddl.effects import Effect, NumExpr
-from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Not
+from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
+from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
 __all__ = ["quick_action"]
@@ -27,14 +26,19 @@ Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
 
 
+class _Reject(Exception):
+    """Not for the quick reader: the general reader reads it (and names any error)."""
+
+
 def quick_action(
     piece: str,
     constants: Mapping[str, Any],
     predicates: Mapping[str, Any],
     types: Mapping[str, Any],
     derived: frozenset[str],
+    functions: Mapping[str, int],
 ) -> tuple[str, Params, Formula, Effect] | None:
-    """(name, parameters, precondition, effect) of a plain ``(:action ...)`` text, else None."""
+    """(name, parameters, precondition, effect) of an ``(:action ...)`` text, or None."""
     lists = read_lists(piece)
     if lists is None or len(lists) != 1:
         return None
@@ -47,130 +51,175 @@ def quick_action(
         if key not in _KEYS or key in fields or i + 1 >= len(sec):
             return None
         fields[key] = sec[i + 1]
-    params = _params(fields.get(":parameters", []), types)
-    if params is None:
-        return None
-    variables = {v for v, _ in params}
-    reader = _Literals(variables, constants, predicates)
-    pre = fields.get(":precondition")
-    if pre is None or pre == []:
-        precondition: Formula | None = And(())
-    elif pre[0] == "and":
-        parts = [reader.literal(x) for x in pre[1:]]
-        precondition = None if None in parts else And(tuple(parts))  # type: ignore[arg-type]
-    else:
-        precondition = reader.literal(pre)
-    if precondition is None:
-        return None
-    effect = _effect(fields.get(":effect", []), reader, derived)
-    if effect is None:
+    reader = _Reader(constants, predicates, types, derived, functions)
+    try:
+        params = reader.variables(fields.get(":parameters", []), unique=True)
+        scope = dict(params)
+        pre = fields.get(":precondition")
+        precondition = And(()) if pre is None else reader.formula(pre, scope)
+        eff = fields.get(":effect")
+        effect = Effect() if eff is None else reader.effect(eff, scope)
+    except _Reject:
         return None
     return sec[1], params, precondition, effect
 
 
-def _params(node: Any, types: Mapping[str, Any]) -> Params | None:
-    """``?a ?b - t ?c``: plain type names only (``either`` goes to the general reader)."""
-    if not isinstance(node, list):
-        return None
-    out: list[tuple[str, frozenset[str]]] = []
-    pending: list[str] = []
-    i = 0
-    while i < len(node):
-        item = node[i]
-        if not isinstance(item, str):
-            return None
-        if item == "-":
-            if not pending or i + 1 >= len(node):
-                return None
-            ty = node[i + 1]
-            if not isinstance(ty, str) or ty not in types:
-                return None
-            out.extend((p, frozenset((ty,))) for p in pending)
-            pending = []
-            i += 2
-            continue
-        if item[0] != "?":
-            return None
-        pending.append(item)
-        i += 1
-    if pending:
-        if "object" not in types:
-            return None
-        out.extend((p, frozenset(("object",))) for p in pending)
-    names = [v for v, _ in out]
-    if len(set(names)) != len(names):
-        return None
-    return tuple(out)
-
-
-class _Literals:
-    """Literals over declared predicates whose terms are parameters or constants."""
-
+class _Reader:
     def __init__(
-        self, variables: set[str], constants: Mapping[str, Any], predicates: Mapping[str, Any]
+        self,
+        constants: Mapping[str, Any],
+        predicates: Mapping[str, Any],
+        types: Mapping[str, Any],
+        derived: frozenset[str],
+        functions: Mapping[str, int],
     ) -> None:
-        self.variables = variables
         self.constants = constants
         self.predicates = predicates
+        self.types = types
+        self.derived = derived
+        self.functions = functions
 
-    def term_ok(self, term: Any) -> bool:
+    def variables(self, node: Any, *, unique: bool = False) -> Params:
+        """``?a ?b - t ?c - (either u v) ?d``: typed variables with declared types."""
+        if not isinstance(node, list):
+            raise _Reject
+        out: list[tuple[str, frozenset[str]]] = []
+        pending: list[str] = []
+        i = 0
+        while i < len(node):
+            item = node[i]
+            if item == "-":
+                if not pending or i + 1 >= len(node):
+                    raise _Reject
+                tys = self.type_ref(node[i + 1])
+                out.extend((p, tys) for p in pending)
+                pending = []
+                i += 2
+                continue
+            if not isinstance(item, str) or item[0] != "?":
+                raise _Reject
+            pending.append(item)
+            i += 1
+        if pending:
+            out.extend((p, self.type_ref("object")) for p in pending)
+        if unique and len({v for v, _ in out}) != len(out):
+            raise _Reject
+        return tuple(out)
+
+    def type_ref(self, node: Any) -> frozenset[str]:
+        if isinstance(node, str):
+            names = [node]
+        elif len(node) > 1 and node[0] == "either" and all(isinstance(t, str) for t in node):
+            names = node[1:]
+        else:
+            raise _Reject
+        if any(t not in self.types for t in names):
+            raise _Reject
+        return frozenset(names)
+
+    def term(self, term: Any, scope: Mapping[str, Any]) -> str:
         if not isinstance(term, str):
-            return False
-        return term in self.variables if term[0] == "?" else term in self.constants
+            raise _Reject
+        if term in scope if term[0] == "?" else term in self.constants:
+            return term
+        raise _Reject
 
-    def atom(self, node: Any) -> Atom | None:
+    def atom(self, node: Any, scope: Mapping[str, Any]) -> Atom:
         if not isinstance(node, list) or not node or not isinstance(node[0], str):
-            return None
+            raise _Reject
         pred = self.predicates.get(node[0])
         if pred is None or len(node) - 1 != pred.arity:
-            return None
-        for term in node[1:]:
-            if not self.term_ok(term):
-                return None
-        return Atom(node[0], tuple(node[1:]))
+            raise _Reject
+        return Atom(node[0], tuple([self.term(t, scope) for t in node[1:]]))
 
-    def literal(self, node: Any) -> Formula | None:
-        if not isinstance(node, list) or not node:
-            return None
+    def formula(self, node: Any, scope: Mapping[str, Any]) -> Formula:
+        if not isinstance(node, list):
+            raise _Reject
+        if not node:
+            return And(())
         head = node[0]
+        if head == "and":
+            return And(tuple([self.formula(a, scope) for a in node[1:]]))
         if head == "not":
-            inner = self.literal(node[1]) if len(node) == 2 else None
-            return None if inner is None else Not(inner)
+            if len(node) != 2:
+                raise _Reject
+            return Not(self.formula(node[1], scope))
+        if head == "or":
+            return Or(tuple([self.formula(a, scope) for a in node[1:]]))
         if head == "=":
-            if len(node) != 3 or not (self.term_ok(node[1]) and self.term_ok(node[2])):
-                return None
-            return Equals(node[1], node[2])
-        if head in ("and", "or", "imply", "exists", "forall"):
-            return None
-        return self.atom(node)
+            if len(node) != 3:
+                raise _Reject
+            return Equals(self.term(node[1], scope), self.term(node[2], scope))
+        if head == "imply":
+            if len(node) != 3:
+                raise _Reject
+            return Imply(self.formula(node[1], scope), self.formula(node[2], scope))
+        if head in ("exists", "forall"):
+            if len(node) != 3 or not isinstance(node[1], list):
+                raise _Reject
+            qvars = self.variables(node[1])
+            return Quantified(head, qvars, self.formula(node[2], {**scope, **dict(qvars)}))
+        return self.atom(node, scope)
 
+    def literal_atom(self, node: Any, scope: Mapping[str, Any]) -> Atom:
+        atom = self.atom(node, scope)
+        if atom.predicate in self.derived:
+            raise _Reject
+        return atom
 
-def _effect(node: Any, reader: _Literals, derived: frozenset[str]) -> Effect | None:
-    if not isinstance(node, list):
-        return None
-    items = node[1:] if node and node[0] == "and" else ([node] if node else [])
-    adds: list[Atom] = []
-    dels: list[Atom] = []
-    costs: list[NumExpr] = []
-    for item in items:
-        if not isinstance(item, list) or not item:
-            return None
-        head = item[0]
-        if head == "not":
-            atom = reader.atom(item[1]) if len(item) == 2 else None
-            if atom is None or atom.predicate in derived:
-                return None
-            dels.append(atom)
-        elif head == "increase":
-            if len(item) != 3 or item[1] != ["total-cost"] or not isinstance(item[2], str):
-                return None
+    def effect(self, node: Any, scope: Mapping[str, Any]) -> Effect:
+        adds: list[Atom] = []
+        dels: list[Atom] = []
+        whens: list[When] = []
+        foralls: list[ForallEffect] = []
+        costs: list[NumExpr] = []
+        todo = [node]
+        while todo:  # an 'and' adds its parts in order (read as the general reader does)
+            n = todo.pop()
+            if not isinstance(n, list):
+                raise _Reject
+            if not n:
+                continue
+            head = n[0]
+            if head == "and":
+                todo.extend(reversed(n[1:]))
+            elif head == "not":
+                if len(n) != 2 or not isinstance(n[1], list):
+                    raise _Reject
+                dels.append(self.literal_atom(n[1], scope))
+            elif head == "increase":
+                if len(n) != 3 or n[1] != ["total-cost"]:
+                    raise _Reject
+                costs.append(self.number(n[2], scope))
+            elif head == "when":
+                if len(n) != 3:
+                    raise _Reject
+                whens.append(When(self.formula(n[1], scope), self.effect(n[2], scope)))
+            elif head == "forall":
+                if len(n) != 3 or not isinstance(n[1], list):
+                    raise _Reject
+                qvars = self.variables(n[1])
+                foralls.append(ForallEffect(qvars, self.effect(n[2], {**scope, **dict(qvars)})))
+            elif head in ("decrease", "assign", "scale-up", "scale-down"):
+                raise _Reject
+            else:
+                adds.append(self.literal_atom(n, scope))
+        return Effect(tuple(adds), tuple(dels), tuple(whens), tuple(foralls), tuple(costs))
+
+    def number(self, node: Any, scope: Mapping[str, Any]) -> NumExpr:
+        if isinstance(node, str):
             try:
-                costs.append(float(item[2]))
+                return float(node)
             except ValueError:
-                return None
-        else:
-            atom = reader.atom(item)
-            if atom is None or atom.predicate in derived:
-                return None
-            adds.append(atom)
-    return Effect(tuple(adds), tuple(dels), (), (), tuple(costs))
+                raise _Reject from None
+        if not node:
+            raise _Reject
+        head = node[0]
+        if head in ("+", "-", "*", "/") and len(node) >= 2:
+            return Arith(head, tuple([self.number(a, scope) for a in node[1:]]))
+        if not isinstance(head, str) or head not in self.functions:
+            raise _Reject
+        terms = tuple([self.term(a, scope) for a in node[1:]])
+        if len(terms) != self.functions[head]:
+            raise _Reject
+        return FunctionTerm(head, terms)

@@ -577,7 +577,9 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     frozen_derived = frozenset(derived)
 
     def quick(piece: str) -> Action | None:
-        found = quick_action(piece, constants, predicates, ancestors, frozen_derived)
+        found = quick_action(
+            piece, constants, predicates, ancestors, frozen_derived, functions
+        )
         if found is None:
             return None
         aname, params, precondition, effect = found

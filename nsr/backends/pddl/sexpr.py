@@ -95,14 +95,16 @@ def read_sexprs(text: str, *, name: str, first_line: int = 1) -> tuple[Node, ...
 
 def read_lists(text: str) -> list[Any] | None:
     """The expressions of ``text`` as nested lists of lower-cased strings, read by ``json`` (C
-    speed, no line numbers); None when the text has a comment, a quote or a backslash, or does
-    not read (then :func:`read_sexprs` reads it and says what is wrong, and where).
+    speed, no line numbers, comments dropped); None when the text has a quote or a backslash,
+    or does not read (then :func:`read_sexprs` reads it and says what is wrong, and where).
 
     Symbols are split as :func:`read_sexprs` splits them: a '?' always starts a variable.
     Every step is a string method: tokens are quoted and joined with commas, then a quoted
     '(' with its comma becomes '[' and a quoted ')' (with the comma before it) becomes ']'.
     """
-    if ";" in text or '"' in text or "\\" in text:
+    if ";" in text:
+        text = _COMMENT.sub("", text)
+    if '"' in text or "\\" in text:
         return None
     tokens = text.lower().replace("?", " ?").replace("(", " ( ").replace(")", " ) ").split()
     if not tokens:
