@@ -259,7 +259,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 f"got {len(args)}",
             )
         doms = param_domains[action.name]
-        bad = _first_bad_arg(args, doms)
+        bad = None if all(map(_contains, doms, args)) else _first_bad_arg(args, doms)
         if bad is not None and any(not a.islower() for a in args):
             args = tuple(a.lower() for a in args)
             step = Step(action.name, args)
@@ -361,6 +361,9 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
             applied, unmet_goals, len(problem.goal_parts), fraction
         )
     return ValidationReport.success(applied, cost if domain.functions else None)
+
+
+_contains = frozenset.__contains__
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:
