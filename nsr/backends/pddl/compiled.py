@@ -19,7 +19,7 @@ process reads each file anew; a batch re-reads nothing) costs only the text gene
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from nsr.backends.pddl.formulas import (
@@ -36,11 +36,24 @@ from nsr.backends.pddl.formulas import (
     negated_conjuncts,
 )
 
-__all__ = ["CompileLimit", "compile_query", "compile_rule", "compile_test"]
+__all__ = [
+    "CompileLimit",
+    "clear_cache",
+    "compile_query",
+    "compile_rule",
+    "compile_test",
+    "contains_atom",
+    "openable",
+]
 
 MAX_LINES = 4000  # an 'or' splits the code after it; past this size the interpreter is used
 _CACHE_SIZE = 4096
 _CACHE: dict[str, Callable[..., Any]] = {}
+
+
+def clear_cache() -> None:
+    """Forget every compiled function (a benchmark measuring a fresh process calls this)."""
+    _CACHE.clear()
 
 
 class CompileLimit(Exception):
@@ -223,13 +236,13 @@ class _Function:
                     self.join(part, pending[:i] + pending[i + 1 :], env, types, indent, leaf, True)
                     return
             for i, part in enumerate(pending):
-                if _openable(part, env, types) and _contains(part, target):
+                if openable(part, env, types) and contains_atom(part, target):
                     rest = pending[:i] + pending[i + 1 :]
                     if isinstance(part, And):
                         self.solve(list(part.args) + rest, env, types, indent, leaf)
                     elif isinstance(part, Or):
                         for arg in part.args:
-                            if _contains(arg, target):
+                            if contains_atom(arg, target):
                                 self.solve([arg, *rest], env, types, indent, leaf)
                     else:
                         assert isinstance(part, Quantified)
@@ -256,7 +269,7 @@ class _Function:
             if isinstance(part, And):
                 self.solve(rest + list(part.args), env, types, indent, leaf)
                 return
-            if _openable(part, env, types) and isinstance(part, Quantified):
+            if openable(part, env, types) and isinstance(part, Quantified):
                 inner = {**types, **dict(part.variables)}
                 self.solve(rest + list(conjuncts(part.body)), env, inner, indent, leaf)
                 return
@@ -363,7 +376,8 @@ def _exists_helper(
     return fn.name
 
 
-def _openable(part: Formula, env: dict[str, str], types: dict[str, frozenset[str]]) -> bool:
+def openable(part: Formula, env: Mapping[str, str], types: Mapping[str, frozenset[str]]) -> bool:
+    """``and``, ``or``, or an ``exists`` whose variables clash with none bound or in use."""
     if isinstance(part, (And, Or)):
         return True
     return (
@@ -373,17 +387,18 @@ def _openable(part: Formula, env: dict[str, str], types: dict[str, frozenset[str
     )
 
 
-def _contains(formula: Formula, atom: Atom) -> bool:
+def contains_atom(formula: Formula, atom: Atom) -> bool:
+    """True when ``atom`` (this very occurrence) is in ``formula``."""
     if formula is atom:
         return True
     if isinstance(formula, Not):
-        return _contains(formula.arg, atom)
+        return contains_atom(formula.arg, atom)
     if isinstance(formula, (And, Or)):
-        return any(_contains(a, atom) for a in formula.args)
+        return any(contains_atom(a, atom) for a in formula.args)
     if isinstance(formula, Imply):
-        return _contains(formula.antecedent, atom) or _contains(formula.consequent, atom)
+        return contains_atom(formula.antecedent, atom) or contains_atom(formula.consequent, atom)
     if isinstance(formula, Quantified):
-        return _contains(formula.body, atom)
+        return contains_atom(formula.body, atom)
     return False
 
 

@@ -15,7 +15,14 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from nsr.backends.pddl.compiled import CompileLimit, compile_query, compile_rule, compile_test
+from nsr.backends.pddl.compiled import (
+    CompileLimit,
+    compile_query,
+    compile_rule,
+    compile_test,
+    contains_atom,
+    openable,
+)
 from nsr.backends.pddl.effects import Arith, Effect, FunctionTerm, NumExpr
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
@@ -149,7 +156,7 @@ class World:
             found: dict[str, set[tuple[str, ...]]] = {p: set() for p in stratum}
             for pred in stratum:
                 for rule in domain.derived[pred]:
-                    for occ in _recursive_atoms(rule, stratum):
+                    for occ in _recursive_atoms(rule, stratum, self._compiled):
                         if delta[occ.predicate]:
                             found[pred] |= self._fire_rule(rule, (occ, delta[occ.predicate]))
             delta = {p: found[p] - facts[p] for p in stratum}
@@ -316,7 +323,7 @@ class World:
                     yield from self._join(part, pending[:i] + pending[i + 1 :], binding, types)
                     return
             for i, part in enumerate(pending):
-                if _openable(part, binding, types) and _contains(part, target):
+                if openable(part, binding, types) and contains_atom(part, target):
                     yield from self._open(part, pending[:i] + pending[i + 1 :], binding, types)
                     return
         for i, part in enumerate(pending):
@@ -373,7 +380,7 @@ class World:
             target = self._delta[0] if self._delta is not None else None
             for arg in part.args:
                 # a disjunct without the restricted atom gives no derivation through it
-                if target is None or _contains(arg, target):
+                if target is None or contains_atom(arg, target):
                     yield from self._solve([arg, *rest], binding, types)
         else:
             assert isinstance(part, Quantified)
@@ -522,12 +529,12 @@ def _plain(formula: Formula, derived: Mapping[str, Any]) -> bool:
     return isinstance(formula, Equals)
 
 
-_RECURSIVE: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[Atom, ...]]] = {}
-
-
-def _recursive_atoms(rule: Any, stratum: tuple[str, ...]) -> tuple[Atom, ...]:
-    """Atom occurrences in ``rule``'s body whose predicate is in ``stratum``; memoised."""
-    hit = _RECURSIVE.get((id(rule), stratum))
+def _recursive_atoms(
+    rule: Any, stratum: tuple[str, ...], memo: dict[Any, Any]
+) -> tuple[Atom, ...]:
+    """Atom occurrences in ``rule``'s body whose predicate is in ``stratum``; kept in ``memo``
+    (the domain's, so that nothing outlives the domain)."""
+    hit = memo.get(("recursive", id(rule), stratum))
     if hit is not None and hit[0] is rule:
         return hit[1]
     out: list[Atom] = []
@@ -548,54 +555,14 @@ def _recursive_atoms(rule: Any, stratum: tuple[str, ...]) -> tuple[Atom, ...]:
             walk(f.body)
 
     walk(rule.body)
-    _RECURSIVE[(id(rule), stratum)] = (rule, tuple(out))
+    memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
 
 
-_CONTAINS: dict[tuple[int, int], bool] = {}
-
-
-def _contains(formula: Formula, atom: Atom) -> bool:
-    """True when ``atom`` (this very object) occurs in ``formula``; memoised."""
-    key = (id(formula), id(atom))
-    hit = _CONTAINS.get(key)
-    if hit is not None:
-        return hit
-    if formula is atom:
-        out = True
-    elif isinstance(formula, Not):
-        out = _contains(formula.arg, atom)
-    elif isinstance(formula, (And, Or)):
-        out = any(_contains(a, atom) for a in formula.args)
-    elif isinstance(formula, Imply):
-        out = _contains(formula.antecedent, atom) or _contains(formula.consequent, atom)
-    elif isinstance(formula, Quantified):
-        out = _contains(formula.body, atom)
-    else:
-        out = False
-    _CONTAINS[key] = out
-    return out
-
-
-def _openable(part: Formula, binding: Binding, types: Mapping[str, frozenset[str]]) -> bool:
-    """``and``, ``or``, or an ``exists`` whose variables clash with none already in use."""
-    if isinstance(part, (And, Or)):
-        return True
-    return (
-        isinstance(part, Quantified)
-        and part.kind == "exists"
-        and not any(v in binding or v in types for v, _ in part.variables)
-    )
-
-
-_STRATA: dict[int, tuple[Any, dict[str, int]]] = {}
-
-
 def _stratum_index(domain: Any) -> dict[str, int]:
-    """Derived predicate -> the index of its stratum in ``domain.strata``; memoised."""
-    hit = _STRATA.get(id(domain))
-    if hit is not None and hit[0] is domain.strata:
-        return hit[1]
-    index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
-    _STRATA[id(domain)] = (domain.strata, index)
+    """Derived predicate -> the index of its stratum in ``domain.strata``; kept on the domain."""
+    index = domain.compiled.get("strata")
+    if index is None:
+        index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
+        domain.compiled["strata"] = index
     return index
