@@ -227,27 +227,35 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     objects = problem.objects
     param_domains = problem.param_domains
     state = set(problem.init)
-    index = FactIndex(state)  # joins' indexes, kept up to date across steps once built
+    # joins' indexes: kept up to date across steps once built, borrowing the problem's
+    index = FactIndex(state, problem.initial_index())
     applied = 0
     cost = 0.0
+    # per action name of the plan: the action, its compiled form and its parameters' objects
+    ready: dict[str, tuple[Action, Any, tuple[frozenset[str], ...], int]] = {}
     for number, step in enumerate(plan, start=1):
-        action = actions.get(step.action)
-        if action is None:
-            action = actions.get(step.action.lower())
+        entry = ready.get(step.action)
+        if entry is None:
+            action = actions.get(step.action)
             if action is None:
-                return _fail(
-                    problem,
-                    state,
-                    number,
-                    applied,
-                    "unknown_action",
-                    f"step {number} {step}: unknown action '{step.action}' "
-                    f"(the domain has: {', '.join(sorted(actions))})",
-                )
-            step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
+                action = actions.get(step.action.lower())
+                if action is None:
+                    return _fail(
+                        problem,
+                        state,
+                        number,
+                        applied,
+                        "unknown_action",
+                        f"step {number} {step}: unknown action '{step.action}' "
+                        f"(the domain has: {', '.join(sorted(actions))})",
+                    )
+                step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
+            entry = (action, action.compiled, param_domains[action.name], len(action.params))
+            if action.name == step.action:
+                ready[step.action] = entry
+        action, comp, doms, arity = entry
         args = step.args
-        comp = action.compiled
-        if len(args) != len(action.params):
+        if len(args) != arity:
             return _fail(
                 problem,
                 state,
@@ -255,37 +263,37 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 applied,
                 "wrong_arity",
                 f"step {number} {step}: action '{action.name}' takes "
-                f"{len(action.params)} arguments ({' '.join(action.variables)}), "
+                f"{arity} arguments ({' '.join(action.variables)}), "
                 f"got {len(args)}",
             )
-        doms = param_domains[action.name]
-        bad = None if all(map(_contains, doms, args)) else _first_bad_arg(args, doms)
-        if bad is not None and any(not a.islower() for a in args):
-            args = tuple(a.lower() for a in args)
-            step = Step(action.name, args)
+        if not all(map(_contains, doms, args)):
             bad = _first_bad_arg(args, doms)
-        if bad is not None:
-            arg = args[bad]
-            if arg not in objects:
+            if bad is not None and any(not a.islower() for a in args):
+                args = tuple(a.lower() for a in args)
+                step = Step(action.name, args)
+                bad = _first_bad_arg(args, doms)
+            if bad is not None:
+                arg = args[bad]
+                if arg not in objects:
+                    return _fail(
+                        problem,
+                        state,
+                        number,
+                        applied,
+                        "unknown_object",
+                        f"step {number} {step}: unknown object '{arg}'",
+                    )
+                var, tys = action.params[bad]
                 return _fail(
                     problem,
                     state,
                     number,
                     applied,
-                    "unknown_object",
-                    f"step {number} {step}: unknown object '{arg}'",
+                    "type_mismatch",
+                    f"step {number} {step}: argument {bad + 1} '{arg}' has type "
+                    f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
+                    f"{_types_text(tys)}",
                 )
-            var, tys = action.params[bad]
-            return _fail(
-                problem,
-                state,
-                number,
-                applied,
-                "type_mismatch",
-                f"step {number} {step}: argument {bad + 1} '{arg}' has type "
-                f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
-                f"{_types_text(tys)}",
-            )
         vals = args + comp.symbols
         ok = True
         for g in comp.pos:
@@ -297,7 +305,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 if g(vals) in state:
                     ok = False
                     break
-        if ok:
+        if ok and (comp.eq or comp.neq):
             ok = all(vals[i] == vals[j] for i, j in comp.eq) and all(
                 vals[i] != vals[j] for i, j in comp.neq
             )

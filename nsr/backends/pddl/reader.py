@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -158,6 +159,14 @@ class Problem:
     _derived_cache: dict[frozenset[GroundAtom], dict[str, set[tuple[str, ...]]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _initial_index: list[FactIndex] = field(default_factory=list, repr=False, compare=False)
+
+    def initial_index(self) -> FactIndex:
+        """The fact index of the initial state, shared by the validations of this problem
+        (each borrows it and copies only what its plan changes)."""
+        if not self._initial_index:
+            self._initial_index.append(FactIndex(self.init))
+        return self._initial_index[0]
 
     def objects_of(self, types: frozenset[str]) -> frozenset[str]:
         """Objects (and constants) of any of ``types``, subtypes included; memoised."""
