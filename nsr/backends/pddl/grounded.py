@@ -197,11 +197,16 @@ def _goal_status(
     problem: Problem, state: set[GroundAtom], index: FactIndex | None = None
 ) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
+    derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
     for key, g in parts:
         if key is not None:
             if key not in state:
+                unmet_list.append(render(g))
+            continue
+        if isinstance(g, Not) and isinstance(g.arg, Atom) and g.arg.predicate not in derived:
+            if (g.arg.predicate, *g.arg.terms) in state:  # a negative literal: one look-up
                 unmet_list.append(render(g))
             continue
         if world is None:

@@ -199,22 +199,26 @@ class World:
 
     def holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """Truth of ``formula`` in this state under ``binding`` (free variables must be bound)."""
-        shape = self._compiled.get(("shape", id(formula)))
-        if shape is None or shape[0] is not formula:
-            shape = (formula, _plain(formula, self._derived_preds),
-                     tuple(sorted(free_variables(formula))))
-            self._compiled[("shape", id(formula))] = shape
-        if shape[1]:  # no quantifier, no derived atom: a few set look-ups, not worth compiling
+        entry = self._compiled.get(id(formula))
+        if entry is None or entry[0] is not formula:
+            entry = self._compiled[id(formula)] = [
+                formula, _plain(formula, self._derived_preds),
+                tuple(sorted(free_variables(formula))), None, 0,
+            ]
+        if entry[1]:  # no quantifier, no derived atom: a few set look-ups, not worth compiling
             return plain_holds(formula, self.state, binding)
-        inputs = shape[2]
-        fn = self._compiled_for(
-            ("test", id(formula)),
-            formula,
-            lambda: compile_test(formula, inputs, frozenset(self._derived_preds)),
-        )
+        fn = entry[3]
         if fn is None:
+            entry[4] += 1  # compiled on its (COMPILE_AFTER + 1)-th use, see _compiled_for
+            if entry[4] <= COMPILE_AFTER:
+                return self._holds(formula, binding)
+            try:
+                fn = entry[3] = compile_test(formula, entry[2], frozenset(self._derived_preds))
+            except CompileLimit:
+                fn = entry[3] = _INTERPRET
+        if fn is _INTERPRET:
             return self._holds(formula, binding)
-        return fn(self, None, *(binding.get(v, v) for v in inputs))
+        return fn(self, None, *[binding.get(v, v) for v in entry[2]])
 
     def _compiled_for(
         self,
