@@ -20,7 +20,7 @@ from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm,
 from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
-__all__ = ["quick_action"]
+__all__ = ["QuickReader"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
@@ -30,41 +30,9 @@ class _Reject(Exception):
     """Not for the quick reader: the general reader reads it (and names any error)."""
 
 
-def quick_action(
-    piece: str,
-    constants: Mapping[str, Any],
-    predicates: Mapping[str, Any],
-    types: Mapping[str, Any],
-    derived: frozenset[str],
-    functions: Mapping[str, int],
-) -> tuple[str, Params, Formula, Effect] | None:
-    """(name, parameters, precondition, effect) of an ``(:action ...)`` text, or None."""
-    lists = read_lists(piece)
-    if lists is None or len(lists) != 1:
-        return None
-    sec = lists[0]
-    if len(sec) < 2 or sec[0] != ":action" or not isinstance(sec[1], str):
-        return None
-    fields: dict[str, Any] = {}
-    for i in range(2, len(sec), 2):
-        key = sec[i]
-        if key not in _KEYS or key in fields or i + 1 >= len(sec):
-            return None
-        fields[key] = sec[i + 1]
-    reader = _Reader(constants, predicates, types, derived, functions)
-    try:
-        params = reader.variables(fields.get(":parameters", []), unique=True)
-        scope = dict(params)
-        pre = fields.get(":precondition")
-        precondition = And(()) if pre is None else reader.formula(pre, scope)
-        eff = fields.get(":effect")
-        effect = Effect() if eff is None else reader.effect(eff, scope)
-    except _Reject:
-        return None
-    return sec[1], params, precondition, effect
+class QuickReader:
+    """Reads plain-text actions of one domain (its names checked as the general reader does)."""
 
-
-class _Reader:
     def __init__(
         self,
         constants: Mapping[str, Any],
@@ -74,10 +42,35 @@ class _Reader:
         functions: Mapping[str, int],
     ) -> None:
         self.constants = constants
-        self.predicates = predicates
+        self.arities = {name: pred.arity for name, pred in predicates.items()}
         self.types = types
         self.derived = derived
         self.functions = functions
+
+    def action(self, piece: str) -> tuple[str, Params, Formula, Effect] | None:
+        """(name, parameters, precondition, effect) of an ``(:action ...)`` text, or None."""
+        lists = read_lists(piece)
+        if lists is None or len(lists) != 1:
+            return None
+        sec = lists[0]
+        if len(sec) < 2 or sec[0] != ":action" or not isinstance(sec[1], str):
+            return None
+        fields: dict[str, Any] = {}
+        for i in range(2, len(sec), 2):
+            key = sec[i]
+            if key not in _KEYS or key in fields or i + 1 >= len(sec):
+                return None
+            fields[key] = sec[i + 1]
+        try:
+            params = self.variables(fields.get(":parameters", []), unique=True)
+            scope = dict(params)
+            pre = fields.get(":precondition")
+            precondition = And(()) if pre is None else self.formula(pre, scope)
+            eff = fields.get(":effect")
+            effect = Effect() if eff is None else self.effect(eff, scope)
+        except _Reject:
+            return None
+        return sec[1], params, precondition, effect
 
     def variables(self, node: Any, *, unique: bool = False) -> Params:
         """``?a ?b - t ?c - (either u v) ?d``: typed variables with declared types."""
@@ -125,12 +118,17 @@ class _Reader:
         raise _Reject
 
     def atom(self, node: Any, scope: Mapping[str, Any]) -> Atom:
-        if not isinstance(node, list) or not node or not isinstance(node[0], str):
+        if node.__class__ is not list or not node or node[0].__class__ is not str:
             raise _Reject
-        pred = self.predicates.get(node[0])
-        if pred is None or len(node) - 1 != pred.arity:
+        arity = self.arities.get(node[0])
+        if arity is None or len(node) - 1 != arity:
             raise _Reject
-        return Atom(node[0], tuple([self.term(t, scope) for t in node[1:]]))
+        terms = node[1:]
+        constants = self.constants
+        for t in terms:
+            if t.__class__ is not str or not (t in scope if t[0] == "?" else t in constants):
+                raise _Reject
+        return Atom(node[0], tuple(terms))
 
     def formula(self, node: Any, scope: Mapping[str, Any]) -> Formula:
         if not isinstance(node, list):

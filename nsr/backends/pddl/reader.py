@@ -30,7 +30,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
-from nsr.backends.pddl.quick import quick_action
+from nsr.backends.pddl.quick import QuickReader
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
@@ -585,10 +585,10 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
         sections[aname] = sec
     frozen_derived = frozenset(derived)
 
+    quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
+
     def quick(piece: str) -> Action | None:
-        found = quick_action(
-            piece, constants, predicates, ancestors, frozen_derived, functions
-        )
+        found = quick_reader.action(piece)
         if found is None:
             return None
         aname, params, precondition, effect = found
@@ -943,7 +943,14 @@ def _compile(
         if not atom.terms:
             key = (atom.predicate,)
             return lambda _vals, _key=key: _key
-        return itemgetter(slot(atom.predicate), *[slot(t) for t in atom.terms])
+        slots = []
+        for term in (atom.predicate, *atom.terms):
+            found = index.get(term)
+            if found is None:
+                found = index[term] = len(index)
+                symbols.append(term)
+            slots.append(found)
+        return itemgetter(*slots)
 
     del_getters = tuple(getter(a) for a in effect.dels)
     add_getters = tuple(getter(a) for a in effect.adds)
