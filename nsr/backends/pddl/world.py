@@ -48,7 +48,7 @@ Binding = dict[str, str]
 
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
-COMPILE_AFTER = 2  # uses of a condition interpreted before it is compiled
+COMPILE_AFTER = 4  # uses of a condition interpreted before it is compiled
 _INTERPRET = object()  # marks a condition too big to compile
 
 
