@@ -419,7 +419,7 @@ def _build(module: _Module, entry: _Function) -> Callable[..., Any]:
     return fn
 
 
-def compile_rule(
+def _compile_rule(
     head: Sequence[str],
     parts: Iterable[Formula],
     variables: Any,
@@ -439,7 +439,7 @@ def compile_rule(
     return _build(module, fn)
 
 
-def compile_test(
+def _compile_test(
     formula: Formula, inputs: Sequence[str], derived: frozenset[str]
 ) -> Callable[..., bool]:
     """``fn(world, None, *values)``: truth of ``formula`` with ``inputs`` bound to ``values``."""
@@ -449,7 +449,7 @@ def compile_test(
     return _build(module, fn)
 
 
-def compile_query(
+def _compile_query(
     parts: Sequence[Formula],
     inputs: Sequence[str],
     variables: Any,
@@ -468,3 +468,43 @@ def compile_query(
              emit_row)
     fn.emit(1, "yield from ()")
     return _build(module, fn)
+
+
+
+def compile_rule(
+    head: Sequence[str],
+    parts: Iterable[Formula],
+    variables: Any,
+    derived: frozenset[str],
+    target: Atom | None,
+) -> Callable[..., Any]:
+    """``fn(world, delta)`` yielding the head's argument tuples of every solution of ``parts``
+    (``target``, an occurrence in ``parts``, reads only ``delta``)."""
+    try:
+        return _compile_rule(head, parts, variables, derived, target)
+    except RecursionError:
+        raise CompileLimit("nested too deeply") from None
+
+
+def compile_test(
+    formula: Formula, inputs: Sequence[str], derived: frozenset[str]
+) -> Callable[..., bool]:
+    """``fn(world, None, *values)``: truth of ``formula`` with ``inputs`` bound to ``values``."""
+    try:
+        return _compile_test(formula, inputs, derived)
+    except RecursionError:
+        raise CompileLimit("nested too deeply") from None
+
+
+def compile_query(
+    parts: Sequence[Formula],
+    inputs: Sequence[str],
+    variables: Any,
+    derived: frozenset[str],
+) -> Callable[..., Any]:
+    """``fn(world, None, *values)`` yielding, per solution of ``parts``, the values of
+    ``variables`` (in order; possibly more than once when an ``or`` finds it twice)."""
+    try:
+        return _compile_query(parts, inputs, variables, derived)
+    except RecursionError:
+        raise CompileLimit("nested too deeply") from None

@@ -112,7 +112,7 @@ def read_lists(text: str) -> list[Any] | None:
     body = ('"' + '","'.join(tokens) + '"').replace('"(",', "[").replace(',")"', "]")
     try:
         found = json.loads("[" + body.replace('")"', "]") + "]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return found if isinstance(found, list) else None
 
