@@ -179,9 +179,9 @@ def _balanced_end(text: str, start: int) -> int | None:
 
 _INIT_START = re.compile(r"\(\s*:init\b", re.IGNORECASE)
 _COMMENT = re.compile(r";[^\n]*")
-# one entry of a plain :init: a numeric value "(= (f a b) 3)" or a flat atom "(p a b)"
-_INIT_ITEM = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)|\(([^();]*)\)")
-# a whole plain :init body up to its closing parenthesis: blanks, comments and the entries above
+# a numeric value "(= (f a b) 3)" of a plain :init (the rest are flat atoms "(p a b)")
+_INIT_VALUE = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)")
+# a whole plain :init body up to its closing parenthesis: blanks, comments, values and atoms
 _INIT_BODY = re.compile(
     r"(?:\s|;[^\n]*|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|\([^();]*\))*+\)"
 )
@@ -209,12 +209,12 @@ def split_init(
     end = plain.end()
     raw = text[m.end() : end - 1]
     body = _COMMENT.sub("", raw) if ";" in raw else raw
-    atoms: list[tuple[str, ...]] = []
+    body = body.lower()
     values: list[tuple[list[str], str]] = []
-    for target, number, flat in _INIT_ITEM.findall(body.lower()):
-        if target or number:
-            values.append((target.split(), number))
-        else:
-            atoms.append(tuple(flat.split()))
+    if "=" in body:
+        values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
+        body = _INIT_VALUE.sub(" ", body)
+    # flat atoms and blanks only now (checked above): cut at the parentheses
+    atoms = [tuple(flat.split()) for flat in body.replace(")", "(").split("(")[1::2]]
     rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
     return rest, atoms, values, text.count("\n", 0, m.start()) + 1
