@@ -7,7 +7,8 @@ by a set-based simulation: the state is a ``set`` of ground atoms (``("on", "a",
 action is compiled once into ``operator.itemgetter`` objects that build its ground atoms straight
 from the step's arguments, and a plain step costs a handful of set look-ups. Only what a step
 touches is grounded: quantifiers, disjunctions, derived predicates and conditional effects go to
-a :class:`~nsr.backends.pddl.world.World` built for that state alone.
+a :class:`~nsr.backends.pddl.world.World` for that state, which evaluates them with functions
+compiled from the conditions and fact indexes the validation keeps up to date step by step.
 
 Fragment (the classical one of Fast Downward and VAL): ``:typing`` (hierarchies, ``either``),
 constants, ``:negative-preconditions``, ``:equality``, ``:disjunctive-preconditions`` (``or``,

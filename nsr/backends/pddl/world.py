@@ -3,10 +3,17 @@ conditions, in one state of one problem.
 
 Why a separate object: quantifiers need the problem's objects, derived predicates need their
 rules and the whole state (a stratified fixpoint), and both are costly, so a :class:`World` is
-built per state only when a step needs it and computes its predicate index and derived atoms
-lazily, once. Grounding stays lazy: nothing is enumerated up front; a quantified condition or a
+built per state only when a step needs it and computes its derived atoms lazily, once; its fact
+indexes (:class:`~nsr.backends.pddl.facts.FactIndex`) are the validation's, kept up to date
+across steps. Grounding stays lazy: nothing is enumerated up front; a quantified condition or a
 derived rule binds its variables by joining positive atoms with the facts of the state (only the
 variables no positive atom binds are tried against every object of their type).
+
+Conditions are evaluated by functions compiled from them
+(:mod:`~nsr.backends.pddl.compiled`): derived rules at once (they run in every state), other
+conditions from their fifth use on (compiling costs several interpreted uses); until then, and
+for a condition too big to compile, the interpreter below (``_holds``, ``_solve``) evaluates
+them with the same search order.
 """
 
 from __future__ import annotations
