@@ -316,6 +316,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 vals[i] != vals[j] for i, j in comp.neq
             )
         world = None
+        binding = None
         if ok and comp.general:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
@@ -339,10 +340,10 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 world = World(problem, state, index)
             adds: set[GroundAtom] = set()
             dels: set[GroundAtom] = set()
+            if binding is None:
+                binding = dict(zip(action.variables, args, strict=True))
             try:
-                cost += world.collect(
-                    comp.extra, dict(zip(action.variables, args, strict=True)), adds, dels
-                )
+                cost += world.collect(comp.extra, binding, adds, dels)
             except UndefinedValue as exc:
                 return _fail(
                     problem, state, number, applied, "undefined_value",

@@ -24,6 +24,7 @@ __all__ = ["QuickReader"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
+_CONNECTIVES = frozenset(("and", "not", "or", "=", "imply", "exists", "forall"))
 
 
 class _Reject(Exception):
@@ -136,6 +137,8 @@ class QuickReader:
         if not node:
             return And(())
         head = node[0]
+        if head.__class__ is str and head not in _CONNECTIVES and head in self.arities:
+            return self.atom(node, scope)  # the usual case first
         if head == "and":
             return And(tuple([self.formula(a, scope) for a in node[1:]]))
         if head == "not":
