@@ -460,14 +460,15 @@ class World:
             if self.holds(when.condition, binding):
                 cost += self.collect(when.effect, binding, adds, dels)
         for fa in effect.foralls:
-            inner = {k: v for k, v in binding.items() if k not in dict(fa.variables)}
-            sub = fa.effect
-            if not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1:
+            entry = self._compiled.get(("forall", id(fa)))
+            if entry is None or entry[0] is not fa:
+                entry = self._forall_entry(fa)
+            _, names, when, inputs = entry[:4]
+            inner = {k: v for k, v in binding.items() if k not in names}
+            if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
-                when = sub.whens[0]
-                names = [v for v, _ in fa.variables]
                 seen: set[tuple[str, ...]] = set()
-                for key in self._forall_rows(fa, when.condition, inner):
+                for key in self._forall_rows(entry, inner):
                     if key not in seen:  # an 'or' in the condition may find a binding twice
                         seen.add(key)
                         # the forall variables only (not the join's helper variables)
@@ -475,27 +476,42 @@ class World:
                         cost += self.collect(when.effect, bound, adds, dels)
             else:
                 for b in self.solutions((), inner, fa.variables):
-                    cost += self.collect(sub, b, adds, dels)
+                    cost += self.collect(fa.effect, b, adds, dels)
         return cost
 
+    def _forall_entry(self, fa: Any) -> list[Any]:
+        """[fa, its variables, its single ``when`` (or None), the condition's other free
+        variables, compiled function, uses]: what each use of a ``forall`` effect needs."""
+        names = tuple(v for v, _ in fa.variables)
+        sub = fa.effect
+        single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
+        when = sub.whens[0] if single else None
+        inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
+        entry = [fa, names, when, inputs, None, 0]
+        self._compiled[("forall", id(fa))] = entry
+        return entry
+
     def _forall_rows(
-        self, fa: Any, condition: Formula, binding: Mapping[str, str]
+        self, entry: list[Any], binding: Mapping[str, str]
     ) -> Iterable[tuple[str, ...]]:
-        """Values of ``fa``'s variables (in order) that make ``condition`` true."""
-        inputs = tuple(sorted(free_variables(condition) - {v for v, _ in fa.variables}))
-        fn = self._compiled_for(
-            ("forall", id(fa)),
-            fa,
-            lambda: compile_query(
-                conjuncts(condition), inputs, fa.variables, frozenset(self._derived_preds)
-            ),
-        )
-        if fn is not None:
-            return fn(self, None, *(binding.get(v, v) for v in inputs))
-        names_list = [v for v, _ in fa.variables]
+        """Values of a ``forall``'s variables (in order) that make its ``when`` condition true
+        (``entry`` from :meth:`_forall_entry`; compiled from the fifth use on)."""
+        fa, names, when, inputs, fn = entry[:5]
+        if fn is None:
+            entry[5] += 1
+            if entry[5] > COMPILE_AFTER:
+                try:
+                    fn = entry[4] = compile_query(
+                        conjuncts(when.condition), inputs, fa.variables,
+                        frozenset(self._derived_preds),
+                    )
+                except CompileLimit:
+                    fn = entry[4] = _INTERPRET
+        if fn is not None and fn is not _INTERPRET:
+            return fn(self, None, *[binding.get(v, v) for v in inputs])
         return (
-            tuple(b[v] for v in names_list)
-            for b in self.solutions(conjuncts(condition), dict(binding), fa.variables)
+            tuple(b[v] for v in names)
+            for b in self.solutions(conjuncts(when.condition), dict(binding), fa.variables)
         )
 
     def value(self, expr: NumExpr, binding: Mapping[str, str]) -> float:
