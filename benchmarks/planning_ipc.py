@@ -7,7 +7,8 @@ Everything is measured side by side in one run on ``../shared/data/ipc`` (47 fam
 2. agreement: our verdict vs VAL's (run live) and vs unified-planning's on all 534 plans of
    ``cases.json``;
 3. speed on those 534 plans: VAL as a process per plan (how it is used), ours per plan
-   including parsing (domain, problem and plan read from text each time; action bodies read
+   including parsing (domain, problem and plan read from text each time, the cache of compiled
+   conditions cleared before each plan, so nothing is reused between plans; action bodies read
    when a step uses them, and also with every action read up front), interleaved plan by plan
    with VAL so that load changes hit both alike, ours as an in-process
    batch (each domain and problem parsed once, its plans validated; parsing included), ours as
@@ -99,6 +100,7 @@ def _cases(root: Path, families: set[str] | None) -> list[dict]:
 
 
 def speed_and_agreement(root: Path, val: Path, cases: list[dict], up: bool) -> dict[str, Any]:
+    from nsr.backends.pddl.compiled import clear_cache
     from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
     from nsr.backends.pddl.plans import parse_plan
     from nsr.backends.pddl.val import run_val
@@ -114,11 +116,13 @@ def speed_and_agreement(root: Path, val: Path, cases: list[dict], up: bool) -> d
         start = time.perf_counter()
         verdict = run_val(val, root / c["domain"], root / c["problem"], root / c["plan"])
         val_s = time.perf_counter() - start
+        clear_cache()  # compiled conditions too: as a fresh process, nothing from earlier plans
         start = time.perf_counter()
         domain = parse_domain(texts[c["domain"]], name=c["domain"])
         problem = parse_problem(texts[c["problem"]], domain, name=c["problem"])
         report = validate(domain, problem, parse_plan(texts[c["plan"]], name=c["plan"]))
         ours_s = time.perf_counter() - start
+        clear_cache()
         start = time.perf_counter()
         strict = parse_domain(texts[c["domain"]], name=c["domain"], strict=True)
         validate(strict, parse_problem(texts[c["problem"]], strict, name=c["problem"]),

@@ -130,6 +130,7 @@ def conjuncts(formula: Formula) -> tuple[Formula, ...]:
 
 
 _FREE: dict[int, tuple[Formula, frozenset[str]]] = {}
+_FREE_SIZE = 200_000
 
 
 def free_variables(formula: Formula) -> frozenset[str]:
@@ -149,6 +150,8 @@ def free_variables(formula: Formula) -> frozenset[str]:
         out = free_variables(formula.antecedent) | free_variables(formula.consequent)
     else:
         out = free_variables(formula.body) - {v for v, _ in formula.variables}
+    if len(_FREE) >= _FREE_SIZE:  # bounded: a long-lived worker reads many domains
+        _FREE.clear()
     _FREE[id(formula)] = (formula, out)
     return out
 

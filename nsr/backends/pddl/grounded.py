@@ -7,7 +7,8 @@ by a set-based simulation: the state is a ``set`` of ground atoms (``("on", "a",
 action is compiled once into ``operator.itemgetter`` objects that build its ground atoms straight
 from the step's arguments, and a plain step costs a handful of set look-ups. Only what a step
 touches is grounded: quantifiers, disjunctions, derived predicates and conditional effects go to
-a :class:`~nsr.backends.pddl.world.World` built for that state alone.
+a :class:`~nsr.backends.pddl.world.World` for that state, which evaluates them with functions
+compiled from the conditions and fact indexes the validation keeps up to date step by step.
 
 Fragment (the classical one of Fast Downward and VAL): ``:typing`` (hierarchies, ``either``),
 constants, ``:negative-preconditions``, ``:equality``, ``:disjunctive-preconditions`` (``or``,
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -192,8 +194,11 @@ REASONS = (
 )
 
 
-def _goal_status(problem: Problem, state: set[GroundAtom]) -> tuple[tuple[str, ...], float]:
+def _goal_status(
+    problem: Problem, state: set[GroundAtom], index: FactIndex | None = None
+) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
+    derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
     for key, g in parts:
@@ -201,8 +206,12 @@ def _goal_status(problem: Problem, state: set[GroundAtom]) -> tuple[tuple[str, .
             if key not in state:
                 unmet_list.append(render(g))
             continue
+        if isinstance(g, Not) and isinstance(g.arg, Atom) and g.arg.predicate not in derived:
+            if (g.arg.predicate, *g.arg.terms) in state:  # a negative literal: one look-up
+                unmet_list.append(render(g))
+            continue
         if world is None:
-            world = World(problem, state)
+            world = World(problem, state, index)
         if not world.holds(g, {}):
             unmet_list.append(render(g))
     unmet = tuple(unmet_list)
@@ -224,26 +233,35 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     objects = problem.objects
     param_domains = problem.param_domains
     state = set(problem.init)
+    # joins' indexes: kept up to date across steps once built, borrowing the problem's
+    index = FactIndex(state, problem.initial_index())
     applied = 0
     cost = 0.0
+    # per action name of the plan: the action, its compiled form and its parameters' objects
+    ready: dict[str, tuple[Action, Any, tuple[frozenset[str], ...], int]] = {}
     for number, step in enumerate(plan, start=1):
-        action = actions.get(step.action)
-        if action is None:
-            action = actions.get(step.action.lower())
+        entry = ready.get(step.action)
+        if entry is None:
+            action = actions.get(step.action)
             if action is None:
-                return _fail(
-                    problem,
-                    state,
-                    number,
-                    applied,
-                    "unknown_action",
-                    f"step {number} {step}: unknown action '{step.action}' "
-                    f"(the domain has: {', '.join(sorted(actions))})",
-                )
-            step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
+                action = actions.get(step.action.lower())
+                if action is None:
+                    return _fail(
+                        problem,
+                        state,
+                        number,
+                        applied,
+                        "unknown_action",
+                        f"step {number} {step}: unknown action '{step.action}' "
+                        f"(the domain has: {', '.join(sorted(actions))})",
+                    )
+                step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
+            entry = (action, action.compiled, param_domains[action.name], len(action.params))
+            if action.name == step.action:
+                ready[step.action] = entry
+        action, comp, doms, arity = entry
         args = step.args
-        comp = action.compiled
-        if len(args) != len(action.params):
+        if len(args) != arity:
             return _fail(
                 problem,
                 state,
@@ -251,37 +269,37 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 applied,
                 "wrong_arity",
                 f"step {number} {step}: action '{action.name}' takes "
-                f"{len(action.params)} arguments ({' '.join(action.variables)}), "
+                f"{arity} arguments ({' '.join(action.variables)}), "
                 f"got {len(args)}",
             )
-        doms = param_domains[action.name]
-        bad = _first_bad_arg(args, doms)
-        if bad is not None and any(not a.islower() for a in args):
-            args = tuple(a.lower() for a in args)
-            step = Step(action.name, args)
+        if not all(map(_contains, doms, args)):
             bad = _first_bad_arg(args, doms)
-        if bad is not None:
-            arg = args[bad]
-            if arg not in objects:
+            if bad is not None and any(not a.islower() for a in args):
+                args = tuple(a.lower() for a in args)
+                step = Step(action.name, args)
+                bad = _first_bad_arg(args, doms)
+            if bad is not None:
+                arg = args[bad]
+                if arg not in objects:
+                    return _fail(
+                        problem,
+                        state,
+                        number,
+                        applied,
+                        "unknown_object",
+                        f"step {number} {step}: unknown object '{arg}'",
+                    )
+                var, tys = action.params[bad]
                 return _fail(
                     problem,
                     state,
                     number,
                     applied,
-                    "unknown_object",
-                    f"step {number} {step}: unknown object '{arg}'",
+                    "type_mismatch",
+                    f"step {number} {step}: argument {bad + 1} '{arg}' has type "
+                    f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
+                    f"{_types_text(tys)}",
                 )
-            var, tys = action.params[bad]
-            return _fail(
-                problem,
-                state,
-                number,
-                applied,
-                "type_mismatch",
-                f"step {number} {step}: argument {bad + 1} '{arg}' has type "
-                f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
-                f"{_types_text(tys)}",
-            )
         vals = args + comp.symbols
         ok = True
         for g in comp.pos:
@@ -293,18 +311,19 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 if g(vals) in state:
                     ok = False
                     break
-        if ok:
+        if ok and (comp.eq or comp.neq):
             ok = all(vals[i] == vals[j] for i, j in comp.eq) and all(
                 vals[i] != vals[j] for i, j in comp.neq
             )
         world = None
+        binding = None
         if ok and comp.general:
             binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state)
+            world = World(problem, state, index)
             ok = all(world.holds(c, binding) for c in comp.general)
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state)
+            world = World(problem, state, index)
             unmet = tuple(
                 render(c, binding)
                 for c in conjuncts(action.precondition)
@@ -318,36 +337,48 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
         cost += comp.cost
         if comp.extra is not None:
             if world is None:
-                world = World(problem, state)
+                world = World(problem, state, index)
             adds: set[GroundAtom] = set()
             dels: set[GroundAtom] = set()
+            if binding is None:
+                binding = dict(zip(action.variables, args, strict=True))
             try:
-                cost += world.collect(
-                    comp.extra, dict(zip(action.variables, args, strict=True)), adds, dels
-                )
+                cost += world.collect(comp.extra, binding, adds, dels)
             except UndefinedValue as exc:
                 return _fail(
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
                 )
+            dels.update(g(vals) for g in comp.dels)
+            adds.update(g(vals) for g in comp.adds)
+            if index.built:
+                for atom in dels:
+                    index.discard(atom)
+                for atom in adds:
+                    index.add(atom)
+            else:
+                state.difference_update(dels)
+                state.update(adds)
+        elif index.built:
             for g in comp.dels:
-                state.discard(g(vals))
-            state.difference_update(dels)
+                index.discard(g(vals))
             for g in comp.adds:
-                state.add(g(vals))
-            state.update(adds)
+                index.add(g(vals))
         else:
             for g in comp.dels:
                 state.discard(g(vals))
             for g in comp.adds:
                 state.add(g(vals))
         applied += 1
-    unmet_goals, fraction = _goal_status(problem, state)
+    unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
         return ValidationReport.goal_not_reached(
             applied, unmet_goals, len(problem.goal_parts), fraction
         )
     return ValidationReport.success(applied, cost if domain.functions else None)
+
+
+_contains = frozenset.__contains__
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

@@ -55,20 +55,27 @@ def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
     :class:`PlanSyntaxError` with ``name`` and the line number.
     """
     steps: list[Step] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split(";", 1)[0]
-        if not line.strip():
+    for lineno, raw in enumerate(text.lower().splitlines(), start=1):
+        line = raw.split(";", 1)[0] if ";" in raw else raw
+        bare = line.strip()
+        if not bare:
             continue
+        if bare[0] == "(" and bare[-1] == ")":  # the usual "(a b c)": string methods suffice
+            inner = bare[1:-1]
+            words = inner.split()
+            if words and "(" not in inner and ")" not in inner:
+                steps.append(Step(words[0], tuple(words[1:])))
+                continue
         match = _STEP.match(line)
         if match is None:
-            shown = raw.strip()
+            shown = text.splitlines()[lineno - 1].strip()
             if len(shown) > 60:
                 shown = shown[:57] + "..."
             raise PlanSyntaxError(
                 f"{name}:{lineno}: expected a step like '(action arg ...)', got {shown!r}"
             )
         action, rest = match.groups()
-        steps.append(Step(action.lower(), tuple(rest.lower().split())))
+        steps.append(Step(action, tuple(rest.split())))
     return tuple(steps)
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -29,6 +30,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
+from nsr.backends.pddl.quick import QuickReader
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
@@ -123,6 +125,8 @@ class Domain:
     derived: Mapping[str, tuple[DerivedRule, ...]] = field(default_factory=dict, compare=False)
     strata: tuple[tuple[tuple[str, ...], bool], ...] = field(default=(), compare=False)
     functions: Mapping[str, int] = field(default_factory=dict, compare=False)  # name -> arity
+    # condition -> its compiled function (see nsr.backends.pddl.compiled), filled on first use
+    compiled: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_domain, (self.source, self.file_name))
@@ -155,6 +159,14 @@ class Problem:
     _derived_cache: dict[frozenset[GroundAtom], dict[str, set[tuple[str, ...]]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _initial_index: list[FactIndex] = field(default_factory=list, repr=False, compare=False)
+
+    def initial_index(self) -> FactIndex:
+        """The fact index of the initial state, shared by the validations of this problem
+        (each borrows it and copies only what its plan changes)."""
+        if not self._initial_index:
+            self._initial_index.append(FactIndex(self.init))
+        return self._initial_index[0]
 
     def objects_of(self, types: frozenset[str]) -> frozenset[str]:
         """Objects (and constants) of any of ``types``, subtypes included; memoised."""
@@ -186,8 +198,11 @@ class LazyActions(Mapping[str, "Action"]):
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
+        quick: Callable[[str], Action | None] | None = None,
     ) -> None:
+        """``quick`` reads a plain action from its text (None: read it the general way)."""
         self._sections = sections
+        self._quick = quick
         self._file_name = file_name
         self._build = build
         self._params = params
@@ -197,9 +212,20 @@ class LazyActions(Mapping[str, "Action"]):
     def __getitem__(self, name: str) -> Action:
         action = self._done.get(name)
         if action is None:
-            action = self._build(self._section(name))  # KeyError for an unknown name
+            sec = self._sections[name]  # KeyError for an unknown name
+            if self._quick is not None and not isinstance(sec, SList):
+                action = self._quick(sec[0])
+            if action is None:
+                action = self._build(self._section(name))
             self._done[name] = action
         return action
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        """The action (read now if need be), or ``default`` for an unknown name."""
+        action = self._done.get(name)
+        if action is not None:
+            return action
+        return self[name] if name in self._sections else default
 
     def __contains__(self, name: object) -> bool:
         return name in self._sections
@@ -264,6 +290,7 @@ class _Reader:
         # declared types, once known (checks quantified variables)
         self.known_types: Mapping[str, Any] | None = None
         self.functions: Mapping[str, int] = {}  # declared numeric functions -> arity
+        self._single_types: dict[str, frozenset[str]] = {}
 
     def error(self, node: Node | int, message: str) -> PddlSyntaxError:
         line = node if isinstance(node, int) else node.line
@@ -312,28 +339,33 @@ class _Reader:
         """``a b - t c - (either t1 t2) d`` -> names with their type sets (untyped -> object)."""
         out: list[tuple[Sym, frozenset[str]]] = []
         pending: list[Sym] = []
-        seq = list(items)
+        seq = items if isinstance(items, (list, tuple)) else list(items)
         i = 0
         while i < len(seq):
             item = seq[i]
-            if isinstance(item, Sym) and item.text == "-":
-                if not pending:
-                    raise self.error(item, f"'-' must follow one or more {what}")
-                if i + 1 >= len(seq):
-                    raise self.error(item, "expected a type after '-'")
-                types = self.type_ref(seq[i + 1])
-                out.extend((p, types) for p in pending)
-                pending = []
-                i += 2
+            if item.__class__ is not Sym or item.text != "-":  # type: ignore[union-attr]
+                pending.append(self.symbol(item, what))
+                i += 1
                 continue
-            pending.append(self.symbol(item, what))
-            i += 1
-        out.extend((p, frozenset({ROOT_TYPE})) for p in pending)
+            if not pending:
+                raise self.error(item, f"'-' must follow one or more {what}")
+            if i + 1 >= len(seq):
+                raise self.error(item, "expected a type after '-'")
+            types = self.type_ref(seq[i + 1])
+            out.extend([(p, types) for p in pending])
+            pending = []
+            i += 2
+        if pending:
+            root = self.type_ref(Sym(ROOT_TYPE, 0))
+            out.extend([(p, root) for p in pending])
         return out
 
     def type_ref(self, node: Node) -> frozenset[str]:
         if isinstance(node, Sym):
-            return frozenset({node.text})
+            found = self._single_types.get(node.text)
+            if found is None:  # one set per type name: objects share it
+                found = self._single_types[node.text] = frozenset((node.text,))
+            return found
         if node.head() == "either" and len(node.items) > 1:
             return frozenset(self.symbol(t, "a type name").text for t in node.items[1:])
         raise self.error(node, f"expected a type name or '(either TYPE ...)', got {_show(node)}")
@@ -552,11 +584,23 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
             raise rd.error(sec, f"action '{aname}' is declared twice")
         sections[aname] = sec
     frozen_derived = frozenset(derived)
+
+    quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
+
+    def quick(piece: str) -> Action | None:
+        found = quick_reader.action(piece)
+        if found is None:
+            return None
+        aname, params, precondition, effect = found
+        compiled = _compile(tuple(v for v, _ in params), precondition, effect, frozen_derived)
+        return Action(aname, params, precondition, effect.adds, effect.dels, compiled, effect)
+
     actions = LazyActions(
         sections,
         lambda sec: _parse_action(rd, sec, constants, predicates, check_types, frozen_derived),
         lambda sec: _action_params(rd, sec, check_types),
         name,
+        quick,
     )
     if strict:
         actions.parse_all()
@@ -885,21 +929,28 @@ def _compile(
     Literals over plain predicates become getters; everything else (quantifiers, disjunctions,
     derived atoms) is left to the general path, and so are conditional and universal effects.
     """
-    index = {v: i for i, v in enumerate(variables)}
+    index = {v: i for i, v in enumerate(variables)}  # then symbols, after the variables
     symbols: list[str] = []
 
     def slot(term: str) -> int:
-        if term in index:
-            return index[term]
-        if term not in symbols:
+        found = index.get(term)
+        if found is None:
+            found = index[term] = len(index)
             symbols.append(term)
-        return len(variables) + symbols.index(term)
+        return found
 
     def getter(atom: Atom) -> Callable[[tuple[str, ...]], GroundAtom]:
         if not atom.terms:
             key = (atom.predicate,)
             return lambda _vals, _key=key: _key
-        return itemgetter(slot(atom.predicate), *(slot(t) for t in atom.terms))
+        slots = []
+        for term in (atom.predicate, *atom.terms):
+            found = index.get(term)
+            if found is None:
+                found = index[term] = len(index)
+                symbols.append(term)
+            slots.append(found)
+        return itemgetter(*slots)
 
     del_getters = tuple(getter(a) for a in effect.dels)
     add_getters = tuple(getter(a) for a in effect.adds)
@@ -990,16 +1041,29 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         raise rd.error(root, "missing '(:domain NAME)' section")
     if goal_node is None:
         raise rd.error(root, "missing '(:goal ...)' section")
-    rd.ground_types = {
-        obj: frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
-        for obj, tys in objects.items()
-    }
+    # objects grouped by their declared types first: problems have many objects, few types
+    declared: dict[frozenset[str], list[str]] = {}
+    for obj, tys in objects.items():
+        group = declared.get(tys)
+        if group is None:
+            group = declared[tys] = []
+        group.append(obj)
+    ground: dict[str, frozenset[str]] = {}
+    by_type: dict[str, set[str]] = {}
+    for tys, objs in declared.items():
+        closure = frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
+        ground.update(dict.fromkeys(objs, closure))
+        for t in closure:
+            by_type.setdefault(t, set()).update(objs)
+    rd.ground_types = ground
+    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     init: set[GroundAtom] = set()
     numeric: dict[GroundAtom, float] = {}
     if quick is not None:
-        fast = _quick_init(quick[1], domain, objects, rd.ground_types)
-        if fast is not None:
-            init = fast
+        fast = _quick_init(quick[1], domain, by_type_frozen)
+        values = _quick_values(quick[2], domain, objects) if fast is not None else None
+        if fast is not None and values is not None:
+            init, numeric = fast, values
         else:  # something is wrong in it: read the file the usual way for a precise message
             init_nodes = next(
                 list(n.items[1:])
@@ -1030,11 +1094,6 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         init.add((atom.predicate, *atom.terms))
     rd.known_types = domain.types
     goal = rd.formula(goal_node, {}, objects, domain.predicates)
-    by_type: dict[str, set[str]] = {}
-    for obj, tys in rd.ground_types.items():
-        for t in tys:
-            by_type.setdefault(t, set()).add(obj)
-    by_type_frozen = {t: frozenset(o) for t, o in by_type.items()}
     return Problem(
         name=problem_name,
         domain_name=domain.name,
@@ -1087,23 +1146,51 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 def _quick_init(
-    atoms: list[list[str]],
-    domain: Domain,
-    objects: Mapping[str, frozenset[str]],
-    ground: Mapping[str, frozenset[str]],
+    atoms: list[tuple[str, ...]], domain: Domain, by_type: Mapping[str, frozenset[str]]
 ) -> set[GroundAtom] | None:
-    """The ground atoms, each checked (predicate, arity, objects, types); None at the first
-    that fails a check, so that the usual reader can name the problem and its line."""
-    predicates = domain.predicates
-    out: set[GroundAtom] = set()
-    for parts in atoms:
-        pred = predicates.get(parts[0]) if parts else None
-        if pred is None or len(parts) - 1 != pred.arity:
+    """The ground atoms, each checked (predicate, arity, objects, types); None when one fails
+    a check, so that the usual reader can name the problem and its line.
+
+    Checked per predicate, a position at a time: the arguments found there must all be among
+    the objects of one of the parameter's types (``by_type``: subtypes included), a set
+    inclusion, so a big :init costs little more than reading it."""
+    if not all(atoms):
+        return None  # an empty '()'
+    groups: dict[str, list[GroundAtom]] = {}
+    for atom in atoms:
+        group = groups.get(atom[0])
+        if group is None:
+            group = groups[atom[0]] = []
+        group.append(atom)
+    pools: dict[frozenset[str], frozenset[str]] = {}
+    for name, group in groups.items():
+        pred = domain.predicates.get(name)
+        if pred is None or {len(a) for a in group} != {pred.arity + 1}:
             return None
-        for arg, (_, tys) in zip(parts[1:], pred.params, strict=True):
-            if arg not in objects or tys.isdisjoint(ground[arg]):
+        for i, (_, tys) in enumerate(pred.params, start=1):
+            pool = pools.get(tys)
+            if pool is None:
+                pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
+            if not pool.issuperset([a[i] for a in group]):
                 return None
-        out.add(tuple(parts))
+    return set(atoms)
+
+
+def _quick_values(
+    values: list[tuple[list[str], str]], domain: Domain, objects: Mapping[str, frozenset[str]]
+) -> dict[GroundAtom, float] | None:
+    """The numeric values of a quick :init, each checked (declared function, known objects, a
+    number) as the usual reader does; None at the first that fails a check."""
+    out: dict[GroundAtom, float] = {}
+    for target, number in values:
+        if not target or target[0] not in domain.functions:
+            return None
+        if any(arg not in objects for arg in target[1:]):
+            return None
+        try:
+            out[tuple(target)] = float(number)
+        except ValueError:
+            return None
     return out
 
 

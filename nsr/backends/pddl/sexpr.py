@@ -7,8 +7,10 @@ undeclared predicate, a wrong arity) can still point at the right line of the ri
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError
 
@@ -91,6 +93,30 @@ def read_sexprs(text: str, *, name: str, first_line: int = 1) -> tuple[Node, ...
     return tuple(stack[0][1])
 
 
+def read_lists(text: str) -> list[Any] | None:
+    """The expressions of ``text`` as nested lists of lower-cased strings, read by ``json`` (C
+    speed, no line numbers, comments dropped); None when the text has a quote or a backslash,
+    or does not read (then :func:`read_sexprs` reads it and says what is wrong, and where).
+
+    Symbols are split as :func:`read_sexprs` splits them: a '?' always starts a variable.
+    Every step is a string method: tokens are quoted and joined with commas, then a quoted
+    '(' with its comma becomes '[' and a quoted ')' (with the comma before it) becomes ']'.
+    """
+    if ";" in text:
+        text = _COMMENT.sub("", text)
+    if '"' in text or "\\" in text:
+        return None
+    tokens = text.lower().replace("?", " ?").replace("(", " ( ").replace(")", " ) ").split()
+    if not tokens:
+        return []
+    body = ('"' + '","'.join(tokens) + '"').replace('"(",', "[").replace(',")"', "]")
+    try:
+        found = json.loads("[" + body.replace('")"', "]") + "]")
+    except (ValueError, RecursionError):
+        return None
+    return found if isinstance(found, list) else None
+
+
 _ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
 _SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
@@ -152,16 +178,24 @@ def _balanced_end(text: str, start: int) -> int | None:
 
 
 _INIT_START = re.compile(r"\(\s*:init\b", re.IGNORECASE)
-_FLAT = re.compile(r"\(([^()]*)\)")
-_NUMERIC = re.compile(r"\(\s*=")
+_COMMENT = re.compile(r";[^\n]*")
+# a numeric value "(= (f a b) 3)" of a plain :init (the rest are flat atoms "(p a b)")
+_INIT_VALUE = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)")
+# a whole plain :init body up to its closing parenthesis: blanks, comments, values and atoms
+_INIT_BODY = re.compile(
+    r"(?:\s|;[^\n]*|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|\([^();]*\))*+\)"
+)
 
 
-def split_init(text: str) -> tuple[str, list[list[str]], int] | None:
-    """A problem's ``:init`` read the quick way when it is a plain list of ground atoms.
+def split_init(
+    text: str,
+) -> tuple[str, list[tuple[str, ...]], list[tuple[list[str], str]], int] | None:
+    """A problem's ``:init`` read the quick way when it is a plain list of entries.
 
-    Returns the text with the section emptied (line numbers kept), the atoms as lower-cased
-    token lists, and the section's first line; None when the section has comments, numeric
-    values or anything but flat ``(p a b)`` atoms (then the whole file is read the usual way).
+    Returns the text with the section emptied (line numbers kept), the ground atoms as
+    lower-cased token tuples, the numeric values as (``[function, arg, ...]``, number text), and
+    the section's first line; None when the section holds anything but flat ``(p a b)`` atoms,
+    ``(= (f a b) N)`` values and comments (then the whole file is read the usual way).
     """
     m = _INIT_START.search(text)
     if m is None:
@@ -169,12 +203,18 @@ def split_init(text: str) -> tuple[str, list[list[str]], int] | None:
     line_start = text.rfind("\n", 0, m.start()) + 1
     if ";" in text[line_start : m.start()]:
         return None
-    end = _balanced_end(text, m.start())
-    if end is None:
+    plain = _INIT_BODY.match(text, m.end())
+    if plain is None:
         return None
-    body = text[m.end() : end - 1]
-    if ";" in body or _NUMERIC.search(body) or _FLAT.sub("", body).strip():
-        return None
-    atoms = [inner.split() for inner in _FLAT.findall(body.lower())]
-    rest = text[: m.start()] + "(:init)" + "\n" * body.count("\n") + text[end:]
-    return rest, atoms, text.count("\n", 0, m.start()) + 1
+    end = plain.end()
+    raw = text[m.end() : end - 1]
+    body = _COMMENT.sub("", raw) if ";" in raw else raw
+    body = body.lower()
+    values: list[tuple[list[str], str]] = []
+    if "=" in body:
+        values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
+        body = _INIT_VALUE.sub(" ", body)
+    # flat atoms and blanks only now (checked above): cut at the parentheses
+    atoms = [tuple(flat.split()) for flat in body.replace(")", "(").split("(")[1::2]]
+    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
+    return rest, atoms, values, text.count("\n", 0, m.start()) + 1

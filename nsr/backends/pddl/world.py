@@ -3,19 +3,35 @@ conditions, in one state of one problem.
 
 Why a separate object: quantifiers need the problem's objects, derived predicates need their
 rules and the whole state (a stratified fixpoint), and both are costly, so a :class:`World` is
-built per state only when a step needs it and computes its predicate index and derived atoms
-lazily, once. Grounding stays lazy: nothing is enumerated up front; a quantified condition or a
+built per state only when a step needs it and computes its derived atoms lazily, once; its fact
+indexes (:class:`~nsr.backends.pddl.facts.FactIndex`) are the validation's, kept up to date
+across steps. Grounding stays lazy: nothing is enumerated up front; a quantified condition or a
 derived rule binds its variables by joining positive atoms with the facts of the state (only the
 variables no positive atom binds are tried against every object of their type).
+
+Conditions are evaluated by functions compiled from them
+(:mod:`~nsr.backends.pddl.compiled`): derived rules at once (they run in every state), other
+conditions from their fifth use on (compiling costs several interpreted uses); until then, and
+for a condition too big to compile, the interpreter below (``_holds``, ``_solve``) evaluates
+them with the same search order.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from nsr.backends.pddl.compiled import (
+    CompileLimit,
+    compile_query,
+    compile_rule,
+    compile_test,
+    contains_atom,
+    openable,
+)
 from nsr.backends.pddl.effects import Arith, Effect, FunctionTerm, NumExpr
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -30,6 +46,7 @@ from nsr.backends.pddl.formulas import (
     free_variables,
     negated_conjuncts,
 )
+from nsr.backends.pddl.formulas import holds as plain_holds
 
 if TYPE_CHECKING:
     from nsr.backends.pddl.reader import Problem
@@ -38,6 +55,8 @@ Binding = dict[str, str]
 
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
+COMPILE_AFTER = 4  # uses of a condition interpreted before it is compiled
+_INTERPRET = object()  # marks a condition too big to compile
 
 
 class UndefinedValue(ValueError):
@@ -47,14 +66,22 @@ class UndefinedValue(ValueError):
 class World:
     """One state of one problem; evaluates formulas and collects effects (see module docstring)."""
 
-    __slots__ = ("problem", "state", "_index", "_derived", "_derived_preds", "_keyed", "_delta")
+    __slots__ = ("problem", "state", "_facts", "_derived", "_derived_preds", "_keyed", "_delta",
+                 "_compiled")
 
-    def __init__(self, problem: Problem, state: set[GroundAtom] | frozenset[GroundAtom]) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        state: set[GroundAtom] | frozenset[GroundAtom],
+        index: FactIndex | None = None,
+    ) -> None:
+        """``index``, when given, indexes ``state`` (a validation keeps one across its steps)."""
         self.problem = problem
         self.state = state
-        self._index: dict[str, list[tuple[str, ...]]] | None = None
+        self._facts = index if index is not None else FactIndex(state)  # type: ignore[arg-type]
         self._derived: dict[str, set[tuple[str, ...]]] | None = None
         self._derived_preds = problem.domain.derived
+        self._compiled = problem.domain.compiled  # condition -> compiled function (or None)
         # (predicate, bound positions) -> (facts seen, key of those positions -> facts)
         self._keyed: dict[tuple[str, tuple[int, ...]], tuple[int, dict[Any, list[Any]]]] = {}
         # semi-naive evaluation: this atom occurrence reads only the facts new in the last round
@@ -72,18 +99,19 @@ class World:
         """Argument tuples of every true atom of ``predicate``."""
         if predicate in self._derived_preds:
             return self.derived_facts(predicate)
-        if self._index is None:
-            index: dict[str, list[tuple[str, ...]]] = {}
-            for atom in self.state:
-                index.setdefault(atom[0], []).append(atom[1:])
-            self._index = index
-        return self._index.get(predicate, ())
+        return self._facts.facts(predicate)
 
     def matching(
         self, predicate: str, positions: tuple[int, ...], key: tuple[str, ...]
     ) -> Sequence[tuple[str, ...]]:
         """Facts of ``predicate`` whose arguments at ``positions`` equal ``key`` (hash index,
         built on first use; rebuilt when a derived predicate has grown meanwhile)."""
+        return self.table(predicate, positions).get(key, ())
+
+    def table(self, predicate: str, positions: tuple[int, ...]) -> Mapping[Any, Any]:
+        """The facts of ``predicate`` keyed by their arguments at ``positions``."""
+        if predicate not in self._derived_preds:
+            return self._facts.table(predicate, positions)
         facts = self.facts(predicate)
         size = len(facts)  # type: ignore[arg-type]
         entry = self._keyed.get((predicate, positions))
@@ -93,7 +121,7 @@ class World:
                 table.setdefault(tuple(args[i] for i in positions), []).append(args)
             entry = (size, table)
             self._keyed[(predicate, positions)] = entry
-        return entry[1].get(key, ())
+        return entry[1]
 
     def derived(self) -> dict[str, set[tuple[str, ...]]]:
         """Every derived atom of this state (predicate -> argument tuples)."""
@@ -135,7 +163,7 @@ class World:
             found: dict[str, set[tuple[str, ...]]] = {p: set() for p in stratum}
             for pred in stratum:
                 for rule in domain.derived[pred]:
-                    for occ in _recursive_atoms(rule, stratum):
+                    for occ in _recursive_atoms(rule, stratum, self._compiled):
                         if delta[occ.predicate]:
                             found[pred] |= self._fire_rule(rule, (occ, delta[occ.predicate]))
             delta = {p: found[p] - facts[p] for p in stratum}
@@ -152,6 +180,17 @@ class World:
     def _fire_rule(
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
+        occ = None if restrict is None else restrict[0]
+        fn = self._compiled_for(
+            ("rule", id(rule), id(occ)),
+            rule,
+            lambda: compile_rule(
+                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
+            ),
+            after=0,  # a rule fires in every state a plan visits: compiling pays at once
+        )
+        if fn is not None:
+            return set(fn(self, None if restrict is None else restrict[1]))
         outer = self._delta  # a lower stratum may be computed while a higher one is restricted
         self._delta = restrict
         try:
@@ -167,22 +206,69 @@ class World:
 
     def holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """Truth of ``formula`` in this state under ``binding`` (free variables must be bound)."""
+        entry = self._compiled.get(id(formula))
+        if entry is None or entry[0] is not formula:
+            entry = self._compiled[id(formula)] = [
+                formula, _plain(formula, self._derived_preds),
+                tuple(sorted(free_variables(formula))), None, 0,
+            ]
+        if entry[1]:  # no quantifier, no derived atom: a few set look-ups, not worth compiling
+            return plain_holds(formula, self.state, binding)
+        fn = entry[3]
+        if fn is None:
+            entry[4] += 1  # compiled on its (COMPILE_AFTER + 1)-th use, see _compiled_for
+            if entry[4] <= COMPILE_AFTER:
+                return self._holds(formula, binding)
+            try:
+                fn = entry[3] = compile_test(formula, entry[2], frozenset(self._derived_preds))
+            except CompileLimit:
+                fn = entry[3] = _INTERPRET
+        if fn is _INTERPRET:
+            return self._holds(formula, binding)
+        return fn(self, None, *[binding.get(v, v) for v in entry[2]])
+
+    def _compiled_for(
+        self,
+        key: tuple[Any, ...],
+        owner: Any,
+        build: Callable[[], Any],
+        after: int = COMPILE_AFTER,
+    ) -> Any:
+        """The compiled function of a condition (see :mod:`~nsr.backends.pddl.compiled`), or
+        None while it is interpreted: compiling costs as much as several interpreted uses, so a
+        condition is compiled on its ``after + 1``-th use (or never, when too big)."""
+        entry = self._compiled.get(key)
+        if entry is None or entry[0] is not owner:
+            entry = self._compiled[key] = [owner, None, 0]
+        fn = entry[1]
+        if fn is None:
+            entry[2] += 1
+            if entry[2] <= after:
+                return None
+            try:
+                fn = entry[1] = build()
+            except CompileLimit:
+                fn = entry[1] = _INTERPRET
+        return None if fn is _INTERPRET else fn
+
+    def _holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
+        """The interpreter's truth of ``formula`` (see :meth:`holds`)."""
         if isinstance(formula, Atom):
             if self._delta is not None and formula is self._delta[0]:
                 return tuple(binding.get(t, t) for t in formula.terms) in self._delta[1]
             return self.true((formula.predicate, *(binding.get(t, t) for t in formula.terms)))
         if isinstance(formula, Not):
-            return not self.holds(formula.arg, binding)
+            return not self._holds(formula.arg, binding)
         if isinstance(formula, And):
-            return all(self.holds(a, binding) for a in formula.args)
+            return all(self._holds(a, binding) for a in formula.args)
         if isinstance(formula, Or):
-            return any(self.holds(a, binding) for a in formula.args)
+            return any(self._holds(a, binding) for a in formula.args)
         if isinstance(formula, Equals):
             return binding.get(formula.left, formula.left) == binding.get(
                 formula.right, formula.right
             )
         if isinstance(formula, Imply):
-            return (not self.holds(formula.antecedent, binding)) or self.holds(
+            return (not self._holds(formula.antecedent, binding)) or self._holds(
                 formula.consequent, binding
             )
         inner = {k: v for k, v in binding.items() if k not in dict(formula.variables)}
@@ -213,7 +299,7 @@ class World:
         pending: list[Formula] = []
         for part in parts:
             if all(v in binding for v in free_variables(part)):
-                if not self.holds(part, binding):
+                if not self._holds(part, binding):
                     return
             else:
                 pending.append(part)
@@ -248,7 +334,7 @@ class World:
                     yield from self._join(part, pending[:i] + pending[i + 1 :], binding, types)
                     return
             for i, part in enumerate(pending):
-                if _openable(part, binding, types) and _contains(part, target):
+                if openable(part, binding, types) and contains_atom(part, target):
                     yield from self._open(part, pending[:i] + pending[i + 1 :], binding, types)
                     return
         for i, part in enumerate(pending):
@@ -305,7 +391,7 @@ class World:
             target = self._delta[0] if self._delta is not None else None
             for arg in part.args:
                 # a disjunct without the restricted atom gives no derivation through it
-                if target is None or _contains(arg, target):
+                if target is None or contains_atom(arg, target):
                     yield from self._solve([arg, *rest], binding, types)
         else:
             assert isinstance(part, Quantified)
@@ -374,15 +460,15 @@ class World:
             if self.holds(when.condition, binding):
                 cost += self.collect(when.effect, binding, adds, dels)
         for fa in effect.foralls:
-            inner = {k: v for k, v in binding.items() if k not in dict(fa.variables)}
-            sub = fa.effect
-            if not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1:
+            entry = self._compiled.get(("forall", id(fa)))
+            if entry is None or entry[0] is not fa:
+                entry = self._forall_entry(fa)
+            _, names, when, inputs = entry[:4]
+            inner = {k: v for k, v in binding.items() if k not in names}
+            if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
-                when = sub.whens[0]
-                names = [v for v, _ in fa.variables]
                 seen: set[tuple[str, ...]] = set()
-                for b in self.solutions(conjuncts(when.condition), inner, fa.variables):
-                    key = tuple(b[v] for v in names)
+                for key in self._forall_rows(entry, inner):
                     if key not in seen:  # an 'or' in the condition may find a binding twice
                         seen.add(key)
                         # the forall variables only (not the join's helper variables)
@@ -390,8 +476,43 @@ class World:
                         cost += self.collect(when.effect, bound, adds, dels)
             else:
                 for b in self.solutions((), inner, fa.variables):
-                    cost += self.collect(sub, b, adds, dels)
+                    cost += self.collect(fa.effect, b, adds, dels)
         return cost
+
+    def _forall_entry(self, fa: Any) -> list[Any]:
+        """[fa, its variables, its single ``when`` (or None), the condition's other free
+        variables, compiled function, uses]: what each use of a ``forall`` effect needs."""
+        names = tuple(v for v, _ in fa.variables)
+        sub = fa.effect
+        single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
+        when = sub.whens[0] if single else None
+        inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
+        entry = [fa, names, when, inputs, None, 0]
+        self._compiled[("forall", id(fa))] = entry
+        return entry
+
+    def _forall_rows(
+        self, entry: list[Any], binding: Mapping[str, str]
+    ) -> Iterable[tuple[str, ...]]:
+        """Values of a ``forall``'s variables (in order) that make its ``when`` condition true
+        (``entry`` from :meth:`_forall_entry`; compiled from the fifth use on)."""
+        fa, names, when, inputs, fn = entry[:5]
+        if fn is None:
+            entry[5] += 1
+            if entry[5] > COMPILE_AFTER:
+                try:
+                    fn = entry[4] = compile_query(
+                        conjuncts(when.condition), inputs, fa.variables,
+                        frozenset(self._derived_preds),
+                    )
+                except CompileLimit:
+                    fn = entry[4] = _INTERPRET
+        if fn is not None and fn is not _INTERPRET:
+            return fn(self, None, *[binding.get(v, v) for v in inputs])
+        return (
+            tuple(b[v] for v in names)
+            for b in self.solutions(conjuncts(when.condition), dict(binding), fa.variables)
+        )
 
     def value(self, expr: NumExpr, binding: Mapping[str, str]) -> float:
         """Value of a numeric expression (static functions from ``:init``)."""
@@ -422,12 +543,25 @@ class World:
         return total
 
 
-_RECURSIVE: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[Atom, ...]]] = {}
+def _plain(formula: Formula, derived: Mapping[str, Any]) -> bool:
+    """True when ``formula`` has no quantifier and no derived atom (set look-ups decide it)."""
+    if isinstance(formula, Atom):
+        return formula.predicate not in derived
+    if isinstance(formula, Not):
+        return _plain(formula.arg, derived)
+    if isinstance(formula, (And, Or)):
+        return all(_plain(a, derived) for a in formula.args)
+    if isinstance(formula, Imply):
+        return _plain(formula.antecedent, derived) and _plain(formula.consequent, derived)
+    return isinstance(formula, Equals)
 
 
-def _recursive_atoms(rule: Any, stratum: tuple[str, ...]) -> tuple[Atom, ...]:
-    """Atom occurrences in ``rule``'s body whose predicate is in ``stratum``; memoised."""
-    hit = _RECURSIVE.get((id(rule), stratum))
+def _recursive_atoms(
+    rule: Any, stratum: tuple[str, ...], memo: dict[Any, Any]
+) -> tuple[Atom, ...]:
+    """Atom occurrences in ``rule``'s body whose predicate is in ``stratum``; kept in ``memo``
+    (the domain's, so that nothing outlives the domain)."""
+    hit = memo.get(("recursive", id(rule), stratum))
     if hit is not None and hit[0] is rule:
         return hit[1]
     out: list[Atom] = []
@@ -448,54 +582,14 @@ def _recursive_atoms(rule: Any, stratum: tuple[str, ...]) -> tuple[Atom, ...]:
             walk(f.body)
 
     walk(rule.body)
-    _RECURSIVE[(id(rule), stratum)] = (rule, tuple(out))
+    memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
 
 
-_CONTAINS: dict[tuple[int, int], bool] = {}
-
-
-def _contains(formula: Formula, atom: Atom) -> bool:
-    """True when ``atom`` (this very object) occurs in ``formula``; memoised."""
-    key = (id(formula), id(atom))
-    hit = _CONTAINS.get(key)
-    if hit is not None:
-        return hit
-    if formula is atom:
-        out = True
-    elif isinstance(formula, Not):
-        out = _contains(formula.arg, atom)
-    elif isinstance(formula, (And, Or)):
-        out = any(_contains(a, atom) for a in formula.args)
-    elif isinstance(formula, Imply):
-        out = _contains(formula.antecedent, atom) or _contains(formula.consequent, atom)
-    elif isinstance(formula, Quantified):
-        out = _contains(formula.body, atom)
-    else:
-        out = False
-    _CONTAINS[key] = out
-    return out
-
-
-def _openable(part: Formula, binding: Binding, types: Mapping[str, frozenset[str]]) -> bool:
-    """``and``, ``or``, or an ``exists`` whose variables clash with none already in use."""
-    if isinstance(part, (And, Or)):
-        return True
-    return (
-        isinstance(part, Quantified)
-        and part.kind == "exists"
-        and not any(v in binding or v in types for v, _ in part.variables)
-    )
-
-
-_STRATA: dict[int, tuple[Any, dict[str, int]]] = {}
-
-
 def _stratum_index(domain: Any) -> dict[str, int]:
-    """Derived predicate -> the index of its stratum in ``domain.strata``; memoised."""
-    hit = _STRATA.get(id(domain))
-    if hit is not None and hit[0] is domain.strata:
-        return hit[1]
-    index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
-    _STRATA[id(domain)] = (domain.strata, index)
+    """Derived predicate -> the index of its stratum in ``domain.strata``; kept on the domain."""
+    index = domain.compiled.get("strata")
+    if index is None:
+        index = {p: i for i, (preds, _) in enumerate(domain.strata) for p in preds}
+        domain.compiled["strata"] = index
     return index

@@ -1,0 +1,155 @@
+"""The true atoms of a changing state, grouped by predicate and keyed by argument positions.
+
+Why: joins (quantified conditions, derived rules, ``forall`` effects) look facts up by
+predicate and by some of their arguments. Building those indexes from the whole state costs as
+much as the state is big, and most of a state (the static facts) never changes; so a plan's
+validation keeps one index and updates it with each step's deletes and adds (a few atoms)
+instead of rebuilding it for every state. Nothing is built until a join first asks.
+
+Across the plans of one problem, the index of the initial state is kept (a ``base``): a plan's
+index borrows its sets and tables and copies those of a predicate only when the plan changes
+that predicate, so static facts are indexed once per problem, not once per plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from nsr.backends.pddl.formulas import GroundAtom
+
+__all__ = ["FactIndex"]
+
+Args = tuple[str, ...]
+Table = dict[Args, set[Args]]
+_NONE: frozenset[Args] = frozenset()
+
+
+class FactIndex:
+    """Indexes over ``state`` (a set this object then changes through :meth:`add`/:meth:`discard`).
+
+    ``base`` indexes the facts ``state`` started from and is never changed (a problem's initial
+    state); its structures are shared until a predicate changes (copy on write).
+    """
+
+    __slots__ = ("state", "_base", "_by_pred", "_tables", "_borrowed")
+
+    def __init__(self, state: Set[GroundAtom], base: FactIndex | None = None) -> None:
+        self.state = state
+        self._base = base
+        self._by_pred: dict[str, set[Args]] | None = None
+        # predicate -> [(positions, key of those positions -> facts)]
+        self._tables: dict[str, list[tuple[tuple[int, ...], Table]]] = {}
+        self._borrowed: set[str] = set()  # predicates whose structures belong to the base
+
+    @property
+    def built(self) -> bool:
+        """True once a join has asked: from then on every change must go through this index."""
+        return self._by_pred is not None
+
+    def _build(self) -> dict[str, set[Args]]:
+        base = self._base
+        if base is None:
+            by_pred: dict[str, set[Args]] = {}
+            for atom in self.state:
+                found = by_pred.get(atom[0])
+                if found is None:
+                    found = by_pred[atom[0]] = set()
+                found.add(atom[1:])
+            self._by_pred = by_pred
+            return by_pred
+        base.facts("")  # builds the base once
+        assert base._by_pred is not None
+        self._by_pred = dict(base._by_pred)
+        self._tables = {p: list(ts) for p, ts in base._tables.items()}
+        self._borrowed = set(self._by_pred) | set(self._tables)
+        for atom in self.state.symmetric_difference(base.state):  # the plan's changes so far
+            if atom in self.state:
+                self._insert(atom)
+            else:
+                self._remove(atom)
+        return self._by_pred
+
+    def facts(self, predicate: str) -> set[Args] | frozenset[Args]:
+        """Argument tuples of the true atoms of ``predicate`` (do not change the result)."""
+        by_pred = self._by_pred
+        if by_pred is None:
+            by_pred = self._build()
+        return by_pred.get(predicate, _NONE)
+
+    def table(self, predicate: str, positions: tuple[int, ...]) -> Table:
+        """The facts of ``predicate`` keyed by their arguments at ``positions``."""
+        tables = self._tables.get(predicate)
+        if tables is not None:
+            for pos, table in tables:
+                if pos == positions:
+                    return table
+        table = {}
+        for args in self.facts(predicate):
+            key = tuple([args[i] for i in positions])
+            found = table.get(key)
+            if found is None:
+                found = table[key] = set()
+            found.add(args)
+        self._tables.setdefault(predicate, []).append((positions, table))
+        base = self._base
+        if base is not None and (predicate in self._borrowed or predicate not in self._by_pred):
+            # unchanged since the initial state: later plans of the problem can use it too
+            self._borrowed.add(predicate)
+            base._tables.setdefault(predicate, []).append((positions, table))
+        return table
+
+    def add(self, atom: GroundAtom) -> None:
+        """Make ``atom`` true (state and indexes)."""
+        if atom in self.state:
+            return
+        self.state.add(atom)  # type: ignore[attr-defined]
+        if self._by_pred is not None:
+            self._insert(atom)
+
+    def discard(self, atom: GroundAtom) -> None:
+        """Make ``atom`` false (state and indexes)."""
+        if atom not in self.state:
+            return
+        self.state.discard(atom)  # type: ignore[attr-defined]
+        if self._by_pred is not None:
+            self._remove(atom)
+
+    def _own(self, predicate: str) -> None:
+        """Copy the base's structures of ``predicate`` before this index changes them."""
+        self._borrowed.discard(predicate)
+        assert self._by_pred is not None
+        found = self._by_pred.get(predicate)
+        if found is not None:
+            self._by_pred[predicate] = set(found)
+        tables = self._tables.get(predicate)
+        if tables:
+            self._tables[predicate] = [
+                (pos, {k: set(v) for k, v in table.items()}) for pos, table in tables
+            ]
+
+    def _insert(self, atom: GroundAtom) -> None:
+        pred = atom[0]
+        if pred in self._borrowed:
+            self._own(pred)
+        args = atom[1:]
+        assert self._by_pred is not None
+        found = self._by_pred.get(pred)
+        if found is None:
+            found = self._by_pred[pred] = set()
+        found.add(args)
+        for positions, table in self._tables.get(pred, ()):
+            key = tuple([args[i] for i in positions])
+            row = table.get(key)
+            if row is None:
+                row = table[key] = set()
+            row.add(args)
+
+    def _remove(self, atom: GroundAtom) -> None:
+        pred = atom[0]
+        if pred in self._borrowed:
+            self._own(pred)
+        args = atom[1:]
+        assert self._by_pred is not None
+        self._by_pred[pred].discard(args)
+        for positions, table in self._tables.get(pred, ()):
+            table[tuple([args[i] for i in positions])].discard(args)

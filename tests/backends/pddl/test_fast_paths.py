@@ -1,0 +1,191 @@
+"""The validator's fast paths give what the general paths give.
+
+Compiled conditions against the interpreter, the quick action reader against the general
+reader, the quick :init against the token reader, plan lines read with string methods against
+the regex, and fact indexes kept up to date against indexes built afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from nsr.backends.pddl import compiled, world
+from nsr.backends.pddl.errors import PddlSyntaxError
+from nsr.backends.pddl.facts import FactIndex
+from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+from nsr.backends.pddl.ipc import list_families
+from nsr.backends.pddl.plans import parse_plan
+from nsr.backends.pddl.sexpr import SList, Sym, read_lists, read_sexprs, split_init
+
+# families with derived predicates, quantifiers, conditional and universal effects, costs
+GENERAL = ("psr-large", "settlers", "miconic-fulladl", "caldera-split", "optical-telegraphs",
+           "philosophers", "assembly", "flashfill", "nurikabe", "spider")
+
+
+def _cases(root: Path, families: tuple[str, ...]) -> list[dict]:
+    cases = json.loads((root / "cases.json").read_text())
+    return [c for c in cases if c["family"] in families]
+
+
+def _reports(root: Path, cases: list[dict]) -> list[dict]:
+    out = []
+    for c in cases:
+        domain = parse_domain((root / c["domain"]).read_text(), name=c["domain"])
+        problem = parse_problem((root / c["problem"]).read_text(), domain, name=c["problem"])
+        out.append(validate(domain, problem, parse_plan((root / c["plan"]).read_text())).to_dict())
+    return out
+
+
+def test_compiled_and_interpreted_conditions_give_the_same_reports(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = _cases(ipc_root, GENERAL)
+    assert len(cases) >= 100
+    monkeypatch.setattr(world, "COMPILE_AFTER", 0)  # every condition compiled at first use
+    eager = _reports(ipc_root, cases)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise compiled.CompileLimit("test: interpret everything")
+
+    for name in ("compile_rule", "compile_test", "compile_query"):
+        monkeypatch.setattr(world, name, refuse)
+    interpreted = _reports(ipc_root, cases)
+    assert [r["valid"] for r in eager] == [c["valid"] for c in cases]
+    assert eager == interpreted
+
+
+def test_compiled_rule_source_is_cached_by_text(ipc_root: Path) -> None:
+    compiled.clear_cache()
+    text = (ipc_root / "psr-large" / "domain.pddl").read_text()
+    first = parse_domain(text)
+    rule = first.derived["upstream"][0]
+    fn = compiled.compile_rule(rule.head, rule.parts, rule.variables, frozenset(first.derived),
+                               None)
+    again = parse_domain(text).derived["upstream"][0]
+    assert compiled.compile_rule(again.head, again.parts, again.variables,
+                                 frozenset(first.derived), None) is fn
+
+
+def test_a_condition_too_big_to_compile_is_interpreted(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compiled, "MAX_LINES", 3)
+    compiled.clear_cache()
+    cases = _cases(ipc_root, ("psr-large",))
+    assert [r["valid"] for r in _reports(ipc_root, cases)] == [c["valid"] for c in cases]
+
+
+def test_quick_action_reader_equals_the_general_reader(ipc_root: Path) -> None:
+    compared = 0
+    for problems in list_families(ipc_root).values():
+        for path in sorted({fp.domain for fp in problems}):
+            text = path.read_text()
+            lazy, strict = parse_domain(text), parse_domain(text, strict=True)
+            for name in strict.actions:
+                a, b = lazy.actions[name], strict.actions[name]
+                assert (a.name, a.params, a.precondition, a.effect) == (
+                    b.name, b.params, b.precondition, b.effect), f"{path}: {name}"
+                assert _compiled(a) == _compiled(b), f"{path}: {name}"
+                compared += 1
+    assert compared > 3000
+
+
+def _compiled(action: object) -> tuple[object, ...]:
+    """An action's compiled form, its getters applied to placeholder arguments."""
+    c = action.compiled  # type: ignore[attr-defined]
+    vals = tuple(f"#{i}" for i in range(len(action.params))) + c.symbols  # type: ignore[attr-defined]
+    atoms = tuple(tuple(g(vals) for g in gs) for gs in (c.pos, c.neg, c.dels, c.adds))
+    return (c.symbols, c.eq, c.neq, c.general, c.cost, c.extra, atoms)
+
+
+DOMAIN = """(define (domain d)
+  (:requirements :typing)
+  (:types block)
+  (:predicates (on ?x ?y - block) (clear ?x - block))
+  (:action ok :parameters (?x - block) :precondition (clear ?x) :effect (not (clear ?x)))
+  (:action bad :parameters (?x - block)
+    :precondition (clear ?x)
+    :effect (and (onn ?x ?x))))
+"""
+
+
+def test_errors_in_actions_still_name_the_line() -> None:
+    domain = parse_domain(DOMAIN, name="d.pddl")
+    assert domain.actions["ok"].effect.dels
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:8: undeclared predicate 'onn'"):
+        domain.actions["bad"]
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(b, Sym):
+        return a == b.text
+    assert isinstance(b, SList)
+    return isinstance(a, list) and len(a) == len(b.items) and all(
+        _same(x, y) for x, y in zip(a, b.items, strict=True))
+
+
+@pytest.mark.parametrize("text", [
+    "(a (b ?x) ())", "(A B)\n(c ; comment (\n d)", "(at?x loc)", "((a) b)", "()", "x y (z)",
+])
+def test_read_lists_reads_what_read_sexprs_reads(text: str) -> None:
+    lists = read_lists(text)
+    nodes = read_sexprs(text, name="t")
+    assert lists is not None and len(lists) == len(nodes)
+    assert all(_same(a, b) for a, b in zip(lists, nodes, strict=True))
+
+
+@pytest.mark.parametrize("text", ['(a "b")', "(a \\b)", "(a", "a)", "(a))("])
+def test_read_lists_leaves_odd_text_to_the_general_reader(text: str) -> None:
+    assert read_lists(text) is None
+
+
+PROBLEM = """(define (problem p) (:domain d)
+  (:objects a b - block)
+  (:init ; the start
+    (clear a) (on a b) ; a on b
+    (= (total-cost) 0)
+    (= (weight a) 2.5))
+  (:goal (clear b)))
+"""
+COSTED = DOMAIN.replace("(clear ?x - block))", "(clear ?x - block))\n  (:functions (total-cost) "
+                        "(weight ?x - block))")
+
+
+def test_quick_init_reads_numbers_and_comments_like_the_token_reader() -> None:
+    domain = parse_domain(COSTED)
+    assert split_init(PROBLEM) is not None
+    quick = parse_problem(PROBLEM, domain)
+    assert quick.init == {("clear", "a"), ("on", "a", "b")}
+    assert quick.numeric == {("total-cost",): 0.0, ("weight", "a"): 2.5}
+    with pytest.raises(PddlSyntaxError, match=r"p\.pddl:4: .*'zz'"):
+        parse_problem(PROBLEM.replace("(on a b)", "(on a zz)"), domain, name="p.pddl")
+
+
+def test_plan_lines_read_with_string_methods_match_the_regex() -> None:
+    plain = parse_plan("(Move A B)\n( move c  d )\n0: (move e f) [1]\n; cost = 3\n")
+    assert [(s.action, s.args) for s in plain] == [
+        ("move", ("a", "b")), ("move", ("c", "d")), ("move", ("e", "f"))]
+
+
+def test_fact_index_kept_up_to_date_equals_a_fresh_one() -> None:
+    rng = random.Random(0)
+    atoms = [(p, a, b) for p in ("on", "at") for a in "abcd" for b in "abcd"]
+    state = set(rng.sample(atoms, 10))
+    index = FactIndex(state)
+    for p in ("on", "at"):
+        index.facts(p)
+        index.table(p, (0,))
+        index.table(p, (1, 0))
+    for _ in range(200):
+        atom = rng.choice(atoms)
+        (index.add if rng.random() < 0.5 else index.discard)(atom)
+        fresh = FactIndex(set(state))
+        for p in ("on", "at"):
+            assert index.facts(p) == fresh.facts(p)
+            for pos in ((0,), (1, 0)):
+                got = {k: v for k, v in index.table(p, pos).items() if v}
+                assert got == fresh.table(p, pos)
