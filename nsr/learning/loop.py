@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from nsr import __version__
 from nsr.errors import ConfigError
-from nsr.learning import checkpoint
-from nsr.learning.model import NsrModel
+from nsr.induction.search import SearchConfig
 from nsr.learning.steps import (
     Labelled,
     Selection,
@@ -36,7 +35,8 @@ from nsr.learning.steps import (
     symbol_inventory,
     unsolved_symbol_rows,
 )
-from nsr.semantics.search import SearchConfig
+from nsr.model import checkpoint
+from nsr.model.model import NsrModel
 from nsr.tasks.base import Example
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
     """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given.
 
     ``init``: start from this trained model, grown by the examples' new words (see
-    :mod:`nsr.learning.extend`), instead of a blank one.
+    :mod:`nsr.model.extend`), instead of a blank one.
     """
     if not examples:
         raise ConfigError("no training examples")
@@ -275,7 +275,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
     stages = _stages(list(lengths.values()), config)
     if init is not None:
-        from nsr.learning.extend import extend_vocabulary
+        from nsr.model.extend import extend_vocabulary
 
         model = extend_vocabulary(init, (k for ex in data for k in segmenter(ex.source).keys),
                                   seed=seed)

@@ -9,9 +9,10 @@ import pytest
 
 pytest.importorskip("torch")
 
-from nsr.learning.limits import limit_hit, node_failure  # noqa: E402
-from nsr.learning.model import NsrModel, Parse, execute  # noqa: E402
-from nsr.learning.prolog_export import predict_prolog, runtime_tree, tree_term  # noqa: E402
+from nsr.model.execute import execute  # noqa: E402
+from nsr.model.limits import limit_hit, node_failure  # noqa: E402
+from nsr.model.model import NsrModel, Parse  # noqa: E402
+from nsr.model.prolog_export import predict_prolog, runtime_tree, tree_term  # noqa: E402
 from nsr.semantics.errors import BudgetExceeded  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
@@ -103,7 +104,7 @@ def test_no_limit_when_a_program_does_not_apply() -> None:
 def test_the_fallback_beam_is_for_short_inputs_only(monkeypatch) -> None:
     # Beam decoding copies every candidate state at every step (quadratic in the length): a
     # long input whose greedy parse fails gets no answer at once instead of a search for hours.
-    from nsr.learning.model import FALLBACK_MAX_NODES
+    from nsr.model.model import FALLBACK_MAX_NODES
 
     model = _model()
     beams: list[int] = []

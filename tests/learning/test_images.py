@@ -24,8 +24,13 @@ from nsr.learning.images import (  # noqa: E402
     initial_image_model,
     perception_report,
 )
-from nsr.learning.loop import LearnerConfig, load_model, save_checkpoint, train  # noqa: E402
-from nsr.learning.model import NsrModel, Parse  # noqa: E402
+from nsr.learning.loop import (  # noqa: E402
+    LearnerConfig,  # noqa: E402
+    load_model,
+    save_checkpoint,
+    train,
+)
+from nsr.model.model import NsrModel, Parse  # noqa: E402
 from nsr.perception.image_data import SYMBOLS, BankConfig, ImageBank, build_bank  # noqa: E402
 from nsr.perception.image_ids import (  # noqa: E402
     ImageIdPerception,

@@ -12,7 +12,7 @@ pytest.importorskip("torch")
 
 from nsr.errors import ConfigError, DataError, ResourceNotFound  # noqa: E402
 from nsr.learning.loop import LearnerConfig, accuracy, load_model, train  # noqa: E402
-from nsr.learning.model import NsrModel  # noqa: E402
+from nsr.model.model import NsrModel  # noqa: E402
 
 
 def test_smoke_training_raises_accuracy_from_zero(trained, tiny_data) -> None:
@@ -67,7 +67,7 @@ def test_config_checks_raise() -> None:
 
 @pytest.mark.prolog
 def test_standalone_prolog_reproduces_the_model(trained, tiny_data, tmp_path) -> None:
-    from nsr.learning.prolog_export import predict_prolog, standalone_prolog, tree_term
+    from nsr.model.prolog_export import predict_prolog, standalone_prolog, tree_term
 
     model = trained[0].model
     parses = model.run([ex.source for ex in tiny_data[1][:20]])

@@ -41,7 +41,7 @@ def test_a_given_curriculum_is_trimmed_to_the_data() -> None:
 
 
 def test_search_grows_past_its_size_only_while_the_rows_are_not_explained() -> None:
-    from nsr.semantics.search import SearchConfig, SearchExample, program_size, search_program
+    from nsr.induction.search import SearchConfig, SearchExample, program_size, search_program
 
     # swap first and last: 10 nodes; on lists of 2 or 3, reverse(x) (2 nodes) fits as well
     def row(x: tuple[str, ...]) -> SearchExample:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nsr.learning.model import NsrModel, Parse
+from nsr.model.model import NsrModel, Parse
 from nsr.semantics import ast
+from nsr.semantics.ast import Value
 from nsr.semantics.errors import EvaluationError, ProgramError
-from nsr.semantics.search_primitives import Value
 
 _HEADER = """\
 % Programs learned by nsr (the Neural-Symbolic Recursive Machine), one sym/3 clause per symbol.
