@@ -297,7 +297,8 @@ def _train_task(args: argparse.Namespace):
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
 
     task = _train_task(args)
     if args.train_file is not None:

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.abduction.candidates import candidate_trees  # noqa: E402
-from nsr.learning.loop import LearnerConfig, config_for_task  # noqa: E402
+from nsr.learning.config import LearnerConfig, config_for_task  # noqa: E402
 from nsr.syntax.parser import Parser  # noqa: E402
 from nsr.tasks.registry import get_task  # noqa: E402
 

@@ -28,7 +28,8 @@ def _short_examples():
 @pytest.mark.slow
 @pytest.mark.prolog
 def test_learned_operators_agree_with_hint_in_plain_swipl():
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.config import LearnerConfig
+    from nsr.learning.loop import train
     from nsr.model.prolog_export import standalone_prolog
     from nsr.tasks.hint import HintTask
 
