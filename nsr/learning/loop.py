@@ -7,6 +7,11 @@ holes by MDL program search) and *learn* (adopt programs, train parser and perce
 examples come first because they pin down the primitives' meanings and the smallest
 compositions; longer ones then mostly teach the parser.
 
+Reading order: :func:`train` -> :func:`_train` (the curriculum) -> :func:`_fit_stage` (one
+stage, widened to every tree once) -> :func:`_run_stage` (its rounds) -> ``_deduce_step``,
+``_abduce_step``, ``_select_step``, ``_perception_step``, ``_learn_step`` (one round; the
+work itself is in :mod:`nsr.learning.steps`). Settings: :mod:`nsr.learning.config`.
+
 After each stage a checkpoint is written atomically, so an interrupted run resumes at the next
 stage with ``resume=True``.
 """
