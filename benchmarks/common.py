@@ -88,8 +88,9 @@ def train_and_score(task_name: str, split: str, seed: int, out: Path) -> dict[st
     import torch
 
     torch.set_num_threads(1)
-    from nsr.learning.loop import config_for_task, train
-    from nsr.learning.prolog_export import predict_prolog
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
+    from nsr.model.prolog_export import predict_prolog
     from nsr.tasks import exact_match, get_task
 
     task = get_task(task_name)

@@ -145,7 +145,8 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(1)
-    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
     from nsr.tasks import get_task
 
     name, train_set, tests = load(suite, split, seed, max_test)

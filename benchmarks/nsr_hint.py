@@ -56,8 +56,9 @@ def run_one(seed: int, data: Path, out: Path, check_pairs: int) -> dict[str, Any
     import torch
 
     torch.set_num_threads(1)
-    from nsr.learning.loop import config_for_task, train
-    from nsr.learning.prolog_export import standalone_prolog
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
+    from nsr.model.prolog_export import standalone_prolog
     from nsr.tasks import exact_match
     from nsr.tasks.hint import HintTask
     from nsr.tasks.hint.prolog_check import check_in_swipl

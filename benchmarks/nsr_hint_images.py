@@ -81,8 +81,9 @@ def _cpu_seconds() -> float:
 
 
 def run_toy(seed: int, out: Path) -> dict[str, Any]:
+    from nsr.learning.config import LearnerConfig
     from nsr.learning.images import perception_report
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.loop import train
 
     train_set, test_set = toy_examples("train", 2000, seed), toy_examples("test", 1000, seed + 1)
     config = LearnerConfig(task="toy-unary-images", library="numbers", perception="images",
@@ -113,8 +114,9 @@ def hint_data(root: Path) -> Path:
 
 def run_hint(seed: int, out: Path, data: Path) -> dict[str, Any]:
     """Train as ``nsr train hint --input images`` does, then score the five test subsets."""
+    from nsr.learning.config import config_for_task
     from nsr.learning.images import perception_report
-    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.loop import train
     from nsr.tasks import exact_match
     from nsr.tasks.hint import HintTask, images
 

@@ -54,7 +54,8 @@ def run_one(seed: int, out: Path, limit: int | None) -> dict[str, Any]:
 
     torch.set_num_threads(1)
     from nsr.commands.model_io import answer
-    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
     from nsr.tasks import exact_match, get_task
     from nsr.tasks.bleu import corpus_bleu
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from nsr.semantics import ast
-from nsr.semantics.search_primitives import Value
+from nsr.semantics.ast import Value
 
 
 class PrologInverse:

@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nsr.learning.model import apply_memo, execute
+from nsr.model.execute import apply_memo, execute
 from nsr.semantics import ast
+from nsr.semantics.ast import Value
 from nsr.semantics.errors import EvaluationError
 from nsr.semantics.evaluate import compile_program
-from nsr.semantics.search_primitives import Value
 from nsr.syntax.tree import Tree
 
 HOLE_COST = 0.0
@@ -130,7 +130,7 @@ def revisions(tree: Tree, symbols: Sequence[int], programs: Mapping[int, ast.Pro
     arguments are computed under that guess. Such revisions are marked ``guessed``; once the
     upper program is learned, the next round revises the lower hole on its own.
 
-    ``memo``: the default inverse remembers each program application (see :func:`nsr.learning.model.apply_memo`);
+    ``memo``: the default inverse remembers each program application (see :func:`nsr.model.execute.apply_memo`);
     same revisions, less time when programs are slow recursions over small values.
     """
     given_key = tuple(sorted((given or {}).items()))
@@ -200,7 +200,7 @@ def _search(tree: Tree, symbols: tuple[int, ...], programs: dict[int, ast.Progra
 
 def nullary_values() -> tuple[Value, ...]:
     """The values of every library's nullary primitives (``empty``, ``zero``...)."""
-    from nsr.semantics.search_primitives import LIBRARIES
+    from nsr.induction.library import LIBRARIES
 
     out: dict[Value, None] = {}
     for lib in LIBRARIES.values():

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nsr.learning.model import NsrModel, Parse, execute
-from nsr.semantics.search_primitives import Value
+from nsr.model.execute import execute
+from nsr.model.model import NsrModel, Parse
+from nsr.semantics.ast import Value
 from nsr.syntax.tree import Tree
 
 

@@ -286,7 +286,7 @@ def _train_task(args: argparse.Namespace):
         args.task = "data"
     task = _task(args.task, args.input)
     if args.library is not None:
-        from nsr.semantics.search_primitives import LIBRARIES
+        from nsr.induction.library import LIBRARIES
 
         if args.library not in LIBRARIES:
             raise ConfigError(f"unknown --library {args.library!r}; choose from "
@@ -297,7 +297,8 @@ def _train_task(args: argparse.Namespace):
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nsr.learning.loop import config_for_task, train
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
 
     task = _train_task(args)
     if args.train_file is not None:
@@ -386,7 +387,7 @@ def _init_model(args: argparse.Namespace, options: dict[str, Any]):
 def _check_train_out(args: argparse.Namespace, out: Path, split: str) -> None:
     """Before any work: OUT can be written; an existing checkpoint there is only replaced with
     --force and only continued (--resume) when it is a run of the same task, split and input."""
-    from nsr.learning import checkpoint
+    from nsr.model import checkpoint
 
     checks.check_output(out, "--out", directory=True)
     if args.resume and args.force:
@@ -433,7 +434,7 @@ def _predict(model, inputs, engine: str):
     parses = model.run(inputs)
     if engine == "python":
         return [p.output for p in parses], parses
-    from nsr.learning.prolog_export import predict_prolog
+    from nsr.model.prolog_export import predict_prolog
 
     return predict_prolog(model, parses), parses
 
@@ -546,7 +547,7 @@ def _input(args: argparse.Namespace, task, model) -> tuple[tuple[str, ...], dict
 
 def _symbol_label(model, symbol: int) -> str:
     """A learned symbol's name, with its value when it is a constant (``s27=8``)."""
-    from nsr.learning.model import apply_memo
+    from nsr.model.execute import apply_memo
 
     prog = model.programs.get(symbol)
     name = model.symbol_names[symbol]
@@ -575,7 +576,7 @@ def _solve(args: argparse.Namespace) -> int:
     inputs, _ = _input(args, task, model)
     preds, parses = _predict(model, [inputs], args.engine)
     if preds[0] is None:
-        from nsr.learning.limits import limit_hit
+        from nsr.model.limits import limit_hit
 
         limit = limit_hit(model, parses[0], args.engine)
         if limit is not None:  # one line, exit 2 (a resource limit, not a wrong program)
@@ -657,7 +658,7 @@ def _why_no_answer(model, parse) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from nsr.learning.model import execute
+    from nsr.model.execute import execute
 
     _check_images(args)
     _positionals(args)
@@ -706,7 +707,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _programs(args: argparse.Namespace) -> int:
     task, model, _ = _load(args)
     if args.prolog:
-        from nsr.learning.prolog_export import standalone_prolog
+        from nsr.model.prolog_export import standalone_prolog
 
         print(standalone_prolog(model))
         return 0

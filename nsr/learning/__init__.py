@@ -1,4 +1,7 @@
-"""The deduction-abduction learning loop, the model it trains and its checkpoints.
+"""The deduction-abduction learning loop (``loop``), its steps (``steps``), image warm starts
+(``images``), learning curves (``plot``) and the shipped pretrained checkpoints (``pretrained/``).
 
-Import submodules explicitly (``nsr.learning.loop``): they pull in torch.
+The model it trains lives in :mod:`nsr.model`, program search in :mod:`nsr.induction` and the
+revision of wrong trees in :mod:`nsr.abduction`. Import submodules explicitly
+(``nsr.learning.loop``): they pull in torch.
 """

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from nsr.errors import ConfigError
-from nsr.learning.model import NsrModel
+from nsr.model.model import NsrModel
 from nsr.tasks.base import Example
 
 REFIT_EPOCHS = 5
@@ -77,8 +77,8 @@ class PerceptionReport:
 
 def same_meaning(model: NsrModel, a: int, b: int) -> bool:
     """Symbols ``a`` and ``b`` are one symbol, or their programs compute the same on every
-    probe argument tuple (:mod:`nsr.semantics.behaviour`)."""
-    from nsr.semantics.behaviour import same_int_behaviour
+    probe argument tuple (:mod:`nsr.induction.behaviour`)."""
+    from nsr.induction.behaviour import same_int_behaviour
 
     if a == b:
         return True

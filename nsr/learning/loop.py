@@ -7,6 +7,11 @@ holes by MDL program search) and *learn* (adopt programs, train parser and perce
 examples come first because they pin down the primitives' meanings and the smallest
 compositions; longer ones then mostly teach the parser.
 
+Reading order: :func:`train` -> :func:`_train` (the curriculum) -> :func:`_fit_stage` (one
+stage, widened to every tree once) -> :func:`_run_stage` (its rounds) -> ``_deduce_step``,
+``_abduce_step``, ``_select_step``, ``_perception_step``, ``_learn_step`` (one round; the
+work itself is in :mod:`nsr.learning.steps`). Settings: :mod:`nsr.learning.config`.
+
 After each stage a checkpoint is written atomically, so an interrupted run resumes at the next
 stage with ``resume=True``.
 """
@@ -19,13 +24,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nsr import __version__
 from nsr.errors import ConfigError
-from nsr.learning import checkpoint
-from nsr.learning.model import NsrModel
+from nsr.learning.config import (
+    AbductionConfig,
+    LearnConfig,
+    LearnerConfig,
+    PerceptionSettings,
+)
 from nsr.learning.steps import (
+    Abduction,
     Labelled,
     Selection,
     abduce,
@@ -36,169 +46,9 @@ from nsr.learning.steps import (
     symbol_inventory,
     unsolved_symbol_rows,
 )
-from nsr.semantics.search import SearchConfig
+from nsr.model import checkpoint
+from nsr.model.model import NsrModel
 from nsr.tasks.base import Example
-
-if TYPE_CHECKING:
-    from nsr.syntax.parser import ParserConfig
-
-
-@dataclass(frozen=True)
-class LearnerConfig:
-    """Every knob of a training run (saved in the checkpoint)."""
-
-    task: str = "scan"
-    split: str = ""
-    library: str = "lists"
-    curriculum: tuple[int, ...] = ()  # max input length per stage; (): read off the data
-    # ...by growth: a new stage once the pool of examples is this many times the last stage's
-    stage_growth: float = 1.5
-    # Every tree of an input of up to this many segments: the parser's beam rarely offers the
-    # other bracketing of a short input, so an attachment it never built (precedence in
-    # `a - b * c`) would only be learned by luck
-    enumerate_up_to: int = 5
-    # A longer input with a symbol of unknown arity gets every projective tree respecting the
-    # known arities when there are at most this many (0: never; see abduction.candidates): a
-    # new word first seen in long inputs (a bracket in 7-token expressions: 20 trees) still
-    # gets all its readings
-    enumerate_new: int = 200
-    rounds_per_stage: int = 4
-    # Rounds of the last stage, which holds every example (0: rounds_per_stage). Its rounds fit
-    # the parser to the longest inputs; a round stops the stage early once all are right.
-    final_rounds: int = 10
-    beam: int = 4
-    samples: int = 1
-    adopt_fraction: float = 0.5
-    min_support: int = 2
-    search_max_size: int = 9
-    # ...and goes on up to this size while no program explains 95% of a symbol's rows: the
-    # evidence, not the task, decides how big a program gets (see SearchConfig.size_limit)
-    search_size_limit: int = 12
-    # Program search stops after this many candidates (a count: the same run learns the same
-    # programs on a busy machine as on an idle one; about 20 s of one core)...
-    search_max_candidates: int = 1_500_000
-    # ...or after this wall time, a safety net that should never bind on a sane machine
-    search_budget_s: float = 120.0
-    # Search sees up to this many rows per example, every tree's (0: 100 rows cut across
-    # examples), and stops this many sizes past a program explaining 95% of the examples (0:
-    # never): the rest are noise of wrong trees; see ``SearchConfig``
-    search_rows_per_group: int = 12
-    search_good_slack: int = 3
-    # A unary symbol may mean the identity (see ``SearchConfig.identity``), as the reading of
-    # last resort: only when it explains more examples than any other program (an identity
-    # fits wherever its word attaches, so it teaches the parser nothing about scope; brackets
-    # read as identities attach locally and fail on long inputs, while `copy` means it)
-    identity_programs: bool = True
-    # Holes' rows whose value an ambiguous inverse chose (``( 6 + 6 ) * 0``: the bracket may
-    # be anything) are evidence for program search (False: left out). Off: such rows say
-    # nothing about the hole, and fitting them buys a bigger program that explains a few more
-    # examples by luck
-    loose_evidence: bool = False
-    parser_epochs: int = 3
-    max_trees: int = 1500
-    max_abduce: int = 300
-    preprocessing: str = "none"
-    inverse: str = "python"  # push-down: "python" generate-and-test, or "prolog" run backwards
-    torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
-    # Regex of open-class tokens: a run of them is one segment whose value is the run ("": none)
-    open_class: str = ""
-    # Two new symbols in one tree: guess the lower one's program (a projection, or for a leaf
-    # a library nullary such as empty()) to abduce the upper one's rows (a new operator over a
-    # new bracket or separator). A guess is evidence of last resort: its rows reach the search
-    # only for a symbol no ordinary row speaks for (see ``steps.select``), and with
-    # ``consistent_guesses`` never against the shape an adopted program gives the guessed one
-    guess_lower_holes: bool = True
-    # Programs adopted below this fit are re-searched with more rows later (0: never)
-    solved_fraction: float = 0.0
-    perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
-    n_symbols: int = 16  # images only: how many symbol classes the CNN may use (not a label)
-    perception_revision: bool = False  # abduce one node's symbol when that fixes an example
-    # ...choosing only among the symbols perception ranks next for that segment (0: any)
-    revision_alternatives: int = 0
-    # A program is adopted only when its rows come from at least this share of the segments
-    # perception reads as its symbol (0: any; see ``key_share`` in ``steps.select``): an image
-    # cluster's few stray images must not choose the program of the cluster's real symbol
-    min_key_share: float = 0.0
-    # One reading per round: a program whose evidence guessed another symbol a constant leaf
-    # and a program with arguments for that symbol are not adopted together (see
-    # ``consistent_guesses`` in ``steps.select``)
-    consistent_guesses: bool = True
-    # A program abduction keeps asking to change may be replaced by another symbol's program
-    # that explains those examples and keeps the symbol's own (see ``steps.borrowed_programs``)
-    borrow_programs: bool = False
-    # Abduction remembers program applications (pure) and skips revising the trees of examples
-    # some tree already explains: same selections, faster with slow recursions (HINT)
-    fast_abduction: bool = True
-    # Answers (not training, where the target judges trees) avoid trees that stow computed parts
-    # of the input in arguments their parent ignores while another tree runs: a projection
-    # (`(` := lambda x, y: x) may hide `+ 0 )` in its ignored slot and still be right on a
-    # short input, a reading that fails on long ones
-    live_trees: bool = True
-    # Trees start projective (every node's descendants form a contiguous span, as in prefix or
-    # infix expressions): the parser has no SWAP and abduction proposes only such trees. A
-    # non-projective tree that is right is often right by accident (commutative functions) and
-    # teaches the parser a wrong attachment; so projectivity is the prior, dropped by the
-    # evidence: the first stage projective trees cannot fit is learned again, from the model
-    # before it, with every tree, kept when it fits clearly better (SCAN: `walk around left` puts
-    # `around` over `left` over `walk`, a crossing arc). False: every tree from the start.
-    projective: bool = True
-    # An example that only the fallback beam parses right (greedy decoding fails on it) still
-    # trains the parser: otherwise a stage whose examples are all right after the fallback
-    # teaches nothing, and the greedy parser never learns from inputs longer than the stages
-    # that needed abduction (PCFG: only up to 5 segments)
-    learn_rescued: bool = True
-
-    def __post_init__(self) -> None:
-        if self.enumerate_up_to < 1 or self.enumerate_up_to > 6:
-            raise ConfigError("enumerate_up_to must be in 1..6 (exhaustive trees grow as n^(n-1))")
-        if self.enumerate_new < 0:
-            raise ConfigError("enumerate_new must be >= 0")
-        if self.final_rounds < 0:
-            raise ConfigError("final_rounds must be >= 0")
-        if self.rounds_per_stage < 1 or self.beam < 1 or self.max_trees < 1 or self.max_abduce < 1:
-            raise ConfigError("rounds_per_stage, beam, max_trees and max_abduce must be positive")
-        if self.inverse not in ("python", "prolog"):
-            raise ConfigError(f"inverse must be 'python' or 'prolog', got {self.inverse!r}")
-        if not 0.0 <= self.min_key_share <= 1.0:
-            raise ConfigError("min_key_share must be in [0, 1]")
-        if not 0.0 < self.adopt_fraction <= 1.0:
-            raise ConfigError("adopt_fraction must be in (0, 1]")
-        if self.perception not in ("tokens", "images"):
-            raise ConfigError(f"perception must be 'tokens' or 'images', got {self.perception!r}")
-        if self.revision_alternatives < 0:
-            raise ConfigError("revision_alternatives must be >= 0")
-        if self.n_symbols < 1:
-            raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
-        if self.search_size_limit < self.search_max_size:
-            raise ConfigError("search_size_limit must be >= search_max_size")
-        if self.stage_growth <= 1.0:
-            raise ConfigError(f"stage_growth must be > 1, got {self.stage_growth}")
-        if any(b <= a for a, b in zip(self.curriculum, self.curriculum[1:], strict=False)):
-            raise ConfigError(f"curriculum lengths must increase, got {self.curriculum}")
-
-    def parser_config(self, n_symbols: int) -> ParserConfig:
-        """The parser's arguments for a model of ``n_symbols`` symbols."""
-        from nsr.syntax.parser import ParserConfig
-
-        return ParserConfig(n_symbols=n_symbols, projective=self.projective)
-
-    def search_config(self) -> SearchConfig:
-        return SearchConfig(library=self.library, max_size=self.search_max_size,
-                            size_limit=self.search_size_limit,
-                            budget_s=self.search_budget_s,
-                            max_candidates=self.search_max_candidates,
-                            identity=self.identity_programs,
-                            rows_per_group=self.search_rows_per_group,
-                            good_slack=self.search_good_slack)
-
-
-def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:
-    """The learner configuration for a task: the defaults with the facts the task declares
-    about its data (primitive library, open-class pattern), and ``overrides`` on top (a user's
-    choice, or image perception's settings): one place, so the CLI and the benchmarks train
-    alike. A task declares no learner setting."""
-    options = {"library": task.primitive_library, "open_class": task.open_class, **overrides}
-    return LearnerConfig(task=task.name, split=split, **options)
 
 
 @dataclass
@@ -247,7 +97,7 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
     """Learn a model from (input, output) pairs alone; checkpoints go to ``out`` when given.
 
     ``init``: start from this trained model, grown by the examples' new words (see
-    :mod:`nsr.learning.extend`), instead of a blank one.
+    :mod:`nsr.model.extend`), instead of a blank one.
     """
     if not examples:
         raise ConfigError("no training examples")
@@ -266,68 +116,38 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
 def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out: Path | None,
            resume: bool, progress: bool, log: Callable[[str], None] | None,
            init: NsrModel | None = None) -> TrainResult:
-    from nsr.perception.segments import Segmenter
-
+    """The curriculum: each stage fits the examples up to its length (see :func:`_fit_stage`),
+    then the checkpoint is written; a resumed run starts at the stage after the last saved."""
     start = time.perf_counter()
     data = _unique(examples)
-    segmenter = Segmenter(config.open_class)
-    # Lengths count segments (nodes of the tree), which for token-per-segment tasks are tokens.
-    lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
-    stages = _stages(list(lengths.values()), config)
-    if init is not None:
-        from nsr.learning.extend import extend_vocabulary
-
-        model = extend_vocabulary(init, (k for ex in data for k in segmenter(ex.source).keys),
-                                  seed=seed)
-    else:
-        model = _initial_model(data, config, seed, segmenter)
-    metrics: list[dict[str, Any]] = []
-    first_stage = 0
-    labels: dict[tuple[str, ...], Labelled] = {}
-    elapsed_before = 0.0
+    lengths, stages = _lengths_and_stages(data, config)
+    run = _Run(_first_model(data, config, seed, init), [], 0, 0.0)
     if resume and out is not None and (Path(out) / checkpoint.FILENAME).is_file():
-        state = checkpoint.load(Path(out))
-        model = NsrModel.from_state(state["model"])
-        metrics = list(state.get("metrics", []))
-        first_stage = int(state["progress"]["next_stage"])
-        elapsed_before = float(state["progress"].get("seconds", 0.0))
+        run = _resumed(Path(out))
     say = log or (lambda msg: None)
-    bar = _progress(len(stages) - first_stage, progress)
-    # Projective trees first (the simpler hypothesis); the first stage they cannot fit is
-    # learned again, from the model before it, with every tree allowed, and kept if it fits
-    # clearly better (see _fits_better)
+    bar = _progress(len(stages) - run.first_stage, progress)
+    model, metrics, labels = run.model, run.metrics, {}
+    # Projective trees first (the simpler hypothesis); see _fit_stage
     can_widen = model.parser.cfg.projective
-    for k in range(first_stage, len(stages)):
-        max_len = stages[k]
-        pool = [ex for ex in data if lengths[ex.source] <= max_len]
-        last = k == len(stages) - 1
-        before = _snapshot(model, labels) if can_widen else None
-        # One generator per stage, so a resumed run makes the same choices as an uninterrupted
-        # one (pseudo-labels need no saving: round 0 re-derives them from the model).
-        stage_info = _run_stage(model, pool, labels, config, k, max_len, last,
-                                random.Random(seed * 100_003 + k), say)
-        if before is not None and stage_info["train_acc"] < 1.0:
-            can_widen = False
-            wide, wide_labels = _restore(before, projective=False)
-            say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; "
-                "trying every tree")
-            trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
-                               random.Random(seed * 100_003 + k), say)
-            if _fits_better(trial["train_acc"], stage_info["train_acc"]):
-                model, labels, stage_info = wide, wide_labels, trial
-                stage_info["widened"] = True
+    for k in range(run.first_stage, len(stages)):
+        pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
+        model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
+                                               k == len(stages) - 1, seed, say, can_widen)
+        # One chance: the first stage projective trees cannot fit decides
+        can_widen = can_widen and stage_info["train_acc"] >= 1.0 and "widened" not in stage_info
         metrics.append(stage_info)
-        say(f"stage {k} (len <= {max_len}): {len(pool)} examples, train acc {stage_info['train_acc']:.4f}")
+        say(f"stage {k} (len <= {stages[k]}): {len(pool)} examples, "
+            f"train acc {stage_info['train_acc']:.4f}")
         if out is not None:
             save_checkpoint(Path(out), model, config, seed, metrics, next_stage=k + 1,
-                            seconds=elapsed_before + time.perf_counter() - start)
+                            seconds=run.seconds_before + time.perf_counter() - start)
         bar.update(1)
     bar.close()
-    if config.perception == "images" and first_stage < len(stages):
+    if config.perception == "images" and run.first_stage < len(stages):
         from nsr.learning.images import final_perception_fit
 
         final_perception_fit(model, data, seed)
-    seconds = elapsed_before + time.perf_counter() - start
+    seconds = run.seconds_before + time.perf_counter() - start
     if out is not None:
         save_checkpoint(Path(out), model, config, seed, metrics, next_stage=len(stages),
                         seconds=seconds)
@@ -335,76 +155,106 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     return TrainResult(model, metrics, seconds)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Where a run starts: its model, the metrics so far, the first stage to fit and the
+    seconds already spent (non-zero when resumed)."""
+
+    model: NsrModel
+    metrics: list[dict[str, Any]]
+    first_stage: int
+    seconds_before: float
+
+
+def _lengths_and_stages(data: Sequence[Example], config: LearnerConfig
+                        ) -> tuple[dict[tuple[str, ...], int], tuple[int, ...]]:
+    """Each input's length in segments (nodes of the tree; tokens for token-per-segment
+    tasks) and the stage lengths of the curriculum."""
+    from nsr.perception.segments import Segmenter
+
+    segmenter = Segmenter(config.open_class)
+    lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
+    return lengths, _stages(list(lengths.values()), config)
+
+
+def _first_model(data: Sequence[Example], config: LearnerConfig, seed: int,
+                 init: NsrModel | None) -> NsrModel:
+    """A blank model over the data's vocabulary, or ``init`` grown by the data's new words."""
+    from nsr.perception.segments import Segmenter
+
+    segmenter = Segmenter(config.open_class)
+    if init is None:
+        return _initial_model(data, config, seed, segmenter)
+    from nsr.model.extend import extend_vocabulary
+
+    return extend_vocabulary(init, (k for ex in data for k in segmenter(ex.source).keys),
+                             seed=seed)
+
+
+def _resumed(out: Path) -> _Run:
+    """The run saved in ``out``, to continue at its next stage."""
+    state = checkpoint.load(out)
+    return _Run(NsrModel.from_state(state["model"]), list(state.get("metrics", [])),
+                int(state["progress"]["next_stage"]),
+                float(state["progress"].get("seconds", 0.0)))
+
+
+def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
+               config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
+               say: Callable[[str], None], can_widen: bool
+               ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
+    """Stage ``k``: rounds over ``pool`` (see :func:`_run_stage`); returns the model, labels
+    and metrics it ends with.
+
+    ``can_widen``: the parser is still projective and no stage has failed yet. If this stage
+    fails, it is learned again, from the model before it, with every tree allowed, and the
+    result kept when it fits clearly better (see :func:`_fits_better`). One generator per
+    stage (from ``seed`` and ``k``), so a resumed run makes the same choices as an
+    uninterrupted one (pseudo-labels need no saving: round 0 re-derives them from the model).
+    """
+    before = _snapshot(model, labels) if can_widen else None
+    stage_info = _run_stage(model, pool, labels, config, k, max_len, last,
+                            random.Random(seed * 100_003 + k), say)
+    if before is None or stage_info["train_acc"] >= 1.0:
+        return model, labels, stage_info
+    wide, wide_labels = _restore(before, projective=False)
+    say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; trying every tree")
+    trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
+                       random.Random(seed * 100_003 + k), say)
+    if _fits_better(trial["train_acc"], stage_info["train_acc"]):
+        return wide, wide_labels, {**trial, "widened": True}
+    return model, labels, stage_info
+
+
+#: The named steps of a round, in order (each has its own entry in a stage's step_seconds).
+STEPS = ("deduce", "abduce", "select", "learn")
+
+
 def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...], Labelled],
                config: LearnerConfig, k: int, max_len: int, last: bool, rng: random.Random,
                say: Callable[[str], None]) -> dict[str, Any]:
-    """Rounds of deduce, abduce, select, learn over one stage's ``pool`` until every example is
-    right or the rounds run out; changes ``model`` and ``labels``, returns the stage's metrics."""
+    """Rounds of deduce -> abduce -> select -> learn over one stage's ``pool`` until every
+    example is right or the rounds run out; changes ``model`` and ``labels``, returns the
+    stage's metrics."""
     t0 = time.perf_counter()
     stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
-    timing = dict.fromkeys(("deduce", "abduce", "select", "learn"), 0.0)
+    timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
-    for rnd in range(config.final_rounds if last and config.final_rounds
-                     else config.rounds_per_stage):
-        t1 = time.perf_counter()
-        parses = deduce(model, [ex.source for ex in todo])
-        timing["deduce"] += time.perf_counter() - t1
-        wrong, rescued = _sort_out(todo, parses, labels)
+    for rnd in range(config.curriculum_config().rounds(last)):
+        found = _deduce_step(model, pool, todo, labels, timing)
         if rnd == 0:
-            stage_info["train_acc_before"] = 1.0 - len(wrong) / len(pool)
-        if not wrong and todo is not pool:
-            # What was wrong is fixed; check that learning broke nothing else before stopping.
-            todo = pool
-            t1 = time.perf_counter()
-            wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
-            timing["deduce"] += time.perf_counter() - t1
-        if not config.learn_rescued:
-            rescued = []
-        if not wrong and not rescued:
+            stage_info["train_acc_before"] = 1.0 - found.first_wrong / len(pool)
+        rescued = found.rescued if config.learn_config().learn_rescued else []
+        if not found.wrong and not rescued:
             break
-        if len(wrong) > config.max_abduce:
-            wrong = rng.sample(wrong, config.max_abduce)
         chosen = Selection(())
-        if wrong:
-            t1 = time.perf_counter()
-            abductions = abduce(model, wrong, enumerate_up_to=config.enumerate_up_to,
-                                beam=config.beam, samples=config.samples,
-                                seed=rng.randrange(2**31), inverse=config.inverse,
-                                guess_lower=config.guess_lower_holes,
-                                memo=config.fast_abduction,
-                                enumerate_new=config.enumerate_new)
-            t2 = time.perf_counter()
-            kept = unsolved_symbol_rows(model, list(labels.values()), config.solved_fraction,
-                                        config.search_config().max_rows) \
-                if config.solved_fraction > 0 else None
-            inventory = symbol_inventory(model) if config.min_key_share > 0 else None
-            chosen = select(model, abductions, config.search_config(),
-                            adopt_fraction=config.adopt_fraction,
-                            min_support=config.min_support, unsolved_rows=kept,
-                            loose_evidence=config.loose_evidence,
-                            key_share=config.min_key_share, inventory=inventory,
-                            consistent_guesses=config.consistent_guesses)
-            if config.borrow_programs:
-                chosen = _with_borrowed(model, abductions, list(labels.values()), chosen,
-                                        config)
-            t3 = time.perf_counter()
-            timing["abduce"] += t2 - t1
-            timing["select"] += t3 - t2
-            if config.perception_revision:
-                chosen = _with_symbol_revisions(model, wrong, chosen,
-                                                config.revision_alternatives)
-        t_learn = time.perf_counter()
-        for lab in chosen.labels:
-            labels[lab.tokens] = lab
-        for sym, prog in chosen.programs.items():
-            say(f"stage {k} round {rnd}: {model.symbol_names[sym]} := {_text(prog)}")
-        # Rescued labels share the new ones' slots; at most half, so replay keeps its place.
-        extra = rng.sample(rescued, min(len(rescued), config.max_trees // 2)) \
-            if rescued else []
-        learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
-              seed=rng.randrange(2**31), parser_epochs=config.parser_epochs,
-              max_trees=config.max_trees, fits=chosen.fits)
-        timing["learn"] += time.perf_counter() - t_learn
+        if found.wrong:
+            wrong, abductions = _abduce_step(model, found.wrong, config.abduction_config(),
+                                             rng, timing)
+            chosen = _select_step(model, abductions, labels, config, timing)
+            chosen = _perception_step(model, wrong, chosen, config.perception_config())
+        _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
+                    lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
         # New programs can change any output; otherwise re-check only what is not yet right
         # (and what greedy decoding alone did not yet get right).
         again = {lab.tokens for lab in rescued}
@@ -415,10 +265,101 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     if last:  # the final figure is measured on every example, not estimated
         _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
     stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
-    stage_info["step_seconds"] = {k2: round(v, 3) for k2, v in timing.items()}
+    stage_info["step_seconds"] = {name: round(v, 3) for name, v in timing.items()}
     stage_info["programs"] = len(model.programs)
     stage_info["seconds"] = round(time.perf_counter() - t0, 3)
     return stage_info
+
+
+@dataclass(frozen=True)
+class _Deduced:
+    """What one deduction over a round's examples found: the wrong (parse, target) pairs, the
+    labels of right parses only the fallback beam found, and how many were wrong before a
+    re-check of the whole pool."""
+
+    wrong: list[tuple[Any, Any]]
+    rescued: list[Labelled]
+    first_wrong: int
+
+
+def _deduce_step(model: NsrModel, pool: list[Example], todo: list[Example],
+                 labels: dict[tuple[str, ...], Labelled], timing: dict[str, float]) -> _Deduced:
+    """Deduce: run the model on ``todo`` and record its right parses as pseudo-labels. When
+    all of ``todo`` is right but it is not the whole pool, the pool is checked too: learning
+    may have broken what was right before."""
+    t1 = time.perf_counter()
+    parses = deduce(model, [ex.source for ex in todo])
+    timing["deduce"] += time.perf_counter() - t1
+    wrong, rescued = _sort_out(todo, parses, labels)
+    first_wrong = len(wrong)
+    if not wrong and todo is not pool:
+        t1 = time.perf_counter()
+        wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+        timing["deduce"] += time.perf_counter() - t1
+    return _Deduced(wrong, rescued, first_wrong)
+
+
+def _abduce_step(model: NsrModel, wrong: list, cfg: AbductionConfig, rng: random.Random,
+                 timing: dict[str, float]) -> tuple[list, list[Abduction]]:
+    """Abduce: tree hypotheses and value revisions for (at most ``max_abduce`` of) the wrong
+    examples; returns the examples abduced and what was found for each."""
+    if len(wrong) > cfg.max_abduce:
+        wrong = rng.sample(wrong, cfg.max_abduce)
+    t1 = time.perf_counter()
+    abductions = abduce(model, wrong, enumerate_up_to=cfg.enumerate_up_to, beam=cfg.beam,
+                        samples=cfg.samples, seed=rng.randrange(2**31), inverse=cfg.inverse,
+                        guess_lower=cfg.guess_lower_holes, memo=cfg.fast_abduction,
+                        enumerate_new=cfg.enumerate_new)
+    timing["abduce"] += time.perf_counter() - t1
+    return wrong, abductions
+
+
+def _select_step(model: NsrModel, abductions: list[Abduction],
+                 labels: dict[tuple[str, ...], Labelled], config: LearnerConfig,
+                 timing: dict[str, float]) -> Selection:
+    """Select: pseudo-labels among the hypotheses and programs for the holes (program search,
+    MDL), plus programs borrowed from other symbols when that is on."""
+    cfg, search = config.selection_config(), config.search_config()
+    t1 = time.perf_counter()
+    kept = unsolved_symbol_rows(model, list(labels.values()), cfg.solved_fraction,
+                                search.max_rows) if cfg.solved_fraction > 0 else None
+    inventory = symbol_inventory(model) if cfg.min_key_share > 0 else None
+    chosen = select(model, abductions, search, adopt_fraction=cfg.adopt_fraction,
+                    min_support=cfg.min_support, unsolved_rows=kept,
+                    loose_evidence=cfg.loose_evidence, key_share=cfg.min_key_share,
+                    inventory=inventory, consistent_guesses=cfg.consistent_guesses)
+    if cfg.borrow_programs:
+        chosen = _with_borrowed(model, abductions, list(labels.values()), chosen, config)
+    timing["select"] += time.perf_counter() - t1
+    return chosen
+
+
+def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
+                     cfg: PerceptionSettings) -> Selection:
+    """With ``perception_revision``: the wrong examples select left without a label may be
+    fixed by reading one segment as another symbol (see :func:`_with_symbol_revisions`)."""
+    if not cfg.perception_revision:
+        return chosen
+    return _with_symbol_revisions(model, wrong, chosen, cfg.revision_alternatives)
+
+
+def _learn_step(model: NsrModel, chosen: Selection, rescued: list[Labelled],
+                labels: dict[tuple[str, ...], Labelled], cfg: LearnConfig, rng: random.Random,
+                timing: dict[str, float], say: Callable[[str], None]) -> None:
+    """Learn: the one model update of a round. The chosen labels join the pseudo-labels, the
+    chosen programs are adopted, and parser and perception train on the new labels (plus
+    rescued ones) with the old ones replayed."""
+    t1 = time.perf_counter()
+    for lab in chosen.labels:
+        labels[lab.tokens] = lab
+    for sym, prog in chosen.programs.items():
+        say(f"{model.symbol_names[sym]} := {_text(prog)}")
+    # Rescued labels share the new ones' slots; at most half, so replay keeps its place.
+    extra = rng.sample(rescued, min(len(rescued), cfg.max_trees // 2)) if rescued else []
+    learn(model, chosen.programs, list(chosen.labels) + extra, list(labels.values()),
+          seed=rng.randrange(2**31), parser_epochs=cfg.parser_epochs,
+          max_trees=cfg.max_trees, fits=chosen.fits)
+    timing["learn"] += time.perf_counter() - t1
 
 
 def _fits_better(wide: float, narrow: float) -> bool:

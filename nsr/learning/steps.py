@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 
 from nsr.abduction.candidates import candidate_trees
 from nsr.abduction.revise import Revision, revisions
-from nsr.learning.model import NsrModel, Parse, apply_memo, execute
-from nsr.semantics import ast
-from nsr.semantics.inline import inline_symbol_calls
-from nsr.semantics.search import (
+from nsr.induction.library import LIBRARIES, symbol_primitive
+from nsr.induction.search import (
     PARAM_NAMES,
     SearchConfig,
     SearchExample,
     SearchResult,
     search_program,
 )
-from nsr.semantics.search_primitives import LIBRARIES, Value, symbol_primitive
+from nsr.model.execute import apply_memo, execute
+from nsr.model.model import NsrModel, Parse
+from nsr.semantics import ast
+from nsr.semantics.ast import Value
+from nsr.semantics.inline import inline_symbol_calls
 from nsr.syntax.tree import Tree
 
 #: Re-searching an unsolved program looks this much further than the first search.
@@ -490,7 +492,7 @@ def _learned_primitives(model: NsrModel, symbol: int, library: str,
 
     Offered: every adopted program with arguments (adoption already required it to explain
     most of its rows) and those solved earlier in this select (``fresh``); the library decides
-    whether it can type them (see :func:`nsr.semantics.search_primitives.symbol_primitive`).
+    whether it can type them (see :func:`nsr.induction.library.symbol_primitive`).
     Programs are stored inlined, so they need no symbol table to run.
     """
     lib = LIBRARIES[library]
@@ -502,11 +504,11 @@ def _learned_primitives(model: NsrModel, symbol: int, library: str,
 
 
 def _distinct(named: dict[str, ast.Program], value_type: str | None) -> dict[str, ast.Program]:
-    """One program of each behaviour (integers: :mod:`nsr.semantics.behaviour`), the first in
+    """One program of each behaviour (integers: :mod:`nsr.induction.behaviour`), the first in
     symbol order: a symbol learned twice (two image clusters of "+") is offered once."""
     if value_type != "int":
         return named
-    from nsr.semantics.behaviour import int_signature
+    from nsr.induction.behaviour import int_signature
 
     seen: set[tuple] = set()
     out = {}

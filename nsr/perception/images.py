@@ -3,7 +3,7 @@
 Same interface as :class:`nsr.perception.tokens.TokenPerception`, so the learner can swap one
 for the other: ``predict(segments) -> (symbols, probabilities)``, ``log_probs(segments)``,
 ``fit(segments, symbols, seed)`` and ``state_dict()`` / ``from_state(state)`` (plain config +
-tensors, which :mod:`nsr.learning.checkpoint` stores as JSON). A *segment* is one image: a
+tensors, which :mod:`nsr.model.checkpoint` stores as JSON). A *segment* is one image: a
 tensor (1, 8, 8) or (8, 8) of ink in [0, 1]; a batch may also be passed as one (n, 1, 8, 8)
 tensor. The images are the project's offline HINT stand-ins (:mod:`.image_data`), not CROHME.
 

@@ -40,7 +40,7 @@ from nsr.tasks.base import Example
 from nsr.textfile import shorten
 
 if TYPE_CHECKING:  # torch lives behind nsr.learning: import it only when a model is loaded
-    from nsr.learning.model import NsrModel
+    from nsr.model.model import NsrModel
 
 TASK_KIND = "query_answer"
 
@@ -101,7 +101,7 @@ def sample_examples(examples: Sequence[Example], n: int | None, seed: int) -> li
 def record_program(model: NsrModel) -> str:
     """The program stored in every record: exactly what ``nsr programs TASK --prolog`` prints
     (it runs in a plain ``swipl`` and passes the sandbox of :class:`nsr.verify.Verifier`)."""
-    from nsr.learning.prolog_export import standalone_prolog
+    from nsr.model.prolog_export import standalone_prolog
 
     return standalone_prolog(model)
 
@@ -120,7 +120,7 @@ def convert_model(model: NsrModel, examples: Sequence[Example], *, task: str = "
     record (the seed that drew the examples). See the module docstring for the cross-checks and
     for what happens to examples the model gets wrong.
     """
-    from nsr.learning.prolog_export import tree_term
+    from nsr.model.prolog_export import tree_term
 
     if task not in CONVERTERS:
         raise ConfigError(f"no prompt for task {task!r}; supported: {', '.join(CONVERTERS)}")

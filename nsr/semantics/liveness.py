@@ -6,7 +6,7 @@ be right, but only because the hidden part is never run; HINT's ``(`` (learned a
 x``) invites exactly that, e.g. ``( 7 + 0 )`` read as ``7`` with ``+ 0 )`` stowed away under
 ``(``, and a parser that picked such readings up from lucky training examples answers long
 inputs wrongly. A model can treat trees with dead *composite* subtrees as implausible answers
-(see :func:`nsr.learning.model.hides_computation`); a dead leaf, such as the ``)`` a bracket
+(see :func:`nsr.model.execute.hides_computation`); a dead leaf, such as the ``)`` a bracket
 keeps, is fine.
 """
 

@@ -37,13 +37,43 @@ class TreeLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Tree:
-    """A GSS tree: a symbol and its children; its value is the symbol's program applied to
-    the children's values."""
+    """A GSS tree written by hand: a symbol and its children; its value is the symbol's
+    program applied to the children's values.
+
+    A notation for the DSL's own users (the demo, tests, ``run_tree``), not a second tree of
+    the learner: a model executes :class:`nsr.syntax.tree.Tree` (a head per input position,
+    symbols beside it), which reaches Prolog as :data:`Postfix` steps without being rebuilt as
+    nested objects (see :func:`nsr.model.prolog_export.postfix`)."""
 
     symbol: str
     children: tuple[Tree, ...] = ()
     #: A leaf whose value the input itself supplies (an open-class segment): no program runs.
     value: ast.Value | None = None
+
+
+#: A tree flat, its nodes in postorder (children left to right before their head): each step
+#: is ``(symbol, number of children, None)``, or ``(symbol, 0, value)`` for a leaf whose value
+#: the input supplies. What crosses into Prolog (``eval_postfix/2``): trees of any depth.
+Postfix = Sequence[tuple[str, int, "ast.Value | None"]]
+
+
+def postfix(tree: TreeLike) -> list[tuple[str, int, ast.Value | None]]:
+    """``tree``'s nodes as :data:`Postfix` steps (a loop with an explicit stack: any depth)."""
+    steps: list[tuple[str, int, ast.Value | None]] = []
+    stack: list[tuple[TreeLike, bool]] = [(tree, False)]
+    while stack:
+        node, expanded = stack.pop()
+        given = getattr(node, "value", None)
+        if given is not None:
+            steps.append((node.symbol, 0, given))
+            continue
+        children = node.children
+        if expanded:
+            steps.append((node.symbol, len(children), None))
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(children))
+    return steps
 
 
 def _runner_text() -> str:
@@ -189,44 +219,39 @@ class PrologPrograms:
         return out
 
     def run_trees(self, trees: Iterable[TreeLike]) -> list[ast.Value | EvaluationError]:
-        """Root values of many trees in one Prolog call; a failed tree gives its error.
+        """Root values of many trees in one Prolog call; a failed tree gives its error."""
+        return self.run_postfix([postfix(t) for t in trees])
 
-        Trees cross into Prolog flat (their nodes in postorder, see ``eval_postfix/2``), never
-        as nested terms, and every program application has its own inference limit: trees
-        of any depth and size run."""
+    def run_postfix(self, trees: Iterable[Postfix]) -> list[ast.Value | EvaluationError]:
+        """Root values of many trees given as :data:`Postfix` steps, in one Prolog call.
+
+        Trees cross into Prolog flat (``eval_postfix/2``), never as nested terms, and every
+        program application has its own inference limit: trees of any depth and size run."""
         from nsr.backends.prolog import Var, goal
 
-        terms = [self._postfix(t) for t in trees]
+        terms = [self._postfix_terms(t) for t in trees]
         if not terms:
             return []
         answer = self._query(goal("nsr_tree_all", terms, self.inference_limit, Var("Results")))
         return [self._result(r, "tree") for r in answer["Results"]]
 
-    def _postfix(self, tree: TreeLike) -> list[Any]:
-        """``tree``'s nodes in postorder as ``v(Value)`` / ``n(Symbol, NChildren)`` steps
-        (a loop with an explicit stack: any depth)."""
+    def _postfix_terms(self, steps: Postfix) -> list[Any]:
+        """The steps as ``v(Value)`` / ``n(Symbol, NChildren)`` terms; a node whose program
+        takes another number of arguments raises :class:`EvaluationError` here."""
         from nsr.backends.prolog import Compound
 
-        steps: list[Any] = []
-        stack: list[tuple[TreeLike, bool]] = [(tree, False)]
-        while stack:
-            node, expanded = stack.pop()
-            given = getattr(node, "value", None)
+        terms: list[Any] = []
+        for symbol, n_children, given in steps:
             if given is not None:
-                steps.append(Compound("v", (as_value(given),)))
+                terms.append(Compound("v", (as_value(given),)))
                 continue
-            children = node.children
-            if expanded:
-                steps.append(Compound("n", (node.symbol, len(children))))
-                continue
-            if self._arity(node.symbol) != len(children):
+            if self._arity(symbol) != n_children:
                 raise EvaluationError(
-                    f"tree node {node.symbol!r} has {len(children)} children, its program takes "
-                    f"{self._arity(node.symbol)}"
+                    f"tree node {symbol!r} has {n_children} children, its program takes "
+                    f"{self._arity(symbol)}"
                 )
-            stack.append((node, True))
-            stack.extend((c, False) for c in reversed(children))
-        return steps
+            terms.append(Compound("n", (symbol, n_children)))
+        return terms
 
     def run_backwards(
         self,

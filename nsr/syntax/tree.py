@@ -1,5 +1,9 @@
 """Dependency trees over the positions of an input: one head per position, -1 for the root.
 
+This is the one tree the learner has: the parser predicts it, abduction revises it,
+:func:`nsr.model.execute.execute` runs it in Python and :func:`nsr.model.prolog_export.postfix`
+hands it to SWI-Prolog (the symbols of its positions travel beside it, in a ``Parse``).
+
 Trees may be non-projective (an arc may cross another): the transition system has a SWAP
 move for that, so the learner is free to find whichever tree lets the smallest programs explain
 the data, not only the trees a projective parser could build.

@@ -8,8 +8,9 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.abduction.revise import clear_cache, revisions  # noqa: E402
-from nsr.learning.model import NsrModel, Parse, apply_memo, execute  # noqa: E402
 from nsr.learning.steps import abduce  # noqa: E402
+from nsr.model.execute import apply_memo, execute  # noqa: E402
+from nsr.model.model import NsrModel, Parse  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
 

@@ -7,8 +7,8 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.abduction.revise import inverse_candidates, revisions  # noqa: E402
-from nsr.learning.model import NsrModel, Parse  # noqa: E402
 from nsr.learning.steps import abduce  # noqa: E402
+from nsr.model.model import NsrModel, Parse  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
 

@@ -58,7 +58,8 @@ def tiny_data() -> tuple[list[Example], list[Example]]:
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory: pytest.TempPathFactory, tiny_data):
     """(train result, checkpoint dir): one smoke training shared by several tests."""
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.config import LearnerConfig
+    from nsr.learning.loop import train
 
     out: Path = tmp_path_factory.mktemp("ckpt") / "tiny"
     result = train(tiny_data[0], LearnerConfig(task="scan", split="tiny"), seed=0, out=out,

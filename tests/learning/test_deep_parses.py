@@ -9,9 +9,10 @@ import pytest
 
 pytest.importorskip("torch")
 
-from nsr.learning.limits import limit_hit, node_failure  # noqa: E402
-from nsr.learning.model import NsrModel, Parse, execute  # noqa: E402
-from nsr.learning.prolog_export import predict_prolog, runtime_tree, tree_term  # noqa: E402
+from nsr.model.execute import execute  # noqa: E402
+from nsr.model.limits import limit_hit, node_failure  # noqa: E402
+from nsr.model.model import NsrModel, Parse  # noqa: E402
+from nsr.model.prolog_export import postfix, predict_prolog, tree_term  # noqa: E402
 from nsr.semantics.errors import BudgetExceeded  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
@@ -52,13 +53,9 @@ def test_python_execution_of_a_deep_parse(deep) -> None:
     assert parse.output == DEPTH
 
 
-def test_runtime_tree_and_prolog_text_of_a_deep_parse(deep) -> None:
+def test_postfix_steps_and_prolog_text_of_a_deep_parse(deep) -> None:
     model, parse = deep
-    node, depth = runtime_tree(model, parse), 0
-    while node.children:
-        assert node.symbol == "s" and len(node.children) == 1
-        node, depth = node.children[0], depth + 1
-    assert (node.symbol, depth) == ("z", DEPTH)
+    assert postfix(model, parse) == [("z", 0, None)] + [("s", 1, None)] * DEPTH
     text = tree_term(model, parse)
     assert text == "node(s, [" * DEPTH + "node(z, [])" + "])" * DEPTH
 
@@ -68,7 +65,7 @@ def test_tree_term_keeps_children_in_order_and_data_leaves() -> None:
     tree = Tree((1, -1))
     parse = Parse(("z", "s"), (0, 1), tree, (None, None), given={0: 4})
     assert tree_term(model, parse) == "node(s, [value(4)])"
-    assert runtime_tree(model, parse).children[0].value == 4
+    assert postfix(model, parse) == [("z", 0, 4), ("s", 1, None)]
 
 
 @pytest.mark.prolog
@@ -103,7 +100,7 @@ def test_no_limit_when_a_program_does_not_apply() -> None:
 def test_the_fallback_beam_is_for_short_inputs_only(monkeypatch) -> None:
     # Beam decoding copies every candidate state at every step (quadratic in the length): a
     # long input whose greedy parse fails gets no answer at once instead of a search for hours.
-    from nsr.learning.model import FALLBACK_MAX_NODES
+    from nsr.model.model import FALLBACK_MAX_NODES
 
     model = _model()
     beams: list[int] = []

@@ -19,13 +19,14 @@ torch = pytest.importorskip("torch")
 from nsr.abduction.symbols import symbol_revisions  # noqa: E402
 from nsr.cli import main  # noqa: E402
 from nsr.errors import ConfigError, DataError  # noqa: E402
+from nsr.learning.config import LearnerConfig  # noqa: E402
 from nsr.learning.images import (  # noqa: E402
     FINAL_ENSEMBLE,
     initial_image_model,
     perception_report,
 )
-from nsr.learning.loop import LearnerConfig, load_model, save_checkpoint, train  # noqa: E402
-from nsr.learning.model import NsrModel, Parse  # noqa: E402
+from nsr.learning.loop import load_model, save_checkpoint, train  # noqa: E402
+from nsr.model.model import NsrModel, Parse  # noqa: E402
 from nsr.perception.image_data import SYMBOLS, BankConfig, ImageBank, build_bank  # noqa: E402
 from nsr.perception.image_ids import (  # noqa: E402
     ImageIdPerception,

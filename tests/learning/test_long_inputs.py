@@ -19,7 +19,7 @@ pytest.importorskip("torch")
 
 from nsr.cli import main  # noqa: E402
 from nsr.learning.loop import load_model  # noqa: E402
-from nsr.learning.prolog_export import predict_prolog  # noqa: E402
+from nsr.model.prolog_export import predict_prolog  # noqa: E402
 from nsr.tasks.hint import expr as hint  # noqa: E402
 from nsr.tasks.scan.oracle import interpret as scan_oracle  # noqa: E402
 

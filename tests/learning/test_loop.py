@@ -11,8 +11,9 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.errors import ConfigError, DataError, ResourceNotFound  # noqa: E402
-from nsr.learning.loop import LearnerConfig, accuracy, load_model, train  # noqa: E402
-from nsr.learning.model import NsrModel  # noqa: E402
+from nsr.learning.config import LearnerConfig  # noqa: E402
+from nsr.learning.loop import accuracy, load_model, train  # noqa: E402
+from nsr.model.model import NsrModel  # noqa: E402
 
 
 def test_smoke_training_raises_accuracy_from_zero(trained, tiny_data) -> None:
@@ -67,7 +68,7 @@ def test_config_checks_raise() -> None:
 
 @pytest.mark.prolog
 def test_standalone_prolog_reproduces_the_model(trained, tiny_data, tmp_path) -> None:
-    from nsr.learning.prolog_export import predict_prolog, standalone_prolog, tree_term
+    from nsr.model.prolog_export import predict_prolog, standalone_prolog, tree_term
 
     model = trained[0].model
     parses = model.run([ex.source for ex in tiny_data[1][:20]])
@@ -122,7 +123,8 @@ def test_interrupted_training_resumes_at_the_next_stage(trained, tiny_data, tmp_
 
 def test_curriculum_skips_lengths_with_no_examples(tiny_data) -> None:
     """Data whose shortest input has 2 tokens (as in PCFG) must not crash on an empty stage."""
-    from nsr.learning.loop import LearnerConfig, train
+    from nsr.learning.config import LearnerConfig
+    from nsr.learning.loop import train
 
     longer = [ex for ex in tiny_data[0] if len(ex.source) >= 2]
     result = train(longer, LearnerConfig(task="scan", split="tiny", rounds_per_stage=1), seed=0,
@@ -144,7 +146,7 @@ def test_a_guess_never_outweighs_a_symbols_own_rows() -> None:
     # with a bigger program that hard-codes I_RUN (SCAN simple fell to 76%); guessing `left` a
     # leaf in `run left` made `run` a unary that ignores its argument. Guessed rows now speak
     # only for symbols nothing else speaks for, and never against an adopted program's shape.
-    from nsr.learning.loop import config_for_task
+    from nsr.learning.config import config_for_task
     from nsr.tasks import get_task
     from nsr.tasks.base import Example
     from nsr.tasks.scan.oracle import interpret

@@ -8,7 +8,8 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.errors import ConfigError  # noqa: E402
-from nsr.learning.loop import LearnerConfig, _stages, curriculum_from_lengths  # noqa: E402
+from nsr.learning.config import LearnerConfig  # noqa: E402
+from nsr.learning.loop import _stages, curriculum_from_lengths  # noqa: E402
 
 
 def test_the_curriculum_starts_at_the_shortest_inputs_whatever_their_length() -> None:
@@ -41,7 +42,7 @@ def test_a_given_curriculum_is_trimmed_to_the_data() -> None:
 
 
 def test_search_grows_past_its_size_only_while_the_rows_are_not_explained() -> None:
-    from nsr.semantics.search import SearchConfig, SearchExample, program_size, search_program
+    from nsr.induction.search import SearchConfig, SearchExample, program_size, search_program
 
     # swap first and last: 10 nodes; on lists of 2 or 3, reverse(x) (2 nodes) fits as well
     def row(x: tuple[str, ...]) -> SearchExample:
@@ -63,7 +64,7 @@ def test_search_grows_past_its_size_only_while_the_rows_are_not_explained() -> N
 def test_a_task_declares_facts_about_its_data_and_no_learner_setting() -> None:
     from dataclasses import fields
 
-    from nsr.learning.loop import config_for_task
+    from nsr.learning.config import config_for_task
     from nsr.tasks import get_task, task_names
 
     facts = {"task", "split", "library", "open_class"}

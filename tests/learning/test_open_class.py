@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from nsr.learning.model import NsrModel  # noqa: E402
+from nsr.model.model import NsrModel  # noqa: E402
 from nsr.perception.segments import OPEN_KEY  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
@@ -50,7 +50,7 @@ def test_state_keeps_the_pattern_and_old_states_load_without_it(model: NsrModel)
 
 @pytest.mark.prolog
 def test_prolog_computes_the_same_answer_with_value_leaves(model: NsrModel) -> None:
-    from nsr.learning.prolog_export import predict_prolog, standalone_prolog, tree_term
+    from nsr.model.prolog_export import predict_prolog, standalone_prolog, tree_term
 
     parses = model.run([("reverse", "A1", "B2", "C3")])
     assert predict_prolog(model, parses) == [("C3", "B2", "A1")]

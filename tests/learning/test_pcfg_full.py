@@ -41,8 +41,9 @@ def test_every_split_ships_a_small_checkpoint(split: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("split", SPLITS)
 def test_full_training_is_exact_on_the_official_test_file(split: str, shared_data, tmp_path) -> None:
-    from nsr.learning.loop import config_for_task, train
-    from nsr.learning.prolog_export import predict_prolog
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
+    from nsr.model.prolog_export import predict_prolog
     from nsr.tasks import exact_match, get_task
 
     task = get_task("pcfg")

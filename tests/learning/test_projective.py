@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.abduction.candidates import candidate_trees  # noqa: E402
-from nsr.learning.loop import LearnerConfig, config_for_task  # noqa: E402
+from nsr.learning.config import LearnerConfig, config_for_task  # noqa: E402
 from nsr.syntax.parser import Parser  # noqa: E402
 from nsr.tasks.registry import get_task  # noqa: E402
 
@@ -49,10 +49,10 @@ def test_longer_input_with_a_new_symbol_gets_every_projective_tree() -> None:
 
 
 def test_the_identity_is_the_reading_of_last_resort() -> None:
-    from nsr.learning.model import NsrModel
+    from nsr.induction.search import SearchExample
     from nsr.learning.steps import _search_symbol
+    from nsr.model.model import NsrModel
     from nsr.semantics.printer import to_text
-    from nsr.semantics.search import SearchExample
 
     model = NsrModel(["(", ")", "copy"], "numbers", seed=0)
     search = LearnerConfig(library="numbers").search_config()

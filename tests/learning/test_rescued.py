@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("torch")
 
 from nsr.learning.loop import _sort_out  # noqa: E402
-from nsr.learning.model import NsrModel  # noqa: E402
+from nsr.model.model import NsrModel  # noqa: E402
 from nsr.perception.segments import OPEN_KEY  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.tasks.base import Example  # noqa: E402

@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from nsr.learning.model import NsrModel  # noqa: E402
 from nsr.learning.steps import Labelled, learn  # noqa: E402
+from nsr.model.model import NsrModel  # noqa: E402
 from nsr.semantics.parser import parse_program  # noqa: E402
 from nsr.syntax.tree import Tree  # noqa: E402
 
@@ -30,9 +30,9 @@ def test_learn_keeps_the_meaning_of_words_without_pseudo_labels() -> None:
 
 def test_an_unsolved_program_is_searched_again_with_its_kept_and_wrong_rows() -> None:
     from nsr.abduction.revise import Revision
+    from nsr.induction.search import SearchConfig
     from nsr.learning.steps import Abduction, Hypothesis, select, unsolved_symbol_rows
     from nsr.perception.segments import OPEN_KEY
-    from nsr.semantics.search import SearchConfig
 
     vocab = (OPEN_KEY, "swap")
     model = NsrModel(vocab, "sequences", seed=0, open_class=r"[A-Z][0-9]+")
@@ -70,7 +70,7 @@ def _bracket_model(live: bool) -> NsrModel:
 
 
 def test_a_tree_that_stows_an_operator_under_an_ignored_argument_hides_computation() -> None:
-    from nsr.learning.model import execute, hides_computation
+    from nsr.model.execute import execute, hides_computation
 
     model = _bracket_model(live=True)
     symbols = (0, 4, 2, 3, 1)  # ( 7 + 0 )
@@ -93,8 +93,8 @@ def test_live_trees_survive_a_checkpoint_round_trip() -> None:
 
 def test_a_program_needs_rows_from_enough_of_its_symbols_segments() -> None:
     from nsr.abduction.revise import Revision
+    from nsr.induction.search import SearchConfig
     from nsr.learning.steps import Abduction, Hypothesis, select
-    from nsr.semantics.search import SearchConfig
 
     # symbol 0 is a binary hole; every example offers one row (x, y) -> x + 1 for it
     model = NsrModel(("op", "a", "b"), "numbers", seed=0)

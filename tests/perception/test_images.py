@@ -12,7 +12,7 @@ pytest.importorskip("sklearn")
 torch = pytest.importorskip("torch")
 
 from nsr.errors import ConfigError, DataError  # noqa: E402
-from nsr.learning import checkpoint  # noqa: E402
+from nsr.model import checkpoint  # noqa: E402
 from nsr.perception.image_data import SYMBOLS, BankConfig, ImageBank, build_bank  # noqa: E402
 from nsr.perception.images import (  # noqa: E402
     ImagePerception,

@@ -88,7 +88,7 @@ def test_records_score_1_through_the_sandboxed_verifier(report) -> None:
 
 
 def test_the_program_is_the_exported_prolog_of_the_learned_programs(shipped) -> None:
-    from nsr.learning.prolog_export import named_programs, standalone_prolog
+    from nsr.model.prolog_export import named_programs, standalone_prolog
 
     model, _ = shipped
     program, full = record_program(model), standalone_prolog(model)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nsr.errors import ConfigError
-from nsr.semantics.search_primitives import LIBRARIES
+from nsr.induction.library import LIBRARIES
 from nsr.tasks import Example, exact_match, get_task, task_names
 from nsr.tasks.base import PARTS
 

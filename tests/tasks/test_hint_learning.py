@@ -28,8 +28,9 @@ def _short_examples():
 @pytest.mark.slow
 @pytest.mark.prolog
 def test_learned_operators_agree_with_hint_in_plain_swipl():
-    from nsr.learning.loop import LearnerConfig, train
-    from nsr.learning.prolog_export import standalone_prolog
+    from nsr.learning.config import LearnerConfig
+    from nsr.learning.loop import train
+    from nsr.model.prolog_export import standalone_prolog
     from nsr.tasks.hint import HintTask
 
     config = LearnerConfig(task="hint", library=HintTask.primitive_library, curriculum=(1, 3))

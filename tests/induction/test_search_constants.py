@@ -3,14 +3,14 @@ through to re-typing it as a constant (the bias that generalizes to unseen argum
 
 from __future__ import annotations
 
-from nsr.semantics.printer import to_text
-from nsr.semantics.search import (
+from nsr.induction.search import (
     CONSTANT_SIZE,
     SearchConfig,
     SearchExample,
     program_size,
     search_program,
 )
+from nsr.semantics.printer import to_text
 
 
 def test_a_modifier_seen_with_one_direction_does_not_absorb_it() -> None:

@@ -1,5 +1,10 @@
 """The typed primitive libraries the program search enumerates over.
 
+Two kinds of primitive, on purpose: :class:`nsr.semantics.primitives.Primitive` is the DSL's
+own entry (Python implementation, Prolog relation, direction; what a program *means*), while
+:class:`SearchPrimitive` here is what the *search* may apply: a DSL primitive under a finer
+search type, or another symbol's learned program (which has no Prolog relation of its own).
+
 Implementations come from the DSL's primitive registry (:mod:`nsr.semantics.primitives`), so a
 found program means exactly what the evaluator and the compiled Prolog say it means. What this
 module adds is a finer typing for enumeration: the registry types ``car`` as returning *any*
@@ -21,15 +26,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nsr.semantics import ast
+from nsr.semantics.ast import Value
 from nsr.semantics.primitives import PRIMITIVES
-
-Value = int | str | tuple
 
 
 @dataclass(frozen=True)
-class Primitive:
-    """A typed function the search may apply; ``symbol`` marks another symbol's program
-    (printed ``@name(...)``) as opposed to a DSL primitive (printed ``name(...)``)."""
+class SearchPrimitive:
+    """A typed function the search may apply: a DSL primitive or a learned program.
+
+    ``symbol`` marks another symbol's program (printed ``@name(...)``) as opposed to a DSL
+    primitive (printed ``name(...)``)."""
 
     name: str
     arg_types: tuple[str, ...]
@@ -57,13 +63,13 @@ class Library:
     ``atom_constants`` / ``int_constants``: atoms / integers seen in the examples may appear as
     literals (a digit's program is ``lambda: 7``, not seven ``inc`` around ``zero``).
     ``conditionals``: ``if`` over the bool-typed primitives. ``recursion``: a self-call of the
-    program's own arity (verified by real evaluation, see :mod:`nsr.semantics.search`).
+    program's own arity (verified by real evaluation, see :mod:`nsr.induction.search`).
     ``value_type``: the one type every value has, when there is one (numbers: int); only then
     can learned programs of other symbols be offered as typed primitives without inference.
     """
 
     name: str
-    primitives: tuple[Primitive, ...]
+    primitives: tuple[SearchPrimitive, ...]
     atom_constants: bool
     int_constants: bool = False
     conditionals: bool = False
@@ -71,8 +77,8 @@ class Library:
     value_type: str | None = None
 
 
-def _typed(name: str, arg_types: tuple[str, ...], result_type: str) -> Primitive:
-    return Primitive(name, arg_types, result_type, PRIMITIVES[name].python)
+def _typed(name: str, arg_types: tuple[str, ...], result_type: str) -> SearchPrimitive:
+    return SearchPrimitive(name, arg_types, result_type, PRIMITIVES[name].python)
 
 
 LISTS = Library(
@@ -125,7 +131,7 @@ def symbol_primitive(
     program: ast.Program,
     library: Library,
     symbols: Mapping[str, ast.Program],
-) -> Primitive | None:
+) -> SearchPrimitive | None:
     """Another symbol's learned ``program`` as a search primitive, or None when the library has
     no single value type to give it (e.g. lists, where atoms and lists mix).
 
@@ -147,4 +153,4 @@ def symbol_primitive(
         return value
 
     typ = library.value_type
-    return Primitive(name, (typ,) * program.arity, typ, call, symbol=True, meter=meter)
+    return SearchPrimitive(name, (typ,) * program.arity, typ, call, symbol=True, meter=meter)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nsr.learning.model import NsrModel, Parse
+from nsr.model.model import NsrModel, Parse
 from nsr.semantics import ast
+from nsr.semantics.ast import Value
 from nsr.semantics.errors import EvaluationError, ProgramError
-from nsr.semantics.search_primitives import Value
 
 _HEADER = """\
 % Programs learned by nsr (the Neural-Symbolic Recursive Machine), one sym/3 clause per symbol.
@@ -29,22 +29,21 @@ def named_programs(model: NsrModel) -> dict[str, ast.Program]:
     return {model.symbol_names[s]: p for s, p in sorted(model.programs.items())}
 
 
-def runtime_tree(model: NsrModel, parse: Parse):
-    """The parse as a :class:`nsr.semantics.runtime.Tree` (symbol names, nested children).
-
-    Built bottom-up in the tree's postorder (a loop, not recursion): parses of any depth."""
-    from nsr.semantics.runtime import Tree as RTree
-
+def postfix(model: NsrModel, parse: Parse) -> list[tuple[str, int, Value | None]]:
+    """The parse's tree as the Prolog runtime's postfix steps
+    (:data:`nsr.semantics.runtime.Postfix`): its nodes in the order
+    :func:`nsr.model.execute.execute` runs them, named by their symbols; a data leaf carries
+    its value. The same tree, flat: parses of any depth."""
     tree = parse.tree
-    built: dict[int, RTree] = {}
+    steps: list[tuple[str, int, Value | None]] = []
     for node in tree.postorder():
         name = model.symbol_names[parse.symbols[node]]
         kids = tree.children[node]
         if node in parse.given and not kids:
-            built[node] = RTree(name, (), parse.given[node])
+            steps.append((name, 0, parse.given[node]))
         else:
-            built[node] = RTree(name, tuple(built.pop(c) for c in kids))
-    return built[tree.root]
+            steps.append((name, len(kids), None))
+    return steps
 
 
 def tree_term(model: NsrModel, parse: Parse) -> str:
@@ -115,7 +114,7 @@ def prolog_results(
         return out
     with PrologPrograms(named_programs(model)) as programs:
         for chunk in _chunks(runnable, [len(parses[i].symbols) for i in runnable]):
-            results = programs.run_trees([runtime_tree(model, parses[i]) for i in chunk])
+            results = programs.run_postfix([postfix(model, parses[i]) for i in chunk])
             for i, r in zip(chunk, results, strict=True):
                 out[i] = EvaluationError(str(r)) if isinstance(r, ProgramError) else r
     return out

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from nsr.induction.search import SearchConfig, SearchExample, program_size, search_program
 from nsr.semantics.evaluate import compile_program
 from nsr.semantics.printer import to_text
-from nsr.semantics.search import SearchConfig, SearchExample, program_size, search_program
 
 W, L, R, J = ("I_WALK",), ("I_TURN_LEFT",), ("I_TURN_RIGHT",), ("I_JUMP",)
 INPUTS = [W, L + W, R + J, L, R + R + J]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nsr.induction.library import LIBRARIES, symbol_primitive
+from nsr.induction.search import SearchConfig, SearchExample, search_program
 from nsr.semantics import ast
 from nsr.semantics.evaluate import evaluate
-from nsr.semantics.search import SearchConfig, SearchExample, search_program
-from nsr.semantics.search_primitives import LIBRARIES, symbol_primitive
 
 NUMBERS = SearchConfig(library="numbers", max_size=9, budget_s=20)
 PAIRS = [(a, b) for a in range(8) for b in range(8)]

@@ -36,8 +36,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nsr.errors import ConfigError
+from nsr.induction.library import LIBRARIES, Library, SearchPrimitive
 from nsr.semantics import ast
-from nsr.semantics.search_primitives import LIBRARIES, Library, Primitive, Value
+from nsr.semantics.ast import Value
 
 #: Parameter names of learned programs, by position (a symbol's children, left to right).
 PARAM_NAMES: tuple[str, ...] = ("x", "y", "z", "u", "v", "w")
@@ -234,7 +235,7 @@ class _Budget:
     :data:`STEPS_PER_CANDIDATE` steps per candidate.
     """
 
-    def __init__(self, config: SearchConfig, start: float, extra: Sequence[Primitive],
+    def __init__(self, config: SearchConfig, start: float, extra: Sequence[SearchPrimitive],
                  rows: int) -> None:
         self.deadline = start + config.budget_s
         self.left = config.max_candidates or -1  # -1: uncounted
@@ -332,7 +333,7 @@ def search_program(
     config: SearchConfig | None = None,
     *,
     output_type: str | None = None,
-    extra: Sequence[Primitive] = (),
+    extra: Sequence[SearchPrimitive] = (),
     symbols: Mapping[str, ast.Program] | None = None,
 ) -> SearchResult:
     """Smallest program of ``arity`` parameters covering the most example groups.
@@ -342,7 +343,7 @@ def search_program(
     the budget is spent (``max_candidates``, or the wall-time safety net), and then returns the
     best seen (most groups, then smallest). ``extra`` are
     additional primitives (other symbols' learned programs, see
-    :func:`nsr.semantics.search_primitives.symbol_primitive`); ``symbols`` resolves the
+    :func:`nsr.induction.library.symbol_primitive`); ``symbols`` resolves the
     ``@symbol`` calls they introduce when a recursive candidate is verified.
     """
     config = config or SearchConfig()
@@ -475,7 +476,7 @@ def _leaves(
     return leaves
 
 
-def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> Primitive | None:
+def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> SearchPrimitive | None:
     """The self-call as a primitive whose value is looked up in the examples.
 
     Its argument types are the parameters'. Only calls that make progress get a value: their
@@ -496,7 +497,7 @@ def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> P
     def lookup(*args: Value) -> Value | None:
         return table.get(args)
 
-    return Primitive(SELF, tuple(types), _type_of(rows[0].output), lookup)
+    return SearchPrimitive(SELF, tuple(types), _type_of(rows[0].output), lookup)
 
 
 def _mentions_param(expr: ast.Expr) -> bool:
@@ -534,7 +535,7 @@ class _Verifier:
     """
 
     def __init__(self, rows: Sequence[SearchExample], params: tuple[str, ...],
-                 functions: Mapping[str, Primitive], config: SearchConfig) -> None:
+                 functions: Mapping[str, SearchPrimitive], config: SearchConfig) -> None:
         self.rows = rows
         self.params = params
         self.functions = functions
@@ -643,7 +644,7 @@ _CHECK_EVERY = 2048
 
 
 def _expand(
-    prim: Primitive,
+    prim: SearchPrimitive,
     sizes: tuple[int, ...],
     bank: _Bank,
     size: int,

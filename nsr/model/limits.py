@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from nsr.learning.model import NsrModel, Parse
+from nsr.model.model import NsrModel, Parse
 from nsr.semantics import ast
 from nsr.semantics.errors import BudgetExceeded, EvaluationError
 from nsr.semantics.evaluate import compile_program
@@ -30,7 +30,7 @@ def node_failure(
     values, with the error it raised; None when the root has a value or the first failure is
     not a raising program (no program for the symbol, an arity mismatch, a non-leaf data node).
 
-    ``values`` are those :func:`nsr.learning.model.execute` computed; only the failing node's
+    ``values`` are those :func:`nsr.model.execute.execute` computed; only the failing node's
     program is run again.
     """
     given = given or {}
@@ -57,7 +57,7 @@ def limit_hit(model: NsrModel, parse: Parse, engine: str = "python") -> BudgetEx
     if parse.tree is None:
         return None
     if engine == "prolog":
-        from nsr.learning.prolog_export import prolog_results
+        from nsr.model.prolog_export import prolog_results
 
         (result,) = prolog_results(model, [parse])
         if isinstance(result, BudgetExceeded):

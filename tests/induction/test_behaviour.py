@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nsr.semantics.behaviour import INT_PROBES, int_signature, same_int_behaviour
+from nsr.induction.behaviour import INT_PROBES, int_signature, same_int_behaviour
 from nsr.semantics.parser import parse_program
 
 PLUS_LEFT = "lambda x, y: let rec f(x, y) = if is_zero(x) then y else inc(f(dec(x), y)) in f(x, y)"
@@ -28,8 +28,8 @@ def test_arity_and_failures_are_part_of_the_behaviour() -> None:
 
 
 def test_search_is_offered_one_primitive_per_behaviour() -> None:
-    from nsr.learning.model import NsrModel
     from nsr.learning.steps import _learned_primitives
+    from nsr.model.model import NsrModel
 
     model = NsrModel(("a", "b", "c", "d"), "numbers", seed=0)
     model.programs.update({0: parse_program(PLUS_LEFT), 1: parse_program(PLUS_RIGHT),

@@ -171,7 +171,7 @@ def _model_problem(model: dict[str, Any]) -> str | None:
         problem = _field(model, key, types, "model.", required)
         if problem:
             return problem
-    from nsr.semantics.search_primitives import LIBRARIES
+    from nsr.induction.library import LIBRARIES
 
     if model["library"] not in LIBRARIES:
         return (f"field model.library names no primitive library: {model['library'][:40]!r} "

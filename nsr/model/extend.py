@@ -14,7 +14,7 @@ import copy
 from collections.abc import Iterable
 
 from nsr.errors import ConfigError
-from nsr.learning.model import NsrModel
+from nsr.model.model import NsrModel
 
 
 def extend_vocabulary(model: NsrModel, words: Iterable[str], *, seed: int = 0) -> NsrModel:
