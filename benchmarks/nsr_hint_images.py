@@ -6,7 +6,7 @@ bank is split 75/5/20 by image, training examples draw from training images only
 examples from test images only. The learner gets (image-id sequence, result) pairs: no symbol
 labels; its CNN starts from a clustering warm start and learns through abduction. Each seed
 trains in a fresh child process exactly as ``nsr train hint --input images`` does (task
-configuration ``HintTask.learner_options`` + ``nsr.tasks.hint.images.IMAGE_LEARNER_OPTIONS``),
+configuration: the learner's defaults + ``nsr.tasks.hint.images.IMAGE_LEARNER_OPTIONS``),
 then scores the five generated test subsets (data seed 0, the same files as
 ``benchmarks/nsr_hint.py``) with the Python evaluator. True labels are used only to score
 perception: each true symbol is matched to the learned symbol most of its training images are
