@@ -454,11 +454,13 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
     the other symbols' programs offered as primitives where the library can type them.
 
     The identity (a unary program that passes its argument through unchanged) is the reading
-    of last resort: it is taken only when it explains more examples than every other program
-    found (see ``SearchConfig.identity``). Why: an identity fits wherever its word attaches, so
-    where another reading also fits (a bracket as a projection over what it encloses) the
-    identity teaches the parser nothing about scope; where nothing else fits (`copy`) the word
-    does mean the identity.
+    of last resort (see ``SearchConfig.identity``): it is taken only for a symbol no tree gave
+    two or more children, and only when it explains more examples than every other program
+    found. Why: an identity fits wherever its word attaches, so where the word may also head
+    several parts (a bracket over what it encloses and its partner) the identity teaches the
+    parser nothing about scope, and its fit, which may beat a projection's in one round, is no
+    evidence (HINT seed 1 read both brackets as identities: long inputs 49%); a word that only
+    ever takes one argument and passes it through (`copy`) does mean the identity.
     """
     extra, named = _learned_primitives(model, symbol, search.library, solved)
     best = None
@@ -474,7 +476,7 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):
             best = result
-    if search.identity and unary is not None:
+    if search.identity and unary is not None and max(by_arity) <= 1:
         result = search_program(unary, 1, search, extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):
