@@ -125,8 +125,9 @@ class LearnerConfig:
     search_rows_per_group: int = 12
     search_good_slack: int = 3
     # A unary symbol may mean the identity (see ``SearchConfig.identity``), as the reading of
-    # last resort: only for a symbol no tree gave two or more children, and only when it
-    # explains more examples than any other program (an identity fits wherever its word
+    # last resort: only after a round of the stage left it without a program, only for a
+    # symbol no tree gave two or more children, and only when it explains more examples than
+    # any other program (an identity fits wherever its word
     # attaches, so it teaches the parser nothing about scope; brackets read as identities
     # attach locally and fail on long inputs, while `copy` means it)
     identity_programs: bool = True

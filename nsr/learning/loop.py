@@ -240,6 +240,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
     timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
+    stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
     for rnd in range(config.curriculum_config().rounds(last)):
         found = _deduce_step(model, pool, todo, labels, timing)
         if rnd == 0:
@@ -251,7 +252,9 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
         if found.wrong:
             wrong, abductions = _abduce_step(model, found.wrong, config.abduction_config(),
                                              rng, timing)
-            chosen = _select_step(model, abductions, labels, config, timing)
+            chosen = _select_step(model, abductions, labels, config, timing,
+                                  frozenset(stuck))
+            stuck |= chosen.unexplained
             chosen = _perception_step(model, wrong, chosen, config.perception_config())
         _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
@@ -316,7 +319,8 @@ def _abduce_step(model: NsrModel, wrong: list, cfg: AbductionConfig, rng: random
 
 def _select_step(model: NsrModel, abductions: list[Abduction],
                  labels: dict[tuple[str, ...], Labelled], config: LearnerConfig,
-                 timing: dict[str, float]) -> Selection:
+                 timing: dict[str, float], identity_for: frozenset[int] = frozenset()
+                 ) -> Selection:
     """Select: pseudo-labels among the hypotheses and programs for the holes (program search,
     MDL), plus programs borrowed from other symbols when that is on."""
     cfg, search = config.selection_config(), config.search_config()
@@ -327,7 +331,8 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
     chosen = select(model, abductions, search, adopt_fraction=cfg.adopt_fraction,
                     min_support=cfg.min_support, unsolved_rows=kept,
                     loose_evidence=cfg.loose_evidence, key_share=cfg.min_key_share,
-                    inventory=inventory, consistent_guesses=cfg.consistent_guesses)
+                    inventory=inventory, consistent_guesses=cfg.consistent_guesses,
+                    identity_for=identity_for)
     if cfg.borrow_programs:
         chosen = _with_borrowed(model, abductions, list(labels.values()), chosen, config)
     timing["select"] += time.perf_counter() - t1

@@ -82,6 +82,8 @@ class Selection:
     search_seconds: float = 0.0
     #: Fraction of its rows each new program explained when adopted (< SOLVED: re-search it).
     fits: dict[int, float] = field(default_factory=dict)
+    #: Symbols offered ordinary rows that got no program (see ``identity_for`` in select).
+    unexplained: frozenset[int] = frozenset()
 
 
 def deduce(model: NsrModel, inputs: Sequence[Sequence[str]]) -> list[Parse]:
@@ -146,7 +148,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
            unsolved_rows: dict[int, list[SearchExample]] | None = None,
            loose_evidence: bool = True, key_share: float = 0.0,
            inventory: dict[int, int] | None = None,
-           consistent_guesses: bool = False) -> Selection:
+           consistent_guesses: bool = False,
+           identity_for: frozenset[int] = frozenset()) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -188,6 +191,9 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     expression and ``)``, or ``)`` over ``(`` and the expression; each reading's rows guess
     the other bracket a constant, so adopting both readings at once leaves no bracket a leaf,
     and the images of the ignored one end up read as random digits.
+
+    ``identity_for``: symbols that may mean the identity (see :func:`_search_symbol`): those
+    an earlier round searched and left without a program (``Selection.unexplained``).
     """
     labels: list[Labelled] = []
     rows: dict[int, dict[int, list[SearchExample]]] = defaultdict(lambda: defaultdict(list))
@@ -225,7 +231,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         for symbol, by_arity in sorted(rows.items()):
             if symbol in solved:
                 continue
-            found, spent = _search_symbol(by_arity, search, model, symbol, solved)
+            found, spent = _search_symbol(by_arity, search, model, symbol, solved,
+                                          identity=symbol in identity_for)
             seconds += spent
             if found is not None:
                 best[symbol] = found
@@ -247,7 +254,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     for world in worlds[:MAX_GUESS_WORLDS]:
         trial: dict[int, SearchResult] = {}
         for symbol, by_arity in sorted(usable[world].items()):
-            found, spent = _search_symbol(dict(by_arity), search, model, symbol, solved)
+            found, spent = _search_symbol(dict(by_arity), search, model, symbol, solved,
+                                          identity=symbol in identity_for)
             seconds += spent
             if found is not None:
                 trial[symbol] = found
@@ -307,7 +315,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             if symbol not in model.programs and symbol not in programs and \
                     not rows.get(symbol):
                 programs[symbol], fits[symbol] = prog, 1.0
-    return Selection(tuple(labels), programs, seconds, fits)
+    return Selection(tuple(labels), programs, seconds, fits,
+                     frozenset(s for s in rows if rows[s] and s not in programs))
 
 
 def _guessed_leaves(world: tuple[tuple[int, int, int], ...],
@@ -448,15 +457,16 @@ def _fits(prog: ast.Program, row: SearchExample) -> bool:
 
 
 def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfig,
-                   model: NsrModel, symbol: int, solved: dict[int, ast.Program]
-                   ) -> tuple[SearchResult | None, float]:
+                   model: NsrModel, symbol: int, solved: dict[int, ast.Program],
+                   identity: bool = False) -> tuple[SearchResult | None, float]:
     """The best program over every arity a symbol was offered rows for (most covered), with
     the other symbols' programs offered as primitives where the library can type them.
 
     The identity (a unary program that passes its argument through unchanged) is the reading
-    of last resort (see ``SearchConfig.identity``): it is taken only for a symbol no tree gave
-    two or more children, and only when it explains more examples than every other program
-    found. Why: an identity fits wherever its word attaches, so where the word may also head
+    of last resort (see ``SearchConfig.identity``): it is taken only when ``identity`` (the
+    caller's: the symbol was searched in an earlier round and nothing else explained it), only
+    for a symbol no tree gave two or more children, and only when it explains more examples
+    than every other program found. Why: an identity fits wherever its word attaches, so where the word may also head
     several parts (a bracket over what it encloses and its partner) the identity teaches the
     parser nothing about scope, and its fit, which may beat a projection's in one round, is no
     evidence (HINT seed 1 read both brackets as identities: long inputs 49%); a word that only
@@ -476,7 +486,7 @@ def _search_symbol(by_arity: dict[int, list[SearchExample]], search: SearchConfi
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):
             best = result
-    if search.identity and unary is not None and max(by_arity) <= 1:
+    if search.identity and identity and unary is not None and max(by_arity) <= 1:
         result = search_program(unary, 1, search, extra=extra, symbols=named)
         seconds += result.seconds
         if result.program is not None and (best is None or result.covered > best.covered):

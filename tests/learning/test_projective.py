@@ -66,7 +66,12 @@ def test_the_identity_is_the_reading_of_last_resort() -> None:
     # a word that only passes its argument through: nothing else explains it
     copy = {1: [SearchExample((v,), v, g) for g, v in enumerate((3, 7, 12, 0))]}
     found, _ = _search_symbol(copy, search, model, 2, {})
-    assert found is not None and to_text(found.program) == "lambda x: x"
+    assert found is None  # not in the first round that searches it...
+    found, _ = _search_symbol(copy, search, model, 2, {}, identity=True)
+    assert found is not None and to_text(found.program) == "lambda x: x"  # ...but after it
+    # and never for a word some tree gave two children
+    found, _ = _search_symbol(bracket, search, model, 0, {}, identity=True)
+    assert found is not None and to_text(found.program) == "lambda x, y: x"
 
 
 def test_final_rounds_must_not_be_negative() -> None:
