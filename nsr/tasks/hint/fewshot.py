@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from nsr.errors import ConfigError
 from nsr.tasks.base import Example
-from nsr.tasks.hint.expr import DIGITS, OPERATORS, PRECEDENCE, Tree, apply, to_infix, tree_values
+from nsr.tasks.hint.expr import OPERATORS, PRECEDENCE, Tree, apply, to_infix, tree_values
+from nsr.tasks.hint.generate import sample_tree
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,6 @@ def _semantics(concept: Concept) -> Callable[[str, int, int], int]:
     return apply_op
 
 
-def _sample(rng: random.Random, n_ops: int, ops: tuple[str, ...]) -> Tree:
-    """A random tree of ``n_ops`` operators (recursion depth <= n_ops: 20 at most here)."""
-    if n_ops == 0:
-        return rng.choice(DIGITS)
-    op = rng.choice(ops)
-    left = rng.randint(0, n_ops - 1)
-    return (op, _sample(rng, left, ops), _sample(rng, n_ops - 1 - left, ops))
-
-
 def _holds(tree: Tree, token: str) -> bool:
     stack = [tree]
     while stack:
@@ -87,7 +79,7 @@ def draw(concept: Concept, counts: Iterable[int], per_count: int, rng: random.Ra
         for _ in range(tries):
             if got == per_count:
                 break
-            tree = _sample(rng, n, ops)
+            tree = sample_tree(rng, n, ops)
             if not _holds(tree, concept.token):
                 continue
             try:

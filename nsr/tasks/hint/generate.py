@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import product
 from pathlib import Path
@@ -142,12 +142,13 @@ class _Candidate:
 
 
 # -- drawing expressions ----------------------------------------------------------------------
-def _sample_tree(rng: random.Random, n_ops: int) -> Tree:
+def sample_tree(rng: random.Random, n_ops: int, ops: Sequence[str] = OPERATORS) -> Tree:
+    """A random tree of ``n_ops`` operators drawn from ``ops`` (recursion depth <= n_ops)."""
     if n_ops == 0:
         return rng.choice(DIGITS)
-    op = rng.choice(OPERATORS)
+    op = rng.choice(ops)
     left = rng.randint(0, n_ops - 1)
-    return (op, _sample_tree(rng, left), _sample_tree(rng, n_ops - 1 - left))
+    return (op, sample_tree(rng, left, ops), sample_tree(rng, n_ops - 1 - left, ops))
 
 
 def _enumerate_trees(n_ops: int) -> list[Tree]:
@@ -185,7 +186,7 @@ def _candidates(rng: random.Random, n_ops: int, budget: int) -> Iterable[_Candid
                 yield cand
         return
     for _ in range(budget):
-        cand = _candidate(_sample_tree(rng, n_ops))
+        cand = _candidate(sample_tree(rng, n_ops))
         if cand is not None:
             yield cand
 
