@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from nsr.backends.pddl.effects import Effect
 from nsr.backends.pddl.formulas import (
     And,
     Atom,
@@ -39,6 +40,7 @@ from nsr.backends.pddl.formulas import (
 __all__ = [
     "CompileLimit",
     "clear_cache",
+    "compile_effect",
     "compile_query",
     "compile_rule",
     "compile_test",
@@ -94,10 +96,13 @@ class _Module:
 class _Function:
     """The body of one generated function; ``inputs`` are the PDDL variables passed in."""
 
-    def __init__(self, module: _Module, name: str, inputs: Sequence[str]) -> None:
+    def __init__(
+        self, module: _Module, name: str, inputs: Sequence[str], extra: Sequence[str] = ()
+    ) -> None:
         self.m = module
         self.name = name
         self.inputs = tuple(inputs)
+        self.extra = tuple(extra)  # runtime arguments before the inputs (effect collectors)
         self.body: list[str] = []
         self.prologue: list[str] = []
         self.pools: dict[frozenset[str], str] = {}
@@ -120,7 +125,7 @@ class _Function:
         self.body.append("    " * indent + line)
 
     def finish(self) -> list[str]:
-        args = ", ".join(("W", "DELTA", *(f"a{i}" for i in range(len(self.inputs)))))
+        args = ", ".join(("W", "DELTA", *self.extra, *(f"a{i}" for i in range(len(self.inputs)))))
         lines = [f"def {self.name}({args}):",
                  "    S = W.state", "    DF = W.derived_facts", "    FA = W.facts",
                  "    TB = W.table", "    OB = W.problem.objects_of"]
@@ -348,6 +353,37 @@ class _Function:
         self.solve(rest, out, types, indent, leaf)
 
 
+def _emit_effect(f: _Function, effect: Effect, env: dict[str, str], indent: int) -> None:
+    """Code adding ``effect``'s ground atoms through ``A`` (adds) and ``D`` (deletes) under
+    ``env``; a ``when`` becomes an ``if``, a ``forall`` a join over its condition (or loops over
+    the objects of its variables' types). Costs inside are left to the interpreter."""
+    if effect.costs:
+        raise CompileLimit("a cost inside a conditional or universal effect")
+    for target, atoms in (("D", effect.dels), ("A", effect.adds)):
+        for a in atoms:
+            args = [f.term(t, env) or repr(t) for t in a.terms]
+            f.emit(indent, f"{target}({_tuple([repr(a.predicate), *args])})")
+    for when in effect.whens:
+        f.emit(indent, f"if {f.expr(when.condition, env)}:")
+        _emit_effect(f, when.effect, env, indent + 1)
+    for fa in effect.foralls:
+        names = {v for v, _ in fa.variables}
+        outer = {k: v for k, v in env.items() if k not in names}  # the forall's own shadow
+        types = dict(fa.variables)
+        sub = fa.effect
+        single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
+        if single:
+            # forall x (when C E): only the x that satisfy C, found by a join on C; a binding
+            # found twice (an 'or' in C) adds the same atoms again, which changes nothing
+            when = sub.whens[0]
+            f.solve(list(conjuncts(when.condition)), outer, types, indent,
+                    lambda g, e, i, w=when: _emit_effect(g, w.effect, e, i))
+        else:
+            f.solve([], outer, types, indent, lambda g, e, i, s=sub: _emit_effect(g, s, e, i))
+    if not (effect.adds or effect.dels or effect.whens or effect.foralls):
+        f.emit(indent, "pass")
+
+
 def _by_row(test: str, assigns: list[str]) -> str:
     """Rewrite ``row[i] == vN`` (vN assigned from ``row[j]`` in this join) as a row test."""
     left, sep, right = test.partition(" == ")
@@ -469,6 +505,29 @@ def _compile_query(
     fn.emit(1, "yield from ()")
     return _build(module, fn)
 
+
+
+def _compile_effect(
+    effect: Effect, inputs: Sequence[str], derived: frozenset[str]
+) -> Callable[..., None]:
+    """``fn(world, None, add, delete, *values)``: see :func:`compile_effect`."""
+    module = _Module(derived, None)
+    fn = _Function(module, "_effect", inputs, ("A", "D"))
+    _emit_effect(fn, effect, fn.env(), 1)
+    return _build(module, fn)
+
+
+def compile_effect(
+    effect: Effect, inputs: Sequence[str], derived: frozenset[str]
+) -> Callable[..., None]:
+    """``fn(world, None, add, delete, *values)`` calling ``add``/``delete`` with every ground
+    atom ``effect`` adds/deletes in the world's state, ``inputs`` bound to ``values`` (every
+    ``when`` condition read in that state). Raises :class:`CompileLimit` for a cost inside a
+    conditional or universal effect (the interpreter sums those) or a too big effect."""
+    try:
+        return _compile_effect(effect, inputs, derived)
+    except RecursionError:
+        raise CompileLimit("nested too deeply") from None
 
 
 def compile_rule(

@@ -340,10 +340,8 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 world = World(problem, state, index)
             adds: set[GroundAtom] = set()
             dels: set[GroundAtom] = set()
-            if binding is None:
-                binding = dict(zip(action.variables, args, strict=True))
             try:
-                cost += world.collect(comp.extra, binding, adds, dels)
+                cost += world.effects(comp.extra, action.variables, args, adds, dels)
             except UndefinedValue as exc:
                 return _fail(
                     problem, state, number, applied, "undefined_value",

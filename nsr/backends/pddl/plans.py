@@ -54,8 +54,12 @@ def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
     ignored; ``0: (a b)`` and ``(a b) [1]`` decorations are tolerated. Any other line raises
     :class:`PlanSyntaxError` with ``name`` and the line number.
     """
+    low = text.lower()
+    quick = _plain_steps(_COMMENT.sub("", low) if ";" in low else low)
+    if quick is not None:
+        return quick
     steps: list[Step] = []
-    for lineno, raw in enumerate(text.lower().splitlines(), start=1):
+    for lineno, raw in enumerate(low.splitlines(), start=1):
         line = raw.split(";", 1)[0] if ";" in raw else raw
         bare = line.strip()
         if not bare:
@@ -77,6 +81,41 @@ def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
         action, rest = match.groups()
         steps.append(Step(action, tuple(rest.split())))
     return tuple(steps)
+
+
+# a comment runs to the end of its line, for every line break str.splitlines knows
+_COMMENT = re.compile("[;][^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
+_new = object.__new__
+_set_action = Step.action.__set__  # type: ignore[attr-defined]
+_set_args = Step.args.__set__  # type: ignore[attr-defined]
+
+
+def _plain_steps(body: str) -> tuple[Step, ...] | None:
+    """The steps of a plan whose every non-blank line is a plain ``(action arg ...)`` (no step
+    index, no duration; comments already removed); None for anything else (the line reader
+    then reads it, or names the bad line). A line seen twice gives the same :class:`Step` (it is
+    immutable), and steps are made without their checking constructor: the arguments are a
+    tuple of strings by construction."""
+    made: dict[str, Step] = {}
+    out: list[Step] = []
+    for line in body.splitlines():
+        step = made.get(line)
+        if step is None:
+            bare = line.strip()
+            if not bare:
+                continue
+            if bare[0] != "(" or bare[-1] != ")":
+                return None
+            inner = bare[1:-1]
+            words = inner.split()
+            if not words or "(" in inner or ")" in inner:
+                return None
+            step = _new(Step)
+            _set_action(step, words[0])
+            _set_args(step, tuple(words[1:]))
+            made[line] = step
+        out.append(step)
+    return tuple(out)
 
 
 def write_plan(plan: Iterable[Step]) -> str:

@@ -1,4 +1,5 @@
-"""The quick reader of actions: nested lists of strings read at C speed, checked as usual.
+"""The quick reader of actions and problems: nested lists of strings read at C speed, checked
+as usual.
 
 Why: a plan reads every action it uses from the domain's text (actions are read on first use),
 and for a short plan the general reader's per-token objects (symbols that keep their line
@@ -8,7 +9,9 @@ turned into the same precondition and effect, with the same checks (declared pre
 types and functions, arities, parameters, constants, variables in scope, no derived predicate
 in an effect). At the first thing it does not accept (an error, a numeric condition, anything
 unusual) it returns None and the general reader reads the action, so every message keeps its
-file and line.
+file and line. A problem's sections (name, domain, objects, goal) are read the same way
+(:func:`problem_sections`, :meth:`QuickReader.goal`): its objects and goal are often its biggest
+part after ``:init`` (which :func:`~nsr.backends.pddl.sexpr.split_init` reads).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm,
 from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
-__all__ = ["QuickReader"]
+__all__ = ["QuickReader", "problem_sections", "typed_names"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
@@ -43,6 +46,7 @@ class QuickReader:
         functions: Mapping[str, int],
     ) -> None:
         self.constants = constants
+        self.predicates = predicates
         self.arities = {name: pred.arity for name, pred in predicates.items()}
         self.types = types
         self.derived = derived
@@ -72,6 +76,33 @@ class QuickReader:
         except _Reject:
             return None
         return sec[1], params, precondition, effect
+
+    def goal(self, node: Any, ground: Mapping[str, frozenset[str]]) -> Formula | None:
+        """A problem's goal (``constants`` are then the problem's objects), every object
+        checked against its predicate's parameter types (``ground``: object -> its types,
+        ancestors included); None when anything is off (the general reader names it)."""
+        try:
+            goal = self.formula(node, {})
+        except (_Reject, RecursionError):
+            return None
+        todo: list[Formula] = [goal]
+        predicates = self.predicates
+        while todo:
+            f = todo.pop()
+            if f.__class__ is Atom:
+                params = predicates[f.predicate].params  # type: ignore[union-attr]
+                for term, (_, tys) in zip(f.terms, params, strict=True):  # type: ignore[union-attr]
+                    if term[0] != "?" and tys.isdisjoint(ground.get(term, ())):
+                        return None
+            elif isinstance(f, (And, Or)):
+                todo.extend(f.args)
+            elif isinstance(f, Not):
+                todo.append(f.arg)
+            elif isinstance(f, Imply):
+                todo.extend((f.antecedent, f.consequent))
+            elif isinstance(f, Quantified):
+                todo.append(f.body)
+        return goal
 
     def variables(self, node: Any, *, unique: bool = False) -> Params:
         """``?a ?b - t ?c - (either u v) ?d``: typed variables with declared types."""
@@ -224,3 +255,73 @@ class QuickReader:
         if len(terms) != self.functions[head]:
             raise _Reject
         return FunctionTerm(head, terms)
+
+
+_PROBLEM_KEYS = frozenset((":domain", ":requirements", ":objects", ":init", ":goal", ":metric"))
+
+
+def problem_sections(text: str) -> tuple[str, str, list[str], list[str], Any] | None:
+    """(name, domain name, requirements, objects' typed list, goal) of a problem's text whose
+    ``:init`` was cut out (:func:`~nsr.backends.pddl.sexpr.split_init`); None when anything is
+    unusual (a missing or repeated section, an unknown one), for the general reader to name."""
+    lists = read_lists(text)
+    if lists is None or len(lists) != 1:
+        return None
+    root = lists[0]
+    if len(root) < 2 or root[0] != "define":
+        return None
+    header = root[1]
+    if not isinstance(header, list) or len(header) != 2 or header[0] != "problem":
+        return None
+    found: dict[str, list[Any]] = {}
+    for sec in root[2:]:
+        if not isinstance(sec, list) or not sec or sec[0] not in _PROBLEM_KEYS or sec[0] in found:
+            return None
+        found[sec[0]] = sec
+    domain = found.get(":domain")
+    goal = found.get(":goal")
+    if domain is None or len(domain) != 2 or goal is None or len(goal) != 2:
+        return None
+    if found.get(":init", [":init"]) != [":init"]:  # not emptied: its entries are not plain
+        return None
+    requirements = found.get(":requirements", [":requirements"])[1:]
+    objects = found.get(":objects", [":objects"])[1:]
+    if type(header[1]) is not str or type(domain[1]) is not str:
+        return None
+    if list in set(map(type, requirements)) or list in set(map(type, objects)):
+        return None
+    return header[1], domain[1], requirements, objects, goal[1]
+
+
+def typed_names(items: list[str], types: Mapping[str, Any]) -> list[tuple[str, frozenset[str]]] | None:
+    """``a b - t c - (either ...)``-free typed list of names (untyped -> ``object``), every type
+    declared; None when anything is off (``either``, a name starting with '?', '-' misplaced)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    pending: list[str] = []
+    single: dict[str, frozenset[str]] = {}
+    i = 0
+    n = len(items)
+    while i < n:
+        item = items[i]
+        if item != "-":
+            if item[0] == "?":
+                return None
+            pending.append(item)
+            i += 1
+            continue
+        if not pending or i + 1 >= n:
+            return None
+        ty = items[i + 1]
+        if ty not in types or ty == "-":
+            return None
+        tys = single.get(ty)
+        if tys is None:
+            tys = single[ty] = frozenset((ty,))
+        out.extend([(p, tys) for p in pending])
+        pending = []
+        i += 2
+    if pending:
+        if "object" not in types:
+            return None
+        out.extend([(p, frozenset(("object",))) for p in pending])
+    return out

@@ -30,7 +30,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
-from nsr.backends.pddl.quick import QuickReader
+from nsr.backends.pddl.quick import QuickReader, problem_sections, typed_names
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
@@ -996,9 +996,17 @@ def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Prob
 def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     rd = _Reader(name)
     quick = split_init(text)  # a plain :init (most problems) is read without tokens
+    # the other sections too, when they are plain (else the token reader names what is wrong)
+    sections = None if quick is None else problem_sections(quick[0])
+    if sections is not None:
+        objects = _quick_objects(sections, domain)
+        if objects is not None:
+            problem_name = sections[0]
+            return _build_problem(rd, text, domain, name, quick, problem_name, objects, [],
+                                  None, sections[4])
     root = rd.top(text if quick is None else quick[0], "problem")
     problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
-    objects: dict[str, frozenset[str]] = dict(domain.constants)
+    objects = dict(domain.constants)
     init_nodes: list[Node] = []
     goal_node: Node | None = None
     seen: set[str] = set()
@@ -1041,6 +1049,41 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         raise rd.error(root, "missing '(:domain NAME)' section")
     if goal_node is None:
         raise rd.error(root, "missing '(:goal ...)' section")
+    return _build_problem(rd, text, domain, name, quick, problem_name, objects, init_nodes,
+                          goal_node, None)
+
+
+def _quick_objects(
+    sections: tuple[str, str, list[str], list[str], Any], domain: Domain
+) -> dict[str, frozenset[str]] | None:
+    """The objects (and constants) of quickly read sections, or None when the sections need
+    the general reader (another domain, an unsupported requirement, an odd object list)."""
+    _, domain_ref, requirements, items, _ = sections
+    if domain_ref != domain.name or not SUPPORTED_REQUIREMENTS.issuperset(requirements):
+        return None
+    typed = typed_names(items, domain.types)
+    if typed is None:
+        return None
+    objects: dict[str, frozenset[str]] = dict(domain.constants)
+    for obj, tys in typed:
+        found = objects.get(obj)
+        objects[obj] = tys if found is None else found | tys
+    return objects
+
+
+def _build_problem(
+    rd: _Reader,
+    text: str,
+    domain: Domain,
+    name: str,
+    quick: tuple[str, list[tuple[str, ...]], list[tuple[list[str], str]], int] | None,
+    problem_name: str,
+    objects: dict[str, frozenset[str]],
+    init_nodes: list[Node],
+    goal_node: Node | None,
+    goal_lists: Any,
+) -> Problem:
+    """The problem from its read sections: ``goal_node`` (tokens) or ``goal_lists`` (quick)."""
     # objects grouped by their declared types first: problems have many objects, few types
     declared: dict[frozenset[str], list[str]] = {}
     for obj, tys in objects.items():
@@ -1093,7 +1136,19 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
         atom = rd.atom(node, {}, objects, domain.predicates)
         init.add((atom.predicate, *atom.terms))
     rd.known_types = domain.types
-    goal = rd.formula(goal_node, {}, objects, domain.predicates)
+    goal = None
+    if goal_lists is not None:
+        reader = QuickReader(objects, domain.predicates, domain.types, frozenset(domain.derived),
+                             domain.functions)
+        goal = reader.goal(goal_lists, ground)
+    if goal is None:
+        if goal_node is None:  # read quickly but not accepted: the token reader says why
+            goal_node = next(
+                n.items[1] if len(n.items) == 2 else n
+                for n in rd.top(text, "problem").items[2:]
+                if isinstance(n, SList) and n.head() == ":goal"
+            )
+        goal = rd.formula(goal_node, {}, objects, domain.predicates)
     return Problem(
         name=problem_name,
         domain_name=domain.name,
@@ -1165,13 +1220,14 @@ def _quick_init(
     pools: dict[frozenset[str], frozenset[str]] = {}
     for name, group in groups.items():
         pred = domain.predicates.get(name)
-        if pred is None or {len(a) for a in group} != {pred.arity + 1}:
+        if pred is None or set(map(len, group)) != {pred.arity + 1}:
             return None
+        columns = list(zip(*group, strict=True))  # a column per position (lengths checked)
         for i, (_, tys) in enumerate(pred.params, start=1):
             pool = pools.get(tys)
             if pool is None:
                 pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
-            if not pool.issuperset([a[i] for a in group]):
+            if not pool.issuperset(columns[i]):
                 return None
     return set(atoms)
 

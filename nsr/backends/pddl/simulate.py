@@ -49,7 +49,7 @@ def _successor(
     adds = {g(vals) for g in comp.adds}
     if comp.extra is not None:
         try:
-            world.collect(comp.extra, dict(zip(action.variables, args, strict=True)), adds, dels)
+            world.effects(comp.extra, action.variables, args, adds, dels)
         except UndefinedValue:
             return None
     return (state - dels) | adds

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from nsr.backends.pddl.compiled import (
     CompileLimit,
+    compile_effect,
     compile_query,
     compile_rule,
     compile_test,
@@ -56,6 +57,7 @@ Binding = dict[str, str]
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
 COMPILE_AFTER = 4  # uses of a condition interpreted before it is compiled
+EFFECT_COMPILE_AFTER = 1  # uses of an action's conditional effects before they are compiled
 _INTERPRET = object()  # marks a condition too big to compile
 
 
@@ -440,6 +442,30 @@ class World:
                 yield from self._solve(rest, out, types)
 
     # -- effects -----------------------------------------------------------------------------
+
+    def effects(
+        self, effect: Effect, variables: Sequence[str], args: Sequence[str],
+        adds: set[GroundAtom], dels: set[GroundAtom],
+    ) -> float:
+        """:meth:`collect` for a whole action's effect, ``variables`` bound to ``args``.
+
+        An action's conditional and universal effects are compiled into one function (from
+        their second use: an action is used again and again, and one call replaces a walk of
+        every ``when`` and ``forall`` with a dict per binding); costs are summed here.
+        """
+        fn = self._compiled_for(
+            ("effect", id(effect)),
+            effect,
+            lambda: compile_effect(effect, variables, frozenset(self._derived_preds)),
+            after=EFFECT_COMPILE_AFTER,
+        )
+        if fn is None:
+            return self.collect(effect, dict(zip(variables, args, strict=True)), adds, dels)
+        fn(self, None, adds.add, dels.add, *args)
+        if not effect.costs:
+            return 0.0
+        binding = dict(zip(variables, args, strict=True))
+        return sum(self.value(expr, binding) for expr in effect.costs)
 
     def collect(
         self, effect: Effect, binding: Mapping[str, str], adds: set[GroundAtom],

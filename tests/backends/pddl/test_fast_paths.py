@@ -46,12 +46,13 @@ def test_compiled_and_interpreted_conditions_give_the_same_reports(
     cases = _cases(ipc_root, GENERAL)
     assert len(cases) >= 100
     monkeypatch.setattr(world, "COMPILE_AFTER", 0)  # every condition compiled at first use
+    monkeypatch.setattr(world, "EFFECT_COMPILE_AFTER", 0)
     eager = _reports(ipc_root, cases)
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise compiled.CompileLimit("test: interpret everything")
 
-    for name in ("compile_rule", "compile_test", "compile_query"):
+    for name in ("compile_rule", "compile_test", "compile_query", "compile_effect"):
         monkeypatch.setattr(world, name, refuse)
     interpreted = _reports(ipc_root, cases)
     assert [r["valid"] for r in eager] == [c["valid"] for c in cases]
