@@ -17,7 +17,8 @@ from nsr.backends.pddl.errors import PddlSyntaxError
 # Tokens: a newline (counted for line numbers), a comment to the end of the line, a parenthesis,
 # or a symbol; other whitespace is skipped by findall. A '?' always starts a variable, as in VAL's
 # lexer: "(aircraft?a)" (seen in IPC files) is the predicate "aircraft" applied to "?a".
-_TOKEN = re.compile(r"\n|;[^\n]*|\(|\)|\?[^\s();?]*|[^\s();?]+")
+# (a run of newlines is one token: a domain whose actions were cut out keeps their lines)
+_TOKEN = re.compile(r"\n+|;[^\n]*|\(|\)|\?[^\s();?]*|[^\s();?]+")
 
 
 class Sym:
@@ -72,8 +73,8 @@ def read_sexprs(text: str, *, name: str, first_line: int = 1) -> tuple[Node, ...
     items = stack[0][1]
     line = first_line
     for token in _TOKEN.findall(text.lower()):
-        if token == "\n":
-            line += 1
+        if token[0] == "\n":
+            line += len(token)
         elif token == "(":
             items = []
             stack.append((line, items))
@@ -133,16 +134,21 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
     starts = list(_ACTION_START.finditer(text))
     if not starts:
         return None
-    for m in starts:
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if ";" in text[line_start : m.start()]:
-            return None
     first = starts[0].start()
     last = starts[-1].start()
     end = _balanced_end(text, last)
     if end is None:
         return None
-    if len(list(_sections(text, first, end))) != len(starts):
+    line_start = text.rfind("\n", 0, first) + 1
+    if ";" in text[line_start:end]:  # comments among the actions: check each start
+        for m in starts:
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if ";" in text[line_start : m.start()]:
+                return None
+        sections = len(list(_sections(text, first, end)))
+    else:  # no comment there: every '(:' is a section
+        sections = len(_SECTION_START.findall(text, first, end))
+    if sections != len(starts):
         return None  # another section sits between the actions
     chunks = []
     line = text.count("\n", 0, first) + 1

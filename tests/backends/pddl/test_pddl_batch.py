@@ -1,0 +1,140 @@
+"""The batch path a verifier worker uses: ``validate_many``, and the quick readers it relies on.
+
+``validate_many`` must give exactly ``validate``'s reports and leave the garbage collector as it
+found it; problems read through the quick section reader must equal the token reader's, and
+plans read by the plain-line path must equal the line reader's.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nsr.backends.pddl import plans, reader
+from nsr.backends.pddl.batch import collector_paused, validate_many
+from nsr.backends.pddl.errors import PddlSyntaxError, PlanSyntaxError
+from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+from nsr.backends.pddl.ipc import list_families
+from nsr.backends.pddl.plans import parse_plan
+
+# conditional and universal effects, derived predicates, costs, and plain STRIPS
+FAMILIES = ("settlers", "miconic-fulladl", "psr-large", "caldera", "assembly", "gripper",
+            "petri-net-alignment")
+
+
+def test_validate_many_gives_validates_reports(ipc_root: Path) -> None:
+    cases = [c for c in json.loads((ipc_root / "cases.json").read_text())
+             if c["family"] in FAMILIES]
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cases:
+        groups[(c["domain"], c["problem"])].append(c)
+    compared = 0
+    for (dkey, pkey), group in groups.items():
+        texts = [(ipc_root / c["plan"]).read_text() for c in group]
+        # a fresh domain for each way, so that neither borrows what the other compiled
+        one = parse_domain((ipc_root / dkey).read_text())
+        many = parse_domain((ipc_root / dkey).read_text())
+        p_one = parse_problem((ipc_root / pkey).read_text(), one)
+        p_many = parse_problem((ipc_root / pkey).read_text(), many)
+        expected = [validate(one, p_one, parse_plan(t)).to_dict() for t in texts]
+        mixed = [t if i % 2 else parse_plan(t) for i, t in enumerate(texts)]  # text or steps
+        got = [r.to_dict() for r in validate_many(many, p_many, mixed)]
+        assert got == expected, f"{pkey}"
+        assert [r["valid"] for r in got] == [c["valid"] for c in group]
+        compared += len(group)
+    assert compared >= 80
+
+
+def test_the_collector_is_restored_after_a_batch_even_a_failed_one(ipc_root: Path) -> None:
+    text = (ipc_root / "gripper" / "domain.pddl").read_text()
+    domain = parse_domain(text)
+    problem_path = next(iter(list_families(ipc_root)["gripper"])).problem
+    problem = parse_problem(problem_path.read_text(), domain)
+    assert gc.isenabled()
+    with pytest.raises(PlanSyntaxError, match=r"<plan>:1: .*'\(pick'"):
+        validate_many(domain, problem, ["(pick ball1 rooma left)", "(pick\n  oops"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+
+
+def _problem_view(problem: object) -> tuple[object, ...]:
+    p = problem
+    return (p.name, dict(p.objects), p.init, p.goal, p.goal_parts, dict(p.numeric),  # type: ignore[attr-defined]
+            dict(p.by_type))  # type: ignore[attr-defined]
+
+
+def test_quick_problem_sections_equal_the_token_reader(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs = sorted({(fp.domain, fp.problem) for fps in list_families(ipc_root).values()
+                    for fp in fps})
+    domains = {d: parse_domain(d.read_text()) for d, _ in pairs}
+    quick = [_problem_view(parse_problem(p.read_text(), domains[d])) for d, p in pairs]
+    monkeypatch.setattr(reader, "problem_sections", lambda _text: None)
+    general = [_problem_view(parse_problem(p.read_text(), domains[d])) for d, p in pairs]
+    assert len(pairs) >= 135
+    assert quick == general
+
+
+DOMAIN = """(define (domain d)
+  (:requirements :typing)
+  (:types block - object)
+  (:predicates (on ?x ?y - block) (clear ?x - block))
+  (:action noop :parameters (?x - block) :precondition (clear ?x) :effect (clear ?x)))
+"""
+PROBLEM = """(define (problem p) (:domain d)
+  (:objects a b - block)
+  (:init (clear a))
+  (:goal (and (clear a)
+              (on a b))))
+"""
+
+
+@pytest.mark.parametrize("change, message", [
+    ("(on a b)", r"p\.pddl:5: undeclared predicate 'onn'"),
+    ("(clear a)", r"p\.pddl:4: unknown object or constant 'zz'"),
+    ("block)", r"p\.pddl:2: undeclared type 'blok'"),
+])
+def test_errors_in_quickly_read_sections_still_name_the_line(change: str, message: str) -> None:
+    domain = parse_domain(DOMAIN)
+    assert parse_problem(PROBLEM, domain).goal is not None
+    bad = {"(on a b)": PROBLEM.replace("(on a b)", "(onn a b)"),
+           "(clear a)": PROBLEM.replace("(and (clear a)", "(and (clear zz)"),
+           "block)": PROBLEM.replace("a b - block)", "a b - blok)")}[change]
+    with pytest.raises(PddlSyntaxError, match=message):
+        parse_problem(bad, domain, name="p.pddl")
+
+
+def test_a_goal_object_of_the_wrong_type_is_refused_with_its_line() -> None:
+    domain = parse_domain(DOMAIN.replace("(:types block - object)", "(:types block ball)"))
+    text = PROBLEM.replace("a b - block", "a - block b - ball")
+    with pytest.raises(PddlSyntaxError, match=r"p\.pddl:5: 'b' does not fit"):
+        parse_problem(text, domain, name="p.pddl")
+
+
+@pytest.mark.parametrize("text", [
+    "(a b)\n(a b)\n; done\n", "(a b)\r\n( c )\n", "; c\x0b(a b)\n", "(a\rb)\n", "(a)(b)\n",
+    "0: (a b)\n(c d) [1]\n", "\n\n", "( )\n",
+])
+def test_plain_plan_lines_read_as_the_line_reader_reads_them(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read(text: str) -> list[object]:
+        try:
+            return [(s.action, s.args) for s in parse_plan(text)]
+        except PlanSyntaxError as exc:
+            return [str(exc)]
+
+    quick = read(text)
+    monkeypatch.setattr(plans, "_plain_steps", lambda _body: None)  # the line reader alone
+    assert quick == read(text)
