@@ -73,24 +73,35 @@ class _Module:
         self.derived = derived
         self.target = target  # the atom occurrence restricted to DELTA (semi-naive rounds)
         self.functions: list[list[str]] = []
-        self.constants: dict[frozenset[str], str] = {}
+        # every name and type set in the code is a parameter of the generated maker (see
+        # _build), so conditions that differ only in names share one compiled code object
+        self.literals: dict[tuple[type, Any], str] = {}
         self.lines = 0
         self.count = 0
+        self.entry = ""  # the name of the function _make returns
 
     def name(self, prefix: str) -> str:
         self.count += 1
         return f"{prefix}{self.count}"
 
-    def types_constant(self, types: frozenset[str]) -> str:
-        found = self.constants.get(types)
+    def lit(self, value: str | frozenset[str]) -> str:
+        """The parameter name standing for ``value`` (a name or a set of type names)."""
+        key = (type(value), value)
+        found = self.literals.get(key)
         if found is None:
-            found = self.constants[types] = f"_T{len(self.constants)}"
+            found = self.literals[key] = f"K{len(self.literals)}"
         return found
 
     def source(self) -> str:
-        head = [f"{name} = frozenset({tuple(sorted(types))!r})"
-                for types, name in self.constants.items()]
-        return "\n".join(head + [line for fn in self.functions for line in fn]) + "\n"
+        """``_make(K0, K1, ...)`` defining the functions and returning ``entry``: the code
+        depends only on the condition's shape, the names come in as arguments."""
+        params = ", ".join(self.literals.values())
+        body = [f"    {line}" for fn in self.functions for line in fn]
+        return "\n".join([f"def _make({params}):", *body, f"    return {self.entry}"]) + "\n"
+
+    def values(self) -> list[Any]:
+        """The arguments of ``_make``: the names and type sets, in parameter order."""
+        return [value for _, value in self.literals]
 
 
 class _Function:
@@ -137,16 +148,16 @@ class _Function:
         found = self.pools.get(types)
         if found is None:
             found = self.pools[types] = f"P{len(self.pools)}"
-            self.prologue.append(f"{found} = OB({self.m.types_constant(types)})")
+            self.prologue.append(f"{found} = OB({self.m.lit(types)})")
         return found
 
     def facts(self, predicate: str) -> str:
         if predicate in self.m.derived:  # computed when first reached, like the interpreter
-            return f"FA({predicate!r})"
-        return self._hoist((predicate, None), f"FA({predicate!r})")
+            return f"FA({self.m.lit(predicate)})"
+        return self._hoist((predicate, None), f"FA({self.m.lit(predicate)})")
 
     def table(self, predicate: str, positions: tuple[int, ...]) -> str:
-        call = f"TB({predicate!r}, {positions!r})"
+        call = f"TB({self.m.lit(predicate)}, {positions!r})"
         if predicate in self.m.derived:
             return call
         return self._hoist((predicate, positions), call)
@@ -160,22 +171,21 @@ class _Function:
 
     # -- expressions -----------------------------------------------------------------------
 
-    @staticmethod
-    def term(term: str, env: dict[str, str]) -> str | None:
+    def term(self, term: str, env: dict[str, str]) -> str | None:
         """Python expression of a term; None for a variable not bound yet."""
         if term[0] == "?":
             return env.get(term)
-        return repr(term)
+        return self.m.lit(term)
 
     def expr(self, f: Formula, env: dict[str, str]) -> str:
         """A Python boolean expression for ``f``, whose free variables are all bound."""
         if isinstance(f, Atom):
-            args = [self.term(t, env) or repr(t) for t in f.terms]
+            args = [self.term(t, env) or self.m.lit(t) for t in f.terms]
             if f is self.m.target:
                 return f"{_tuple(args)} in DELTA"
             if f.predicate in self.m.derived:
-                return f"{_tuple(args)} in DF({f.predicate!r})"
-            return f"{_tuple([repr(f.predicate), *args])} in S"
+                return f"{_tuple(args)} in DF({self.m.lit(f.predicate)})"
+            return f"{_tuple([self.m.lit(f.predicate), *args])} in S"
         if isinstance(f, Not):
             return f"not ({self.expr(f.arg, env)})"
         if isinstance(f, And):
@@ -185,14 +195,15 @@ class _Function:
         if isinstance(f, Imply):
             return f"(not ({self.expr(f.antecedent, env)}) or ({self.expr(f.consequent, env)}))"
         if isinstance(f, Equals):
-            left = self.term(f.left, env) or repr(f.left)
-            right = self.term(f.right, env) or repr(f.right)
+            left = self.term(f.left, env) or self.m.lit(f.left)
+            right = self.term(f.right, env) or self.m.lit(f.right)
             return f"({left} == {right})"
         assert isinstance(f, Quantified)
         inputs = sorted(free_variables(f))
         parts = conjuncts(f.body) if f.kind == "exists" else negated_conjuncts(f.body)
         helper = _exists_helper(self.m, parts, f.variables, inputs)
-        call = f"{helper}({', '.join(('W', 'DELTA', *(env.get(v, repr(v)) for v in inputs)))})"
+        values = [env.get(v) or self.m.lit(v) for v in inputs]
+        call = f"{helper}({', '.join(('W', 'DELTA', *values))})"
         return call if f.kind == "exists" else f"not {call}"
 
     # -- the search ------------------------------------------------------------------------
@@ -361,8 +372,8 @@ def _emit_effect(f: _Function, effect: Effect, env: dict[str, str], indent: int)
         raise CompileLimit("a cost inside a conditional or universal effect")
     for target, atoms in (("D", effect.dels), ("A", effect.adds)):
         for a in atoms:
-            args = [f.term(t, env) or repr(t) for t in a.terms]
-            f.emit(indent, f"{target}({_tuple([repr(a.predicate), *args])})")
+            args = [f.term(t, env) or f.m.lit(t) for t in a.terms]
+            f.emit(indent, f"{target}({_tuple([f.m.lit(a.predicate), *args])})")
     for when in effect.whens:
         f.emit(indent, f"if {f.expr(when.condition, env)}:")
         _emit_effect(f, when.effect, env, indent + 1)
@@ -440,19 +451,20 @@ def contains_atom(formula: Formula, atom: Atom) -> bool:
 
 def _build(module: _Module, entry: _Function) -> Callable[..., Any]:
     module.functions.append(entry.finish())
+    module.entry = entry.name
     source = module.source()
-    fn = _CACHE.get(source)
-    if fn is None:
+    make = _CACHE.get(source)
+    if make is None:
         namespace: dict[str, Any] = {}
         try:
             exec(compile(source, "<pddl-compiled>", "exec"), namespace)  # noqa: S102
         except (SyntaxError, RecursionError, MemoryError) as exc:
             raise CompileLimit(str(exc)) from None
-        fn = namespace[entry.name]
+        make = namespace["_make"]
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()
-        _CACHE[source] = fn
-    return fn
+        _CACHE[source] = make
+    return make(*module.values())
 
 
 def _compile_rule(
@@ -468,7 +480,7 @@ def _compile_rule(
     fn = _Function(module, "_rule", ())
 
     def emit_head(f: _Function, env: dict[str, str], indent: int) -> None:
-        f.emit(indent, f"yield {_tuple([env.get(t) or repr(t) for t in head])}")
+        f.emit(indent, f"yield {_tuple([env.get(t) or f.m.lit(t) for t in head])}")
 
     fn.solve(list(parts), {}, dict(variables), 1, emit_head)
     fn.emit(1, "yield from ()")  # a generator even when no branch yields

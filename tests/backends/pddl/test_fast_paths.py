@@ -67,8 +67,18 @@ def test_compiled_rule_source_is_cached_by_text(ipc_root: Path) -> None:
     fn = compiled.compile_rule(rule.head, rule.parts, rule.variables, frozenset(first.derived),
                                None)
     again = parse_domain(text).derived["upstream"][0]
-    assert compiled.compile_rule(again.head, again.parts, again.variables,
-                                 frozenset(first.derived), None) is fn
+    fn2 = compiled.compile_rule(again.head, again.parts, again.variables,
+                                frozenset(first.derived), None)
+    assert fn2.__code__ is fn.__code__  # compiled once; only the function object is new
+
+
+def test_conditions_that_differ_only_in_names_share_their_code(ipc_root: Path) -> None:
+    compiled.clear_cache()
+    domain = parse_domain((ipc_root / "settlers" / "domain.pddl").read_text())
+    effects = [domain.actions[f"load-{r}"].compiled.extra for r in ("stone", "ore", "timber")]
+    fns = [compiled.compile_effect(e, ("?v", "?p"), frozenset()) for e in effects]
+    assert fns[0].__code__ is fns[1].__code__ is fns[2].__code__
+    assert len({id(f) for f in fns}) == 3  # each bound to its own predicate names
 
 
 def test_a_condition_too_big_to_compile_is_interpreted(
