@@ -51,6 +51,9 @@ class QuickReader:
         self.types = types
         self.derived = derived
         self.functions = functions
+        # atom text -> (the atom, its variables): an atom read once is checked again only for
+        # its variables being in scope (the rest depends on the domain alone)
+        self._atoms: dict[tuple[Any, ...], tuple[Atom, tuple[str, ...]]] = {}
 
     def action(self, piece: str) -> tuple[str, Params, Formula, Effect] | None:
         """(name, parameters, precondition, effect) of an ``(:action ...)`` text, or None."""
@@ -150,17 +153,32 @@ class QuickReader:
         raise _Reject
 
     def atom(self, node: Any, scope: Mapping[str, Any]) -> Atom:
-        if node.__class__ is not list or not node or node[0].__class__ is not str:
+        """The atom of ``node`` (one :class:`Atom` per text: actions repeat their literals)."""
+        if node.__class__ is not list:
+            raise _Reject
+        key = tuple(node)
+        try:
+            hit = self._atoms.get(key)
+        except TypeError:  # a list inside: not an atom
+            raise _Reject from None
+        if hit is not None:
+            for var in hit[1]:  # the checks that depend on where the atom is
+                if var not in scope:
+                    raise _Reject
+            return hit[0]
+        if not node or node[0].__class__ is not str:
             raise _Reject
         arity = self.arities.get(node[0])
         if arity is None or len(node) - 1 != arity:
             raise _Reject
-        terms = node[1:]
+        terms = key[1:]
         constants = self.constants
         for t in terms:
             if t.__class__ is not str or not (t in scope if t[0] == "?" else t in constants):
                 raise _Reject
-        return Atom(node[0], tuple(terms))
+        atom = Atom(node[0], terms)
+        self._atoms[key] = (atom, tuple([t for t in terms if t[0] == "?"]))
+        return atom
 
     def formula(self, node: Any, scope: Mapping[str, Any]) -> Formula:
         if not isinstance(node, list):
