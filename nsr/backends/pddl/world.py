@@ -94,13 +94,15 @@ class World:
     def true(self, atom: GroundAtom) -> bool:
         """Truth of a ground atom, derived predicates included."""
         if atom[0] in self._derived_preds:
-            return atom[1:] in self.derived_facts(atom[0])
+            return atom[1:] in self.facts(atom[0])  # type: ignore[operator]
         return atom in self.state
 
     def facts(self, predicate: str) -> Iterable[tuple[str, ...]]:
         """Argument tuples of every true atom of ``predicate``."""
         if predicate in self._derived_preds:
-            return self.derived_facts(predicate)
+            known = self._derived
+            facts = known.get(predicate) if known is not None else None
+            return facts if facts is not None else self.derived_facts(predicate)
         return self._facts.facts(predicate)
 
     def matching(
@@ -114,15 +116,24 @@ class World:
         """The facts of ``predicate`` keyed by their arguments at ``positions``."""
         if predicate not in self._derived_preds:
             return self._facts.table(predicate, positions)
-        facts = self.facts(predicate)
-        size = len(facts)  # type: ignore[arg-type]
-        entry = self._keyed.get((predicate, positions))
-        if entry is None or entry[0] != size:
+        # the atoms found so far (also while its stratum is being computed), else compute them
+        known = self._derived
+        facts = known.get(predicate) if known is not None else None
+        if facts is None:
+            facts = self.derived_facts(predicate)
+        key = (predicate, positions)
+        entry = self._keyed.get(key)
+        if entry is None or entry[0] != len(facts):
             table: dict[Any, list[Any]] = {}
             for args in facts:
-                table.setdefault(tuple(args[i] for i in positions), []).append(args)
-            entry = (size, table)
-            self._keyed[(predicate, positions)] = entry
+                row = tuple([args[i] for i in positions])
+                found = table.get(row)
+                if found is None:
+                    table[row] = [args]
+                else:
+                    found.append(args)
+            entry = (len(facts), table)
+            self._keyed[key] = entry
         return entry[1]
 
     def derived(self) -> dict[str, set[tuple[str, ...]]]:
