@@ -30,6 +30,7 @@ from nsr.backends.pddl.formulas import (
     conjuncts,
     render,
 )
+from nsr.backends.pddl.nogc import without_collector
 from nsr.backends.pddl.quick import QuickReader, problem_sections, typed_names
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
@@ -491,6 +492,7 @@ def _show(node: Node) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+@without_collector
 def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> Domain:
     """Parse a PDDL domain. Raises :class:`PddlSyntaxError` (file:line: what was expected) or
     :class:`PddlUnsupported` (naming the feature).
@@ -985,6 +987,7 @@ def _compile(
     )
 
 
+@without_collector
 def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Problem:
     """Parse a PDDL problem against ``domain``; errors as in :func:`parse_domain`."""
     try:
