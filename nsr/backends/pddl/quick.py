@@ -17,13 +17,13 @@ part after ``:init`` (which :func:`~nsr.backends.pddl.sexpr.split_init` reads).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
-__all__ = ["QuickReader", "problem_sections", "typed_names"]
+__all__ = ["DomainHead", "QuickReader", "domain_head", "problem_sections", "typed_names"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
@@ -311,9 +311,12 @@ def problem_sections(text: str) -> tuple[str, str, list[str], list[str], Any] | 
     return header[1], domain[1], requirements, objects, goal[1]
 
 
-def typed_names(items: list[str], types: Mapping[str, Any]) -> list[tuple[str, frozenset[str]]] | None:
-    """``a b - t c - (either ...)``-free typed list of names (untyped -> ``object``), every type
-    declared; None when anything is off (``either``, a name starting with '?', '-' misplaced)."""
+def typed_names(
+    items: list[Any], types: Mapping[str, Any] | None, *, variables: bool = False
+) -> list[tuple[str, frozenset[str]]] | None:
+    """``a b - t c d``: a typed list of names (untyped -> ``object``), every type in ``types``
+    (unless None), every name a variable when ``variables`` (else none is); None when anything
+    is off (an ``either``, a misplaced '-', a wrong name), for the general reader to name."""
     out: list[tuple[str, frozenset[str]]] = []
     pending: list[str] = []
     single: dict[str, frozenset[str]] = {}
@@ -321,8 +324,10 @@ def typed_names(items: list[str], types: Mapping[str, Any]) -> list[tuple[str, f
     n = len(items)
     while i < n:
         item = items[i]
+        if item.__class__ is not str:
+            return None
         if item != "-":
-            if item[0] == "?":
+            if (item[0] == "?") is not variables:
                 return None
             pending.append(item)
             i += 1
@@ -330,7 +335,7 @@ def typed_names(items: list[str], types: Mapping[str, Any]) -> list[tuple[str, f
         if not pending or i + 1 >= n:
             return None
         ty = items[i + 1]
-        if ty not in types or ty == "-":
+        if ty.__class__ is not str or ty == "-" or (types is not None and ty not in types):
             return None
         tys = single.get(ty)
         if tys is None:
@@ -339,7 +344,86 @@ def typed_names(items: list[str], types: Mapping[str, Any]) -> list[tuple[str, f
         pending = []
         i += 2
     if pending:
-        if "object" not in types:
+        if types is not None and "object" not in types:
             return None
         out.extend([(p, frozenset(("object",))) for p in pending])
     return out
+
+
+class DomainHead(NamedTuple):
+    """A domain's sections other than its actions, read quickly (see :func:`domain_head`)."""
+
+    name: str
+    requirements: frozenset[str]
+    parents: dict[str, set[str]]  # declared type -> its declared supertypes
+    types_declared: bool
+    constants: dict[str, frozenset[str]]
+    predicates: dict[str, tuple[tuple[str, frozenset[str]], ...]]  # name -> typed parameters
+    functions: dict[str, int]  # name -> arity
+    typed: list[frozenset[str]]  # every type set used (checked once the types are known)
+
+
+_DOMAIN_KEYS = frozenset((":requirements", ":types", ":constants", ":predicates", ":functions"))
+
+
+def domain_head(text: str, supported: frozenset[str]) -> DomainHead | None:
+    """The sections of a domain's text whose actions were cut out
+    (:func:`~nsr.backends.pddl.sexpr.split_actions`), read as lists; None when anything is
+    unusual (a repeated, derived or unknown section, an ``either``, an unsupported requirement,
+    a misplaced name), for the general reader to read (and name what is wrong, with its line)."""
+    lists = read_lists(text)
+    if lists is None or len(lists) != 1:
+        return None
+    root = lists[0]
+    if len(root) < 2 or root[0] != "define":
+        return None
+    header = root[1]
+    if header.__class__ is not list or len(header) != 2 or header[0] != "domain" \
+            or header[1].__class__ is not str:
+        return None
+    found: dict[str, list[Any]] = {}
+    for sec in root[2:]:
+        if sec.__class__ is not list or not sec or sec[0] not in _DOMAIN_KEYS or sec[0] in found:
+            return None
+        found[sec[0]] = sec[1:]
+    requirements = found.get(":requirements", [":strips"])
+    if list in set(map(type, requirements)) or not supported.issuperset(requirements):
+        return None
+    parents: dict[str, set[str]] = {}
+    typed: list[frozenset[str]] = []
+    declared = typed_names(found.get(":types", []), None)
+    if declared is None:
+        return None
+    for name, sup in declared:
+        parents.setdefault(name, set()).update(sup)
+    constants: dict[str, frozenset[str]] = {}
+    listed = typed_names(found.get(":constants", []), None)
+    if listed is None:
+        return None
+    for name, tys in listed:
+        constants[name] = constants.get(name, frozenset()) | tys
+        typed.append(tys)
+    predicates: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    for item in found.get(":predicates", []):
+        if item.__class__ is not list or not item or item[0].__class__ is not str \
+                or item[0] in predicates:
+            return None
+        params = typed_names(item[1:], None, variables=True)
+        if params is None:
+            return None
+        predicates[item[0]] = tuple(params)
+        typed.extend(t for _, t in params)
+    functions: dict[str, int] = {}
+    items = found.get(":functions", [])
+    for i, item in enumerate(items):
+        if item.__class__ is list:
+            if not item or item[0].__class__ is not str:
+                return None
+            params = typed_names(item[1:], None, variables=True)
+            if params is None:
+                return None
+            functions[item[0]] = len(params)
+        elif item != "-" and not (i > 0 and items[i - 1] == "-"):
+            return None
+    return DomainHead(header[1], frozenset(requirements), parents, ":types" in found,
+                      constants, predicates, functions, typed)

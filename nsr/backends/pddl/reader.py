@@ -31,7 +31,13 @@ from nsr.backends.pddl.formulas import (
     render,
 )
 from nsr.backends.pddl.nogc import without_collector
-from nsr.backends.pddl.quick import QuickReader, problem_sections, typed_names
+from nsr.backends.pddl.quick import (
+    DomainHead,
+    QuickReader,
+    domain_head,
+    problem_sections,
+    typed_names,
+)
 from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
 
 SUPPORTED_REQUIREMENTS = frozenset(
@@ -511,6 +517,12 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
     # actions stay unread text until used (see parse_domain), when the layout allows
     split = None if strict else split_actions(text)
+    # the other sections too, when they are plain (else the token reader names what is wrong)
+    head = None if split is None else domain_head(split[0], SUPPORTED_REQUIREMENTS)
+    if head is not None:
+        quick = _quick_domain(rd, head, split, text, name)  # type: ignore[arg-type]
+        if quick is not None:
+            return quick
     root = rd.top(text if split is None else split[0], "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
     requirements: frozenset[str] = frozenset({":strips"})
@@ -570,6 +582,56 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
 
     for sym, tys in typed_symbols:
         check_types(tys, sym)
+    return _build_domain(rd, text, name, split, domain_name, requirements, ancestors, constants,
+                         predicates, functions, raw_actions, raw_derived, check_types, root.line,
+                         strict)
+
+
+def _quick_domain(
+    rd: _Reader,
+    head: DomainHead,
+    split: tuple[str, list[tuple[str, str, int]]],
+    text: str,
+    name: str,
+) -> Domain | None:
+    """The domain from quickly read sections, or None when a type is undeclared or the types
+    are cyclic (the token reader then reads the file and names the line)."""
+    try:
+        ancestors = _type_closure(rd, head.parents, 1)
+    except PddlSyntaxError:
+        return None
+    if any(not tys.issubset(ancestors) for tys in head.typed):
+        return None
+    predicates = {p: Predicate(p, params) for p, params in head.predicates.items()}
+
+    def check_types(tys: frozenset[str], where: Node) -> None:
+        for t in tys:
+            if t not in ancestors:
+                hint = "" if head.types_declared else " (the domain has no :types section)"
+                raise rd.error(where, f"undeclared type '{t}'{hint}")
+
+    return _build_domain(rd, text, name, split, head.name, head.requirements, ancestors,
+                         head.constants, predicates, head.functions, [], [], check_types, 1)
+
+
+def _build_domain(
+    rd: _Reader,
+    text: str,
+    name: str,
+    split: tuple[str, list[tuple[str, str, int]]] | None,
+    domain_name: str,
+    requirements: frozenset[str],
+    ancestors: dict[str, frozenset[str]],
+    constants: dict[str, frozenset[str]],
+    predicates: dict[str, Predicate],
+    functions: dict[str, int],
+    raw_actions: list[SList],
+    raw_derived: list[SList],
+    check_types: Callable[[frozenset[str], Node], None],
+    root_line: int,
+    strict: bool = False,
+) -> Domain:
+    """The domain from its read sections (actions as unread text or read sections)."""
     rd.known_types = ancestors
     rd.functions = functions
     derived = _parse_derived(rd, raw_derived, constants, predicates)
@@ -616,7 +678,7 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
         source=text,
         file_name=name,
         derived={p: tuple(r) for p, r in derived.items()},
-        strata=_strata(rd, derived, root.line),
+        strata=_strata(rd, derived, root_line),
         functions=functions,
     )
 

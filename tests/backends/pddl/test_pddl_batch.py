@@ -138,3 +138,47 @@ def test_plain_plan_lines_read_as_the_line_reader_reads_them(
     quick = read(text)
     monkeypatch.setattr(plans, "_plain_steps", lambda _body: None)  # the line reader alone
     assert quick == read(text)
+
+
+def _domain_view(domain: object) -> tuple[object, ...]:
+    d = domain
+    return (d.name, d.requirements, dict(d.types), dict(d.constants), dict(d.predicates),  # type: ignore[attr-defined]
+            dict(d.functions), dict(d.derived), d.strata,  # type: ignore[attr-defined]
+            {a: d.actions.params(a) for a in d.actions})  # type: ignore[attr-defined]
+
+
+def test_quick_domain_sections_equal_the_token_reader(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = sorted({fp.domain for fps in list_families(ipc_root).values() for fp in fps})
+    read_quickly = 0
+    original = reader.domain_head
+
+    def counting(text: str, supported: frozenset[str]) -> object:
+        nonlocal read_quickly
+        found = original(text, supported)
+        read_quickly += found is not None
+        return found
+
+    monkeypatch.setattr(reader, "domain_head", counting)
+    quick = [_domain_view(parse_domain(p.read_text())) for p in paths]
+    monkeypatch.setattr(reader, "domain_head", lambda _text, _supported: None)
+    general = [_domain_view(parse_domain(p.read_text())) for p in paths]
+    assert len(paths) >= 59 and read_quickly >= 40
+    assert quick == general
+
+
+@pytest.mark.parametrize("change, message", [
+    ("(clear ?x - block)", r"d\.pddl:4: undeclared type 'blok'"),
+    ("(:types block - object)", r"d\.pddl:1: the type hierarchy has a cycle"),
+    ("(on ?x ?y - block)", r"d\.pddl:4: predicate 'on' is declared twice"),
+])
+def test_errors_in_quickly_read_domain_sections_still_name_the_line(
+    change: str, message: str
+) -> None:
+    bad = {"(clear ?x - block)": DOMAIN.replace("(clear ?x - block)", "(clear ?x - blok)"),
+           "(:types block - object)": DOMAIN.replace("(:types block - object)",
+                                                     "(:types block - thing thing - block)"),
+           "(on ?x ?y - block)": DOMAIN.replace("(clear ?x - block)", "(on ?x ?y - block)")}
+    with pytest.raises(PddlSyntaxError, match=message):
+        parse_domain(bad[change], name="d.pddl")
