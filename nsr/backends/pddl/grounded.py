@@ -237,8 +237,9 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     index = FactIndex(state, problem.initial_index())
     applied = 0
     cost = 0.0
-    # per action name of the plan: the action, its compiled form and its parameters' objects
-    ready: dict[str, tuple[Action, Any, tuple[frozenset[str], ...], int]] = {}
+    # per action name of the plan: the action, its parameters' objects and its compiled form's
+    # parts, unpacked once (a step then reads locals, not attributes)
+    ready: dict[str, tuple[Any, ...]] = {}
     for number, step in enumerate(plan, start=1):
         entry = ready.get(step.action)
         if entry is None:
@@ -256,10 +257,14 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                         f"(the domain has: {', '.join(sorted(actions))})",
                     )
                 step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
-            entry = (action, action.compiled, param_domains[action.name], len(action.params))
+            comp = action.compiled
+            entry = (action, param_domains[action.name], len(action.params), comp.symbols,
+                     comp.pos, comp.neg, comp.eq or comp.neq, comp.general, comp.dels,
+                     comp.adds, comp.cost, comp.extra, comp)
             if action.name == step.action:
                 ready[step.action] = entry
-        action, comp, doms, arity = entry
+        (action, doms, arity, symbols, pos, neg, equalities, general, del_getters, add_getters,
+         step_cost, extra, comp) = entry
         args = step.args
         if len(args) != arity:
             return _fail(
@@ -300,27 +305,27 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                     f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
                     f"{_types_text(tys)}",
                 )
-        vals = args + comp.symbols
+        vals = args + symbols
         ok = True
-        for g in comp.pos:
+        for g in pos:
             if g(vals) not in state:
                 ok = False
                 break
         if ok:
-            for g in comp.neg:
+            for g in neg:
                 if g(vals) in state:
                     ok = False
                     break
-        if ok and (comp.eq or comp.neq):
+        if ok and equalities:
             ok = all(vals[i] == vals[j] for i, j in comp.eq) and all(
                 vals[i] != vals[j] for i, j in comp.neq
             )
         world = None
         binding = None
-        if ok and comp.general:
+        if ok and general:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
-            ok = all(world.holds(c, binding) for c in comp.general)
+            ok = all(world.holds(c, binding) for c in general)
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
@@ -334,21 +339,21 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
                 goal_fraction=fraction,
             )
-        cost += comp.cost
-        if comp.extra is not None:
+        cost += step_cost
+        if extra is not None:
             if world is None:
                 world = World(problem, state, index)
             adds: set[GroundAtom] = set()
             dels: set[GroundAtom] = set()
             try:
-                cost += world.effects(comp.extra, action.variables, args, adds, dels)
+                cost += world.effects(extra, action.variables, args, adds, dels)
             except UndefinedValue as exc:
                 return _fail(
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
                 )
-            dels.update(g(vals) for g in comp.dels)
-            adds.update(g(vals) for g in comp.adds)
+            dels.update(g(vals) for g in del_getters)
+            adds.update(g(vals) for g in add_getters)
             if index.built:
                 for atom in dels:
                     index.discard(atom)
@@ -358,14 +363,14 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 state.difference_update(dels)
                 state.update(adds)
         elif index.built:
-            for g in comp.dels:
+            for g in del_getters:
                 index.discard(g(vals))
-            for g in comp.adds:
+            for g in add_getters:
                 index.add(g(vals))
         else:
-            for g in comp.dels:
+            for g in del_getters:
                 state.discard(g(vals))
-            for g in comp.adds:
+            for g in add_getters:
                 state.add(g(vals))
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
