@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -1171,7 +1172,7 @@ def _build_problem(
         fast = _quick_init(quick[1], domain, by_type_frozen)
         values = _quick_values(quick[2], domain, objects) if fast is not None else None
         if fast is not None and values is not None:
-            init, numeric = fast, values
+            init, numeric = fast, values  # type: ignore[assignment]  # frozen: kept as is
         else:  # something is wrong in it: read the file the usual way for a precise message
             init_nodes = next(
                 list(n.items[1:])
@@ -1265,9 +1266,12 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
         return len(self._domain.actions)
 
 
+_first = itemgetter(0)
+
+
 def _quick_init(
     atoms: list[tuple[str, ...]], domain: Domain, by_type: Mapping[str, frozenset[str]]
-) -> set[GroundAtom] | None:
+) -> frozenset[GroundAtom] | None:
     """The ground atoms, each checked (predicate, arity, objects, types); None when one fails
     a check, so that the usual reader can name the problem and its line.
 
@@ -1277,11 +1281,12 @@ def _quick_init(
     if not all(atoms):
         return None  # an empty '()'
     groups: dict[str, list[GroundAtom]] = {}
-    for atom in atoms:
-        group = groups.get(atom[0])
+    for pred, run in groupby(atoms, _first):  # files list an :init predicate by predicate
+        group = groups.get(pred)
         if group is None:
-            group = groups[atom[0]] = []
-        group.append(atom)
+            groups[pred] = list(run)
+        else:
+            group.extend(run)
     pools: dict[frozenset[str], frozenset[str]] = {}
     for name, group in groups.items():
         pred = domain.predicates.get(name)
@@ -1294,7 +1299,7 @@ def _quick_init(
                 pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
             if not pool.issuperset(columns[i]):
                 return None
-    return set(atoms)
+    return frozenset(atoms)
 
 
 def _quick_values(
