@@ -139,7 +139,7 @@ class _Function:
         args = ", ".join(("W", "DELTA", *self.extra, *(f"a{i}" for i in range(len(self.inputs)))))
         lines = [f"def {self.name}({args}):",
                  "    S = W.state", "    DF = W.derived_facts", "    FA = W.facts",
-                 "    TB = W.table", "    OB = W.problem.objects_of"]
+                 "    TB = W.tb", "    OB = W.problem.objects_of"]
         return lines + ["    " + p for p in self.prologue] + self.body
 
     # -- runtime values --------------------------------------------------------------------

@@ -31,7 +31,7 @@ class FactIndex:
     state); its structures are shared until a predicate changes (copy on write).
     """
 
-    __slots__ = ("state", "_base", "_by_pred", "_tables", "_borrowed")
+    __slots__ = ("state", "_base", "_by_pred", "_tables", "_keyed", "_borrowed")
 
     def __init__(self, state: Set[GroundAtom], base: FactIndex | None = None) -> None:
         self.state = state
@@ -39,6 +39,8 @@ class FactIndex:
         self._by_pred: dict[str, set[Args]] | None = None
         # predicate -> [(positions, key of those positions -> facts)]
         self._tables: dict[str, list[tuple[tuple[int, ...], Table]]] = {}
+        # (predicate, positions) -> the same tables, for the look-up a join makes per call
+        self._keyed: dict[tuple[str, tuple[int, ...]], Table] = {}
         self._borrowed: set[str] = set()  # predicates whose structures belong to the base
 
     @property
@@ -61,6 +63,7 @@ class FactIndex:
         assert base._by_pred is not None
         self._by_pred = dict(base._by_pred)
         self._tables = {p: list(ts) for p, ts in base._tables.items()}
+        self._keyed = dict(base._keyed)
         self._borrowed = set(self._by_pred) | set(self._tables)
         for atom in self.state.symmetric_difference(base.state):  # the plan's changes so far
             if atom in self.state:
@@ -78,11 +81,14 @@ class FactIndex:
 
     def table(self, predicate: str, positions: tuple[int, ...]) -> Table:
         """The facts of ``predicate`` keyed by their arguments at ``positions``."""
-        tables = self._tables.get(predicate)
-        if tables is not None:
-            for pos, table in tables:
-                if pos == positions:
-                    return table
+        found = self._keyed.get((predicate, positions))
+        if found is not None:
+            return found
+        if self._by_pred is None:  # first build (it borrows the base's tables), then look again
+            self._build()
+            found = self._keyed.get((predicate, positions))
+            if found is not None:
+                return found
         table = {}
         for args in self.facts(predicate):
             key = tuple([args[i] for i in positions])
@@ -91,11 +97,13 @@ class FactIndex:
                 found = table[key] = set()
             found.add(args)
         self._tables.setdefault(predicate, []).append((positions, table))
+        self._keyed[(predicate, positions)] = table
         base = self._base
         if base is not None and (predicate in self._borrowed or predicate not in self._by_pred):
             # unchanged since the initial state: later plans of the problem can use it too
             self._borrowed.add(predicate)
             base._tables.setdefault(predicate, []).append((positions, table))
+            base._keyed[(predicate, positions)] = table
         return table
 
     def add(self, atom: GroundAtom) -> None:
@@ -123,9 +131,10 @@ class FactIndex:
             self._by_pred[predicate] = set(found)
         tables = self._tables.get(predicate)
         if tables:
-            self._tables[predicate] = [
-                (pos, {k: set(v) for k, v in table.items()}) for pos, table in tables
-            ]
+            owned = [(pos, {k: set(v) for k, v in table.items()}) for pos, table in tables]
+            self._tables[predicate] = owned
+            for pos, table in owned:
+                self._keyed[(predicate, pos)] = table
 
     def _insert(self, atom: GroundAtom) -> None:
         pred = atom[0]

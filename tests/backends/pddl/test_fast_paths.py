@@ -200,3 +200,18 @@ def test_fact_index_kept_up_to_date_equals_a_fresh_one() -> None:
             for pos in ((0,), (1, 0)):
                 got = {k: v for k, v in index.table(p, pos).items() if v}
                 assert got == fresh.table(p, pos)
+
+
+def test_plans_borrowing_the_initial_index_share_its_tables_without_copies() -> None:
+    init = frozenset({("on", "a", "b"), ("on", "b", "c"), ("at", "a", "x")})
+    base = FactIndex(init)
+    for step in range(3):  # three plans of one problem, each asking for a table first
+        state = set(init)
+        index = FactIndex(state, base)
+        assert index.table("on", (0,)) == {("a",): {("a", "b")}, ("b",): {("b", "c")}}
+        index.add(("on", "c", "d"))
+        index.discard(("on", "a", "b"))
+        assert index.table("on", (0,)) == {("a",): set(), ("b",): {("b", "c")},
+                                          ("c",): {("c", "d")}}
+        assert len(base._tables["on"]) == 1, step  # one table, borrowed, never duplicated
+        assert base.table("on", (0,)) == {("a",): {("a", "b")}, ("b",): {("b", "c")}}
