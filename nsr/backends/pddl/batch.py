@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from nsr.backends.pddl.grounded import Domain, Problem, ValidationReport, validate
 from nsr.backends.pddl.nogc import collector_paused, without_collector
 from nsr.backends.pddl.plans import Step, parse_plan
+from nsr.backends.pddl.reader import LazyActions
 
 __all__ = ["collector_paused", "validate_many", "without_collector"]
 
@@ -28,7 +29,8 @@ def validate_many(
     """:func:`~nsr.backends.pddl.grounded.validate` of every plan (a plan's text is read with
     :func:`~nsr.backends.pddl.plans.parse_plan`, which raises :class:`PlanSyntaxError` naming
     the line), in order, the garbage collector paused meanwhile."""
-    return [
-        validate(domain, problem, parse_plan(plan) if isinstance(plan, str) else plan)
-        for plan in plans
-    ]
+    steps = [parse_plan(plan) if isinstance(plan, str) else tuple(plan) for plan in plans]
+    actions = domain.actions
+    if isinstance(actions, LazyActions):  # every action the batch uses, read in one go
+        actions.prefetch(s.action for plan in steps for s in plan)
+    return [validate(domain, problem, plan) for plan in steps]

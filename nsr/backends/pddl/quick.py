@@ -60,8 +60,12 @@ class QuickReader:
         lists = read_lists(piece)
         if lists is None or len(lists) != 1:
             return None
-        sec = lists[0]
-        if len(sec) < 2 or sec[0] != ":action" or not isinstance(sec[1], str):
+        return self.action_of(lists[0])
+
+    def action_of(self, sec: Any) -> tuple[str, Params, Formula, Effect] | None:
+        """:meth:`action` of an action's text already read as lists."""
+        if sec.__class__ is not list or len(sec) < 2 or sec[0] != ":action" \
+                or not isinstance(sec[1], str):
             return None
         fields: dict[str, Any] = {}
         for i in range(2, len(sec), 2):

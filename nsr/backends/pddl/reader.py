@@ -39,7 +39,15 @@ from nsr.backends.pddl.quick import (
     problem_sections,
     typed_names,
 )
-from nsr.backends.pddl.sexpr import Node, SList, Sym, read_sexprs, split_actions, split_init
+from nsr.backends.pddl.sexpr import (
+    Node,
+    SList,
+    Sym,
+    read_lists,
+    read_sexprs,
+    split_actions,
+    split_init,
+)
 
 SUPPORTED_REQUIREMENTS = frozenset(
     {
@@ -206,9 +214,10 @@ class LazyActions(Mapping[str, "Action"]):
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
-        quick: Callable[[str], Action | None] | None = None,
+        quick: Callable[[str | list[Any]], Action | None] | None = None,
     ) -> None:
-        """``quick`` reads a plain action from its text (None: read it the general way)."""
+        """``quick`` reads a plain action from its text or its text's lists (None: read it the
+        general way)."""
         self._sections = sections
         self._quick = quick
         self._file_name = file_name
@@ -268,6 +277,25 @@ class LazyActions(Mapping[str, "Action"]):
             )
         self._sections[name] = nodes[0]
         return nodes[0]
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read the named actions not read yet (unknown names are skipped), their texts read as
+        lists in one go: a plan that uses hundreds of actions pays the reader's fixed cost once.
+        An action the quick reader does not accept is left for its first use (and its error)."""
+        quick = self._quick
+        if quick is None:
+            return
+        todo = [n for n in dict.fromkeys(names)
+                if n not in self._done and isinstance(self._sections.get(n), tuple)]
+        if len(todo) < 2:
+            return
+        lists = read_lists("\n".join(self._sections[n][0] for n in todo))  # type: ignore[index]
+        if lists is None or len(lists) != len(todo):
+            return
+        for name, sec in zip(todo, lists, strict=True):
+            action = quick(sec)
+            if action is not None and action.name == name:
+                self._done[name] = action
 
     def parse_all(self) -> None:
         """Read every action now (raises on the first malformed one)."""
@@ -652,8 +680,9 @@ def _build_domain(
 
     quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
 
-    def quick(piece: str) -> Action | None:
-        found = quick_reader.action(piece)
+    def quick(piece: str | list[Any]) -> Action | None:
+        found = quick_reader.action(piece) if isinstance(piece, str) else \
+            quick_reader.action_of(piece)
         if found is None:
             return None
         aname, params, precondition, effect = found

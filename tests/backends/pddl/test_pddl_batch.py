@@ -182,3 +182,27 @@ def test_errors_in_quickly_read_domain_sections_still_name_the_line(
            "(on ?x ?y - block)": DOMAIN.replace("(clear ?x - block)", "(on ?x ?y - block)")}
     with pytest.raises(PddlSyntaxError, match=message):
         parse_domain(bad[change], name="d.pddl")
+
+
+BAD_ACTION = """(define (domain d)
+  (:requirements :typing)
+  (:types block)
+  (:predicates (on ?x ?y - block) (clear ?x - block))
+  (:action ok :parameters (?x - block) :precondition (clear ?x) :effect (not (clear ?x)))
+  (:action fine :parameters (?x ?y - block) :precondition (on ?x ?y) :effect (clear ?y))
+  (:action bad :parameters (?x - block)
+    :precondition (clear ?x)
+    :effect (and (onn ?x ?x))))
+"""
+
+
+def test_prefetched_actions_equal_those_read_one_by_one() -> None:
+    one = parse_domain(BAD_ACTION, name="d.pddl")
+    many = parse_domain(BAD_ACTION, name="d.pddl")
+    many.actions.prefetch(["ok", "fine", "bad", "unknown", "ok"])  # type: ignore[attr-defined]
+    for name in ("ok", "fine"):
+        a, b = one.actions[name], many.actions[name]
+        assert (a.name, a.params, a.precondition, a.effect) == (
+            b.name, b.params, b.precondition, b.effect)
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:9: undeclared predicate 'onn'"):
+        many.actions["bad"]  # left to its first use, and named with its line
