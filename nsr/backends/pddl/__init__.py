@@ -11,6 +11,8 @@ Two halves with one report type (:class:`ValidationReport`):
   Fast Downward or pyperplan, ``validate_up`` with UP's reference validator; ``downward`` runs
   Fast Downward on PDDL text directly (its own translator).
 
+``batch.validate_many`` validates many plans of one problem in one call (what a verifier
+worker does; the garbage collector paused, see ``nogc``, and the plans' actions read in one go).
 ``val`` builds and runs VAL, the reference validator tests and benchmarks compare with;
 ``ipc`` finds the domain, problem and plan files of a folder of families.
 

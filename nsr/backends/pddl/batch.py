@@ -3,12 +3,14 @@
 Why a batch call: a worker keeps a problem's domain and problem parsed and judges plan after
 plan (the candidates of a group of rollouts). Everything a validation builds for the problem is
 already shared between its plans (actions read once, compiled conditions and effects, the index
-of the initial state, derived atoms of states seen before); what is left per batch is the
-cyclic garbage collector. A validation allocates many small containers and frees them at once,
-never in a cycle, yet every few hundred allocations the collector walks the young objects, and
-now and then the old ones (the parsed problems a worker keeps): work that finds nothing. So the
-batch runs with the collector paused (:mod:`~nsr.backends.pddl.nogc`; restored after, also
-after an error), as the readers of domains and problems do.
+of the initial state, derived atoms of states seen before); what a batch adds is reading every
+action its plans use in one go (:meth:`~nsr.backends.pddl.reader.LazyActions.prefetch`: a plan
+of a grounded domain may use hundreds) and pausing the cyclic garbage collector. A validation
+allocates many small containers and frees them at once, never in a cycle, yet every few hundred
+allocations the collector walks the young objects, and now and then the old ones (the parsed
+problems a worker keeps): work that finds nothing. So the batch runs with the collector paused
+(:mod:`~nsr.backends.pddl.nogc`; restored after, also after an error), as the readers of domains
+and problems do.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ __all__ = ["collector_paused", "validate_many", "without_collector"]
 def validate_many(
     domain: Domain, problem: Problem, plans: Iterable[str | Sequence[Step]]
 ) -> list[ValidationReport]:
-    """:func:`~nsr.backends.pddl.grounded.validate` of every plan (a plan's text is read with
-    :func:`~nsr.backends.pddl.plans.parse_plan`, which raises :class:`PlanSyntaxError` naming
-    the line), in order, the garbage collector paused meanwhile."""
+    """:func:`~nsr.backends.pddl.grounded.validate` of every plan, in order, the garbage
+    collector paused meanwhile. Plan texts are read first with
+    :func:`~nsr.backends.pddl.plans.parse_plan` (a bad one raises :class:`PlanSyntaxError`
+    naming its line before any plan is judged)."""
     steps = [parse_plan(plan) if isinstance(plan, str) else tuple(plan) for plan in plans]
     actions = domain.actions
     if isinstance(actions, LazyActions):  # every action the batch uses, read in one go

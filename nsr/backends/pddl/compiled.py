@@ -13,8 +13,15 @@ The search order is the interpreter's (:meth:`World._solve`): bound parts are te
 restricted (semi-naive) atom is joined first, then an equality binds a variable, a positive atom
 joins with the facts, ``and``/``exists`` are flattened, an ``or`` splits, and last a variable
 ranges over the objects of its type. Grounding stays lazy: nothing is enumerated before a state
-asks. Functions are cached by their source text (bounded), so a domain read again (a new
-process reads each file anew; a batch re-reads nothing) costs only the text generation.
+asks. An action's ``when``/``forall`` effects become one function adding and deleting ground
+atoms (:func:`compile_effect`).
+
+Compiling costs far more than generating the text, and conditions often differ only in names
+(a domain's load-stone, load-ore, ... actions): so the generated code names no predicate,
+constant or type; they are the parameters of a maker function (``_make(K0, K1, ...)``) that
+defines the functions and returns the entry point. Makers are cached by their text (bounded):
+a condition of a shape seen before, in this domain, another domain, or the same domain read
+again, costs the text generation and one call of the maker.
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ variables no positive atom binds are tried against every object of their type).
 
 Conditions are evaluated by functions compiled from them
 (:mod:`~nsr.backends.pddl.compiled`): derived rules at once (they run in every state), other
-conditions from their fifth use on (compiling costs several interpreted uses); until then, and
-for a condition too big to compile, the interpreter below (``_holds``, ``_solve``) evaluates
-them with the same search order.
+conditions from their fifth use on (compiling costs several interpreted uses), and an action's
+conditional and universal effects as one function from the action's second use (an action is
+used again and again, and one call replaces a walk of every ``when`` and ``forall``); until
+then, and for a condition too big to compile, the interpreter below (``_holds``, ``_solve``,
+``collect``) evaluates them with the same search order.
 """
 
 from __future__ import annotations
