@@ -279,13 +279,11 @@ class QuickReader:
         return FunctionTerm(head, terms)
 
 
-_PROBLEM_KEYS = frozenset((":domain", ":requirements", ":objects", ":init", ":goal", ":metric"))
-
-
-def problem_sections(text: str) -> tuple[str, str, list[str], list[str], Any] | None:
-    """(name, domain name, requirements, objects' typed list, goal) of a problem's text whose
-    ``:init`` was cut out (:func:`~nsr.backends.pddl.sexpr.split_init`); None when anything is
-    unusual (a missing or repeated section, an unknown one), for the general reader to name."""
+def _define_sections(
+    text: str, kind: str, keys: frozenset[str]
+) -> tuple[str, dict[str, list[Any]]] | None:
+    """``(define (KIND NAME) (:key ...) ...)`` read as lists: NAME and each section's items
+    after its key; None for any other shape, or a section repeated or not among ``keys``."""
     lists = read_lists(text)
     if lists is None or len(lists) != 1:
         return None
@@ -293,26 +291,41 @@ def problem_sections(text: str) -> tuple[str, str, list[str], list[str], Any] | 
     if len(root) < 2 or root[0] != "define":
         return None
     header = root[1]
-    if not isinstance(header, list) or len(header) != 2 or header[0] != "problem":
+    if header.__class__ is not list or len(header) != 2 or header[0] != kind \
+            or header[1].__class__ is not str:
         return None
     found: dict[str, list[Any]] = {}
     for sec in root[2:]:
-        if not isinstance(sec, list) or not sec or sec[0] not in _PROBLEM_KEYS or sec[0] in found:
+        if sec.__class__ is not list or not sec or sec[0] not in keys or sec[0] in found:
             return None
-        found[sec[0]] = sec
+        found[sec[0]] = sec[1:]
+    return header[1], found
+
+
+_PROBLEM_KEYS = frozenset((":domain", ":requirements", ":objects", ":init", ":goal", ":metric"))
+
+
+def problem_sections(text: str) -> tuple[str, str, list[str], list[str], Any] | None:
+    """(name, domain name, requirements, objects' typed list, goal) of a problem's text whose
+    ``:init`` was cut out (:func:`~nsr.backends.pddl.sexpr.split_init`); None when anything is
+    unusual (a missing or repeated section, an unknown one), for the general reader to name."""
+    read = _define_sections(text, "problem", _PROBLEM_KEYS)
+    if read is None:
+        return None
+    name, found = read
     domain = found.get(":domain")
     goal = found.get(":goal")
-    if domain is None or len(domain) != 2 or goal is None or len(goal) != 2:
+    if domain is None or len(domain) != 1 or goal is None or len(goal) != 1:
         return None
-    if found.get(":init", [":init"]) != [":init"]:  # not emptied: its entries are not plain
+    if found.get(":init"):  # not emptied: its entries are not plain
         return None
-    requirements = found.get(":requirements", [":requirements"])[1:]
-    objects = found.get(":objects", [":objects"])[1:]
-    if type(header[1]) is not str or type(domain[1]) is not str:
+    requirements = found.get(":requirements", [])
+    objects = found.get(":objects", [])
+    if type(domain[0]) is not str:
         return None
     if list in set(map(type, requirements)) or list in set(map(type, objects)):
         return None
-    return header[1], domain[1], requirements, objects, goal[1]
+    return name, domain[0], requirements, objects, goal[0]
 
 
 def typed_names(
@@ -375,21 +388,10 @@ def domain_head(text: str, supported: frozenset[str]) -> DomainHead | None:
     (:func:`~nsr.backends.pddl.sexpr.split_actions`), read as lists; None when anything is
     unusual (a repeated, derived or unknown section, an ``either``, an unsupported requirement,
     a misplaced name), for the general reader to read (and name what is wrong, with its line)."""
-    lists = read_lists(text)
-    if lists is None or len(lists) != 1:
+    read = _define_sections(text, "domain", _DOMAIN_KEYS)
+    if read is None:
         return None
-    root = lists[0]
-    if len(root) < 2 or root[0] != "define":
-        return None
-    header = root[1]
-    if header.__class__ is not list or len(header) != 2 or header[0] != "domain" \
-            or header[1].__class__ is not str:
-        return None
-    found: dict[str, list[Any]] = {}
-    for sec in root[2:]:
-        if sec.__class__ is not list or not sec or sec[0] not in _DOMAIN_KEYS or sec[0] in found:
-            return None
-        found[sec[0]] = sec[1:]
+    domain_name, found = read
     requirements = found.get(":requirements", [":strips"])
     if list in set(map(type, requirements)) or not supported.issuperset(requirements):
         return None
@@ -429,5 +431,5 @@ def domain_head(text: str, supported: frozenset[str]) -> DomainHead | None:
             functions[item[0]] = len(params)
         elif item != "-" and not (i > 0 and items[i - 1] == "-"):
             return None
-    return DomainHead(header[1], frozenset(requirements), parents, ":types" in found,
+    return DomainHead(domain_name, frozenset(requirements), parents, ":types" in found,
                       constants, predicates, functions, typed)
