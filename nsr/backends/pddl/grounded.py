@@ -237,9 +237,10 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     index = FactIndex(state, problem.initial_index())
     applied = 0
     cost = 0.0
-    # per action name of the plan: the action, its parameters' objects and its compiled form's
-    # parts, unpacked once (a step then reads locals, not attributes)
-    ready: dict[str, tuple[Any, ...]] = {}
+    # per action name: the action, its parameters' objects and its compiled form's parts,
+    # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
+    # share them)
+    ready = problem._step_entries
     for number, step in enumerate(plan, start=1):
         entry = ready.get(step.action)
         if entry is None:

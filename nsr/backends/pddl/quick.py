@@ -70,7 +70,7 @@ class QuickReader:
         fields: dict[str, Any] = {}
         for i in range(2, len(sec), 2):
             key = sec[i]
-            if key not in _KEYS or key in fields or i + 1 >= len(sec):
+            if key.__class__ is not str or key not in _KEYS or key in fields or i + 1 >= len(sec):
                 return None
             fields[key] = sec[i + 1]
         try:

@@ -176,6 +176,11 @@ class Problem:
         default_factory=dict, repr=False, compare=False
     )
     _initial_index: list[FactIndex] = field(default_factory=list, repr=False, compare=False)
+    # action name -> what a validation step needs of it (see grounded.validate), kept across
+    # the validations of this problem
+    _step_entries: dict[str, tuple[Any, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def initial_index(self) -> FactIndex:
         """The fact index of the initial state, shared by the validations of this problem
