@@ -30,6 +30,7 @@ Constructs beyond plain primitive calls, each switched on by the library:
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
@@ -199,28 +200,60 @@ def _type_of(v: Value) -> str:
 
 
 class _Bank:
-    """Programs by type and size, each with its value vector over the rows (None = error)."""
+    """Programs by type and size, each with its value vector over the rows (None = error).
 
-    def __init__(self) -> None:
+    One program per value vector: the first found, except that with two or more parameters a
+    program of the same size that uses more of them takes its place (see ``arity``).
+    """
+
+    def __init__(self, arity: int = 0) -> None:
         self.by_size: dict[tuple[str, int], list[tuple[ast.Expr, tuple]]] = {}
-        self.seen: dict[str, set[tuple]] = {}
+        self.seen: dict[str, dict[tuple, tuple[int, int]]] = {}  # values -> (size, slot)
         self.count = 0
         self.row_args: list[tuple] = []  # each row's arguments (a self-call must differ)
         # Integers beyond this have no value: far outside the examples they explain nothing,
         # and feeding them to a learned recursive program costs time linear in their size.
         self.int_bound = 1 << 62
+        #: Why prefer programs using more parameters: rows where two arguments happen to be
+        #: equal (``run and run``) cannot tell ``append(x, x)`` from ``append(x, y)``, and a
+        #: dependent whose content a program ignores is the less likely reading.
+        self.arity = arity
 
-    def add(self, typ: str, size: int, expr: ast.Expr, values: tuple) -> bool:
-        seen = self.seen.setdefault(typ, set())
-        if values in seen:
-            return False
-        seen.add(values)
-        self.by_size.setdefault((typ, size), []).append((expr, values))
+    def add(self, typ: str, size: int, expr: ast.Expr, values: tuple,
+            force: bool = False) -> bool:
+        """Bank ``expr`` unless a program with its values is banked (``force``: bank it
+        anyway, for parameters: equal values in these rows do not make them the same)."""
+        seen = self.seen.setdefault(typ, {})
+        old = seen.get(values)
+        if old is not None and not force:
+            if self.arity < 2 or old[0] != size:
+                return False
+            slot = self.by_size[(typ, size)]
+            if len(_params_in(expr)) <= len(_params_in(slot[old[1]][0])):
+                return False
+            slot[old[1]] = (expr, values)
+            return True
+        kept = self.by_size.setdefault((typ, size), [])
+        if old is None:
+            seen[values] = (size, len(kept))
+        kept.append((expr, values))
         self.count += 1
         return True
 
     def get(self, typ: str, size: int) -> list[tuple[ast.Expr, tuple]]:
         return self.by_size.get((typ, size), [])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _params_in(expr: ast.Expr) -> frozenset[str]:
+    """The parameter names ``expr`` reads."""
+    if isinstance(expr, ast.Var):
+        return frozenset((expr.name,))
+    if isinstance(expr, ast.Call | ast.SymbolCall):
+        return frozenset().union(*(_params_in(a) for a in expr.args))
+    if isinstance(expr, ast.If):
+        return _params_in(expr.cond) | _params_in(expr.then) | _params_in(expr.orelse)
+    return frozenset()
 
 
 class _OutOfTime(Exception):
@@ -360,8 +393,10 @@ def search_program(
     targets = tuple(r.output for r in rows)
     params = PARAM_NAMES[:arity]
     library = LIBRARIES[config.library]
-    bank = _Bank()
+    bank = _Bank(arity)
     best: tuple[int, int, ast.Expr | None, frozenset] = (-1, 0, None, frozenset())
+    best_params = 0  # parameters the best program reads (more wins a tie, see _Bank)
+    pending = False  # every group covered, but not by a program reading every parameter
     functions = {p.name: p for p in library.primitives}
     functions.update({"@" + p.name: p for p in extra if p.symbol})
     verifier = _Verifier(rows, params, functions, config)
@@ -371,7 +406,7 @@ def search_program(
     vacuous = tuple(r.args[0] for r in rows) if arity == 1 and not config.identity else None
 
     def consider(expr: ast.Expr, values: tuple, size: int) -> bool:
-        nonlocal best
+        nonlocal best, best_params, pending
         if verifier.enabled and _contains_self(expr):
             known = {g for g, v, t in zip(groups, values, targets, strict=True) if v == t}
             possible = known | {g for g, v in zip(groups, values, strict=True) if v is None}
@@ -387,9 +422,15 @@ def search_program(
                                                                   strict=True) if v == t):
             return False  # it explains nothing but rows where the value passes through
         hit = frozenset(g for g, v, t in zip(groups, values, targets, strict=True) if v == t)
-        if len(hit) > best[0]:
-            best = (len(hit), size, expr, hit)
-        return len(hit) == n_groups
+        reads = len(_params_in(expr)) if arity > 1 else arity
+        if len(hit) > best[0] or (len(hit) == best[0] == n_groups and size == best[1]
+                                  and reads > best_params):
+            best, best_params = (len(hit), size, expr, hit), reads
+        if len(hit) < n_groups:
+            return False
+        # A full cover reading fewer parameters than it has waits for the rest of its size
+        pending = pending or reads < arity
+        return not pending or reads == arity
 
     def finish(timed_out: bool) -> SearchResult:
         covered, size, expr, hit = best
@@ -410,7 +451,8 @@ def search_program(
     for typ, expr, vals, leaf_size in _leaves(rows, params, library):
         if leaf_size > 1:
             later.setdefault(leaf_size, []).append((typ, expr, vals))
-        elif bank.add(typ, 1, expr, vals) and typ == out_type and consider(expr, vals, 1):
+        elif bank.add(typ, 1, expr, vals, force=isinstance(expr, ast.Var)) and \
+                typ == out_type and consider(expr, vals, 1):
             return finish(False)
 
     prims = [p for p in (*library.primitives, *extra) if p.arg_types]
@@ -425,6 +467,8 @@ def search_program(
         tried_if = 1
         top = max(config.max_size, config.size_limit)
         for size in range(2, top + 1):
+            if pending:
+                return finish(False)
             if config.good_slack and best[0] >= config.good_fraction * n_groups and \
                     size > best[1] + config.good_slack:
                 return finish(False)

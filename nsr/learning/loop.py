@@ -129,10 +129,12 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     model, metrics, labels = run.model, run.metrics, {}
     # Projective trees first (the simpler hypothesis); see _fit_stage
     can_widen = model.parser.cfg.projective
+    guessed: dict[int, tuple[str, str]] = {}  # see _fit_stage
     for k in range(run.first_stage, len(stages)):
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
-                                               k == len(stages) - 1, seed, say, can_widen)
+                                               k == len(stages) - 1, seed, say, can_widen,
+                                               guessed)
         # One chance: the first stage projective trees cannot fit decides
         can_widen = can_widen and stage_info["train_acc"] >= 1.0 and "widened" not in stage_info
         metrics.append(stage_info)
@@ -201,6 +203,164 @@ def _resumed(out: Path) -> _Run:
 
 def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
+               say: Callable[[str], None], can_widen: bool,
+               guessed: dict[int, tuple[str, str]] | None = None
+               ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
+    """Stage ``k`` with guessed programs for words never seen in a short enough example.
+
+    Co-occurrence guesses an atom for each new word (see :mod:`nsr.abduction.lexicon`); the
+    stage is fitted with every guess as a leaf, then, while examples stay wrong, each guessed
+    word in them (this stage's or an earlier one's: ``guessed``, symbol -> (atom, form),
+    updated in place) is tried in its other forms and with no guess at all, and the form that
+    fits the stage best is kept. Better: more examples right, then fewer program nodes (MDL).
+    Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
+    governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
+    short stage may fit either way; the data that tells them apart can come stages later.
+    """
+    from nsr.abduction.lexicon import FORMS, can_guess, categories, guess_program
+
+    guessed = {} if guessed is None else guessed
+    if not can_guess(model):
+        return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
+    occurs = _occurrences(model, pool)
+    atoms = _leaf_guesses(model, pool, occurs)
+    fresh = {s: atom for s, atom in atoms.items() if s not in model.programs}
+    before = _snapshot(model, labels)
+    projective = model.parser.cfg.projective
+    names = model.symbol_names
+    forms = {**{s: form for s, (_, form) in guessed.items()}, **dict.fromkeys(fresh, "leaf")}
+    atoms.update({s: atom for s, (atom, _) in guessed.items()})
+
+    def attempt(chosen: dict[int, str], forget: bool = False, widen: bool = False) -> tuple:
+        trial, trial_labels = _restore(before, projective=projective)
+        if forget:
+            trial.programs.clear()
+            trial.fits.clear()
+            trial_labels = {}
+        for s, form in chosen.items():
+            if forms.get(s) != form:  # a changed guess: what rested on the old one goes
+                trial_labels = {t: lab for t, lab in trial_labels.items()
+                                if s not in lab.symbols}
+            if form == "none":
+                trial.programs.pop(s, None)
+            else:
+                trial.programs[s] = guess_program(atoms[s], form)
+                trial.fits[s] = 1.0
+        say(f"stage {k}: guesses " + ", ".join(f"{names[s]}={f}" for s, f in
+                                               sorted(chosen.items())))
+        fitted = _fit_trees(trial, trial_labels, pool, config, k, max_len, last, seed, say,
+                            widen)
+        score = _stage_score(fitted[0], fitted[1], pool)
+        say(f"stage {k}: {score[1]}/{len(pool)} right, description length {-score[0]}")
+        return fitted, score
+
+    chosen, forgot = dict(forms), False
+    if fresh:
+        best, score = attempt(chosen)
+    else:
+        best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
+        score = _stage_score(best[0], best[1], pool)
+    if score[1] == len(pool):
+        guessed.clear()
+        guessed.update({s: (atoms[s], form) for s, form in chosen.items()})
+        return best
+    if k > 0 and set(atoms) - set(fresh) and 2 * score[1] < len(pool):
+        # Most of the stage wrong: start over on its examples. What earlier, smaller stages
+        # adopted may rest on too few examples to be right (``right`` := the whole output
+        # of ``jump right``, ``jump`` := empty), and co-occurrence now sees more.
+        every = dict.fromkeys(atoms, "leaf")
+        trial, trial_score = attempt(every, forget=True)
+        if trial_score > score:
+            chosen, best, score, forgot = every, trial, trial_score, True
+    wrong = Counter(s for ex in pool if ex.source not in best[1]
+                    for s in set(occurs[ex.source]) if s in best[0].programs or s in chosen)
+    # Any other symbol is in question where its examples are wrong more often than the
+    # stage's (and at least a quarter of them): a wrong meaning breaks the examples holding
+    # the word (``opposite`` := cons('I_TURN_RIGHT', x) from two ``opposite right``); then
+    # its program goes ("none": learned again) or becomes a guess.
+    seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
+    rate = (len(pool) - score[1]) / len(pool)
+    suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
+    # Each trial refits the stage: fewer of them as the stage grows
+    trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
+    sequences = list(occurs.values())
+
+    def moves() -> list[tuple[frozenset, str]]:
+        """(category, form) changes to try: the suspects' categories (see ``categories``:
+        words of one category take the same shape of meaning), most wrong examples first."""
+        out = []
+        for form_now in sorted(set(chosen.values()) | {"learned"}):
+            same = [t for t in {*chosen, *suspects} if chosen.get(t, "learned") == form_now]
+            for kin in categories(sequences, same):
+                kin = kin & set(suspects) if form_now == "learned" else kin
+                if not kin & set(suspects):
+                    continue
+                # A word with an atom tries its forms; a learned program can also go (to be
+                # learned again): dropping a guess leaves its word to the slow search.
+                named = frozenset(kin & set(atoms))
+                for group, form in [*((named, f) for f in FORMS if named),
+                                    *([(kin, "none")] if form_now == "learned" else [])]:
+                    if form != form_now and (group, form) not in tried:
+                        out.append((group, form))
+        return sorted(out, key=lambda m: -sum(wrong[t] for t in m[0]))
+
+    # Steepest ascent: a move that helps a little (verbs as suffixes) must not shut out the
+    # one that is right (directions as prefixes).
+    while score[1] < len(pool) and trials:
+        step = None
+        for kin, form in moves():
+            if not trials or (step and step[2][1] == len(pool)):
+                break
+            trials -= 1
+            tried.add((kin, form))
+            changed = {**chosen, **dict.fromkeys(kin, form)}
+            trial, trial_score = attempt(changed, forget=forgot)
+            if trial_score > (step[2] if step else score):
+                step = (changed, trial, trial_score)
+        if step is None:
+            break
+        chosen, best, score = step
+    if can_widen and score[1] < len(pool) and (fresh or chosen != forms):
+        # Trials compare meanings over projective trees only (half the cost); the meanings
+        # chosen get the stage's one chance at every tree (see _fit_trees)
+        best = attempt(chosen, forget=forgot, widen=True)[0]
+    guessed.clear()
+    guessed.update({s: (atoms[s], form) for s, form in chosen.items() if form != "none"})
+    return best
+
+
+def _leaf_guesses(model: NsrModel, pool: Sequence[Example], occurs: dict) -> dict[int, str]:
+    from nsr.abduction.lexicon import leaf_guesses
+
+    return leaf_guesses(model, [occurs[ex.source] for ex in pool], [ex.target for ex in pool])
+
+
+def _occurrences(model: NsrModel, pool: Sequence[Example]) -> dict[tuple[str, ...], tuple]:
+    from nsr.abduction.lexicon import symbol_occurrences
+
+    return dict(zip((ex.source for ex in pool),
+                    symbol_occurrences(model, [ex.source for ex in pool]), strict=True))
+
+
+def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tuple[int, int]:
+    """How well a stage fit, best highest: (negated) description length, then examples right.
+
+    The description length counts the model's program nodes plus the output tokens of every
+    example it gets wrong (those would have to be stored as they are): MDL over the stage.
+    Why not the examples right alone: with few examples, a wrong meaning (``left`` after the
+    verb) can fit one more example than the right one (``left`` before it) through programs
+    that store outputs as constants, and the right one then costs fewer nodes in all.
+    """
+    from nsr.induction.search import program_size
+
+    wrong = [ex for ex in pool if ex.source not in labels]
+    nodes = sum(program_size(p) for p in model.programs.values())
+    length = sum(len(ex.target) if isinstance(ex.target, tuple) else 1 for ex in wrong)
+    return -(nodes + length), len(pool) - len(wrong)
+
+
+def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
+               config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``: rounds over ``pool`` (see :func:`_run_stage`); returns the model, labels
@@ -226,6 +386,11 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     return model, labels, stage_info
 
 
+#: At most this many other fits of a stage try other meanings of its words (see _fit_stage).
+MAX_FORM_TRIALS = 16
+#: ...for stages of up to this many examples; a bigger stage gets proportionally fewer.
+TRIAL_POOL = 100
+
 #: The named steps of a round, in order (each has its own entry in a stage's step_seconds).
 STEPS = ("deduce", "abduce", "select", "learn")
 
@@ -241,7 +406,14 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
     stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
-    for rnd in range(config.curriculum_config().rounds(last)):
+    curriculum = config.curriculum_config()
+    rounds, most = curriculum.rounds(last), max(curriculum.rounds(last), curriculum.rounds(True))
+    rnd, chosen = -1, Selection(())
+    while (rnd := rnd + 1) < most:
+        # A round that adopted programs earns one more (up to the last stage's rounds): each
+        # round learns one more layer of functions whose rows rest on the ones before
+        if rnd >= rounds and not chosen.programs:
+            break
         found = _deduce_step(model, pool, todo, labels, timing)
         if rnd == 0:
             stage_info["train_acc_before"] = 1.0 - found.first_wrong / len(pool)
@@ -263,7 +435,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
         again = {lab.tokens for lab in rescued}
         todo = pool if chosen.programs else \
             [ex for ex in pool if ex.source not in labels or ex.source in again]
-    else:
+    if rnd >= rounds:  # the rounds ran out: what the last one learned is not yet checked
         _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
     if last:  # the final figure is measured on every example, not estimated
         _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)

@@ -54,3 +54,15 @@ def test_time_budget_is_honoured() -> None:
     result = search_program(rows, 1, SearchConfig(max_size=30, budget_s=0.2))
     assert result.timed_out or result.covered < result.groups
     assert result.seconds < 5.0
+
+
+def test_equal_arguments_do_not_hide_a_parameter() -> None:
+    # ``run and run``: x and y have the same value, so append(x, x) fits as well as
+    # append(x, y); the program that reads every dependent is the one kept
+    rows = [SearchExample((("R",), ("R",)), ("R", "R"))]
+    found = search_program(rows, 2, SearchConfig(library="lists"))
+    assert to_text(found.program) == "lambda x, y: append(x, y)"
+    # ...unless the rows rule it out
+    rows.append(SearchExample((("R",), ("W",)), ("R", "R")))
+    found = search_program(rows, 2, SearchConfig(library="lists"))
+    assert to_text(found.program) == "lambda x, y: append(x, x)"
