@@ -251,7 +251,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         fitted = _fit_trees(trial, trial_labels, pool, config, k, max_len, last, seed, say,
                             widen)
         score = _stage_score(fitted[0], fitted[1], pool)
-        say(f"stage {k}: {score[1]}/{len(pool)} right, description length {-score[0]}")
+        say(f"stage {k}: {score[0]}/{len(pool)} right, description length "
+            f"{-score[1]:.0f} bits")
         return fitted, score
 
     chosen, forgot = dict(forms), False
@@ -260,11 +261,11 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     else:
         best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
         score = _stage_score(best[0], best[1], pool)
-    if score[1] == len(pool):
+    if score[0] == len(pool):
         guessed.clear()
         guessed.update({s: (atoms[s], form) for s, form in chosen.items()})
         return best
-    if k > 0 and set(atoms) - set(fresh) and 2 * score[1] < len(pool):
+    if k > 0 and set(atoms) - set(fresh) and 2 * score[0] < len(pool):
         # Most of the stage wrong: start over on its examples. What earlier, smaller stages
         # adopted may rest on too few examples to be right (``right`` := the whole output
         # of ``jump right``, ``jump`` := empty), and co-occurrence now sees more.
@@ -279,7 +280,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     # the word (``opposite`` := cons('I_TURN_RIGHT', x) from two ``opposite right``); then
     # its program goes ("none": learned again) or becomes a guess.
     seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
-    rate = (len(pool) - score[1]) / len(pool)
+    rate = (len(pool) - score[0]) / len(pool)
     suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
@@ -306,10 +307,10 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
 
     # Steepest ascent: a move that helps a little (verbs as suffixes) must not shut out the
     # one that is right (directions as prefixes).
-    while score[1] < len(pool) and trials:
+    while score[0] < len(pool) and trials:
         step = None
         for kin, form in moves():
-            if not trials or (step and step[2][1] == len(pool)):
+            if not trials or (step and step[2][0] == len(pool)):
                 break
             trials -= 1
             tried.add((kin, form))
@@ -320,7 +321,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         if step is None:
             break
         chosen, best, score = step
-    if can_widen and score[1] < len(pool) and (fresh or chosen != forms):
+    if can_widen and score[0] < len(pool) and (fresh or chosen != forms):
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
         best = attempt(chosen, forget=forgot, widen=True)[0]
@@ -342,21 +343,28 @@ def _occurrences(model: NsrModel, pool: Sequence[Example]) -> dict[tuple[str, ..
                     symbol_occurrences(model, [ex.source for ex in pool]), strict=True))
 
 
-def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tuple[int, int]:
-    """How well a stage fit, best highest: (negated) description length, then examples right.
+def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tuple[float, int]:
+    """How well a stage fit, best highest: examples right, then (negated) description length.
 
-    The description length counts the model's program nodes plus the output tokens of every
-    example it gets wrong (those would have to be stored as they are): MDL over the stage.
-    Why not the examples right alone: with few examples, a wrong meaning (``left`` after the
-    verb) can fit one more example than the right one (``left`` before it) through programs
-    that store outputs as constants, and the right one then costs fewer nodes in all.
+    The description length, in bits, is the model's program nodes (each one choice among the
+    library's primitives, two parameters and the output's atoms) plus the output tokens of
+    every example it gets wrong (each one choice among the atoms and the end): those would
+    have to be stored as they are. Why examples right first: on a few examples, storing
+    outputs is cheaper than any program, and dropping meanings learned from one-word
+    commands would then win.
     """
+    import math
+
+    from nsr.induction.library import LIBRARIES
     from nsr.induction.search import program_size
 
     wrong = [ex for ex in pool if ex.source not in labels]
+    atoms = {a for ex in pool if isinstance(ex.target, tuple) for a in ex.target}
+    node_bits = math.log2(len(LIBRARIES[model.library].primitives) + 2 + len(atoms))
+    token_bits = math.log2(len(atoms) + 1)
     nodes = sum(program_size(p) for p in model.programs.values())
-    length = sum(len(ex.target) if isinstance(ex.target, tuple) else 1 for ex in wrong)
-    return -(nodes + length), len(pool) - len(wrong)
+    tokens = sum(len(ex.target) + 1 if isinstance(ex.target, tuple) else 1 for ex in wrong)
+    return len(pool) - len(wrong), -(nodes * node_bits + tokens * token_bits)
 
 
 def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],

@@ -302,11 +302,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         # An example offering only guessed rows counts when explained: a wrong guess is no
         # evidence against a program.
         total = len(groups[symbol] | set(found.covered_groups))
-        # A program with arguments needs min_support examples even when it has fewer: one
-        # example cannot show what a function does with its arguments (``turn opposite
-        # left`` alone made ``turn`` := append(x, x)); a constant is its one value.
-        needed = min_support if found.program.arity else min(min_support, total)
-        if found.covered >= needed and \
+        if found.covered >= min(min_support, total) and \
                 found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
             _, named = _learned_primitives(model, symbol, search.library, solved)
             programs[symbol] = inline_symbol_calls(found.program, named)
