@@ -325,7 +325,7 @@ def _train(args: argparse.Namespace) -> int:
         examples = images.image_examples(examples, "train")
         if tests is not None:
             tests = images.image_examples(tests, "test")
-        options.update(getattr(images, "IMAGE_LEARNER_OPTIONS", {}))
+        options["perception"] = getattr(images, "PERCEPTION", "images")  # a fact, no setting
     init = None
     if args.init is not None:
         init, options = _init_model(args, options)

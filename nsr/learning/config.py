@@ -40,6 +40,7 @@ class AbductionConfig:
     """How wrong examples are revised: which trees are tried and how values are pushed down."""
 
     max_abduce: int
+    noisy_max_abduce: int
     enumerate_up_to: int
     enumerate_new: int
     beam: int
@@ -60,6 +61,9 @@ class SelectionConfig:
     min_key_share: float
     consistent_guesses: bool
     borrow_programs: bool
+    noisy_adopt_fraction: float
+    noisy_min_support: int
+    noisy_search_max_candidates: int
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,9 @@ class LearnConfig:
 
 @dataclass(frozen=True)
 class PerceptionSettings:
-    """What reads the input's segments (image perception: how many classes), and whether
-    abduction may revise what it read. Not the network's own config
+    """What reads the input's segments (image perception: how many classes, 0: read off the
+    images), and whether abduction may revise what it read (only where the reading is
+    uncertain, see :mod:`nsr.learning.noise`). Not the network's own config
     (:class:`nsr.perception.tokens.PerceptionConfig`): a learner setting."""
 
     perception: str
@@ -139,6 +144,21 @@ class LearnerConfig:
     parser_epochs: int = 3
     max_trees: int = 1500
     max_abduce: int = 300
+    # Thresholds for NOISY rows. A symbol perception reads from one segment (a token) offers
+    # rows that are wrong only through their trees; a symbol read from many segments (an image
+    # cluster) offers rows from misread images too, and one meaning is split over several such
+    # symbols, so each sees fewer rows. Every threshold below with a ``noisy_`` twin moves
+    # from its own value (certain rows) toward the twin as the symbol's rows get noisier
+    # (``nsr.learning.noise``: 1 - 1/segments read as the symbol; a token: 0, the defaults
+    # hold exactly). Noisy rows ask for more wrong examples abduced per round (rows per
+    # symbol), a program explaining most of its rows from more examples (with few rows a junk
+    # program explains half of them), and a smaller search budget (no program reaches the 95%
+    # fit that ends a search early on noisy rows, so every search runs to its budget, while
+    # the right programs are small: arithmetic's * and / take under 20,000 candidates)
+    noisy_max_abduce: int = 500
+    noisy_adopt_fraction: float = 0.8
+    noisy_min_support: int = 8
+    noisy_search_max_candidates: int = 300_000
     preprocessing: str = "none"
     inverse: str = "python"  # push-down: "python" generate-and-test, or "prolog" run backwards
     torch_threads: int = 1  # tiny networks: more threads than this only add contention (0: leave)
@@ -153,21 +173,31 @@ class LearnerConfig:
     # Programs adopted below this fit are re-searched with more rows later (0: never)
     solved_fraction: float = 0.0
     perception: str = "tokens"  # "tokens": one symbol per token to start; "images": CNN over ids
-    n_symbols: int = 16  # images only: how many symbol classes the CNN may use (not a label)
-    perception_revision: bool = False  # abduce one node's symbol when that fixes an example
-    # ...choosing only among the symbols perception ranks next for that segment (0: any)
-    revision_alternatives: int = 0
+    # Images only: how many symbol classes the CNN may use (not a label); 0: read off the
+    # training images (twice the number of groups their neighbour graph's spectrum shows, see
+    # ``nsr.perception.images.symbol_count``)
+    n_symbols: int = 0
+    # Abduce one node's symbol when that fixes an example, only where perception's reading is
+    # uncertain (a symbol read from several segments: an image cluster); a token is its own
+    # symbol, so token input is never revised
+    perception_revision: bool = True
+    # ...choosing only among the symbols perception ranks next for that segment (0: any): an
+    # image that could be anything its parent ignores must not become a random symbol
+    revision_alternatives: int = 3
     # A program is adopted only when its rows come from at least this share of the segments
     # perception reads as its symbol (0: any; see ``key_share`` in ``steps.select``): an image
-    # cluster's few stray images must not choose the program of the cluster's real symbol
-    min_key_share: float = 0.0
+    # cluster's few stray images must not choose the program of the cluster's real symbol. A
+    # token symbol is one segment: any row satisfies it
+    min_key_share: float = 0.1
     # One reading per round: a program whose evidence guessed another symbol a constant leaf
     # and a program with arguments for that symbol are not adopted together (see
     # ``consistent_guesses`` in ``steps.select``)
     consistent_guesses: bool = True
     # A program abduction keeps asking to change may be replaced by another symbol's program
-    # that explains those examples and keeps the symbol's own (see ``steps.borrowed_programs``)
-    borrow_programs: bool = False
+    # that explains those examples and keeps the symbol's own (see ``steps.borrowed_programs``),
+    # among symbols read from several segments only (one meaning split over image clusters;
+    # two tokens are two words)
+    borrow_programs: bool = True
     # Abduction remembers program applications (pure) and skips revising the trees of examples
     # some tree already explains: same selections, faster with slow recursions (HINT)
     fast_abduction: bool = True
@@ -209,8 +239,14 @@ class LearnerConfig:
             raise ConfigError(f"perception must be 'tokens' or 'images', got {self.perception!r}")
         if self.revision_alternatives < 0:
             raise ConfigError("revision_alternatives must be >= 0")
-        if self.n_symbols < 1:
-            raise ConfigError(f"n_symbols must be positive, got {self.n_symbols}")
+        if self.n_symbols < 0:
+            raise ConfigError(f"n_symbols must be >= 0 (0: from the images), got {self.n_symbols}")
+        if not 0.0 < self.noisy_adopt_fraction <= 1.0:
+            raise ConfigError("noisy_adopt_fraction must be in (0, 1]")
+        if min(self.noisy_max_abduce, self.noisy_min_support,
+               self.noisy_search_max_candidates) < 1:
+            raise ConfigError("noisy_max_abduce, noisy_min_support and "
+                              "noisy_search_max_candidates must be positive")
         if self.search_size_limit < self.search_max_size:
             raise ConfigError("search_size_limit must be >= search_max_size")
         if self.stage_growth <= 1.0:
@@ -239,14 +275,17 @@ class LearnerConfig:
                                 self.final_rounds)
 
     def abduction_config(self) -> AbductionConfig:
-        return AbductionConfig(self.max_abduce, self.enumerate_up_to, self.enumerate_new,
+        return AbductionConfig(self.max_abduce, self.noisy_max_abduce, self.enumerate_up_to,
+                               self.enumerate_new,
                                self.beam, self.samples, self.inverse, self.guess_lower_holes,
                                self.fast_abduction)
 
     def selection_config(self) -> SelectionConfig:
         return SelectionConfig(self.adopt_fraction, self.min_support, self.loose_evidence,
                                self.solved_fraction, self.min_key_share,
-                               self.consistent_guesses, self.borrow_programs)
+                               self.consistent_guesses, self.borrow_programs,
+                               self.noisy_adopt_fraction, self.noisy_min_support,
+                               self.noisy_search_max_candidates)
 
     def learn_config(self) -> LearnConfig:
         return LearnConfig(self.parser_epochs, self.max_trees, self.learn_rescued)
@@ -259,7 +298,7 @@ class LearnerConfig:
 def config_for_task(task: Any, split: str, **overrides: Any) -> LearnerConfig:
     """The learner configuration for a task: the defaults with the facts the task declares
     about its data (primitive library, open-class pattern), and ``overrides`` on top (a user's
-    choice, or image perception's settings): one place, so the CLI and the benchmarks train
-    alike. A task declares no learner setting."""
+    choice, or a fact of the input such as ``perception="images"``): one place, so the CLI and
+    the benchmarks train alike. A task declares no learner setting."""
     options = {"library": task.primitive_library, "open_class": task.open_class, **overrides}
     return LearnerConfig(task=task.name, split=split, **options)

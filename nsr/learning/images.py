@@ -32,27 +32,32 @@ def symbol_names(n: int) -> tuple[str, ...]:
 
 
 def initial_image_model(data: Sequence[Example], config, seed: int) -> NsrModel:
-    """A model over ``config.n_symbols`` symbols whose CNN is warm-started by clustering the
-    distinct training images of ``data`` (no labels)."""
+    """A model whose CNN is warm-started by clustering the distinct training images of
+    ``data`` (no labels) into ``config.n_symbols`` symbols, or with 0 into as many as the
+    images' own neighbour graph asks for (:func:`nsr.perception.images.symbol_count`)."""
     from nsr.perception.image_data import load_bank
     from nsr.perception.image_ids import ImageIdPerception, image_position
-    from nsr.perception.images import ImagePerceptionConfig, warm_start
+    from nsr.perception.images import ImagePerceptionConfig, symbol_count, warm_start
 
     ids = sorted({t for ex in data for t in ex.source}, key=image_position)
     if len(ids) < config.n_symbols:
         raise ConfigError(f"{len(ids)} distinct training images cannot fill "
                           f"{config.n_symbols} symbol classes; lower n_symbols")
+    if not ids:
+        raise ConfigError("no training image: image input needs at least one example")
     bank = load_bank()
     perception = ImageIdPerception(None, bank, ids)  # type: ignore[arg-type]
-    start = warm_start(perception.images(ids), ImagePerceptionConfig(config.n_symbols), seed=seed)
+    images = perception.images(ids)
+    n_symbols = config.n_symbols or symbol_count(images)
+    start = warm_start(images, ImagePerceptionConfig(n_symbols), seed=seed)
     # Later fits continue from the current weights on a few thousand images every round: a
     # few epochs suffice there, the full schedule is only needed to fit the clusters.
     start.perception.cfg = replace(start.perception.cfg, epochs=REFIT_EPOCHS,
                                    batch_size=REFIT_BATCH)
     perception.cnn = start.perception
-    return NsrModel(symbol_names(config.n_symbols), config.library, seed=seed,
+    return NsrModel(symbol_names(n_symbols), config.library, seed=seed,
                     perception=perception, live_trees=config.live_trees,
-                    parser_config=config.parser_config(config.n_symbols))
+                    parser_config=config.parser_config(n_symbols))
 
 
 @dataclass(frozen=True)

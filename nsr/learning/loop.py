@@ -34,6 +34,7 @@ from nsr.learning.config import (
     LearnerConfig,
     PerceptionSettings,
 )
+from nsr.learning.noise import Thresholds, model_noise, scaled_count, symbol_noise
 from nsr.learning.steps import (
     Abduction,
     Labelled,
@@ -485,9 +486,12 @@ def _deduce_step(model: NsrModel, pool: list[Example], todo: list[Example],
 def _abduce_step(model: NsrModel, wrong: list, cfg: AbductionConfig, rng: random.Random,
                  timing: dict[str, float]) -> tuple[list, list[Abduction]]:
     """Abduce: tree hypotheses and value revisions for (at most ``max_abduce`` of) the wrong
-    examples; returns the examples abduced and what was found for each."""
-    if len(wrong) > cfg.max_abduce:
-        wrong = rng.sample(wrong, cfg.max_abduce)
+    examples; returns the examples abduced and what was found for each. Noisy symbols
+    (see :mod:`nsr.learning.noise`) ask for more: their rows are split over more symbols."""
+    budget = scaled_count(cfg.max_abduce, cfg.noisy_max_abduce,
+                          model_noise(symbol_noise(symbol_inventory(model))))
+    if len(wrong) > budget:
+        wrong = rng.sample(wrong, budget)
     t1 = time.perf_counter()
     abductions = abduce(model, wrong, enumerate_up_to=cfg.enumerate_up_to, beam=cfg.beam,
                         samples=cfg.samples, seed=rng.randrange(2**31), inverse=cfg.inverse,
@@ -502,19 +506,30 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
                  timing: dict[str, float], identity_for: frozenset[int] = frozenset()
                  ) -> Selection:
     """Select: pseudo-labels among the hypotheses and programs for the holes (program search,
-    MDL), plus programs borrowed from other symbols when that is on."""
+    MDL), plus programs borrowed from other symbols when that is on. Thresholds and the
+    search budget follow how noisy each symbol's rows are (:mod:`nsr.learning.noise`)."""
+    from dataclasses import replace
+
     cfg, search = config.selection_config(), config.search_config()
     t1 = time.perf_counter()
+    inventory = symbol_inventory(model)
+    noise = symbol_noise(inventory)
+    search = replace(search, max_candidates=scaled_count(
+        search.max_candidates, cfg.noisy_search_max_candidates, model_noise(noise)))
+    thresholds = Thresholds(noise, cfg.adopt_fraction, cfg.min_support,
+                            cfg.noisy_adopt_fraction, cfg.noisy_min_support)
     kept = unsolved_symbol_rows(model, list(labels.values()), cfg.solved_fraction,
                                 search.max_rows) if cfg.solved_fraction > 0 else None
-    inventory = symbol_inventory(model) if cfg.min_key_share > 0 else None
     chosen = select(model, abductions, search, adopt_fraction=cfg.adopt_fraction,
                     min_support=cfg.min_support, unsolved_rows=kept,
                     loose_evidence=cfg.loose_evidence, key_share=cfg.min_key_share,
-                    inventory=inventory, consistent_guesses=cfg.consistent_guesses,
-                    identity_for=identity_for)
-    if cfg.borrow_programs:
-        chosen = _with_borrowed(model, abductions, list(labels.values()), chosen, config)
+                    inventory=inventory if cfg.min_key_share > 0 else None,
+                    consistent_guesses=cfg.consistent_guesses,
+                    identity_for=identity_for, thresholds=thresholds)
+    noisy = {s for s, u in noise.items() if u > 0}
+    if cfg.borrow_programs and noisy:
+        chosen = _with_borrowed(model, abductions, list(labels.values()), chosen, search,
+                                thresholds.noisiest_support(), noisy)
     timing["select"] += time.perf_counter() - t1
     return chosen
 
@@ -522,8 +537,11 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
 def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
                      cfg: PerceptionSettings) -> Selection:
     """With ``perception_revision``: the wrong examples select left without a label may be
-    fixed by reading one segment as another symbol (see :func:`_with_symbol_revisions`)."""
-    if not cfg.perception_revision:
+    fixed by reading one segment as another symbol (see :func:`_with_symbol_revisions`), only
+    where perception's reading is uncertain: some symbol is read from several segments (an
+    image cluster). A token is its own symbol: token input is never revised."""
+    if not cfg.perception_revision or \
+            not any(n > 1 for n in symbol_inventory(model).values()):
         return chosen
     return _with_symbol_revisions(model, wrong, chosen, cfg.revision_alternatives)
 
@@ -623,13 +641,15 @@ def _initial_model(data: Sequence[Example], config: LearnerConfig, seed: int,
 
 
 def _with_borrowed(model: NsrModel, abductions: Sequence, labels: Sequence[Labelled],
-                   chosen: Selection, config: LearnerConfig) -> Selection:
-    """Add the programs symbols take over from others (a newly induced program wins)."""
+                   chosen: Selection, search, min_support: int,
+                   noisy: set[int]) -> Selection:
+    """Add the programs ``noisy`` symbols take over from others (a newly induced program
+    wins): one meaning split over several image clusters, never one word taking another's."""
     from dataclasses import replace
 
     taken = {s: p for s, p in borrowed_programs(
-        model, abductions, labels, min_support=config.min_support,
-        limit=config.search_config().max_rows).items() if s not in chosen.programs}
+        model, abductions, labels, min_support=min_support,
+        limit=search.max_rows).items() if s not in chosen.programs and s in noisy}
     if not taken:
         return chosen
     return replace(chosen, programs={**chosen.programs, **taken},

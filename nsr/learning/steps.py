@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from nsr.abduction.candidates import candidate_trees
@@ -149,7 +149,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
            loose_evidence: bool = True, key_share: float = 0.0,
            inventory: dict[int, int] | None = None,
            consistent_guesses: bool = False,
-           identity_for: frozenset[int] = frozenset()) -> Selection:
+           identity_for: frozenset[int] = frozenset(),
+           thresholds: Callable[[int], tuple[float, int]] | None = None) -> Selection:
     """Pick pseudo-labels and induce programs for holes (the MDL judge).
 
     A consistent hypothesis becomes a pseudo-label at once (the most probable tree under the
@@ -191,6 +192,9 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     expression and ``)``, or ``)`` over ``(`` and the expression; each reading's rows guess
     the other bracket a constant, so adopting both readings at once leaves no bracket a leaf,
     and the images of the ignored one end up read as random digits.
+
+    ``thresholds``: symbol -> (adopt_fraction, min_support) in place of the two flat ones
+    (stricter for noisy symbols, see :mod:`nsr.learning.noise`).
 
     ``identity_for``: symbols that may mean the identity (see :func:`_search_symbol`): those
     an earlier round searched and left without a program (``Selection.unexplained``).
@@ -302,8 +306,10 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
         # An example offering only guessed rows counts when explained: a wrong guess is no
         # evidence against a program.
         total = len(groups[symbol] | set(found.covered_groups))
-        if found.covered >= min(min_support, total) and \
-                found.covered >= adopt_fraction * min(total, search.max_rows) and found.covered >= 1:
+        adopt, support = (adopt_fraction, min_support) if thresholds is None \
+            else thresholds(symbol)
+        if found.covered >= min(support, total) and \
+                found.covered >= adopt * min(total, search.max_rows) and found.covered >= 1:
             _, named = _learned_primitives(model, symbol, search.library, solved)
             programs[symbol] = inline_symbol_calls(found.program, named)
             fits[symbol] = found.fraction

@@ -106,3 +106,21 @@ def test_projective_trees_are_the_prior_and_the_evidence_drops_them() -> None:
     assert kept.metrics[-1]["train_acc"] == 1.0
     assert kept.model.parser.cfg.projective
     assert not any(m.get("widened") for m in kept.metrics)
+
+
+def test_image_input_declares_only_that_its_segments_are_images() -> None:
+    from dataclasses import fields
+
+    from nsr.learning.config import config_for_task
+    from nsr.tasks.hint import HintTask, images
+
+    assert not hasattr(images, "IMAGE_LEARNER_OPTIONS")
+    config = config_for_task(HintTask(), "all", perception=images.PERCEPTION)
+    defaults = LearnerConfig()
+    differ = {f.name for f in fields(LearnerConfig)
+              if getattr(config, f.name) != getattr(defaults, f.name)}
+    assert differ == {"task", "split", "library", "perception"}
+    assert config.perception == "images"
+    # what image input needs is read off the data: symbol classes from the images (0), and
+    # revision, borrowing and stricter thresholds only where perception is uncertain
+    assert config.n_symbols == 0 and config.perception_revision and config.borrow_programs

@@ -193,3 +193,17 @@ def test_ensemble_averages_its_members_and_round_trips(tmp_path, bank: ImageBank
     assert restored.cfg.ensemble == 2 and restored.log_probs(images) == plain.log_probs(images)
     with pytest.raises(ConfigError, match="ensemble"):
         ImagePerceptionConfig(N, ensemble=0)
+
+
+def test_the_number_of_symbol_classes_is_read_off_the_images() -> None:
+    import torch
+
+    from nsr.perception.images import CLASSES_PER_GROUP, spectral_groups, symbol_count
+
+    # four distinct 8x8 patterns, 40 noisy copies each: four groups, twice as many classes
+    gen = torch.Generator().manual_seed(0)
+    protos = (torch.rand(4, 8, 8, generator=gen) > 0.5).float() * 16
+    images = torch.cat([p + torch.rand(40, 8, 8, generator=gen) for p in protos])
+    assert spectral_groups(images) == 4
+    assert symbol_count(images) == CLASSES_PER_GROUP * 4
+    assert symbol_count(images[:3]) >= 1  # too few images for a spectrum: still a count

@@ -115,37 +115,11 @@ class HintImages:
         return [self.draw(ex.source, part, seed + idx) for idx, ex in enumerate(examples)]
 
 
-#: Learner settings of HINT's image mode (task configuration, not learner code): a CNN over
-#: image ids with 32 symbol classes (with the shift-tolerant clustering, purity on the training
-#: images is 0.977 for 32 clusters against 0.951 for 24, where "1" shares a cluster; spare
-#: classes just become duplicate symbols) and perception revision.
-IMAGE_LEARNER_OPTIONS: dict[str, object] = {
-    "perception": "images",
-    "n_symbols": 32,
-    "perception_revision": True,
-    # Rows for one operator are spread over several clusters, so each cluster's search sees
-    # fewer of them: abduce more wrong examples per round, and adopt a program only when it
-    # explains most of its rows (with few rows a junk program can explain half of them).
-    "max_abduce": 500,
-    "adopt_fraction": 0.8,
-    "min_support": 8,
-    # ...and only when those rows come from at least a tenth of the images the symbol's cluster
-    # holds: a bracket cluster holding three "/" images must not get a program from them in the
-    # 3-token stage, before any bracket is seen
-    "min_key_share": 0.1,
-    # A relabelled image becomes one of the 3 symbols perception ranks next for it (a bracket
-    # image that could be anything its parent ignores must not become a random digit)
-    "revision_alternatives": 3,
-    # "-" learned by three clusters, one of them as a near miss (a - 1 at b = 0, its rows never
-    # had b = 0): the long stages fail wherever its images appear until it takes a sibling's
-    # program (seed 1 fell from 99.9% to 88.7% train accuracy in the last stage without this)
-    "borrow_programs": True,
-    # Noisy rows (stray images, many trees per example) keep most searches below the 95% fit
-    # that ends them early, so they run to their budget; the right programs take under 20,000
-    # candidates even for * and / (with + and - learned), so a fifth of the symbol-mode
-    # budget loses nothing and saves most of the time
-    "search_max_candidates": 300_000,
-}
+#: What image input declares about its data: each segment is a picture read by a CNN. Every
+#: learner setting is the one configuration's default; what differs from token input (how many
+#: symbol classes, perception revision, stricter adoption for noisy clusters) the learner reads
+#: off the images and off how many of them perception reads as each symbol.
+PERCEPTION = "images"
 
 #: Images are drawn with Random(IMAGE_SEED + idx) for example idx (fixed: a run is repeatable).
 IMAGE_SEED = 0
