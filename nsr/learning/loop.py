@@ -225,7 +225,12 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
     occurs = _occurrences(model, pool)
     atoms = _leaf_guesses(model, pool, occurs)
-    fresh = {s: atom for s, atom in atoms.items() if s not in model.programs}
+    # Guesses only while nothing is known: once some words have programs, abduction derives
+    # a new word's rows from them (``walk`` known: ``walk left`` gives ``left`` a row), and a
+    # guess would only fix a shape the data may never show directly (``right`` seen only
+    # after ``opposite``/``around``)
+    fresh = {s: atom for s, atom in atoms.items() if s not in model.programs} \
+        if not model.programs else {}
     before = _snapshot(model, labels)
     projective = model.parser.cfg.projective
     names = model.symbol_names
