@@ -108,6 +108,29 @@ def guess_program(atom: str, form: str) -> ast.Program:
     raise ValueError(f"unknown guess form {form!r}")
 
 
+def _neighbours(symbols: Sequence[tuple[int, ...]]
+                ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """The symbols seen just before and just after each symbol (an input's edges: -1, -2)."""
+    before: dict[int, set[int]] = defaultdict(set)
+    after: dict[int, set[int]] = defaultdict(set)
+    for syms in symbols:
+        for i, s in enumerate(syms):
+            before[s].add(syms[i - 1] if i else -1)
+            after[s].add(syms[i + 1] if i + 1 < len(syms) else -2)
+    return before, after
+
+
+def _slot_mates(neighbours: tuple[dict[int, set[int]], dict[int, set[int]]], of: int,
+                among: Iterable[int]) -> set[int]:
+    before, after = neighbours
+
+    def jaccard(a: set[int], b: set[int]) -> float:
+        return len(a & b) / len(a | b) if a | b else 0.0
+
+    return {t for t in among if t == of or
+            (jaccard(before[of], before[t]) + jaccard(after[of], after[t])) / 2 >= 0.5}
+
+
 def same_slot_symbols(symbols: Sequence[tuple[int, ...]], of: int,
                       among: Iterable[int]) -> set[int]:
     """The symbols of ``among`` that fill the same slots as ``of``: on average over the words
@@ -117,23 +140,13 @@ def same_slot_symbols(symbols: Sequence[tuple[int, ...]], of: int,
     fails where the two share a function over them (``thrice`` cannot take one argument
     after ``left`` and two after ``right``).
     """
-    before: dict[int, set[int]] = defaultdict(set)
-    after: dict[int, set[int]] = defaultdict(set)
-    for syms in symbols:
-        for i, s in enumerate(syms):
-            before[s].add(syms[i - 1] if i else -1)
-            after[s].add(syms[i + 1] if i + 1 < len(syms) else -2)
-
-    def jaccard(a: set[int], b: set[int]) -> float:
-        return len(a & b) / len(a | b) if a | b else 0.0
-
-    return {t for t in among if t == of or
-            (jaccard(before[of], before[t]) + jaccard(after[of], after[t])) / 2 >= 0.5}
+    return _slot_mates(_neighbours(symbols), of, among)
 
 
 def categories(symbols: Sequence[tuple[int, ...]], among: Iterable[int]) -> list[frozenset[int]]:
     """``among`` split into categories: the connected groups of :func:`same_slot_symbols`
     (a word alone is a category of one), largest first."""
+    neighbours = _neighbours(symbols)
     todo = set(among)
     out: list[frozenset[int]] = []
     while todo:
@@ -143,7 +156,7 @@ def categories(symbols: Sequence[tuple[int, ...]], among: Iterable[int]) -> list
             if s in group:
                 continue
             group.add(s)
-            frontier.extend(same_slot_symbols(symbols, s, todo - group))
+            frontier.extend(_slot_mates(neighbours, s, todo - group))
         todo -= group
         out.append(frozenset(group))
     return sorted(out, key=lambda g: (-len(g), min(g)))

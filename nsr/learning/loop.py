@@ -207,13 +207,13 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                say: Callable[[str], None], can_widen: bool,
                guessed: dict[int, tuple[str, str]] | None = None
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
-    """Stage ``k`` with guessed programs for words never seen in a short enough example.
+    """Stage ``k``, with guessed programs for its words while no word has a program yet.
 
-    Co-occurrence guesses an atom for each new word (see :mod:`nsr.abduction.lexicon`); the
-    stage is fitted with every guess as a leaf, then, while examples stay wrong, each guessed
-    word in them (this stage's or an earlier one's: ``guessed``, symbol -> (atom, form),
-    updated in place) is tried in its other forms and with no guess at all, and the form that
-    fits the stage best is kept. Better: more examples right, then fewer program nodes (MDL).
+    Co-occurrence guesses an atom for each word (see :mod:`nsr.abduction.lexicon`); the stage
+    is fitted with every guess as a leaf, then, while examples stay wrong, the categories of
+    the words in them (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom,
+    form), updated in place; learned programs that fail often) are tried in other forms, and
+    the fit that scores best is kept (see :func:`_stage_score`).
     Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
     governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
     short stage may fit either way; the data that tells them apart can come stages later.
@@ -229,8 +229,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     # a new word's rows from them (``walk`` known: ``walk left`` gives ``left`` a row), and a
     # guess would only fix a shape the data may never show directly (``right`` seen only
     # after ``opposite``/``around``)
-    fresh = {s: atom for s, atom in atoms.items() if s not in model.programs} \
-        if not model.programs else {}
+    fresh = {} if model.programs else dict(atoms)
     before = _snapshot(model, labels)
     projective = model.parser.cfg.projective
     names = model.symbol_names
@@ -267,9 +266,13 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     else:
         best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
         score = _stage_score(best[0], best[1], pool)
-    if score[0] == len(pool):
+
+    def keep(chosen: dict[int, str]) -> None:
         guessed.clear()
-        guessed.update({s: (atoms[s], form) for s, form in chosen.items()})
+        guessed.update({s: (atoms[s], form) for s, form in chosen.items() if form != "none"})
+
+    if score[0] == len(pool):
+        keep(chosen)
         return best
     if k > 0 and set(atoms) - set(fresh) and 2 * score[0] < len(pool):
         # Most of the stage wrong: start over on its examples. What earlier, smaller stages
@@ -331,8 +334,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
         best = attempt(chosen, forget=forgot, widen=True)[0]
-    guessed.clear()
-    guessed.update({s: (atoms[s], form) for s, form in chosen.items() if form != "none"})
+    keep(chosen)
     return best
 
 
