@@ -244,7 +244,7 @@ class _Bank:
         return self.by_size.get((typ, size), [])
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)
 def _params_in(expr: ast.Expr) -> frozenset[str]:
     """The parameter names ``expr`` reads."""
     if isinstance(expr, ast.Var):

@@ -131,11 +131,12 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     # Projective trees first (the simpler hypothesis); see _fit_stage
     can_widen = model.parser.cfg.projective
     guessed: dict[int, tuple[str, str]] = {}  # see _fit_stage
+    lexicon = _Lexicon.of(model, data)
     for k in range(run.first_stage, len(stages)):
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
                                                k == len(stages) - 1, seed, say, can_widen,
-                                               guessed)
+                                               guessed, lexicon)
         # One chance: the first stage projective trees cannot fit decides
         can_widen = can_widen and stage_info["train_acc"] >= 1.0 and "widened" not in stage_info
         metrics.append(stage_info)
@@ -156,6 +157,31 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                         seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """What co-occurrence over the whole training file says about its words: each input's
+    symbols, and the atom guessed for each word (see :mod:`nsr.abduction.lexicon`).
+
+    Why the whole file and not a stage's examples: the curriculum orders what programs are
+    learned from, but which atom a word carries is clearest over every example of it (one
+    ``jump right`` cannot tell whether ``I_JUMP`` is ``jump``'s or ``right``'s; a thousand
+    commands can), and the word categories likewise.
+    """
+
+    occurs: dict[tuple[str, ...], tuple[int, ...]]
+    atoms: dict[int, str]
+
+    @classmethod
+    def of(cls, model: NsrModel, data: Sequence[Example]) -> _Lexicon:
+        from nsr.abduction.lexicon import can_guess, leaf_guesses, symbol_occurrences
+
+        if not can_guess(model):
+            return cls({}, {})
+        symbols = symbol_occurrences(model, [ex.source for ex in data])
+        occurs = dict(zip((ex.source for ex in data), symbols, strict=True))
+        return cls(occurs, leaf_guesses(model, symbols, [ex.target for ex in data]))
 
 
 @dataclass(frozen=True)
@@ -205,11 +231,12 @@ def _resumed(out: Path) -> _Run:
 def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool,
-               guessed: dict[int, tuple[str, str]] | None = None
-               ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
+               guessed: dict[int, tuple[str, str]] | None = None,
+               lexicon: _Lexicon | None = None) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``, with guessed programs for its words while no word has a program yet.
 
-    Co-occurrence guesses an atom for each word (see :mod:`nsr.abduction.lexicon`); the stage
+    Co-occurrence over the whole file guesses an atom for each word (``lexicon``, see
+    :class:`_Lexicon`; made from ``pool`` when not given); the stage
     is fitted with every guess as a leaf, then, while examples stay wrong, the categories of
     the words in them (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom,
     form), updated in place; learned programs that fail often) are tried in other forms, and
@@ -223,17 +250,22 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     guessed = {} if guessed is None else guessed
     if not can_guess(model):
         return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
-    occurs = _occurrences(model, pool)
-    atoms = _leaf_guesses(model, pool, occurs)
+    lexicon = lexicon if lexicon is not None and lexicon.occurs else _Lexicon.of(model, pool)
+    occurs = {ex.source: lexicon.occurs[ex.source] for ex in pool}
+    present = {s for syms in occurs.values() for s in syms}
+    atoms = {s: atom for s, atom in lexicon.atoms.items() if s in present}
     # Guesses only while nothing is known: once some words have programs, abduction derives
     # a new word's rows from them (``walk`` known: ``walk left`` gives ``left`` a row), and a
     # guess would only fix a shape the data may never show directly (``right`` seen only
     # after ``opposite``/``around``)
-    fresh = {} if model.programs else dict(atoms)
+    # ... except for a new word whose category has guesses: it takes their shape (``look``
+    # new where ``jump`` puts its atom after what it governs)
+    fresh = _kin_forms(atoms, guessed, model, lexicon) if model.programs else \
+        dict.fromkeys(atoms, "leaf")
     before = _snapshot(model, labels)
     projective = model.parser.cfg.projective
     names = model.symbol_names
-    forms = {**{s: form for s, (_, form) in guessed.items()}, **dict.fromkeys(fresh, "leaf")}
+    forms = {**{s: form for s, (_, form) in guessed.items()}, **fresh}
     atoms.update({s: atom for s, (atom, _) in guessed.items()})
 
     def attempt(chosen: dict[int, str], forget: bool = False, widen: bool = False) -> tuple:
@@ -293,7 +325,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
-    sequences = list(occurs.values())
+    sequences = list(lexicon.occurs.values())
 
     def moves() -> list[tuple[frozenset, str]]:
         """(category, form) changes to try: the suspects' categories (see ``categories``:
@@ -319,14 +351,27 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     while score[0] < len(pool) and trials:
         step = None
         for kin, form in moves():
-            if not trials or (step and step[2][0] == len(pool)):
+            if not trials:
                 break
+            changed = {**chosen, **dict.fromkeys(kin, form)}
+            if step and step[2][0] == len(pool) and _assumed(changed) > _assumed(step[0]):
+                continue  # a fit with every example right: only a simpler one can beat it
             trials -= 1
             tried.add((kin, form))
-            changed = {**chosen, **dict.fromkeys(kin, form)}
             trial, trial_score = attempt(changed, forget=forgot)
-            if trial_score > (step[2] if step else score):
+            if (trial_score, -_assumed(changed)) > \
+                    ((step[2], -_assumed(step[0])) if step else (score, -_assumed(chosen))):
                 step = (changed, trial, trial_score)
+        if step is None and not forgot and k > 0 and trials:
+            # No one change helps: meanings learned together may hold each other up (``turn``
+            # := append(x, x) with ``opposite`` := empty() from ``turn opposite left``, each
+            # relearned from the other when dropped alone). Learn the stage again from the
+            # guesses alone, with what the earlier stages taught the parser.
+            trials -= 1
+            trial, trial_score = attempt(chosen, forget=True)
+            if trial_score > score:
+                step, forgot = (chosen, trial, trial_score), True
+                tried.clear()
         if step is None:
             break
         chosen, best, score = step
@@ -338,17 +383,27 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     return best
 
 
-def _leaf_guesses(model: NsrModel, pool: Sequence[Example], occurs: dict) -> dict[int, str]:
-    from nsr.abduction.lexicon import leaf_guesses
+def _kin_forms(atoms: dict[int, str], guessed: dict[int, tuple[str, str]], model: NsrModel,
+               lexicon: _Lexicon) -> dict[int, str]:
+    """Forms for the new words (an atom, no program, no guess yet) of a category that holds
+    guesses: the form most of those guesses take (see ``lexicon.categories``)."""
+    from nsr.abduction.lexicon import categories
 
-    return leaf_guesses(model, [occurs[ex.source] for ex in pool], [ex.target for ex in pool])
+    new = {s for s in atoms if s not in model.programs and s not in guessed}
+    if not new or not guessed:
+        return {}
+    out: dict[int, str] = {}
+    for kin in categories(list(lexicon.occurs.values()), new | set(guessed)):
+        mates = Counter(guessed[t][1] for t in kin if t in guessed)
+        if kin & new and mates:
+            out.update(dict.fromkeys(kin & new, mates.most_common(1)[0][0]))
+    return out
 
 
-def _occurrences(model: NsrModel, pool: Sequence[Example]) -> dict[tuple[str, ...], tuple]:
-    from nsr.abduction.lexicon import symbol_occurrences
-
-    return dict(zip((ex.source for ex in pool),
-                    symbol_occurrences(model, [ex.source for ex in pool]), strict=True))
+def _assumed(chosen: dict[int, str]) -> int:
+    """How many guesses are functions (an atom before or after what the word governs): of
+    two fits that score the same, the one with more bare atoms assumes less."""
+    return sum(form in ("before", "after") for form in chosen.values())
 
 
 def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tuple[float, int]:

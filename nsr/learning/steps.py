@@ -20,6 +20,7 @@ from nsr.induction.search import (
     SearchConfig,
     SearchExample,
     SearchResult,
+    program_size,
     search_program,
 )
 from nsr.model.execute import apply_memo, execute
@@ -247,14 +248,23 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             break
     # Guessed rows: try the most common guesses, keep the one whose programs explain the most.
     # A guess speaks only for symbols nothing else speaks for (see above).
+    # A guess's rows for a symbol that has its own (unguessed) program are evidence for the
+    # guess where that program explains them: ``turn := empty()`` guessed under ``thrice`` in
+    # ``turn left thrice``, with ``thrice`` known from ``walk left thrice``.
     usable = {world: {s: by for s, by in by_symbol.items() if not rows.get(s)}
               for world, by_symbol in guessed.items()}
-    worlds = sorted((w for w in usable if usable[w]),
-                    key=lambda a: (-len({r.group for by in usable[a].values()
-                                         for rs in by.values() for r in rs}), a))
+    confirmed = {world: _confirmed(by_symbol, best, model, search.library, solved)
+                 for world, by_symbol in guessed.items()}
+    worlds = sorted((w for w in usable if usable[w] or confirmed[w]),
+                    key=lambda a: (-len(confirmed[a] | {r.group for by in usable[a].values()
+                                                        for rs in by.values() for r in rs}), a))
     chosen: dict[int, SearchResult] = {}
     chosen_world: tuple = ()
-    chosen_score = sum(b.covered for b in best.values())
+    # A world must explain more than the rows without guesses; of worlds that explain as
+    # much, the smallest programs (its guessed leaves included) win: the data cannot tell
+    # them apart, and the simpler meaning is the one that generalizes
+    unguessed = sum(b.covered for b in best.values())
+    chosen_score: tuple[int, int] | None = None
     for world in worlds[:MAX_GUESS_WORLDS]:
         trial: dict[int, SearchResult] = {}
         for symbol, by_arity in sorted(usable[world].items()):
@@ -263,8 +273,10 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             seconds += spent
             if found is not None:
                 trial[symbol] = found
-        score = sum(b.covered for s, b in {**best, **trial}.items())
-        if score > chosen_score:
+        score = (sum(b.covered for s, b in {**best, **trial}.items()) + len(confirmed[world]),
+                 -sum(map(program_size, [*(b.program for b in trial.values()),
+                                         *_guessed_leaves(world, search.library).values()])))
+        if score[0] > unguessed and (chosen_score is None or score > chosen_score):
             chosen, chosen_world, chosen_score = trial, world, score
     best.update(chosen)
     # What the guessed rows' programs assume about other symbols' shapes (guessed lower holes)
@@ -316,13 +328,29 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             shapes[symbol] = found.program.arity
             if symbol in chosen:
                 claims |= world_shapes
-    if any(s in programs for s in chosen):
+    if any(s in programs for s in chosen) or confirmed.get(chosen_world):
         for symbol, prog in _guessed_leaves(chosen_world, search.library).items():
             if symbol not in model.programs and symbol not in programs and \
                     not rows.get(symbol):
                 programs[symbol], fits[symbol] = prog, 1.0
     return Selection(tuple(labels), programs, seconds, fits,
                      frozenset(s for s in rows if rows[s] and s not in programs))
+
+
+def _confirmed(by_symbol: dict[int, dict[int, list[SearchExample]]],
+               best: dict[int, SearchResult], model: NsrModel, library: str,
+               solved: dict[int, ast.Program]) -> set:
+    """The examples whose guessed rows, for symbols with a program found from unguessed rows
+    (``best``), that program explains."""
+    out = set()
+    for symbol, by_arity in by_symbol.items():
+        if symbol not in best:
+            continue
+        _, named = _learned_primitives(model, symbol, library, solved)
+        program = inline_symbol_calls(best[symbol].program, named)
+        out |= {r.group for r in by_arity.get(program.arity, ())
+                if apply_memo(program, r.args) == r.output}
+    return out
 
 
 def _guessed_leaves(world: tuple[tuple[int, int, int], ...],

@@ -6,6 +6,7 @@ programs that print the same are equal. Children are tuples, never lists.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -14,8 +15,15 @@ from typing import Any
 Value = int | str | tuple
 
 
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """A node class's init field names, read once (``dataclasses.fields`` on every node built
+    was a sixth of program search's time)."""
+    return tuple(f.name for f in fields(cls) if f.init)
+
+
 def _post_init(self: Any) -> None:
-    values = tuple(getattr(self, f.name) for f in fields(self) if f.init)
+    values = tuple(getattr(self, name) for name in _init_fields(type(self)))
     object.__setattr__(self, "_h", hash((type(self).__name__, values)))
 
 
@@ -25,7 +33,7 @@ def _hash(self: Any) -> int:
 
 def _reduce(self: Any) -> tuple:
     # Rebuild through __init__ so the cached hash is recomputed in the receiving process.
-    return type(self), tuple(getattr(self, f.name) for f in fields(self) if f.init)
+    return type(self), tuple(getattr(self, name) for name in _init_fields(type(self)))
 
 
 def _node(cls: type) -> type:
