@@ -261,8 +261,8 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     chosen: dict[int, SearchResult] = {}
     chosen_world: tuple = ()
     # A world must explain more than the rows without guesses; of worlds that explain as
-    # much, the smallest programs (its guessed leaves included) win: the data cannot tell
-    # them apart, and the simpler meaning is the one that generalizes
+    # much, the smallest programs win (each guess below counts as a leaf): the data cannot
+    # tell them apart, and the simpler meaning is the one that generalizes
     unguessed = sum(b.covered for b in best.values())
     chosen_score: tuple[int, int] | None = None
     for world in worlds[:MAX_GUESS_WORLDS]:
@@ -274,8 +274,7 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
             if found is not None:
                 trial[symbol] = found
         score = (sum(b.covered for s, b in {**best, **trial}.items()) + len(confirmed[world]),
-                 -sum(map(program_size, [*(b.program for b in trial.values()),
-                                         *_guessed_leaves(world, search.library).values()])))
+                 -sum(program_size(b.program) for b in trial.values()) - len(world))
         if score[0] > unguessed and (chosen_score is None or score > chosen_score):
             chosen, chosen_world, chosen_score = trial, world, score
     best.update(chosen)

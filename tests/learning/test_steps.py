@@ -156,3 +156,44 @@ def test_a_near_miss_takes_over_a_sibling_symbols_program_that_fixes_its_example
     noise = [abduction(i, 1, (7, 7), 14) for i in range(6)]
     assert borrowed_programs(model, noise, kept, min_support=5, limit=10) == {}
     assert borrowed_programs(model, noise, kept, min_support=3, limit=10) == {1: model.programs[4]}
+
+
+def test_a_guess_whose_rows_a_known_program_explains_beats_a_bigger_guess() -> None:
+    """``turn opposite left`` alone fits ``turn`` := append(x, x) with ``opposite`` guessed
+    empty; ``turn left thrice`` fits ``turn`` guessed empty under ``thrice``, which
+    ``walk left thrice`` teaches without a guess. Both guesses explain one example; the one a
+    program found without guesses confirms, and the smaller one, is adopted."""
+    from nsr.abduction.revise import Revision, nullary_values
+    from nsr.induction.search import SearchConfig
+    from nsr.learning.steps import Abduction, Hypothesis, select
+
+    vocab = ("left", "opposite", "thrice", "turn", "walk")
+    left, opposite, thrice, turn, walk = range(5)
+    model = NsrModel(vocab, seed=0)
+    model.programs[left] = parse_program("lambda x: cons('I_TURN_LEFT', x)")
+    model.programs[walk] = parse_program("lambda: singleton('I_WALK')")
+    empty = nullary_values().index(())
+    tl, lw = ("I_TURN_LEFT",), ("I_TURN_LEFT", "I_WALK")
+
+    def hole(node: int, args: tuple, value: tuple, assumed: tuple = ()) -> Revision:
+        return Revision(node, value, "hole", 1.0, args, assumed)
+
+    abductions = [
+        # walk left thrice: thrice(left(walk)), no guess
+        Abduction(0, ("walk", "left", "thrice"), (walk, left, thrice), lw * 3,
+                  (Hypothesis(Tree((1, 2, -1)), (hole(2, (lw,), lw * 3),), False),)),
+        # turn opposite left: turn(left(opposite)) with opposite guessed empty
+        Abduction(1, ("turn", "opposite", "left"), (turn, opposite, left), tl * 2,
+                  (Hypothesis(Tree((-1, 2, 0)),
+                              (hole(0, (tl,), tl * 2, ((opposite, 0, empty),)),), False),)),
+        # turn left thrice: thrice(left(turn)) with turn guessed empty
+        Abduction(2, ("turn", "left", "thrice"), (turn, left, thrice), tl * 3,
+                  (Hypothesis(Tree((1, 2, -1)),
+                              (hole(2, (tl,), tl * 3, ((turn, 0, empty),)),), False),)),
+    ]
+    chosen = select(model, abductions, SearchConfig(max_size=8), adopt_fraction=0.5,
+                    min_support=1)
+    assert str(chosen.programs[thrice]) == str(parse_program(
+        "lambda x: append(x, append(x, x))"))
+    assert chosen.programs[turn] == parse_program("lambda: empty()")
+    assert opposite not in chosen.programs
