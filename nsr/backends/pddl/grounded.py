@@ -44,12 +44,14 @@ from nsr.backends.pddl.formulas import (
     holds,
     render,
 )
+from nsr.backends.pddl.nogc import without_collector
 from nsr.backends.pddl.plans import Step, parse_plan, write_plan
 from nsr.backends.pddl.reader import (
     ROOT_TYPE,
     SUPPORTED_REQUIREMENTS,
     Action,
     Domain,
+    LazyActions,
     Predicate,
     Problem,
     _types_text,
@@ -219,11 +221,14 @@ def _goal_status(
     return unmet, fraction
 
 
+@without_collector
 def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> ValidationReport:
     """Simulate ``plan`` from the initial state and check the goal (see module docstring).
 
     Stops at the first step that cannot be applied; the report names the step, the reason and
-    (for preconditions) every precondition that is false.
+    (for preconditions) every precondition that is false. The actions a plan (a tuple or list)
+    uses are read in one go first, and the cyclic garbage collector is paused meanwhile (see
+    :mod:`~nsr.backends.pddl.nogc`: a validation allocates much and never a cycle).
     """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
@@ -241,6 +246,9 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
     # share them)
     ready = problem._step_entries
+    if isinstance(actions, LazyActions) and isinstance(plan, (tuple, list)):
+        # the actions the plan uses and no earlier validation read: read in one go
+        actions.prefetch([s.action for s in plan if s.action not in ready])
     for number, step in enumerate(plan, start=1):
         entry = ready.get(step.action)
         if entry is None:

@@ -45,8 +45,8 @@ def test_compiled_and_interpreted_conditions_give_the_same_reports(
 ) -> None:
     cases = _cases(ipc_root, GENERAL)
     assert len(cases) >= 100
-    monkeypatch.setattr(world, "COMPILE_AFTER", 0)  # every condition compiled at first use
-    monkeypatch.setattr(world, "EFFECT_COMPILE_AFTER", 0)
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 0.0)  # every condition compiled at first use
     eager = _reports(ipc_root, cases)
 
     def refuse(*_args: object, **_kwargs: object) -> None:
