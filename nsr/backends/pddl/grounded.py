@@ -227,8 +227,8 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
 
     Stops at the first step that cannot be applied; the report names the step, the reason and
     (for preconditions) every precondition that is false. The actions a plan (a tuple or list)
-    uses are read in one go first, and the cyclic garbage collector is paused meanwhile (see
-    :mod:`~nsr.backends.pddl.nogc`: a validation allocates much and never a cycle).
+    uses are read a window of steps at a time, and the cyclic garbage collector is paused
+    meanwhile (see :mod:`~nsr.backends.pddl.nogc`: a validation allocates much, never a cycle).
     """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
@@ -246,12 +246,21 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
     # share them)
     ready = problem._step_entries
-    if isinstance(actions, LazyActions) and isinstance(plan, (tuple, list)):
-        # the actions the plan uses and no earlier validation read: read in one go
-        actions.prefetch([s.action for s in plan if s.action not in ready])
+    # the actions of the next steps read in one go (reading has a fixed cost per call), in
+    # windows that double, so a plan failing early reads little more than it uses
+    ahead = plan if isinstance(actions, LazyActions) and isinstance(plan, (tuple, list)) else None
+    window = 8
+    fetched = 0  # the steps before this one had their actions read
     for number, step in enumerate(plan, start=1):
         entry = ready.get(step.action)
         if entry is None:
+            if ahead is not None and number > fetched:
+                actions.prefetch(  # type: ignore[attr-defined]
+                    [s.action for s in ahead[number - 1 : number - 1 + window]
+                     if s.action not in ready]
+                )
+                fetched = number - 1 + window
+                window *= 2
             action = actions.get(step.action)
             if action is None:
                 action = actions.get(step.action.lower())

@@ -69,8 +69,8 @@ DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
 # interpreted firings (a join over the whole state) cost more than compiling it: compiled at
 # once. Measured on the IPC plans: a budget of ~2 ms beats 0 (the old "compile soon") by ~15%
 # of the time spent on these conditions, and never compiling loses on long plans.
-COMPILE_BUDGET = 2e-3  # quantified tests and ``forall`` joins
-EFFECT_COMPILE_BUDGET = 2e-3  # an action's conditional and universal effects
+COMPILE_BUDGET = 3e-4  # quantified tests and ``forall`` joins
+EFFECT_COMPILE_BUDGET = 3e-4  # an action's conditional and universal effects
 RULE_COMPILE_BUDGET = 0.0  # derived rules
 _INTERPRET = object()  # marks a condition too big to compile
 
