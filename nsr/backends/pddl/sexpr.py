@@ -188,8 +188,9 @@ _COMMENT = re.compile(r";[^\n]*")
 # a numeric value "(= (f a b) 3)" of a plain :init (the rest are flat atoms "(p a b)")
 _INIT_VALUE = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)")
 # a whole plain :init body up to its closing parenthesis: blanks, comments, values and atoms
+# (the commonest alternative first, blanks a run at a time: the match is a good part of the cost)
 _INIT_BODY = re.compile(
-    r"(?:\s|;[^\n]*|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|\([^();]*\))*+\)"
+    r"(?:\([^();]*\)|\s+|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|;[^\n]*)*+\)"
 )
 
 
