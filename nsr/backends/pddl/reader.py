@@ -43,6 +43,7 @@ from nsr.backends.pddl.sexpr import (
     Node,
     SList,
     Sym,
+    line_of,
     read_lists,
     read_sexprs,
     split_actions,
@@ -210,22 +211,25 @@ class LazyActions(Mapping[str, "Action"]):
     """Action name -> :class:`Action`, each parsed on first access (see :func:`parse_domain`).
 
     Names and parameters are cheap and read eagerly where asked (:meth:`params`); errors in an
-    action's body surface when it is first used, with the file and line as always.
+    action's body surface when it is first used, with the file and line as always. An unread
+    action is a span (start, end) of the domain's ``text``.
     """
 
     def __init__(
         self,
-        sections: dict[str, SList | tuple[str, int]],
+        sections: dict[str, SList | tuple[int, int]],
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
         quick: Callable[[str | list[Any]], Action | None] | None = None,
+        text: str = "",
     ) -> None:
         """``quick`` reads a plain action from its text or its text's lists (None: read it the
         general way)."""
         self._sections = sections
         self._quick = quick
         self._file_name = file_name
+        self._text = text
         self._build = build
         self._params = params
         self._done: dict[str, Action] = {}
@@ -236,7 +240,7 @@ class LazyActions(Mapping[str, "Action"]):
         if action is None:
             sec = self._sections[name]  # KeyError for an unknown name
             if self._quick is not None and not isinstance(sec, SList):
-                action = self._quick(sec[0])
+                action = self._quick(self._text[sec[0] : sec[1]])
             if action is None:
                 action = self._build(self._section(name))
             self._done[name] = action
@@ -273,8 +277,9 @@ class LazyActions(Mapping[str, "Action"]):
         sec = self._sections[name]
         if isinstance(sec, SList):
             return sec
-        piece, line = sec
-        nodes = read_sexprs(piece, name=self._file_name, first_line=line)
+        start, end = sec
+        line = line_of(self._text, start)
+        nodes = read_sexprs(self._text[start:end], name=self._file_name, first_line=line)
         if len(nodes) != 1 or not isinstance(nodes[0], SList) or nodes[0].head() != ":action":
             where = nodes[1].line if len(nodes) > 1 else line
             raise PddlSyntaxError(
@@ -290,17 +295,21 @@ class LazyActions(Mapping[str, "Action"]):
         quick = self._quick
         if quick is None:
             return
+        done = self._done
+        sections = self._sections
         todo = [n for n in dict.fromkeys(names)
-                if n not in self._done and isinstance(self._sections.get(n), tuple)]
+                if n not in done and isinstance(sections.get(n), tuple)]
         if len(todo) < 2:
             return
-        lists = read_lists("\n".join(self._sections[n][0] for n in todo))  # type: ignore[index]
+        text = self._text
+        spans = [sections[n] for n in todo]
+        lists = read_lists("\n".join([text[a:b] for a, b in spans]))  # type: ignore[misc]
         if lists is None or len(lists) != len(todo):
             return
         for name, sec in zip(todo, lists, strict=True):
             action = quick(sec)
             if action is not None and action.name == name:
-                self._done[name] = action
+                done[name] = action
 
     def parse_all(self) -> None:
         """Read every action now (raises on the first malformed one)."""
@@ -624,7 +633,7 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
 def _quick_domain(
     rd: _Reader,
     head: DomainHead,
-    split: tuple[str, list[tuple[str, str, int]]],
+    split: tuple[str, list[tuple[str, int, int]]],
     text: str,
     name: str,
 ) -> Domain | None:
@@ -652,7 +661,7 @@ def _build_domain(
     rd: _Reader,
     text: str,
     name: str,
-    split: tuple[str, list[tuple[str, str, int]]] | None,
+    split: tuple[str, list[tuple[str, int, int]]] | None,
     domain_name: str,
     requirements: frozenset[str],
     ancestors: dict[str, frozenset[str]],
@@ -669,11 +678,11 @@ def _build_domain(
     rd.known_types = ancestors
     rd.functions = functions
     derived = _parse_derived(rd, raw_derived, constants, predicates)
-    sections: dict[str, SList | tuple[str, int]] = {}
-    for aname, piece, line in split[1] if split is not None else ():
+    sections: dict[str, SList | tuple[int, int]] = {}
+    for aname, start, end in split[1] if split is not None else ():
         if aname in sections:
-            raise rd.error(line, f"action '{aname}' is declared twice")
-        sections[aname] = (piece, line)
+            raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
+        sections[aname] = (start, end)
     for sec in raw_actions:
         if len(sec.items) < 2:
             raise rd.error(sec, "expected an action name after ':action'")
@@ -700,6 +709,7 @@ def _build_domain(
         lambda sec: _action_params(rd, sec, check_types),
         name,
         quick,
+        text,
     )
     if strict:
         actions.parse_all()

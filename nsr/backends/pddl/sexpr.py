@@ -123,13 +123,15 @@ _SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
 
-def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
+def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     """Cut the ``(:action ...)`` sections out of a domain's text, unread.
 
     Returns the rest of the text (the actions replaced by as many newlines, so line numbers
-    stay right) and, per action, (lower-cased name, its text, its first line); or None when the
-    file does not have the plain layout this needs (every action after the other sections, no
-    other section between them, no '(:action' in a comment), and must be read whole.
+    stay right) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
+    and its first line ``line_of(text, start)``, both taken only when the action is read (a
+    domain of hundreds of actions costs little more than finding them); or None when the file
+    does not have the plain layout this needs (every action after the other sections, no other
+    section between them, no '(:action' in a comment), and must be read whole.
     """
     starts = list(_ACTION_START.finditer(text))
     if not starts:
@@ -150,15 +152,19 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
         sections = len(_SECTION_START.findall(text, first, end))
     if sections != len(starts):
         return None  # another section sits between the actions
-    chunks = []
-    line = text.count("\n", 0, first) + 1
-    bounds = [m.start() for m in starts] + [end]
-    for m, a, b in zip(starts, bounds, bounds[1:], strict=False):
-        piece = text[a:b]
-        chunks.append((m.group(1).lower(), piece, line))
-        line += piece.count("\n")
+    bounds = [m.start() for m in starts]
+    bounds.append(end)
+    names = [m.group(1) for m in starts]
+    if not "".join(names).islower():
+        names = [n.lower() for n in names]
+    chunks = list(zip(names, bounds, bounds[1:], strict=False))
     rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
     return rest, chunks
+
+
+def line_of(text: str, offset: int) -> int:
+    """The line (1-based) of ``text`` that ``offset`` is on."""
+    return text.count("\n", 0, offset) + 1
 
 
 def _sections(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
