@@ -56,6 +56,7 @@ from nsr.backends.pddl.formulas import (
     negated_conjuncts,
 )
 from nsr.backends.pddl.formulas import holds as plain_holds
+from nsr.backends.pddl.joins import plan_forall_when, run_plan
 
 if TYPE_CHECKING:
     from nsr.backends.pddl.reader import Problem
@@ -525,6 +526,11 @@ class World:
             if entry is None or entry[0] is not fa:
                 entry = self._forall_entry(fa)
             _, names, when, inputs = entry[:4]
+            plan = entry[6]
+            if plan is not None:  # the common shape: its join plan, no interpreting
+                run_plan(plan, binding, self.state, self._facts, self.problem.objects_of,
+                         adds, dels)
+                continue
             inner = {k: v for k, v in binding.items() if k not in names}
             if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
@@ -546,14 +552,17 @@ class World:
 
     def _forall_entry(self, fa: Any) -> list[Any]:
         """[fa, its variables, its single ``when`` (or None), the condition's other free
-        variables, compiled function, seconds interpreted]: what each use of a ``forall``
-        effect needs."""
+        variables, compiled function, seconds interpreted, join plan or None]: what each use of
+        a ``forall`` effect needs (see :mod:`~nsr.backends.pddl.joins` for the plan)."""
         names = tuple(v for v, _ in fa.variables)
         sub = fa.effect
         single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
         when = sub.whens[0] if single else None
         inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
-        entry = [fa, names, when, inputs, None, 0.0]
+        plan = None if when is None else plan_forall_when(
+            fa.variables, when.condition, when.effect, self._derived_preds
+        )
+        entry = [fa, names, when, inputs, None, 0.0, plan]
         self._compiled[("forall", id(fa))] = entry
         return entry
 
