@@ -23,7 +23,8 @@ from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm,
 from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
-__all__ = ["DomainHead", "QuickReader", "domain_head", "problem_sections", "typed_names"]
+__all__ = ["DomainHead", "QuickReader", "Reject", "domain_head", "problem_sections",
+           "typed_names"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
@@ -32,6 +33,9 @@ _CONNECTIVES = frozenset(("and", "not", "or", "=", "imply", "exists", "forall"))
 
 class _Reject(Exception):
     """Not for the quick reader: the general reader reads it (and names any error)."""
+
+
+Reject = _Reject  # for the direct reader (nsr.backends.pddl.direct)
 
 
 class QuickReader:
@@ -64,6 +68,15 @@ class QuickReader:
 
     def action_of(self, sec: Any) -> tuple[str, Params, Formula, Effect] | None:
         """:meth:`action` of an action's text already read as lists."""
+        head = self.header(sec)
+        if head is None:
+            return None
+        body = self.body(head[2], head[1])
+        return None if body is None else (head[0], head[1], *body)
+
+    def header(self, sec: Any) -> tuple[str, Params, dict[str, Any]] | None:
+        """(name, parameters, fields) of an action's lists: its ``:precondition`` and
+        ``:effect`` are left unread in ``fields``."""
         if sec.__class__ is not list or len(sec) < 2 or sec[0] != ":action" \
                 or not isinstance(sec[1], str):
             return None
@@ -75,6 +88,13 @@ class QuickReader:
             fields[key] = sec[i + 1]
         try:
             params = self.variables(fields.get(":parameters", []), unique=True)
+        except _Reject:
+            return None
+        return sec[1], params, fields
+
+    def body(self, fields: dict[str, Any], params: Params) -> tuple[Formula, Effect] | None:
+        """The precondition and effect in ``fields`` (see :meth:`header`), or None."""
+        try:
             scope = dict(params)
             pre = fields.get(":precondition")
             precondition = And(()) if pre is None else self.formula(pre, scope)
@@ -82,7 +102,7 @@ class QuickReader:
             effect = Effect() if eff is None else self.effect(eff, scope)
         except _Reject:
             return None
-        return sec[1], params, precondition, effect
+        return precondition, effect
 
     def goal(self, node: Any, ground: Mapping[str, frozenset[str]]) -> Formula | None:
         """A problem's goal (``constants`` are then the problem's objects), every object

@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from nsr.backends.pddl.direct import direct_parts
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
 from nsr.backends.pddl.facts import FactIndex
@@ -95,15 +96,80 @@ class _Compiled(NamedTuple):
     extra: Effect | None  # whens, foralls and non-constant costs: collected by a World
 
 
-@dataclass(frozen=True, slots=True)
 class Action:
-    name: str
-    params: tuple[tuple[str, frozenset[str]], ...]
-    precondition: Formula
-    add: tuple[Atom, ...]
-    delete: tuple[Atom, ...]
-    compiled: _Compiled = field(compare=False, repr=False)
-    effect: Effect = field(default=Effect(), compare=False, repr=False)
+    """A domain's action: name, typed parameters, precondition, effect (``add``/``delete`` are
+    its plain atoms) and its compiled form for the fast path.
+
+    Immutable. Equality and hash ignore the compiled form, as for the other model classes. An
+    action read by the direct path (:mod:`~nsr.backends.pddl.direct`) has only its compiled form
+    at first: the precondition and effect are read from its lists when first asked for
+    (diagnostics and the general path need them, a plain validation step does not).
+    """
+
+    __slots__ = ("name", "params", "compiled", "_body", "_read_body")
+
+    def __init__(
+        self,
+        name: str,
+        params: tuple[tuple[str, frozenset[str]], ...],
+        precondition: Formula,
+        add: tuple[Atom, ...],
+        delete: tuple[Atom, ...],
+        compiled: _Compiled,
+        effect: Effect | None = None,
+    ) -> None:
+        if effect is None or (effect.adds, effect.dels) != (add, delete):
+            effect = Effect(add, delete) if effect is None else Effect(
+                add, delete, effect.whens, effect.foralls, effect.costs)
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "params", params)
+        _set(self, "compiled", compiled)
+        _set(self, "_body", (precondition, effect))
+        _set(self, "_read_body", None)
+
+    @classmethod
+    def deferred(
+        cls,
+        name: str,
+        params: tuple[tuple[str, frozenset[str]], ...],
+        compiled: _Compiled,
+        read_body: Callable[[], tuple[Formula, Effect]],
+    ) -> Action:
+        """An action whose precondition and effect ``read_body`` gives when first needed."""
+        action = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(action, "name", name)
+        _set(action, "params", params)
+        _set(action, "compiled", compiled)
+        _set(action, "_body", None)
+        _set(action, "_read_body", read_body)
+        return action
+
+    def _parts(self) -> tuple[Formula, Effect]:
+        body = self._body
+        if body is None:
+            assert self._read_body is not None
+            body = self._read_body()
+            object.__setattr__(self, "_body", body)
+            object.__setattr__(self, "_read_body", None)
+        return body
+
+    @property
+    def precondition(self) -> Formula:
+        return self._parts()[0]
+
+    @property
+    def effect(self) -> Effect:
+        return self._parts()[1]
+
+    @property
+    def add(self) -> tuple[Atom, ...]:
+        return self._parts()[1].adds
+
+    @property
+    def delete(self) -> tuple[Atom, ...]:
+        return self._parts()[1].dels
 
     @property
     def arity(self) -> int:
@@ -112,6 +178,25 @@ class Action:
     @property
     def variables(self) -> tuple[str, ...]:
         return tuple(v for v, _ in self.params)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.name, self.params, self.precondition, self.add, self.delete)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Action:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Action(name={self.name!r}, params={self.params!r}, "
+                f"precondition={self.precondition!r}, add={self.add!r}, "
+                f"delete={self.delete!r})")
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"Action is immutable: cannot set {key!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -695,12 +780,28 @@ def _build_domain(
     quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
 
     def quick(piece: str | list[Any]) -> Action | None:
-        found = quick_reader.action(piece) if isinstance(piece, str) else \
-            quick_reader.action_of(piece)
-        if found is None:
+        if isinstance(piece, str):
+            lists = read_lists(piece)
+            if lists is None or len(lists) != 1:
+                return None
+            piece = lists[0]
+        head = quick_reader.header(piece)
+        if head is None:
             return None
-        aname, params, precondition, effect = found
-        compiled = _compile(tuple(v for v, _ in params), precondition, effect, frozen_derived)
+        aname, params, fields = head
+        variables = tuple(v for v, _ in params)
+        parts = direct_parts(quick_reader, fields, variables, frozen_derived)
+        if parts is not None:  # plain STRIPS: compiled straight from the lists
+            symbols, pos, neg, eq, neq, dels, adds, cost, varying = parts
+            compiled = _Compiled(symbols, pos, neg, eq, neq, (), dels, adds, cost,
+                                 Effect(costs=varying) if varying else None)
+            return Action.deferred(aname, params, compiled,
+                                   lambda: _read_body(quick_reader, aname, fields, params))
+        body = quick_reader.body(fields, params)
+        if body is None:
+            return None
+        precondition, effect = body
+        compiled = _compile(variables, precondition, effect, frozen_derived)
         return Action(aname, params, precondition, effect.adds, effect.dels, compiled, effect)
 
     actions = LazyActions(
@@ -726,6 +827,17 @@ def _build_domain(
         strata=_strata(rd, derived, root_line),
         functions=functions,
     )
+
+
+def _read_body(
+    reader: QuickReader, name: str, fields: dict[str, Any],
+    params: tuple[tuple[str, frozenset[str]], ...],
+) -> tuple[Formula, Effect]:
+    """The precondition and effect of an action the direct path compiled (same checks)."""
+    body = reader.body(fields, params)
+    if body is None:  # the direct path accepted it, so the quick reader must
+        raise PddlSyntaxError(f"action '{name}': its precondition or effect does not read back")
+    return body
 
 
 def _functions(rd: _Reader, sec: SList) -> dict[str, int]:
