@@ -66,13 +66,15 @@ Binding = dict[str, str]
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
 # seconds of interpretation after which a condition is compiled (see the module docstring);
-# 0 compiles at first use. A derived rule fires in every state a plan visits and its first
-# interpreted firings (a join over the whole state) cost more than compiling it: compiled at
-# once. Measured on the IPC plans: a budget of ~2 ms beats 0 (the old "compile soon") by ~15%
-# of the time spent on these conditions, and never compiling loses on long plans.
+# 0 compiles at first use. Measured on the IPC plans (a plan a fresh process): budgets of
+# 0.2-2 ms beat 0 by ~15% of the time spent on these conditions (most are used a few times),
+# and never compiling loses on long plans. The rules of a recursive stratum fire in every
+# semi-naive round, and their interpreted joins cost more than compiling them: compiled at
+# once; other rules often fire in a few states only (a goal of derived atoms): budgeted.
 COMPILE_BUDGET = 3e-4  # quantified tests and ``forall`` joins
 EFFECT_COMPILE_BUDGET = 3e-4  # an action's conditional and universal effects
-RULE_COMPILE_BUDGET = 0.0  # derived rules
+RULE_COMPILE_BUDGET = 1e-3  # derived rules of a stratum that is not recursive
+RECURSIVE_RULE_COMPILE_BUDGET = 0.0  # those of a recursive one (its rounds fire them again)
 _INTERPRET = object()  # marks a condition too big to compile
 
 
@@ -218,7 +220,8 @@ class World:
             lambda: compile_rule(
                 rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
             ),
-            RULE_COMPILE_BUDGET,
+            RECURSIVE_RULE_COMPILE_BUDGET if _recursive(self.problem.domain, rule.predicate)
+            else RULE_COMPILE_BUDGET,
         )
         fn = entry[1]
         if fn is not None:
@@ -658,6 +661,11 @@ def _recursive_atoms(
     walk(rule.body)
     memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
+
+
+def _recursive(domain: Any, predicate: str) -> bool:
+    """True when the stratum of derived ``predicate`` is recursive."""
+    return domain.strata[_stratum_index(domain)[predicate]][1]  # type: ignore[no-any-return]
 
 
 def _stratum_index(domain: Any) -> dict[str, int]:

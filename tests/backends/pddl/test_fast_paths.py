@@ -46,7 +46,8 @@ def test_compiled_and_interpreted_conditions_give_the_same_reports(
 ) -> None:
     cases = _cases(ipc_root, GENERAL)
     assert len(cases) >= 100
-    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET",
+                   "RECURSIVE_RULE_COMPILE_BUDGET"):
         monkeypatch.setattr(world, budget, 0.0)  # every condition compiled at first use
     eager = _reports(ipc_root, cases)
 
