@@ -738,8 +738,19 @@ def _quick_domain(
                 hint = "" if head.types_declared else " (the domain has no :types section)"
                 raise rd.error(where, f"undeclared type '{t}'{hint}")
 
+    rules: dict[str, list[DerivedRule]] = {}
+    if head.derived:  # read as lists too; anything off: the token reader reads the file
+        reader = QuickReader(head.constants, predicates, ancestors, frozenset(), head.functions)
+        for items in head.derived:
+            found = reader.derived_rule(items)
+            if found is None:
+                return None
+            pname, variables, body = found
+            rules.setdefault(pname, []).append(DerivedRule(
+                pname, tuple(v for v, _ in variables), variables, body, conjuncts(body)))
     return _build_domain(rd, text, name, split, head.name, head.requirements, ancestors,
-                         head.constants, predicates, head.functions, [], [], check_types, 1)
+                         head.constants, predicates, head.functions, [], [], check_types, 1,
+                         derived_rules=rules)
 
 
 def _build_domain(
@@ -758,11 +769,14 @@ def _build_domain(
     check_types: Callable[[frozenset[str], Node], None],
     root_line: int,
     strict: bool = False,
+    derived_rules: dict[str, list[DerivedRule]] | None = None,
 ) -> Domain:
-    """The domain from its read sections (actions as unread text or read sections)."""
+    """The domain from its read sections (actions as unread text or read sections; derived
+    rules as sections or already read)."""
     rd.known_types = ancestors
     rd.functions = functions
-    derived = _parse_derived(rd, raw_derived, constants, predicates)
+    derived = (derived_rules if derived_rules is not None
+               else _parse_derived(rd, raw_derived, constants, predicates))
     sections: dict[str, SList | tuple[int, int]] = {}
     for aname, start, end in split[1] if split is not None else ():
         if aname in sections:

@@ -120,6 +120,7 @@ def read_lists(text: str) -> list[Any] | None:
 
 _ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
 _SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
+_DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
 
@@ -130,8 +131,8 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     stay right) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
     and its first line ``line_of(text, start)``, both taken only when the action is read (a
     domain of hundreds of actions costs little more than finding them); or None when the file
-    does not have the plain layout this needs (every action after the other sections, no other
-    section between them, no '(:action' in a comment), and must be read whole.
+    does not have the plain layout this needs (every action after the other sections, none but
+    derived rules between them, no '(:action' in a comment), and must be read whole.
     """
     starts = list(_ACTION_START.finditer(text))
     if not starts:
@@ -147,19 +148,33 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
             line_start = text.rfind("\n", 0, m.start()) + 1
             if ";" in text[line_start : m.start()]:
                 return None
-        sections = len(list(_sections(text, first, end)))
+        sections = [m.start() for m in _sections(text, first, end)]
     else:  # no comment there: every '(:' is a section
-        sections = len(_SECTION_START.findall(text, first, end))
-    if sections != len(starts):
-        return None  # another section sits between the actions
-    bounds = [m.start() for m in starts]
-    bounds.append(end)
+        sections = [m.start() for m in _SECTION_START.finditer(text, first, end)]
     names = [m.group(1) for m in starts]
     if not "".join(names).islower():
         names = [n.lower() for n in names]
-    chunks = list(zip(names, bounds, bounds[1:], strict=False))
-    rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
-    return rest, chunks
+    if len(sections) == len(starts):  # the actions only
+        bounds = [m.start() for m in starts]
+        bounds.append(end)
+        rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
+        return rest, list(zip(names, bounds, bounds[1:], strict=False))
+    # derived rules among the actions stay in the rest (any other section: read whole)
+    actions = {m.start() for m in starts}
+    if any(p not in actions and _DERIVED_START.match(text, p) is None for p in sections):
+        return None
+    sections.append(end)
+    chunks = []
+    parts = [text[:first]]
+    found = iter(names)
+    for a, b in zip(sections, sections[1:], strict=False):
+        if a in actions:
+            chunks.append((next(found), a, b))
+            parts.append("\n" * text.count("\n", a, b))
+        else:
+            parts.append(text[a:b])
+    parts.append(text[end:])
+    return "".join(parts), chunks
 
 
 def line_of(text: str, offset: int) -> int:
