@@ -1437,6 +1437,7 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 _first = itemgetter(0)
+_ITEM = tuple(itemgetter(i) for i in range(8))
 
 
 def _quick_init(
@@ -1462,12 +1463,11 @@ def _quick_init(
         pred = domain.predicates.get(name)
         if pred is None or set(map(len, group)) != {pred.arity + 1}:
             return None
-        columns = list(zip(*group, strict=True))  # a column per position (lengths checked)
-        for i, (_, tys) in enumerate(pred.params, start=1):
+        for i, (_, tys) in enumerate(pred.params, start=1):  # a position at a time
             pool = pools.get(tys)
             if pool is None:
                 pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
-            if not pool.issuperset(columns[i]):
+            if not pool.issuperset(map(_ITEM[i] if i < len(_ITEM) else itemgetter(i), group)):
                 return None
     return frozenset(atoms)
 
