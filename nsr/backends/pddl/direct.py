@@ -38,10 +38,19 @@ def _flat(node: Any, out: list[Any]) -> bool:
     """The conjuncts of ``node`` (nested ``and`` opened, in order) appended to ``out``."""
     if node.__class__ is not list:
         return False
-    if node and node[0] == "and":
-        return all(_flat(part, out) for part in node[1:])
-    if node:
+    if not node:
+        return True
+    if node[0] != "and":
         out.append(node)
+        return True
+    for part in node[1:]:
+        if part.__class__ is not list:
+            return False
+        if part and part[0] == "and":
+            if not _flat(part, out):
+                return False
+        elif part:
+            out.append(part)
     return True
 
 
@@ -59,6 +68,7 @@ def direct_parts(
             fields.get(":effect", []), eff):
         return None
     index = {v: i for i, v in enumerate(variables)}  # then the symbols, as they come
+    arity = len(variables)
     symbols: list[str] = []
     arities = reader.arities
     constants = reader.constants
@@ -89,9 +99,11 @@ def direct_parts(
             symbols.append(pred)
         slots = [first]
         for term in node[1:]:
-            found = slot(term)
-            if found is None:
-                return None
+            found = index.get(term)
+            if found is None or (found >= arity and term not in constants):
+                found = slot(term)  # a new constant, or the checks and None
+                if found is None:
+                    return None
             slots.append(found)
         return itemgetter(*slots)
 

@@ -72,7 +72,7 @@ DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
 # semi-naive round, and their interpreted joins cost more than compiling them: compiled at
 # once; other rules often fire in a few states only (a goal of derived atoms): budgeted.
 COMPILE_BUDGET = 3e-4  # quantified tests and ``forall`` joins
-EFFECT_COMPILE_BUDGET = 3e-4  # an action's conditional and universal effects
+EFFECT_COMPILE_BUDGET = 3e-3  # an action's conditional and universal effects
 RULE_COMPILE_BUDGET = 1e-3  # derived rules of a stratum that is not recursive
 RECURSIVE_RULE_COMPILE_BUDGET = 0.0  # those of a recursive one (its rounds fire them again)
 _INTERPRET = object()  # marks a condition too big to compile
