@@ -293,3 +293,49 @@ def test_join_plans_on_random_states(seed: int, monkeypatch: pytest.MonkeyPatch)
     assert None not in planned
     monkeypatch.setattr(world, "plan_forall_when", lambda *_a, **_k: None)
     assert run() == planned
+
+
+def test_conditions_are_compiled_only_once_interpreting_them_has_cost_their_budget(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rent or buy: with budgets nothing reaches, nothing but recursive rules is compiled;
+    with budgets of 0, every condition is compiled at its first use; verdicts are the same."""
+    cases = _cases(ipc_root, ("settlers", "assembly", "philosophers", "miconic-fulladl"))
+    built: list[str] = []
+    for name in ("compile_rule", "compile_test", "compile_query", "compile_effect"):
+        real = getattr(world, name)
+
+        def counting(*args: object, _real: object = real, _name: str = name) -> object:
+            built.append(_name)
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(world, name, counting)
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 1e9)
+    lazy = _reports(ipc_root, cases)
+    assert built == []  # no recursive stratum in these domains
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 0.0)
+    eager = _reports(ipc_root, cases)
+    assert {"compile_rule", "compile_test", "compile_effect"} <= set(built)
+    assert lazy == eager
+    assert [r["valid"] for r in eager] == [c["valid"] for c in cases]
+
+
+def test_a_strips_action_reads_its_precondition_and_effect_when_asked() -> None:
+    text = """(define (domain d) (:requirements :typing :equality :action-costs)
+      (:types block) (:constants table - block)
+      (:predicates (on ?x ?y - block) (clear ?x - block))
+      (:functions (total-cost) - number (weight ?x - block) - number)
+      (:action move :parameters (?x ?y - block)
+        :precondition (and (clear ?x) (not (on ?x ?y)) (not (= ?x ?y)) (= ?y table))
+        :effect (and (on ?x ?y) (not (clear ?y)) (increase (total-cost) (weight ?x)))))"""
+    lazy, strict = parse_domain(text), parse_domain(text, strict=True)
+    a, b = lazy.actions["move"], strict.actions["move"]
+    assert a._body is None  # type: ignore[attr-defined]  # read straight into its compiled form
+    assert _compiled(a) == _compiled(b)
+    assert (a.precondition, a.effect, a.add, a.delete) == (
+        b.precondition, b.effect, b.add, b.delete)
+    assert a == b and hash(a) == hash(b)
+    with pytest.raises(AttributeError):
+        a.name = "other"  # type: ignore[misc]
