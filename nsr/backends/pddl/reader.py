@@ -198,6 +198,14 @@ class Action:
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"Action is immutable: cannot set {key!r}")
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.name, self.params, self.compiled, self._parts())
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:  # copies are whole actions
+        for key, value in zip(("name", "params", "compiled", "_body"), state, strict=True):
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_read_body", None)
+
 
 @dataclass(frozen=True, slots=True)
 class DerivedRule:

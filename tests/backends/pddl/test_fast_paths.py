@@ -7,6 +7,7 @@ the regex, and fact indexes kept up to date against indexes built afresh.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from pathlib import Path
@@ -337,5 +338,6 @@ def test_a_strips_action_reads_its_precondition_and_effect_when_asked() -> None:
     assert (a.precondition, a.effect, a.add, a.delete) == (
         b.precondition, b.effect, b.add, b.delete)
     assert a == b and hash(a) == hash(b)
+    assert copy.deepcopy(a) == a and copy.copy(a).compiled is a.compiled
     with pytest.raises(AttributeError):
         a.name = "other"  # type: ignore[misc]
