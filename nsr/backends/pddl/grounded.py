@@ -273,6 +273,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                         "unknown_action",
                         f"step {number} {step}: unknown action '{step.action}' "
                         f"(the domain has: {', '.join(sorted(actions))})",
+                        index=index,
                     )
                 step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
             comp = action.compiled
@@ -294,6 +295,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 f"step {number} {step}: action '{action.name}' takes "
                 f"{arity} arguments ({' '.join(action.variables)}), "
                 f"got {len(args)}",
+                index=index,
             )
         if not all(map(_contains, doms, args)):
             bad = _first_bad_arg(args, doms)
@@ -311,6 +313,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                         applied,
                         "unknown_object",
                         f"step {number} {step}: unknown object '{arg}'",
+                        index=index,
                     )
                 var, tys = action.params[bad]
                 return _fail(
@@ -322,6 +325,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                     f"step {number} {step}: argument {bad + 1} '{arg}' has type "
                     f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
                     f"{_types_text(tys)}",
+                    index=index,
                 )
         vals = args + symbols
         ok = True
@@ -352,7 +356,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 for c in conjuncts(action.precondition)
                 if not world.holds(c, binding)
             )
-            unmet_goals, fraction = _goal_status(problem, state)
+            unmet_goals, fraction = _goal_status(problem, state, index)
             return ValidationReport.precondition_failed(
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
                 goal_fraction=fraction,
@@ -369,6 +373,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 return _fail(
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
+                    index=index,
                 )
             dels.update(g(vals) for g in del_getters)
             adds.update(g(vals) for g in add_getters)
@@ -410,9 +415,15 @@ def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> i
 
 
 def _fail(
-    problem: Problem, state: set[GroundAtom], number: int, applied: int, reason: str, message: str
+    problem: Problem,
+    state: set[GroundAtom],
+    number: int,
+    applied: int,
+    reason: str,
+    message: str,
+    index: FactIndex | None = None,
 ) -> ValidationReport:
-    unmet, fraction = _goal_status(problem, state)
+    unmet, fraction = _goal_status(problem, state, index)
     return ValidationReport(
         valid=False,
         failed_step=number,
