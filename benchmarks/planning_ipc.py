@@ -320,6 +320,13 @@ def _markdown(d: dict[str, Any]) -> str:
         f"load average {d['load_before']:.1f} -> {d['load_after']:.1f} (2 shared cores).",
         "",
     ]
+    if max(d["load_before"], d["load_after"]) > 1.5:
+        lines += [
+            "**The machine was loaded during this run**: a VAL process per plan suffers more "
+            "from load (process start) than our in-process calls, so the ratios against VAL "
+            "below are higher than on a quiet machine; compare our own ms with a quiet run.",
+            "",
+        ]
     if d["solve"]:
         by_fam: dict[str, list[dict]] = defaultdict(list)
         for r in d["solve"]:

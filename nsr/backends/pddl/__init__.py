@@ -4,8 +4,11 @@ Two halves with one report type (:class:`ValidationReport`):
 
 - ``grounded`` (pure Python, fast, no unified-planning import): ``parse_domain``,
   ``parse_problem``, ``parse_plan``, ``validate`` for the classical fragment (ADL, conditional
-  effects, derived predicates, action costs); ``world`` evaluates quantifiers, derived
-  predicates and conditional effects lazily; ``simulate`` applies steps and walks. The verifier
+  effects, derived predicates, action costs); ``reader``/``quick``/``direct`` read domains and
+  problems (plain STRIPS actions straight into what a step runs); ``world`` evaluates
+  quantifiers, derived predicates and conditional effects lazily, interpreting a condition
+  until compiling it (``compiled``) pays, and running ``forall``/``when`` effects of the
+  common shape by join plans (``joins``); ``simulate`` applies steps and walks. The verifier
   uses it for untrusted plans.
 - ``up_engine`` (unified-planning, imported lazily on first use): ``load_task``, ``solve`` with
   Fast Downward or pyperplan, ``validate_up`` with UP's reference validator; ``downward`` runs

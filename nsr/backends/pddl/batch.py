@@ -5,12 +5,10 @@ plan (the candidates of a group of rollouts). Everything a validation builds for
 already shared between its plans (actions read once, compiled conditions and effects, the index
 of the initial state, derived atoms of states seen before); what a batch adds is reading every
 action its plans use in one go (:meth:`~nsr.backends.pddl.reader.LazyActions.prefetch`: a plan
-of a grounded domain may use hundreds) and pausing the cyclic garbage collector. A validation
-allocates many small containers and frees them at once, never in a cycle, yet every few hundred
-allocations the collector walks the young objects, and now and then the old ones (the parsed
-problems a worker keeps): work that finds nothing. So the batch runs with the collector paused
-(:mod:`~nsr.backends.pddl.nogc`; restored after, also after an error), as the readers of domains
-and problems do.
+of a grounded domain may use hundreds) and keeping the cyclic garbage collector paused across
+the whole batch (each validation pauses it too, see :mod:`~nsr.backends.pddl.nogc`: a
+validation allocates many small containers and frees them at once, never in a cycle, so the
+collector's walks find nothing), restored after, also after an error.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ again, costs the text generation and one call of the maker.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -111,6 +112,12 @@ class _Module:
         return [value for _, value in self.literals]
 
 
+# what generated code may read of the world, as local names (see _Function.finish)
+_WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.tb"),
+                ("OB", "W.problem.objects_of"))
+_NAMES = re.compile(r"\b(?:S|DF|FA|TB|OB)\b")
+
+
 class _Function:
     """The body of one generated function; ``inputs`` are the PDDL variables passed in."""
 
@@ -143,10 +150,13 @@ class _Function:
         self.body.append("    " * indent + line)
 
     def finish(self) -> list[str]:
+        """The function's lines: its signature, the world's parts it reads (only those: the
+        cost of ``compile`` grows with the text), then its prologue and body."""
         args = ", ".join(("W", "DELTA", *self.extra, *(f"a{i}" for i in range(len(self.inputs)))))
-        lines = [f"def {self.name}({args}):",
-                 "    S = W.state", "    DF = W.derived_facts", "    FA = W.facts",
-                 "    TB = W.tb", "    OB = W.problem.objects_of"]
+        code = self.prologue + self.body
+        used = set(_NAMES.findall("\n".join(code)))
+        lines = [f"def {self.name}({args}):"]
+        lines += [f"    {name} = {value}" for name, value in _WORLD_PARTS if name in used]
         return lines + ["    " + p for p in self.prologue] + self.body
 
     # -- runtime values --------------------------------------------------------------------

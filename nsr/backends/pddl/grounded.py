@@ -44,12 +44,14 @@ from nsr.backends.pddl.formulas import (
     holds,
     render,
 )
+from nsr.backends.pddl.nogc import without_collector
 from nsr.backends.pddl.plans import Step, parse_plan, write_plan
 from nsr.backends.pddl.reader import (
     ROOT_TYPE,
     SUPPORTED_REQUIREMENTS,
     Action,
     Domain,
+    LazyActions,
     Predicate,
     Problem,
     _types_text,
@@ -219,11 +221,14 @@ def _goal_status(
     return unmet, fraction
 
 
+@without_collector
 def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> ValidationReport:
     """Simulate ``plan`` from the initial state and check the goal (see module docstring).
 
     Stops at the first step that cannot be applied; the report names the step, the reason and
-    (for preconditions) every precondition that is false.
+    (for preconditions) every precondition that is false. The actions a plan (a tuple or list)
+    uses are read a window of steps at a time, and the cyclic garbage collector is paused
+    meanwhile (see :mod:`~nsr.backends.pddl.nogc`: a validation allocates much, never a cycle).
     """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
@@ -241,9 +246,21 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
     # share them)
     ready = problem._step_entries
+    # the actions of the next steps read in one go (reading has a fixed cost per call), in
+    # windows that double, so a plan failing early reads little more than it uses
+    ahead = plan if isinstance(actions, LazyActions) and isinstance(plan, (tuple, list)) else None
+    window = 8
+    fetched = 0  # the steps before this one had their actions read
     for number, step in enumerate(plan, start=1):
         entry = ready.get(step.action)
         if entry is None:
+            if ahead is not None and number > fetched:
+                actions.prefetch(  # type: ignore[attr-defined]
+                    [s.action for s in ahead[number - 1 : number - 1 + window]
+                     if s.action not in ready]
+                )
+                fetched = number - 1 + window
+                window *= 2
             action = actions.get(step.action)
             if action is None:
                 action = actions.get(step.action.lower())
@@ -256,6 +273,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                         "unknown_action",
                         f"step {number} {step}: unknown action '{step.action}' "
                         f"(the domain has: {', '.join(sorted(actions))})",
+                        index=index,
                     )
                 step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
             comp = action.compiled
@@ -277,6 +295,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 f"step {number} {step}: action '{action.name}' takes "
                 f"{arity} arguments ({' '.join(action.variables)}), "
                 f"got {len(args)}",
+                index=index,
             )
         if not all(map(_contains, doms, args)):
             bad = _first_bad_arg(args, doms)
@@ -294,6 +313,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                         applied,
                         "unknown_object",
                         f"step {number} {step}: unknown object '{arg}'",
+                        index=index,
                     )
                 var, tys = action.params[bad]
                 return _fail(
@@ -305,6 +325,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                     f"step {number} {step}: argument {bad + 1} '{arg}' has type "
                     f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
                     f"{_types_text(tys)}",
+                    index=index,
                 )
         vals = args + symbols
         ok = True
@@ -335,7 +356,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 for c in conjuncts(action.precondition)
                 if not world.holds(c, binding)
             )
-            unmet_goals, fraction = _goal_status(problem, state)
+            unmet_goals, fraction = _goal_status(problem, state, index)
             return ValidationReport.precondition_failed(
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
                 goal_fraction=fraction,
@@ -352,6 +373,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
                 return _fail(
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
+                    index=index,
                 )
             dels.update(g(vals) for g in del_getters)
             adds.update(g(vals) for g in add_getters)
@@ -393,9 +415,15 @@ def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> i
 
 
 def _fail(
-    problem: Problem, state: set[GroundAtom], number: int, applied: int, reason: str, message: str
+    problem: Problem,
+    state: set[GroundAtom],
+    number: int,
+    applied: int,
+    reason: str,
+    message: str,
+    index: FactIndex | None = None,
 ) -> ValidationReport:
-    unmet, fraction = _goal_status(problem, state)
+    unmet, fraction = _goal_status(problem, state, index)
     return ValidationReport(
         valid=False,
         failed_step=number,

@@ -1,6 +1,6 @@
 """The cyclic garbage collector paused while big acyclic structures are built or used.
 
-Why: reading a domain or problem, or validating a batch of plans, allocates many small
+Why: reading a domain, problem or plan, or validating plans, allocates many small
 containers (tuples, lists, formula nodes) that reference each other only as trees; reference
 counting frees them. The cyclic collector still walks the young objects every few hundred
 allocations, and now and then everything older (the parsed domains and problems a verifier

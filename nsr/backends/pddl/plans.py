@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nsr.backends.pddl.errors import PlanSyntaxError
+from nsr.backends.pddl.nogc import without_collector
 
 _STEP = re.compile(
     r"""^\s*
@@ -47,6 +48,7 @@ def parse_step(text: str) -> Step:
     return steps[0]
 
 
+@without_collector  # many small objects, no cycle (see nogc)
 def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
     """Read a plan written one ``(action arg ...)`` per line.
 

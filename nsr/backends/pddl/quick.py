@@ -23,7 +23,8 @@ from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm,
 from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
 from nsr.backends.pddl.sexpr import read_lists
 
-__all__ = ["DomainHead", "QuickReader", "domain_head", "problem_sections", "typed_names"]
+__all__ = ["DomainHead", "QuickReader", "Reject", "domain_head", "problem_sections",
+           "typed_names"]
 
 Params = tuple[tuple[str, frozenset[str]], ...]
 _KEYS = (":parameters", ":precondition", ":effect")
@@ -32,6 +33,9 @@ _CONNECTIVES = frozenset(("and", "not", "or", "=", "imply", "exists", "forall"))
 
 class _Reject(Exception):
     """Not for the quick reader: the general reader reads it (and names any error)."""
+
+
+Reject = _Reject  # for the direct reader (nsr.backends.pddl.direct)
 
 
 class QuickReader:
@@ -64,6 +68,15 @@ class QuickReader:
 
     def action_of(self, sec: Any) -> tuple[str, Params, Formula, Effect] | None:
         """:meth:`action` of an action's text already read as lists."""
+        head = self.header(sec)
+        if head is None:
+            return None
+        body = self.body(head[2], head[1])
+        return None if body is None else (head[0], head[1], *body)
+
+    def header(self, sec: Any) -> tuple[str, Params, dict[str, Any]] | None:
+        """(name, parameters, fields) of an action's lists: its ``:precondition`` and
+        ``:effect`` are left unread in ``fields``."""
         if sec.__class__ is not list or len(sec) < 2 or sec[0] != ":action" \
                 or not isinstance(sec[1], str):
             return None
@@ -75,6 +88,13 @@ class QuickReader:
             fields[key] = sec[i + 1]
         try:
             params = self.variables(fields.get(":parameters", []), unique=True)
+        except _Reject:
+            return None
+        return sec[1], params, fields
+
+    def body(self, fields: dict[str, Any], params: Params) -> tuple[Formula, Effect] | None:
+        """The precondition and effect in ``fields`` (see :meth:`header`), or None."""
+        try:
             scope = dict(params)
             pre = fields.get(":precondition")
             precondition = And(()) if pre is None else self.formula(pre, scope)
@@ -82,7 +102,7 @@ class QuickReader:
             effect = Effect() if eff is None else self.effect(eff, scope)
         except _Reject:
             return None
-        return sec[1], params, precondition, effect
+        return precondition, effect
 
     def goal(self, node: Any, ground: Mapping[str, frozenset[str]]) -> Formula | None:
         """A problem's goal (``constants`` are then the problem's objects), every object
@@ -278,12 +298,29 @@ class QuickReader:
             raise _Reject
         return FunctionTerm(head, terms)
 
+    def derived_rule(self, items: Any) -> tuple[str, Params, Formula] | None:
+        """(predicate, typed head variables, body) of a ``(:derived (p ?x - t ...) body)``
+        section's items, checked as the general reader does; None when anything is off."""
+        if items.__class__ is not list or len(items) != 2 or items[0].__class__ is not list \
+                or not items[0] or items[0][0].__class__ is not str:
+            return None
+        head = items[0]
+        arity = self.arities.get(head[0])
+        try:
+            variables = self.variables(head[1:])
+            if arity is None or len(variables) != arity:
+                return None
+            return head[0], variables, self.formula(items[1], dict(variables))
+        except (_Reject, RecursionError):
+            return None
+
 
 def _define_sections(
-    text: str, kind: str, keys: frozenset[str]
+    text: str, kind: str, keys: frozenset[str], repeated: frozenset[str] = frozenset()
 ) -> tuple[str, dict[str, list[Any]]] | None:
     """``(define (KIND NAME) (:key ...) ...)`` read as lists: NAME and each section's items
-    after its key; None for any other shape, or a section repeated or not among ``keys``."""
+    after its key (a key of ``repeated``: the list of each of its sections' items); None for any
+    other shape, or a section repeated or not among ``keys``."""
     lists = read_lists(text)
     if lists is None or len(lists) != 1:
         return None
@@ -296,9 +333,15 @@ def _define_sections(
         return None
     found: dict[str, list[Any]] = {}
     for sec in root[2:]:
-        if sec.__class__ is not list or not sec or sec[0] not in keys or sec[0] in found:
+        if sec.__class__ is not list or not sec:
             return None
-        found[sec[0]] = sec[1:]
+        key = sec[0]
+        if key in repeated:
+            found.setdefault(key, []).append(sec[1:])
+            continue
+        if key not in keys or key in found:
+            return None
+        found[key] = sec[1:]
     return header[1], found
 
 
@@ -378,6 +421,7 @@ class DomainHead(NamedTuple):
     predicates: dict[str, tuple[tuple[str, frozenset[str]], ...]]  # name -> typed parameters
     functions: dict[str, int]  # name -> arity
     typed: list[frozenset[str]]  # every type set used (checked once the types are known)
+    derived: list[list[Any]]  # each (:derived ...) section's items, unread
 
 
 _DOMAIN_KEYS = frozenset((":requirements", ":types", ":constants", ":predicates", ":functions"))
@@ -388,7 +432,7 @@ def domain_head(text: str, supported: frozenset[str]) -> DomainHead | None:
     (:func:`~nsr.backends.pddl.sexpr.split_actions`), read as lists; None when anything is
     unusual (a repeated, derived or unknown section, an ``either``, an unsupported requirement,
     a misplaced name), for the general reader to read (and name what is wrong, with its line)."""
-    read = _define_sections(text, "domain", _DOMAIN_KEYS)
+    read = _define_sections(text, "domain", _DOMAIN_KEYS, frozenset((":derived",)))
     if read is None:
         return None
     domain_name, found = read
@@ -432,4 +476,5 @@ def domain_head(text: str, supported: frozenset[str]) -> DomainHead | None:
         elif item != "-" and not (i > 0 and items[i - 1] == "-"):
             return None
     return DomainHead(domain_name, frozenset(requirements), parents, ":types" in found,
-                      constants, predicates, functions, typed)
+                      constants, predicates, functions, typed, found.get(":derived", []))
+

@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from nsr.backends.pddl.direct import direct_parts
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported
 from nsr.backends.pddl.facts import FactIndex
@@ -43,6 +44,7 @@ from nsr.backends.pddl.sexpr import (
     Node,
     SList,
     Sym,
+    line_of,
     read_lists,
     read_sexprs,
     split_actions,
@@ -94,15 +96,80 @@ class _Compiled(NamedTuple):
     extra: Effect | None  # whens, foralls and non-constant costs: collected by a World
 
 
-@dataclass(frozen=True, slots=True)
 class Action:
-    name: str
-    params: tuple[tuple[str, frozenset[str]], ...]
-    precondition: Formula
-    add: tuple[Atom, ...]
-    delete: tuple[Atom, ...]
-    compiled: _Compiled = field(compare=False, repr=False)
-    effect: Effect = field(default=Effect(), compare=False, repr=False)
+    """A domain's action: name, typed parameters, precondition, effect (``add``/``delete`` are
+    its plain atoms) and its compiled form for the fast path.
+
+    Immutable. Equality and hash ignore the compiled form, as for the other model classes. An
+    action read by the direct path (:mod:`~nsr.backends.pddl.direct`) has only its compiled form
+    at first: the precondition and effect are read from its lists when first asked for
+    (diagnostics and the general path need them, a plain validation step does not).
+    """
+
+    __slots__ = ("name", "params", "compiled", "_body", "_read_body")
+
+    def __init__(
+        self,
+        name: str,
+        params: tuple[tuple[str, frozenset[str]], ...],
+        precondition: Formula,
+        add: tuple[Atom, ...],
+        delete: tuple[Atom, ...],
+        compiled: _Compiled,
+        effect: Effect | None = None,
+    ) -> None:
+        if effect is None or (effect.adds, effect.dels) != (add, delete):
+            effect = Effect(add, delete) if effect is None else Effect(
+                add, delete, effect.whens, effect.foralls, effect.costs)
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "params", params)
+        _set(self, "compiled", compiled)
+        _set(self, "_body", (precondition, effect))
+        _set(self, "_read_body", None)
+
+    @classmethod
+    def deferred(
+        cls,
+        name: str,
+        params: tuple[tuple[str, frozenset[str]], ...],
+        compiled: _Compiled,
+        read_body: Callable[[], tuple[Formula, Effect]],
+    ) -> Action:
+        """An action whose precondition and effect ``read_body`` gives when first needed."""
+        action = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(action, "name", name)
+        _set(action, "params", params)
+        _set(action, "compiled", compiled)
+        _set(action, "_body", None)
+        _set(action, "_read_body", read_body)
+        return action
+
+    def _parts(self) -> tuple[Formula, Effect]:
+        body = self._body
+        if body is None:
+            assert self._read_body is not None
+            body = self._read_body()
+            object.__setattr__(self, "_body", body)
+            object.__setattr__(self, "_read_body", None)
+        return body
+
+    @property
+    def precondition(self) -> Formula:
+        return self._parts()[0]
+
+    @property
+    def effect(self) -> Effect:
+        return self._parts()[1]
+
+    @property
+    def add(self) -> tuple[Atom, ...]:
+        return self._parts()[1].adds
+
+    @property
+    def delete(self) -> tuple[Atom, ...]:
+        return self._parts()[1].dels
 
     @property
     def arity(self) -> int:
@@ -111,6 +178,33 @@ class Action:
     @property
     def variables(self) -> tuple[str, ...]:
         return tuple(v for v, _ in self.params)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.name, self.params, self.precondition, self.add, self.delete)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Action:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Action(name={self.name!r}, params={self.params!r}, "
+                f"precondition={self.precondition!r}, add={self.add!r}, "
+                f"delete={self.delete!r})")
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"Action is immutable: cannot set {key!r}")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.name, self.params, self.compiled, self._parts())
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:  # copies are whole actions
+        for key, value in zip(("name", "params", "compiled", "_body"), state, strict=True):
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_read_body", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,22 +304,25 @@ class LazyActions(Mapping[str, "Action"]):
     """Action name -> :class:`Action`, each parsed on first access (see :func:`parse_domain`).
 
     Names and parameters are cheap and read eagerly where asked (:meth:`params`); errors in an
-    action's body surface when it is first used, with the file and line as always.
+    action's body surface when it is first used, with the file and line as always. An unread
+    action is a span (start, end) of the domain's ``text``.
     """
 
     def __init__(
         self,
-        sections: dict[str, SList | tuple[str, int]],
+        sections: dict[str, SList | tuple[int, int]],
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
         quick: Callable[[str | list[Any]], Action | None] | None = None,
+        text: str = "",
     ) -> None:
         """``quick`` reads a plain action from its text or its text's lists (None: read it the
         general way)."""
         self._sections = sections
         self._quick = quick
         self._file_name = file_name
+        self._text = text
         self._build = build
         self._params = params
         self._done: dict[str, Action] = {}
@@ -236,7 +333,7 @@ class LazyActions(Mapping[str, "Action"]):
         if action is None:
             sec = self._sections[name]  # KeyError for an unknown name
             if self._quick is not None and not isinstance(sec, SList):
-                action = self._quick(sec[0])
+                action = self._quick(self._text[sec[0] : sec[1]])
             if action is None:
                 action = self._build(self._section(name))
             self._done[name] = action
@@ -273,8 +370,9 @@ class LazyActions(Mapping[str, "Action"]):
         sec = self._sections[name]
         if isinstance(sec, SList):
             return sec
-        piece, line = sec
-        nodes = read_sexprs(piece, name=self._file_name, first_line=line)
+        start, end = sec
+        line = line_of(self._text, start)
+        nodes = read_sexprs(self._text[start:end], name=self._file_name, first_line=line)
         if len(nodes) != 1 or not isinstance(nodes[0], SList) or nodes[0].head() != ":action":
             where = nodes[1].line if len(nodes) > 1 else line
             raise PddlSyntaxError(
@@ -290,17 +388,21 @@ class LazyActions(Mapping[str, "Action"]):
         quick = self._quick
         if quick is None:
             return
+        done = self._done
+        sections = self._sections
         todo = [n for n in dict.fromkeys(names)
-                if n not in self._done and isinstance(self._sections.get(n), tuple)]
+                if n not in done and isinstance(sections.get(n), tuple)]
         if len(todo) < 2:
             return
-        lists = read_lists("\n".join(self._sections[n][0] for n in todo))  # type: ignore[index]
+        text = self._text
+        spans = [sections[n] for n in todo]
+        lists = read_lists("\n".join([text[a:b] for a, b in spans]))  # type: ignore[misc]
         if lists is None or len(lists) != len(todo):
             return
         for name, sec in zip(todo, lists, strict=True):
             action = quick(sec)
             if action is not None and action.name == name:
-                self._done[name] = action
+                done[name] = action
 
     def parse_all(self) -> None:
         """Read every action now (raises on the first malformed one)."""
@@ -624,7 +726,7 @@ def _parse_domain(text: str, name: str, strict: bool) -> Domain:
 def _quick_domain(
     rd: _Reader,
     head: DomainHead,
-    split: tuple[str, list[tuple[str, str, int]]],
+    split: tuple[str, list[tuple[str, int, int]]],
     text: str,
     name: str,
 ) -> Domain | None:
@@ -644,15 +746,26 @@ def _quick_domain(
                 hint = "" if head.types_declared else " (the domain has no :types section)"
                 raise rd.error(where, f"undeclared type '{t}'{hint}")
 
+    rules: dict[str, list[DerivedRule]] = {}
+    if head.derived:  # read as lists too; anything off: the token reader reads the file
+        reader = QuickReader(head.constants, predicates, ancestors, frozenset(), head.functions)
+        for items in head.derived:
+            found = reader.derived_rule(items)
+            if found is None:
+                return None
+            pname, variables, body = found
+            rules.setdefault(pname, []).append(DerivedRule(
+                pname, tuple(v for v, _ in variables), variables, body, conjuncts(body)))
     return _build_domain(rd, text, name, split, head.name, head.requirements, ancestors,
-                         head.constants, predicates, head.functions, [], [], check_types, 1)
+                         head.constants, predicates, head.functions, [], [], check_types, 1,
+                         derived_rules=rules)
 
 
 def _build_domain(
     rd: _Reader,
     text: str,
     name: str,
-    split: tuple[str, list[tuple[str, str, int]]] | None,
+    split: tuple[str, list[tuple[str, int, int]]] | None,
     domain_name: str,
     requirements: frozenset[str],
     ancestors: dict[str, frozenset[str]],
@@ -664,16 +777,19 @@ def _build_domain(
     check_types: Callable[[frozenset[str], Node], None],
     root_line: int,
     strict: bool = False,
+    derived_rules: dict[str, list[DerivedRule]] | None = None,
 ) -> Domain:
-    """The domain from its read sections (actions as unread text or read sections)."""
+    """The domain from its read sections (actions as unread text or read sections; derived
+    rules as sections or already read)."""
     rd.known_types = ancestors
     rd.functions = functions
-    derived = _parse_derived(rd, raw_derived, constants, predicates)
-    sections: dict[str, SList | tuple[str, int]] = {}
-    for aname, piece, line in split[1] if split is not None else ():
+    derived = (derived_rules if derived_rules is not None
+               else _parse_derived(rd, raw_derived, constants, predicates))
+    sections: dict[str, SList | tuple[int, int]] = {}
+    for aname, start, end in split[1] if split is not None else ():
         if aname in sections:
-            raise rd.error(line, f"action '{aname}' is declared twice")
-        sections[aname] = (piece, line)
+            raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
+        sections[aname] = (start, end)
     for sec in raw_actions:
         if len(sec.items) < 2:
             raise rd.error(sec, "expected an action name after ':action'")
@@ -686,12 +802,28 @@ def _build_domain(
     quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
 
     def quick(piece: str | list[Any]) -> Action | None:
-        found = quick_reader.action(piece) if isinstance(piece, str) else \
-            quick_reader.action_of(piece)
-        if found is None:
+        if isinstance(piece, str):
+            lists = read_lists(piece)
+            if lists is None or len(lists) != 1:
+                return None
+            piece = lists[0]
+        head = quick_reader.header(piece)
+        if head is None:
             return None
-        aname, params, precondition, effect = found
-        compiled = _compile(tuple(v for v, _ in params), precondition, effect, frozen_derived)
+        aname, params, fields = head
+        variables = tuple(v for v, _ in params)
+        parts = direct_parts(quick_reader, fields, variables, frozen_derived)
+        if parts is not None:  # plain STRIPS: compiled straight from the lists
+            symbols, pos, neg, eq, neq, dels, adds, cost, varying = parts
+            compiled = _Compiled(symbols, pos, neg, eq, neq, (), dels, adds, cost,
+                                 Effect(costs=varying) if varying else None)
+            return Action.deferred(aname, params, compiled,
+                                   lambda: _read_body(quick_reader, aname, fields, params))
+        body = quick_reader.body(fields, params)
+        if body is None:
+            return None
+        precondition, effect = body
+        compiled = _compile(variables, precondition, effect, frozen_derived)
         return Action(aname, params, precondition, effect.adds, effect.dels, compiled, effect)
 
     actions = LazyActions(
@@ -700,6 +832,7 @@ def _build_domain(
         lambda sec: _action_params(rd, sec, check_types),
         name,
         quick,
+        text,
     )
     if strict:
         actions.parse_all()
@@ -716,6 +849,17 @@ def _build_domain(
         strata=_strata(rd, derived, root_line),
         functions=functions,
     )
+
+
+def _read_body(
+    reader: QuickReader, name: str, fields: dict[str, Any],
+    params: tuple[tuple[str, frozenset[str]], ...],
+) -> tuple[Formula, Effect]:
+    """The precondition and effect of an action the direct path compiled (same checks)."""
+    body = reader.body(fields, params)
+    if body is None:  # the direct path accepted it, so the quick reader must
+        raise PddlSyntaxError(f"action '{name}': its precondition or effect does not read back")
+    return body
 
 
 def _functions(rd: _Reader, sec: SList) -> dict[str, int]:
@@ -1301,6 +1445,7 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 _first = itemgetter(0)
+_ITEM = tuple(itemgetter(i) for i in range(8))
 
 
 def _quick_init(
@@ -1326,12 +1471,11 @@ def _quick_init(
         pred = domain.predicates.get(name)
         if pred is None or set(map(len, group)) != {pred.arity + 1}:
             return None
-        columns = list(zip(*group, strict=True))  # a column per position (lengths checked)
-        for i, (_, tys) in enumerate(pred.params, start=1):
+        for i, (_, tys) in enumerate(pred.params, start=1):  # a position at a time
             pool = pools.get(tys)
             if pool is None:
                 pool = pools[tys] = frozenset().union(*(by_type.get(t, frozenset()) for t in tys))
-            if not pool.issuperset(columns[i]):
+            if not pool.issuperset(map(_ITEM[i] if i < len(_ITEM) else itemgetter(i), group)):
                 return None
     return frozenset(atoms)
 

@@ -120,16 +120,19 @@ def read_lists(text: str) -> list[Any] | None:
 
 _ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
 _SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
+_DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
 
-def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
+def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     """Cut the ``(:action ...)`` sections out of a domain's text, unread.
 
     Returns the rest of the text (the actions replaced by as many newlines, so line numbers
-    stay right) and, per action, (lower-cased name, its text, its first line); or None when the
-    file does not have the plain layout this needs (every action after the other sections, no
-    other section between them, no '(:action' in a comment), and must be read whole.
+    stay right) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
+    and its first line ``line_of(text, start)``, both taken only when the action is read (a
+    domain of hundreds of actions costs little more than finding them); or None when the file
+    does not have the plain layout this needs (every action after the other sections, none but
+    derived rules between them, no '(:action' in a comment), and must be read whole.
     """
     starts = list(_ACTION_START.finditer(text))
     if not starts:
@@ -145,20 +148,38 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, str, int]]] | None:
             line_start = text.rfind("\n", 0, m.start()) + 1
             if ";" in text[line_start : m.start()]:
                 return None
-        sections = len(list(_sections(text, first, end)))
+        sections = [m.start() for m in _sections(text, first, end)]
     else:  # no comment there: every '(:' is a section
-        sections = len(_SECTION_START.findall(text, first, end))
-    if sections != len(starts):
-        return None  # another section sits between the actions
+        sections = [m.start() for m in _SECTION_START.finditer(text, first, end)]
+    names = [m.group(1) for m in starts]
+    if not "".join(names).islower():
+        names = [n.lower() for n in names]
+    if len(sections) == len(starts):  # the actions only
+        bounds = [m.start() for m in starts]
+        bounds.append(end)
+        rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
+        return rest, list(zip(names, bounds, bounds[1:], strict=False))
+    # derived rules among the actions stay in the rest (any other section: read whole)
+    actions = {m.start() for m in starts}
+    if any(p not in actions and _DERIVED_START.match(text, p) is None for p in sections):
+        return None
+    sections.append(end)
     chunks = []
-    line = text.count("\n", 0, first) + 1
-    bounds = [m.start() for m in starts] + [end]
-    for m, a, b in zip(starts, bounds, bounds[1:], strict=False):
-        piece = text[a:b]
-        chunks.append((m.group(1).lower(), piece, line))
-        line += piece.count("\n")
-    rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
-    return rest, chunks
+    parts = [text[:first]]
+    found = iter(names)
+    for a, b in zip(sections, sections[1:], strict=False):
+        if a in actions:
+            chunks.append((next(found), a, b))
+            parts.append("\n" * text.count("\n", a, b))
+        else:
+            parts.append(text[a:b])
+    parts.append(text[end:])
+    return "".join(parts), chunks
+
+
+def line_of(text: str, offset: int) -> int:
+    """The line (1-based) of ``text`` that ``offset`` is on."""
+    return text.count("\n", 0, offset) + 1
 
 
 def _sections(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -188,8 +209,9 @@ _COMMENT = re.compile(r";[^\n]*")
 # a numeric value "(= (f a b) 3)" of a plain :init (the rest are flat atoms "(p a b)")
 _INIT_VALUE = re.compile(r"\(\s*=\s*\(([^();]*)\)\s*([^\s();]+)\s*\)")
 # a whole plain :init body up to its closing parenthesis: blanks, comments, values and atoms
+# (the commonest alternative first, blanks a run at a time: the match is a good part of the cost)
 _INIT_BODY = re.compile(
-    r"(?:\s|;[^\n]*|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|\([^();]*\))*+\)"
+    r"(?:\([^();]*\)|\s+|\(\s*=\s*\([^();]*\)\s*[^\s();]+\s*\)|;[^\n]*)*+\)"
 )
 
 

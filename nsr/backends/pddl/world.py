@@ -10,18 +10,26 @@ derived rule binds its variables by joining positive atoms with the facts of the
 variables no positive atom binds are tried against every object of their type).
 
 Conditions are evaluated by functions compiled from them
-(:mod:`~nsr.backends.pddl.compiled`): derived rules at once (they run in every state), other
-conditions from their fifth use on (compiling costs several interpreted uses), and an action's
-conditional and universal effects as one function from the action's second use (an action is
-used again and again, and one call replaces a walk of every ``when`` and ``forall``); until
-then, and for a condition too big to compile, the interpreter below (``_holds``, ``_solve``,
-``collect``) evaluates them with the same search order.
+(:mod:`~nsr.backends.pddl.compiled`) once compiling pays: CPython's ``compile`` costs a tenth
+of a millisecond to a millisecond per condition, as much as tens to hundreds of interpreted
+uses, and a short plan uses most conditions only a few times. So each condition (a derived
+rule, a quantified test, a ``forall`` join, an action's conditional and universal effects) is
+interpreted first, the time spent interpreting it summed, and compiled once that sum reaches
+its budget (``*_BUDGET``, seconds): the classic rent-or-buy rule, which spends at most a
+bounded amount more than the better choice in hindsight would have (a long plan or a batch
+compiles what it uses often; a short plan compiles little). Until then, and for a condition
+too big to compile, the interpreter below (``_holds``, ``_solve``, ``collect``) evaluates it
+with the same search order, so the tier never changes a verdict; ``forall``/``when`` effects
+of the common shape are run by join plans (:mod:`~nsr.backends.pddl.joins`) instead of being
+interpreted.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from nsr.backends.pddl.compiled import (
@@ -50,6 +58,7 @@ from nsr.backends.pddl.formulas import (
     negated_conjuncts,
 )
 from nsr.backends.pddl.formulas import holds as plain_holds
+from nsr.backends.pddl.joins import plan_forall_when, run_plan
 
 if TYPE_CHECKING:
     from nsr.backends.pddl.reader import Problem
@@ -58,8 +67,17 @@ Binding = dict[str, str]
 
 
 DERIVED_CACHE_SIZE = 4096  # states whose derived atoms a problem keeps
-COMPILE_AFTER = 4  # uses of a condition interpreted before it is compiled
-EFFECT_COMPILE_AFTER = 1  # uses of an action's conditional effects before they are compiled
+# seconds of interpretation after which a condition is compiled (see the module docstring);
+# 0 compiles at first use. Measured on the IPC plans (a plan a fresh process): budgets of
+# 0.2-2 ms beat 0 by ~15% of the time spent on these conditions (most are used a few times),
+# and never compiling loses on long plans. Effects get more: their ``forall`` joins run by
+# plans, nearly as fast as compiled code. The rules of a recursive stratum fire in every
+# semi-naive round, and their interpreted joins cost more than compiling them: compiled at
+# once; other rules often fire in a few states only (a goal of derived atoms): budgeted.
+COMPILE_BUDGET = 3e-4  # quantified tests and ``forall`` joins
+EFFECT_COMPILE_BUDGET = 3e-3  # an action's conditional and universal effects
+RULE_COMPILE_BUDGET = 1e-3  # derived rules of a stratum that is not recursive
+RECURSIVE_RULE_COMPILE_BUDGET = 0.0  # those of a recursive one (its rounds fire them again)
 _INTERPRET = object()  # marks a condition too big to compile
 
 
@@ -199,18 +217,21 @@ class World:
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
         occ = None if restrict is None else restrict[0]
-        fn = self._compiled_for(
+        entry = self._compiled_for(
             ("rule", id(rule), id(occ)),
             rule,
             lambda: compile_rule(
                 rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
             ),
-            after=0,  # a rule fires in every state a plan visits: compiling pays at once
+            RECURSIVE_RULE_COMPILE_BUDGET if _recursive(self.problem.domain, rule.predicate)
+            else RULE_COMPILE_BUDGET,
         )
+        fn = entry[1]
         if fn is not None:
             return set(fn(self, None if restrict is None else restrict[1]))
         outer = self._delta  # a lower stratum may be computed while a higher one is restricted
         self._delta = restrict
+        start = perf_counter()
         try:
             head = rule.head
             return {
@@ -219,6 +240,7 @@ class World:
             }
         finally:
             self._delta = outer
+            entry[2] += perf_counter() - start
 
     # -- formulas ----------------------------------------------------------------------------
 
@@ -228,15 +250,17 @@ class World:
         if entry is None or entry[0] is not formula:
             entry = self._compiled[id(formula)] = [
                 formula, _plain(formula, self._derived_preds),
-                tuple(sorted(free_variables(formula))), None, 0,
+                tuple(sorted(free_variables(formula))), None, 0.0,
             ]
         if entry[1]:  # no quantifier, no derived atom: a few set look-ups, not worth compiling
             return plain_holds(formula, self.state, binding)
         fn = entry[3]
         if fn is None:
-            entry[4] += 1  # compiled on its (COMPILE_AFTER + 1)-th use, see _compiled_for
-            if entry[4] <= COMPILE_AFTER:
-                return self._holds(formula, binding)
+            if entry[4] < COMPILE_BUDGET:  # interpreted until that has cost the budget
+                start = perf_counter()
+                found = self._holds(formula, binding)
+                entry[4] += perf_counter() - start
+                return found
             try:
                 fn = entry[3] = compile_test(formula, entry[2], frozenset(self._derived_preds))
             except CompileLimit:
@@ -250,24 +274,20 @@ class World:
         key: tuple[Any, ...],
         owner: Any,
         build: Callable[[], Any],
-        after: int = COMPILE_AFTER,
-    ) -> Any:
-        """The compiled function of a condition (see :mod:`~nsr.backends.pddl.compiled`), or
-        None while it is interpreted: compiling costs as much as several interpreted uses, so a
-        condition is compiled on its ``after + 1``-th use (or never, when too big)."""
+        budget: float,
+    ) -> list[Any]:
+        """The entry ``[owner, compiled function or None, seconds interpreted]`` of a condition
+        (see :mod:`~nsr.backends.pddl.compiled`): the function is built once the condition's
+        interpretation has cost ``budget`` seconds (the caller adds what each interpreted use
+        costs); None while it is interpreted, or for good when it is too big to compile."""
         entry = self._compiled.get(key)
         if entry is None or entry[0] is not owner:
-            entry = self._compiled[key] = [owner, None, 0]
-        fn = entry[1]
-        if fn is None:
-            entry[2] += 1
-            if entry[2] <= after:
-                return None
-            try:
-                fn = entry[1] = build()
-            except CompileLimit:
-                fn = entry[1] = _INTERPRET
-        return None if fn is _INTERPRET else fn
+            entry = self._compiled[key] = [owner, None, 0.0, False]
+        if entry[1] is None and not entry[3] and entry[2] >= budget:
+            entry[3] = True  # decided: compiled, or interpreted for good
+            with suppress(CompileLimit):
+                entry[1] = build()
+        return entry
 
     def _holds(self, formula: Formula, binding: Mapping[str, str]) -> bool:
         """The interpreter's truth of ``formula`` (see :meth:`holds`)."""
@@ -465,18 +485,24 @@ class World:
     ) -> float:
         """:meth:`collect` for a whole action's effect, ``variables`` bound to ``args``.
 
-        An action's conditional and universal effects are compiled into one function (from
-        their second use: an action is used again and again, and one call replaces a walk of
-        every ``when`` and ``forall`` with a dict per binding); costs are summed here.
+        An action's conditional and universal effects are compiled into one function once
+        interpreting them has cost ``EFFECT_COMPILE_BUDGET`` (an action is used again and
+        again, and one call replaces a walk of every ``when`` and ``forall`` with a dict per
+        binding); costs are summed here.
         """
-        fn = self._compiled_for(
+        entry = self._compiled_for(
             ("effect", id(effect)),
             effect,
             lambda: compile_effect(effect, variables, frozenset(self._derived_preds)),
-            after=EFFECT_COMPILE_AFTER,
+            EFFECT_COMPILE_BUDGET,
         )
+        fn = entry[1]
         if fn is None:
-            return self.collect(effect, dict(zip(variables, args, strict=True)), adds, dels)
+            start = perf_counter()
+            try:
+                return self.collect(effect, dict(zip(variables, args, strict=True)), adds, dels)
+            finally:
+                entry[2] += perf_counter() - start
         fn(self, None, adds.add, dels.add, *args)
         if not effect.costs:
             return 0.0
@@ -506,9 +532,16 @@ class World:
             if entry is None or entry[0] is not fa:
                 entry = self._forall_entry(fa)
             _, names, when, inputs = entry[:4]
+            plan = entry[6]
+            if plan is not None:  # the common shape: its join plan, no interpreting
+                run_plan(plan, binding, self.state, self._facts, self.problem.objects_of,
+                         adds, dels)
+                continue
             inner = {k: v for k, v in binding.items() if k not in names}
             if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
+                timed = entry[4] is None
+                start = perf_counter() if timed else 0.0
                 seen: set[tuple[str, ...]] = set()
                 for key in self._forall_rows(entry, inner):
                     if key not in seen:  # an 'or' in the condition may find a binding twice
@@ -516,6 +549,8 @@ class World:
                         # the forall variables only (not the join's helper variables)
                         bound = {**binding, **dict(zip(names, key, strict=True))}
                         cost += self.collect(when.effect, bound, adds, dels)
+                if timed:
+                    entry[5] += perf_counter() - start
             else:
                 for b in self.solutions((), inner, fa.variables):
                     cost += self.collect(fa.effect, b, adds, dels)
@@ -523,13 +558,17 @@ class World:
 
     def _forall_entry(self, fa: Any) -> list[Any]:
         """[fa, its variables, its single ``when`` (or None), the condition's other free
-        variables, compiled function, uses]: what each use of a ``forall`` effect needs."""
+        variables, compiled function, seconds interpreted, join plan or None]: what each use of
+        a ``forall`` effect needs (see :mod:`~nsr.backends.pddl.joins` for the plan)."""
         names = tuple(v for v, _ in fa.variables)
         sub = fa.effect
         single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
         when = sub.whens[0] if single else None
         inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
-        entry = [fa, names, when, inputs, None, 0]
+        plan = None if when is None else plan_forall_when(
+            fa.variables, when.condition, when.effect, self._derived_preds
+        )
+        entry = [fa, names, when, inputs, None, 0.0, plan]
         self._compiled[("forall", id(fa))] = entry
         return entry
 
@@ -537,18 +576,17 @@ class World:
         self, entry: list[Any], binding: Mapping[str, str]
     ) -> Iterable[tuple[str, ...]]:
         """Values of a ``forall``'s variables (in order) that make its ``when`` condition true
-        (``entry`` from :meth:`_forall_entry`; compiled from the fifth use on)."""
+        (``entry`` from :meth:`_forall_entry`; compiled once interpreting it has cost
+        ``COMPILE_BUDGET``, the caller summing that)."""
         fa, names, when, inputs, fn = entry[:5]
-        if fn is None:
-            entry[5] += 1
-            if entry[5] > COMPILE_AFTER:
-                try:
-                    fn = entry[4] = compile_query(
-                        conjuncts(when.condition), inputs, fa.variables,
-                        frozenset(self._derived_preds),
-                    )
-                except CompileLimit:
-                    fn = entry[4] = _INTERPRET
+        if fn is None and entry[5] >= COMPILE_BUDGET:
+            try:
+                fn = entry[4] = compile_query(
+                    conjuncts(when.condition), inputs, fa.variables,
+                    frozenset(self._derived_preds),
+                )
+            except CompileLimit:
+                fn = entry[4] = _INTERPRET
         if fn is not None and fn is not _INTERPRET:
             return fn(self, None, *[binding.get(v, v) for v in inputs])
         return (
@@ -626,6 +664,11 @@ def _recursive_atoms(
     walk(rule.body)
     memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
+
+
+def _recursive(domain: Any, predicate: str) -> bool:
+    """True when the stratum of derived ``predicate`` is recursive."""
+    return domain.strata[_stratum_index(domain)[predicate]][1]  # type: ignore[no-any-return]
 
 
 def _stratum_index(domain: Any) -> dict[str, int]:

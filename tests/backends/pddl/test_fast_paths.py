@@ -7,6 +7,7 @@ the regex, and fact indexes kept up to date against indexes built afresh.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from pathlib import Path
@@ -20,6 +21,7 @@ from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.ipc import list_families
 from nsr.backends.pddl.plans import parse_plan
 from nsr.backends.pddl.sexpr import SList, Sym, read_lists, read_sexprs, split_init
+from nsr.backends.pddl.simulate import apply_step
 
 # families with derived predicates, quantifiers, conditional and universal effects, costs
 GENERAL = ("psr-large", "settlers", "miconic-fulladl", "caldera-split", "optical-telegraphs",
@@ -45,8 +47,9 @@ def test_compiled_and_interpreted_conditions_give_the_same_reports(
 ) -> None:
     cases = _cases(ipc_root, GENERAL)
     assert len(cases) >= 100
-    monkeypatch.setattr(world, "COMPILE_AFTER", 0)  # every condition compiled at first use
-    monkeypatch.setattr(world, "EFFECT_COMPILE_AFTER", 0)
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET",
+                   "RECURSIVE_RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 0.0)  # every condition compiled at first use
     eager = _reports(ipc_root, cases)
 
     def refuse(*_args: object, **_kwargs: object) -> None:
@@ -215,3 +218,126 @@ def test_plans_borrowing_the_initial_index_share_its_tables_without_copies() -> 
                                           ("c",): {("c", "d")}}
         assert len(base._tables["on"]) == 1, step  # one table, borrowed, never duplicated
         assert base.table("on", (0,)) == {("a",): {("a", "b")}, ("b",): {("b", "c")}}
+
+
+def test_join_plans_give_what_the_interpreter_gives(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``forall``/``when`` effects run by their join plans (nothing compiled) against the
+    general interpreter (no plans), on every family with such effects."""
+    from nsr.backends.pddl import joins
+
+    cases = _cases(ipc_root, GENERAL + ("rubiks-cube", "caldera", "citycar",
+                                        "recharging-robots", "trucks"))
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise compiled.CompileLimit("test: no compiled code")
+
+    for name in ("compile_rule", "compile_test", "compile_query", "compile_effect"):
+        monkeypatch.setattr(world, name, refuse)
+    planned = _reports(ipc_root, cases)
+    used = []
+    real = joins.plan_forall_when
+
+    def counting(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(world, "plan_forall_when", counting)
+    _reports(ipc_root, cases)
+    assert sum(used) > 50  # plans were really made (and run, above)
+    monkeypatch.setattr(world, "plan_forall_when", lambda *_a, **_k: None)
+    interpreted = _reports(ipc_root, cases)
+    assert [r["valid"] for r in planned] == [c["valid"] for c in cases]
+    assert planned == interpreted
+
+
+JOIN_DOMAIN = """(define (domain j)
+  (:requirements :typing :conditional-effects :equality :negative-preconditions)
+  (:types thing)
+  (:predicates (p ?x ?y - thing) (q ?x - thing) (r ?x - thing) (done ?x ?y - thing))
+  (:action go :parameters (?a - thing)
+    :effect (and
+      (forall (?x ?y - thing) (when (and (p ?x ?y) (p ?y ?x) (not (q ?y))) (done ?x ?y)))
+      (forall (?x - thing) (when (and (= ?x ?a) (not (r ?x))) (r ?x)))
+      (forall (?x ?y - thing) (when (and (not (= ?x ?y)) (q ?x) (not (p ?x ?x)))
+                                    (not (q ?y))))
+      (forall (?x - thing) (when (p ?x ?x) (done ?a ?x))))))
+"""
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_join_plans_on_random_states(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bindings through a fact joined with itself, equalities binding a variable, a
+    negated equality over free variables and variables no atom binds: the plan's effect
+    equals the interpreter's on random states."""
+    rng = random.Random(seed)
+    things = ["t0", "t1", "t2", "t3"]
+    init = sorted({f"(p {rng.choice(things)} {rng.choice(things)})" for _ in range(6)}
+                  | {f"(q {t})" for t in things if rng.random() < 0.5}
+                  | {f"(r {t})" for t in things if rng.random() < 0.3})
+    problem_text = (f"(define (problem j1) (:domain j) (:objects {' '.join(things)} - thing)"
+                    f" (:init {' '.join(init)}) (:goal (and)))")
+    steps = parse_plan("".join(f"(go {rng.choice(things)})\n" for _ in range(4)))
+
+    def run() -> list[frozenset[tuple[str, ...]] | None]:
+        domain = parse_domain(JOIN_DOMAIN)  # afresh: a domain keeps its plans
+        problem = parse_problem(problem_text, domain)
+        states: list[frozenset[tuple[str, ...]] | None] = [problem.init]
+        for step in steps:
+            states.append(apply_step(domain, problem, states[-1], step))  # type: ignore[arg-type]
+        return states
+
+    monkeypatch.setattr(world, "EFFECT_COMPILE_BUDGET", 1e9)  # never compiled
+    planned = run()
+    assert None not in planned
+    monkeypatch.setattr(world, "plan_forall_when", lambda *_a, **_k: None)
+    assert run() == planned
+
+
+def test_conditions_are_compiled_only_once_interpreting_them_has_cost_their_budget(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rent or buy: with budgets nothing reaches, nothing but recursive rules is compiled;
+    with budgets of 0, every condition is compiled at its first use; verdicts are the same."""
+    cases = _cases(ipc_root, ("settlers", "assembly", "philosophers", "miconic-fulladl"))
+    built: list[str] = []
+    for name in ("compile_rule", "compile_test", "compile_query", "compile_effect"):
+        real = getattr(world, name)
+
+        def counting(*args: object, _real: object = real, _name: str = name) -> object:
+            built.append(_name)
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(world, name, counting)
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 1e9)
+    lazy = _reports(ipc_root, cases)
+    assert built == []  # no recursive stratum in these domains
+    for budget in ("COMPILE_BUDGET", "EFFECT_COMPILE_BUDGET", "RULE_COMPILE_BUDGET"):
+        monkeypatch.setattr(world, budget, 0.0)
+    eager = _reports(ipc_root, cases)
+    assert {"compile_rule", "compile_test", "compile_effect"} <= set(built)
+    assert lazy == eager
+    assert [r["valid"] for r in eager] == [c["valid"] for c in cases]
+
+
+def test_a_strips_action_reads_its_precondition_and_effect_when_asked() -> None:
+    text = """(define (domain d) (:requirements :typing :equality :action-costs)
+      (:types block) (:constants table - block)
+      (:predicates (on ?x ?y - block) (clear ?x - block))
+      (:functions (total-cost) - number (weight ?x - block) - number)
+      (:action move :parameters (?x ?y - block)
+        :precondition (and (clear ?x) (not (on ?x ?y)) (not (= ?x ?y)) (= ?y table))
+        :effect (and (on ?x ?y) (not (clear ?y)) (increase (total-cost) (weight ?x)))))"""
+    lazy, strict = parse_domain(text), parse_domain(text, strict=True)
+    a, b = lazy.actions["move"], strict.actions["move"]
+    assert a._body is None  # type: ignore[attr-defined]  # read straight into its compiled form
+    assert _compiled(a) == _compiled(b)
+    assert (a.precondition, a.effect, a.add, a.delete) == (
+        b.precondition, b.effect, b.add, b.delete)
+    assert a == b and hash(a) == hash(b)
+    assert copy.deepcopy(a) == a and copy.copy(a).compiled is a.compiled
+    with pytest.raises(AttributeError):
+        a.name = "other"  # type: ignore[misc]

@@ -206,3 +206,30 @@ def test_prefetched_actions_equal_those_read_one_by_one() -> None:
             b.name, b.params, b.precondition, b.effect)
     with pytest.raises(PddlSyntaxError, match=r"d\.pddl:9: undeclared predicate 'onn'"):
         many.actions["bad"]  # left to its first use, and named with its line
+
+
+DERIVED_AMONG_ACTIONS = """(define (domain d)
+  (:requirements :typing :derived-predicates)
+  (:types block)
+  (:predicates (on ?x ?y - block) (clear ?x - block) (above ?x ?y - block))
+  (:action ok :parameters (?x - block) :precondition (clear ?x) :effect (not (clear ?x)))
+  (:derived (above ?x ?y - block) (or (on ?x ?y) (exists (?z - block)
+                                                      (and (on ?x ?z) (above ?z ?y)))))
+  (:action up :parameters (?x ?y - block) :precondition (above ?x ?y) :effect (clear ?x))
+)
+"""
+
+
+def test_derived_rules_among_actions_are_read_quickly_and_checked(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick = parse_domain(DERIVED_AMONG_ACTIONS, name="d.pddl")
+    monkeypatch.setattr(reader, "domain_head", lambda _text, _supported: None)
+    general = parse_domain(DERIVED_AMONG_ACTIONS, name="d.pddl")
+    assert _domain_view(quick) == _domain_view(general)
+    assert quick.derived["above"][0].body == general.derived["above"][0].body
+    assert quick.actions["up"] == general.actions["up"]
+    monkeypatch.undo()
+    bad = DERIVED_AMONG_ACTIONS.replace("(above ?z ?y)", "(abov ?z ?y)")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:7: undeclared predicate 'abov'"):
+        parse_domain(bad, name="d.pddl")
