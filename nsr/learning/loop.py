@@ -232,15 +232,18 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool,
                guessed: dict[int, tuple[str, str]] | None = None,
-               lexicon: _Lexicon | None = None) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
-    """Stage ``k``, with guessed programs for its words while no word has a program yet.
+               lexicon: _Lexicon | None = None
+               ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
+    """Stage ``k``, with guessed programs for its words while no word has a program yet (and
+    for new words of a category that has guesses).
 
     Co-occurrence over the whole file guesses an atom for each word (``lexicon``, see
-    :class:`_Lexicon`; made from ``pool`` when not given); the stage
-    is fitted with every guess as a leaf, then, while examples stay wrong, the categories of
-    the words in them (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom,
-    form), updated in place; learned programs that fail often) are tried in other forms, and
-    the fit that scores best is kept (see :func:`_stage_score`).
+    :class:`_Lexicon`; made from ``pool`` when not given); the stage is fitted with every
+    guess as a leaf, then, while examples stay wrong, the categories of the words in them
+    (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom, form), updated in
+    place; learned programs that fail often) are tried in other forms, and the fit that scores
+    best is kept (see :func:`_stage_score`). When no single change helps, the stage is learned
+    once more from its guesses alone, forgetting the programs learned so far.
     Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
     governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
     short stage may fit either way; the data that tells them apart can come stages later.
