@@ -591,6 +591,40 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
                                     - 0.5 * h.tree.crossing_arcs())).tree
 
 
+def interchangeable_symbols(model: NsrModel) -> dict[int, list[int]]:
+    """Each symbol's mates: the other symbols whose programs differ from its own only in
+    their constants (``left`` := cons('I_TURN_LEFT', x) and ``right``; the digits).
+
+    Why: a word's syntax follows from the shape of its meaning, not from which atom it
+    carries, so a tree over one is a tree over the others; the parser meets ``opposite
+    right thrice`` through ``opposite left thrice`` even when the data never shows it.
+    """
+    import re
+
+    def shape(text: str) -> str:
+        return re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "A", text))
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for symbol in sorted(model.programs):
+        text = model.program_text(symbol)
+        if text is not None:
+            groups[shape(text)].append(symbol)
+    return {s: [t for t in group if t != s] for group in groups.values() if len(group) > 1
+            for s in group}
+
+
+def _with_mates(data: list[tuple], mates: dict[int, list[int]], rng: random.Random
+                ) -> list[tuple]:
+    """One more parser example per example holding a symbol with mates (see
+    :func:`interchangeable_symbols`): the same tree, each such symbol drawn among its mates."""
+    out = []
+    for symbols, arities, tree in data:
+        if len(tree) > 1 and any(s in mates for s in symbols):
+            swapped = tuple(rng.choice(mates[s]) if s in mates else s for s in symbols)
+            out.append((swapped, arities, tree))
+    return out
+
+
 def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Labelled],
           replay: Sequence[Labelled], *, seed: int, parser_epochs: int, max_trees: int,
           fits: dict[int, float] | None = None) -> float:
@@ -609,6 +643,7 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     older = sorted((lab for lab in replay if lab.tokens not in fresh), key=lambda lab: lab.tokens)
     pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
+    data += _with_mates(data, interchangeable_symbols(model), rng)
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
     tokens = [t for lab in pool for t in lab.segment_keys]
     symbols = [s for lab in pool for s in lab.symbols]

@@ -197,3 +197,24 @@ def test_a_guess_whose_rows_a_known_program_explains_beats_a_bigger_guess() -> N
         "lambda x: append(x, append(x, x))"))
     assert chosen.programs[turn] == parse_program("lambda: empty()")
     assert opposite not in chosen.programs
+
+
+def test_symbols_whose_programs_differ_only_in_constants_share_parser_examples() -> None:
+    """``left`` and ``right`` (and the verbs) are mates; ``twice`` has none. A tree over
+    ``walk opposite left`` teaches the parser the same tree over a mate's symbols."""
+    import random
+
+    from nsr.learning.steps import _with_mates, interchangeable_symbols
+
+    vocab = ("left", "opposite", "right", "twice", "walk", "jump")
+    model = NsrModel(vocab, seed=0)
+    for s, text in enumerate(("lambda x: cons('I_TURN_LEFT', x)", "lambda x: cons(car(x), x)",
+                              "lambda x: cons('I_TURN_RIGHT', x)", "lambda x: append(x, x)",
+                              "lambda: singleton('I_WALK')", "lambda: singleton('I_JUMP')")):
+        model.programs[s] = parse_program(text)
+    mates = interchangeable_symbols(model)
+    assert mates == {0: [2], 2: [0], 4: [5], 5: [4]}
+    tree = Tree((2, -1, 1))  # opposite(left(walk))
+    data = [((4, 1, 0), model.arities((4, 1, 0)), tree), ((3,), [1], Tree((-1,)))]
+    (extra,) = _with_mates(data, mates, random.Random(0))
+    assert extra == ((5, 1, 2), model.arities((4, 1, 0)), tree)
