@@ -328,6 +328,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
+    runners: list[tuple] = []  # (score, -assumed, shapes, forgot) of every trial
     sequences = list(lexicon.occurs.values())
 
     def moves() -> list[tuple[frozenset, str]]:
@@ -362,6 +363,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
             trials -= 1
             tried.add((kin, form))
             trial, trial_score = attempt(changed, forget=forgot)
+            runners.append((trial_score, -_assumed(changed), changed, forgot))
             if (trial_score, -_assumed(changed)) > \
                     ((step[2], -_assumed(step[0])) if step else (score, -_assumed(chosen))):
                 step = (changed, trial, trial_score)
@@ -381,7 +383,16 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     if can_widen and score[0] < len(pool) and (fresh or chosen != forms):
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
-        best = attempt(chosen, forget=forgot, widen=True)[0]
+        best, wide_score = attempt(chosen, forget=forgot, widen=True)
+        # The shapes right over every tree may not be the best over projective ones
+        # (``opposite(left(look))`` crosses): the runners-up get the chance too, best first
+        runners.sort(key=lambda r: r[:2], reverse=True)
+        for _, _, other, other_forgot in [r for r in runners if r[2] != chosen][:WIDE_RUNNERS]:
+            if wide_score[0] == len(pool):
+                break
+            trial, trial_score = attempt(other, forget=other_forgot, widen=True)
+            if trial_score > wide_score:
+                chosen, best, wide_score = other, trial, trial_score
     keep(chosen)
     return best
 
@@ -460,6 +471,9 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     return model, labels, stage_info
 
 
+#: Shapes, besides the chosen ones, that get the stage's one chance at every tree when the
+#: chosen ones do not fit it (see _fit_stage).
+WIDE_RUNNERS = 2
 #: At most this many other fits of a stage try other meanings of its words (see _fit_stage).
 MAX_FORM_TRIALS = 16
 #: ...for stages of up to this many examples; a bigger stage gets proportionally fewer.
