@@ -269,7 +269,10 @@ def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None
         "other jobs running (load 4-7). \"defaults of\": the date of the learner defaults "
         "the row was trained with (\"earlier\": before per-task options were removed; "
         "\"2026-12-06b\": the same defaults plus leaf guesses from co-occurrence, their "
-        "shapes tried per word category, and image thresholds from perception noise); "
+        "shapes tried per word category, and image thresholds from perception noise; "
+        "\"2026-12-06c\" or a commit id: guesses from the whole file, guessed worlds "
+        "confirmed by known programs, stage restarts, parser examples shared between "
+        "symbols of one meaning shape; the commit is the one the row was measured on); "
         "official rows of the HINT table are the mean of the five subsets, all subsets in "
         "results/generalization.json.\n\n"
         + markdown_table(["suite", "split", "seed", "train n", "test %", "train %",
