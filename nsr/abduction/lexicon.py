@@ -108,9 +108,13 @@ def guess_program(atom: str, form: str) -> ast.Program:
     raise ValueError(f"unknown guess form {form!r}")
 
 
-def _neighbours(symbols: Sequence[tuple[int, ...]]
-                ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    """The symbols seen just before and just after each symbol (an input's edges: -1, -2)."""
+#: The symbols seen just before and just after each symbol (see :func:`slot_neighbours`).
+Neighbours = tuple[dict[int, set[int]], dict[int, set[int]]]
+
+
+def slot_neighbours(symbols: Sequence[tuple[int, ...]]) -> Neighbours:
+    """The symbols seen just before and just after each symbol (an input's edges: -1, -2):
+    read once over a file, then asked by :func:`categories` as often as needed."""
     before: dict[int, set[int]] = defaultdict(set)
     after: dict[int, set[int]] = defaultdict(set)
     for syms in symbols:
@@ -120,7 +124,7 @@ def _neighbours(symbols: Sequence[tuple[int, ...]]
     return before, after
 
 
-def _slot_mates(neighbours: tuple[dict[int, set[int]], dict[int, set[int]]], of: int,
+def _slot_mates(neighbours: Neighbours, of: int,
                 among: Iterable[int]) -> set[int]:
     before, after = neighbours
 
@@ -140,13 +144,13 @@ def same_slot_symbols(symbols: Sequence[tuple[int, ...]], of: int,
     fails where the two share a function over them (``thrice`` cannot take one argument
     after ``left`` and two after ``right``).
     """
-    return _slot_mates(_neighbours(symbols), of, among)
+    return _slot_mates(slot_neighbours(symbols), of, among)
 
 
-def categories(symbols: Sequence[tuple[int, ...]], among: Iterable[int]) -> list[frozenset[int]]:
+def categories(neighbours: Neighbours, among: Iterable[int]) -> list[frozenset[int]]:
     """``among`` split into categories: the connected groups of :func:`same_slot_symbols`
-    (a word alone is a category of one), largest first."""
-    neighbours = _neighbours(symbols)
+    over ``neighbours`` (:func:`slot_neighbours`; a word alone is a category of one), largest
+    first."""
     todo = set(among)
     out: list[frozenset[int]] = []
     while todo:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from nsr import __version__
+from nsr.abduction.lexicon import Neighbours
 from nsr.errors import ConfigError
 from nsr.learning.config import (
     AbductionConfig,
@@ -172,16 +173,23 @@ class _Lexicon:
 
     occurs: dict[tuple[str, ...], tuple[int, ...]]
     atoms: dict[int, str]
+    neighbours: Neighbours  # for the word categories (``lexicon.categories``)
 
     @classmethod
     def of(cls, model: NsrModel, data: Sequence[Example]) -> _Lexicon:
-        from nsr.abduction.lexicon import can_guess, leaf_guesses, symbol_occurrences
+        from nsr.abduction.lexicon import (
+            can_guess,
+            leaf_guesses,
+            slot_neighbours,
+            symbol_occurrences,
+        )
 
         if not can_guess(model):
-            return cls({}, {})
+            return cls({}, {}, ({}, {}))
         symbols = symbol_occurrences(model, [ex.source for ex in data])
         occurs = dict(zip((ex.source for ex in data), symbols, strict=True))
-        return cls(occurs, leaf_guesses(model, symbols, [ex.target for ex in data]))
+        return cls(occurs, leaf_guesses(model, symbols, [ex.target for ex in data]),
+                   slot_neighbours(symbols))
 
 
 @dataclass(frozen=True)
@@ -231,14 +239,13 @@ def _resumed(out: Path) -> _Run:
 def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool,
-               guessed: dict[int, tuple[str, str]] | None = None,
-               lexicon: _Lexicon | None = None
+               guessed: dict[int, tuple[str, str]], lexicon: _Lexicon
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``, with guessed programs for its words while no word has a program yet (and
     for new words of a category that has guesses).
 
     Co-occurrence over the whole file guesses an atom for each word (``lexicon``, see
-    :class:`_Lexicon`; made from ``pool`` when not given); the stage is fitted with every
+    :class:`_Lexicon`); the stage is fitted with every
     guess as a leaf, then, while examples stay wrong, the categories of the words in them
     (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom, form), updated in
     place; learned programs that fail often) are tried in other forms, and the fit that scores
@@ -250,10 +257,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     """
     from nsr.abduction.lexicon import FORMS, can_guess, categories, guess_program
 
-    guessed = {} if guessed is None else guessed
     if not can_guess(model):
         return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
-    lexicon = lexicon if lexicon is not None and lexicon.occurs else _Lexicon.of(model, pool)
     occurs = {ex.source: lexicon.occurs[ex.source] for ex in pool}
     present = {s for syms in occurs.values() for s in syms}
     atoms = {s: atom for s, atom in lexicon.atoms.items() if s in present}
@@ -329,7 +334,6 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
     runners: list[tuple] = []  # (score, -assumed, shapes, forgot) of every trial
-    sequences = list(lexicon.occurs.values())
 
     def moves() -> list[tuple[frozenset, str]]:
         """(category, form) changes to try: the suspects' categories (see ``categories``:
@@ -337,7 +341,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         out = []
         for form_now in sorted(set(chosen.values()) | {"learned"}):
             same = [t for t in {*chosen, *suspects} if chosen.get(t, "learned") == form_now]
-            for kin in categories(sequences, same):
+            for kin in categories(lexicon.neighbours, same):
                 kin = kin & set(suspects) if form_now == "learned" else kin
                 if not kin & set(suspects):
                     continue
@@ -407,7 +411,7 @@ def _kin_forms(atoms: dict[int, str], guessed: dict[int, tuple[str, str]], model
     if not new or not guessed:
         return {}
     out: dict[int, str] = {}
-    for kin in categories(list(lexicon.occurs.values()), new | set(guessed)):
+    for kin in categories(lexicon.neighbours, new | set(guessed)):
         mates = Counter(guessed[t][1] for t in kin if t in guessed)
         if kin & new and mates:
             out.update(dict.fromkeys(kin & new, mates.most_common(1)[0][0]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -253,8 +254,10 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
     # ``turn left thrice``, with ``thrice`` known from ``walk left thrice``.
     usable = {world: {s: by for s, by in by_symbol.items() if not rows.get(s)}
               for world, by_symbol in guessed.items()}
-    confirmed = {world: _confirmed(by_symbol, best, model, search.library, solved)
-                 for world, by_symbol in guessed.items()}
+    known = {s: inline_symbol_calls(b.program,
+                                    _learned_primitives(model, s, search.library, solved)[1])
+             for s, b in best.items() if any(s in by for by in guessed.values())}
+    confirmed = {world: _confirmed(by_symbol, known) for world, by_symbol in guessed.items()}
     worlds = sorted((w for w in usable if usable[w] or confirmed[w]),
                     key=lambda a: (-len(confirmed[a] | {r.group for by in usable[a].values()
                                                         for rs in by.values() for r in rs}), a))
@@ -337,19 +340,12 @@ def select(model: NsrModel, abductions: Sequence[Abduction], search: SearchConfi
 
 
 def _confirmed(by_symbol: dict[int, dict[int, list[SearchExample]]],
-               best: dict[int, SearchResult], model: NsrModel, library: str,
-               solved: dict[int, ast.Program]) -> set:
+               known: dict[int, ast.Program]) -> set:
     """The examples whose guessed rows, for symbols with a program found from unguessed rows
-    (``best``), that program explains."""
-    out = set()
-    for symbol, by_arity in by_symbol.items():
-        if symbol not in best:
-            continue
-        _, named = _learned_primitives(model, symbol, library, solved)
-        program = inline_symbol_calls(best[symbol].program, named)
-        out |= {r.group for r in by_arity.get(program.arity, ())
-                if apply_memo(program, r.args) == r.output}
-    return out
+    (``known``, inlined), that program explains."""
+    return {r.group for symbol, by_arity in by_symbol.items() if symbol in known
+            for r in by_arity.get(known[symbol].arity, ())
+            if apply_memo(known[symbol], r.args) == r.output}
 
 
 def _guessed_leaves(world: tuple[tuple[int, int, int], ...],
@@ -599,8 +595,6 @@ def interchangeable_symbols(model: NsrModel) -> dict[int, list[int]]:
     carries, so a tree over one is a tree over the others; the parser meets ``opposite
     right thrice`` through ``opposite left thrice`` even when the data never shows it.
     """
-    import re
-
     def shape(text: str) -> str:
         return re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "A", text))
 
