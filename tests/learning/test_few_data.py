@@ -30,3 +30,25 @@ def test_a_few_percent_of_scan_generalizes_to_its_held_out_half(shared_data) -> 
     model = result.model
     walk = model.symbol_names.index("walk")
     assert model.programs[walk].arity == 0
+
+
+def test_a_first_stage_with_fewer_commands_than_words_waits_for_more(shared_data) -> None:
+    """4% of the file, seed 1: its three 3-word commands (``turn opposite left``, ``look after
+    look``, ``walk left thrice``) fit as well with ``left`` a bare atom and ``thrice`` taking
+    two arguments; the first stage takes the 4-word commands too, and ``left`` comes out as
+    a function of what it modifies."""
+    from nsr.learning.config import config_for_task
+    from nsr.learning.loop import train
+    from nsr.tasks import get_task
+    from nsr.tasks.scan.splits import fraction_split
+
+    train_part, _ = fraction_split(0.04, 1)
+    short = [ex for ex in train_part if len(ex.source) <= 4]
+    assert sum(len(ex.source) == 3 for ex in short) == 3
+    config = config_for_task(get_task("scan"), "fraction")
+    result = train(short, config, seed=0, progress=False)
+    assert [m["max_len"] for m in result.metrics] == [4]  # one stage: 3 alone is too few
+    assert result.metrics[-1]["train_acc"] >= 12 / 13
+    model = result.model
+    assert model.programs[model.symbol_names.index("left")].arity == 1
+    assert model.programs[model.symbol_names.index("walk")].arity == 0
