@@ -103,8 +103,9 @@ def _plain_steps(body: str, made: dict[str, Step] | None = None) -> tuple[Step, 
     index, no duration; comments already removed); None for anything else (the line reader
     then reads it, or names the bad line). A line seen twice gives the same :class:`Step` (it is
     immutable), and steps are made without their checking constructor: the arguments are a
-    tuple of strings by construction."""
-    made: dict[str, Step] = {}
+    tuple of strings by construction. ``made`` may come from the caller (see :func:`parse_plan`)."""
+    if made is None:
+        made = {}
     out: list[Step] = []
     for line in body.splitlines():
         step = made.get(line)
