@@ -11,6 +11,13 @@ derived atoms of states seen before); what a batch adds:
   hundreds, and reading has a fixed cost per call);
 - plan lines are read once per batch: candidates for one task repeat most of their lines, and
   a line read before is a dict look-up (see :func:`~nsr.backends.pddl.plans.parse_plan`);
+- plans that begin alike simulate their common prefix once (``share_prefixes``, on by
+  default): a problem's plans are taken in the order of their steps, each continues from the
+  state where it leaves the previous one, reached by undoing that plan's later steps (each
+  applied step logs the atoms it removed and added; see
+  :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
+  prompt, a plan and its repairs) often share their first steps; a report is the same either
+  way, since a step's outcome depends only on the state it starts from;
 - the cyclic garbage collector stays paused across the whole batch, reading included (each
   parse and validation pauses it too, see :mod:`~nsr.backends.pddl.nogc`: they allocate many
   small containers and free them at once, never in a cycle, so the collector's walks find
@@ -25,12 +32,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.grounded import (
     Domain,
     Problem,
+    Undo,
     ValidationReport,
     parse_domain,
     parse_problem,
+    simulate,
+    undo,
     validate,
 )
 from nsr.backends.pddl.nogc import collector_paused, without_collector
@@ -58,15 +69,45 @@ def _prefetch(domain: Domain, plans: Iterable[tuple[Step, ...]]) -> None:
         actions.prefetch(s.action for plan in plans for s in plan)
 
 
+def _judge(
+    domain: Domain, problem: Problem, plans: Sequence[tuple[Step, ...]], share_prefixes: bool
+) -> list[ValidationReport]:
+    """The reports of ``plans`` (in their order), common prefixes simulated once if asked."""
+    if not share_prefixes or len(plans) < 2:
+        return [validate(domain, problem, plan) for plan in plans]
+    # plans sorted by their steps sit next to those they share most with; lines read once
+    # are one object per line, so ids order them (equal steps of other origins just share less)
+    order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
+    state = set(problem.init)
+    index = FactIndex(state, problem.initial_index())
+    log: list[Undo] = []
+    previous: tuple[Step, ...] = ()
+    out: list[ValidationReport | None] = [None] * len(plans)
+    for i in order:
+        plan = plans[i]
+        common = 0
+        limit = min(len(log), len(plan))  # the previous plan's applied steps
+        while common < limit and (plan[common] is previous[common]
+                                  or plan[common] == previous[common]):
+            common += 1
+        cost = undo(state, index, log, common)
+        out[i] = simulate(domain, problem, plan, state, index, common, cost, log)
+        previous = plan
+    return out  # type: ignore[return-value]
+
+
 @without_collector
-def validate_many(domain: Domain, problem: Problem, plans: Iterable[Plan]) -> list[ValidationReport]:
-    """:func:`~nsr.backends.pddl.grounded.validate` of every plan, in order, the garbage
-    collector paused meanwhile. Plan texts are read first with
+def validate_many(
+    domain: Domain, problem: Problem, plans: Iterable[Plan], *, share_prefixes: bool = True
+) -> list[ValidationReport]:
+    """:func:`~nsr.backends.pddl.grounded.validate` of every plan (reports in the plans'
+    order), the garbage collector paused meanwhile. Plan texts are read first with
     :func:`~nsr.backends.pddl.plans.parse_plan`, their lines shared (a bad one raises
-    :class:`PlanSyntaxError` naming its line before any plan is judged)."""
+    :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
+    simulated once unless ``share_prefixes`` is False (see the module docstring)."""
     steps = _read_plans(plans, {}, "")
     _prefetch(domain, steps)
-    return [validate(domain, problem, plan) for plan in steps]
+    return _judge(domain, problem, steps, share_prefixes)
 
 
 @without_collector
@@ -75,6 +116,7 @@ def validate_batch(
     tasks: Sequence[tuple[str | Problem, Sequence[Plan]]],
     *,
     domain_name: str = "<domain>",
+    share_prefixes: bool = True,
 ) -> list[list[ValidationReport]]:
     """The reports of every plan of every task, ``tasks`` being (problem, its plans) pairs of
     one ``domain``; problems, plans and the domain may be texts (read here, the domain once) or
@@ -83,7 +125,8 @@ def validate_batch(
     Every plan text is read before any problem is (a bad plan raises
     :class:`PlanSyntaxError` naming ``<problem N, plan M>`` and its line); a bad problem
     raises :class:`PddlSyntaxError` naming ``<problem N>``. Each problem is read just before
-    its plans are judged, so one problem's structures are alive at a time.
+    its plans are judged, so one problem's structures are alive at a time. Common prefixes
+    are simulated once unless ``share_prefixes`` is False (see the module docstring).
     """
     if isinstance(domain, str):
         domain = parse_domain(domain, name=domain_name)
@@ -97,5 +140,5 @@ def validate_batch(
     for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
         if isinstance(problem, str):
             problem = parse_problem(problem, domain, name=f"<problem {n}>")
-        out.append([validate(domain, problem, plan) for plan in plans])
+        out.append(_judge(domain, problem, plans, share_prefixes))
     return out

@@ -275,6 +275,11 @@ class Problem:
     _step_entries: dict[str, tuple[Any, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # (action, args) -> that ground step's checked parts (see grounded.validate), kept across
+    # the validations of this problem, bounded
+    _ground_steps: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def initial_index(self) -> FactIndex:
         """The fact index of the initial state, shared by the validations of this problem

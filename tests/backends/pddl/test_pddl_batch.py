@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from nsr.backends.pddl import plans, reader
-from nsr.backends.pddl.batch import collector_paused, validate_many
+from nsr.backends.pddl.batch import collector_paused, validate_batch, validate_many
 from nsr.backends.pddl.errors import PddlSyntaxError, PlanSyntaxError
 from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.ipc import list_families
@@ -233,3 +233,88 @@ def test_derived_rules_among_actions_are_read_quickly_and_checked(
     bad = DERIVED_AMONG_ACTIONS.replace("(above ?z ?y)", "(abov ?z ?y)")
     with pytest.raises(PddlSyntaxError, match=r"d\.pddl:7: undeclared predicate 'abov'"):
         parse_domain(bad, name="d.pddl")
+
+
+def _by_domain(ipc_root: Path, families: set[str] | None = None) -> dict[str, list[tuple[str, list[dict]]]]:
+    cases = [c for c in json.loads((ipc_root / "cases.json").read_text())
+             if families is None or c["family"] in families]
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cases:
+        groups[(c["domain"], c["problem"])].append(c)
+    out: dict[str, list[tuple[str, list[dict]]]] = defaultdict(list)
+    for (dkey, pkey), group in groups.items():
+        out[dkey].append((pkey, group))
+    return out
+
+
+def test_validate_batch_gives_validates_reports_on_every_ipc_case(ipc_root: Path) -> None:
+    """Domain read once, plan lines shared, common prefixes simulated once (and undone): every
+    report equals a fresh ``validate`` of the plan alone."""
+    compared = 0
+    for dkey, items in _by_domain(ipc_root).items():
+        dtext = (ipc_root / dkey).read_text()
+        tasks = [((ipc_root / pkey).read_text(), [(ipc_root / c["plan"]).read_text()
+                                                  for c in group]) for pkey, group in items]
+        # the same plans again in reverse order, and a plan twice: other prefixes to undo
+        tasks = [(p, plans + plans[::-1] + plans[:1]) for p, plans in tasks]
+        got = validate_batch(dtext, tasks, domain_name=dkey)
+        alone = parse_domain(dtext)
+        for (ptext, plan_texts), reports in zip(tasks, got, strict=True):
+            problem = parse_problem(ptext, alone)
+            expected = [validate(alone, problem, parse_plan(t)).to_dict() for t in plan_texts]
+            assert [r.to_dict() for r in reports] == expected, dkey
+            compared += len(reports)
+    assert compared >= 534 * 2
+
+
+def test_prefix_sharing_changes_no_report_on_random_mutations(ipc_root: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    families = {"settlers", "psr-large", "miconic-fulladl", "barman", "optical-telegraphs",
+                "caldera-split", "petri-net-alignment", "nomystery"}
+    for dkey, items in _by_domain(ipc_root, families).items():
+        domain = parse_domain((ipc_root / dkey).read_text())
+        for pkey, group in items:
+            problem = parse_problem((ipc_root / pkey).read_text(), domain)
+            valid = parse_plan((ipc_root / group[0]["plan"]).read_text())
+            plans = [valid]
+            for _ in range(12):  # cut, repeat, drop or swap steps at random places
+                p = list(valid)
+                i, j = sorted(rng.sample(range(len(p) + 1), 2)) if len(p) > 1 else (0, 1)
+                kind = rng.randrange(4)
+                if kind == 0:
+                    p = p[:j]
+                elif kind == 1:
+                    p = p[:j] + p[i:j] + p[j:]
+                elif kind == 2:
+                    del p[i:j]
+                elif j < len(p):
+                    p[i], p[j] = p[j], p[i]
+                plans.append(tuple(p))
+            shared = validate_many(domain, problem, plans)
+            alone = validate_many(domain, problem, plans, share_prefixes=False)
+            assert [r.to_dict() for r in shared] == [r.to_dict() for r in alone], pkey
+
+
+def test_undo_returns_to_the_state_of_a_prefix(ipc_root: Path) -> None:
+    from nsr.backends.pddl.facts import FactIndex
+    from nsr.backends.pddl.grounded import Undo, simulate, undo
+
+    for family in ("settlers", "gripper"):
+        fp = next(f for f in list_families(ipc_root)[family] if f.plan is not None)
+        domain = parse_domain(fp.domain.read_text())
+        problem = parse_problem(fp.problem.read_text(), domain)
+        plan = parse_plan(fp.plan.read_text())
+        half = len(plan) // 2
+        state = set(problem.init)
+        index = FactIndex(state, problem.initial_index())
+        log: list[Undo] = []
+        assert simulate(domain, problem, plan, state, index, 0, 0.0, log).valid
+        cost = undo(state, index, log, half)
+        reference = set(problem.init)
+        report = simulate(domain, problem, plan[:half], reference,
+                          FactIndex(reference, problem.initial_index()))
+        assert state == reference and len(log) == half
+        assert report.cost is None or report.cost == cost
+        assert simulate(domain, problem, plan, state, index, half, cost, log).valid
