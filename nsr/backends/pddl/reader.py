@@ -50,6 +50,7 @@ from nsr.backends.pddl.sexpr import (
     split_actions,
     split_init,
 )
+from nsr.backends.pddl.shapes import ShapeCache
 
 SUPPORTED_REQUIREMENTS = frozenset(
     {
@@ -805,6 +806,7 @@ def _build_domain(
     frozen_derived = frozenset(derived)
 
     quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
+    shapes = ShapeCache(ancestors, quick_reader.arities, frozen_derived, constants, functions)
 
     def quick(piece: str | list[Any]) -> Action | None:
         if isinstance(piece, str):
@@ -812,6 +814,14 @@ def _build_domain(
             if lists is None or len(lists) != 1:
                 return None
             piece = lists[0]
+        keyed = None
+        if piece.__class__ is list and len(piece) > 2 and piece[0] == ":action" \
+                and piece[1].__class__ is str:
+            keyed = shapes.key(piece)
+            if keyed is not None:  # an action of a shape read before (see shapes)
+                hit = shapes.find(*keyed)
+                if hit is not None:
+                    return _from_shape(piece, keyed[1], hit, quick_reader)
         head = quick_reader.header(piece)
         if head is None:
             return None
@@ -822,6 +832,8 @@ def _build_domain(
             symbols, pos, neg, eq, neq, dels, adds, cost, varying = parts
             compiled = _Compiled(symbols, pos, neg, eq, neq, (), dels, adds, cost,
                                  Effect(costs=varying) if varying else None)
+            if keyed is not None and not varying:
+                _store_shape(shapes, keyed, params, compiled)
             return Action.deferred(aname, params, compiled,
                                    lambda: _read_body(quick_reader, aname, fields, params))
         body = quick_reader.body(fields, params)
@@ -853,6 +865,40 @@ def _build_domain(
         derived={p: tuple(r) for p, r in derived.items()},
         strata=_strata(rd, derived, root_line),
         functions=functions,
+    )
+
+
+def _store_shape(
+    shapes: ShapeCache,
+    keyed: tuple[tuple[Any, ...], list[str]],
+    params: tuple[tuple[str, frozenset[str]], ...],
+    compiled: _Compiled,
+) -> None:
+    """Keep a directly compiled action's parts for its shape, its names as positions (not kept
+    when a name it uses is not in its text, such as the default type ``object``)."""
+    shape, names = keyed
+    at = {name: i for i, name in enumerate(names)}
+    if any(t not in at for _, tys in params for t in tys) or any(
+            s not in at for s in compiled.symbols):
+        return
+    shapes.store(shape, names, (
+        tuple((var, tuple(at[t] for t in tys)) for var, tys in params),
+        tuple(at[s] for s in compiled.symbols),
+        compiled,
+    ))
+
+
+def _from_shape(
+    sec: list[Any], names: list[str], parts: tuple[Any, ...], reader: QuickReader
+) -> Action:
+    """The action of ``sec`` from the parts of its shape, with its own ``names``."""
+    params_at, symbols_at, compiled = parts
+    aname = sec[1]
+    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at)
+    fields = {sec[i]: sec[i + 1] for i in range(2, len(sec) - 1, 2)}
+    return Action.deferred(
+        aname, params, _Compiled(tuple([names[i] for i in symbols_at]), *compiled[1:]),
+        lambda: _read_body(reader, aname, fields, params),
     )
 
 

@@ -318,3 +318,68 @@ def test_undo_returns_to_the_state_of_a_prefix(ipc_root: Path) -> None:
         assert state == reference and len(log) == half
         assert report.cost is None or report.cost == cost
         assert simulate(domain, problem, plan, state, index, half, cost, log).valid
+
+
+SHAPED = """(define (domain d)
+  (:requirements :typing)
+  (:types block)
+  (:constants a b - block)
+  (:predicates (on ?x ?y - block) (clear ?x - block) (free) (busy))
+  (:action one :parameters () :precondition (clear a) :effect (and (not (clear a)) (on a b)))
+  (:action two :parameters () :precondition (clear b) :effect (and (not (clear b)) (on b a)))
+  (:action three :parameters () :precondition (free) :effect (and (not (free)) (clear a)))
+  (:action four :parameters () :precondition (clear b) :effect (and (not (clear b)) (onn b a)))
+  (:action five :parameters () :precondition (clear b) :effect (and (not (clear b)) (on b c)))
+  (:action six :parameters () :precondition (busy) :effect (and (not (busy)) (clear b)))
+)
+"""
+
+
+def test_actions_of_one_shape_equal_those_read_alone(ipc_root: Path) -> None:
+    """A shape's parts reused with another action's names give what reading it alone gives;
+    a name the domain does not declare is not let through by the shape (the usual error)."""
+    from nsr.backends.pddl.shapes import ShapeCache
+
+    paths = [ipc_root / "petri-net-alignment" / "domain-p01.pddl",
+             *sorted((ipc_root / "quantum-layout").glob("domain*.pddl"))[:1]]
+    for path in paths:
+        text = path.read_text()
+        shaped = parse_domain(text)
+        shaped.actions.prefetch(list(shaped.actions))  # type: ignore[attr-defined]
+        alone = parse_domain(text)
+        for name in shaped.actions:
+            a, b = shaped.actions[name], alone.actions[name]
+            assert (a.name, a.params, a.precondition, a.effect) == (
+                b.name, b.params, b.precondition, b.effect), name
+            ca, cb = a.compiled, b.compiled
+            vals_a, vals_b = a.variables + ca.symbols, b.variables + cb.symbols
+            for ga, gb in ((ca.pos, cb.pos), (ca.neg, cb.neg), (ca.dels, cb.dels),
+                           (ca.adds, cb.adds)):
+                assert [g(vals_a) for g in ga] == [g(vals_b) for g in gb], name
+            assert (ca.cost, ca.eq, ca.neq) == (cb.cost, cb.eq, cb.neq)
+    stored = []
+    original = ShapeCache.find
+
+    def counting(self: ShapeCache, shape: tuple, names: list[str]) -> object:
+        found = original(self, shape, names)
+        stored.append(found is not None)
+        return found
+
+    domain = parse_domain(SHAPED, name="d.pddl")
+    try:
+        ShapeCache.find = counting  # type: ignore[method-assign]
+        domain.actions.prefetch(  # type: ignore[attr-defined]
+            ["one", "two", "three", "four", "five", "six"])
+    finally:
+        ShapeCache.find = original  # type: ignore[method-assign]
+    # 'two' is 'one' with a and b swapped; 'six' is not 'three': an atom without arguments is
+    # read by a getter that holds it, so its name belongs to the shape
+    assert stored.count(True) == 1
+    six = domain.actions["six"].compiled
+    assert [g(six.symbols) for g in six.pos] == [("busy",)]
+    two = domain.actions["two"].compiled
+    assert two.adds[0](two.symbols) == ("on", "b", "a")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:9: undeclared predicate 'onn'"):
+        domain.actions["four"]
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:10: unknown object or constant 'c'"):
+        domain.actions["five"]
