@@ -3,9 +3,10 @@
 Why: domains compiled from other formalisms (petri-net-alignment, quantum-layout) declare
 hundreds of parameterless actions that differ only in the names they mention, and a plan uses
 hundreds of them; reading each one's lists into getters (:mod:`~nsr.backends.pddl.direct`)
-costs tens of microseconds, most of it the same work again. Here an action's lists are reduced
-to their *shape*: the same lists with every name (predicate, constant, type) replaced by the
-order of its first appearance, keywords, variables, numbers and atoms without arguments kept. Two actions of one shape
+costs tens of microseconds, most of it the same work again. Here an action's text is reduced
+to its *shape*: its layout with every name (predicate, constant, type) replaced by the order
+of its first appearance (keywords, variables, numbers and atoms without arguments count as
+themselves); a shape seen before skips even reading the action's lists. Two actions of one shape
 compile to the same getters and differ only in the symbols the getters read (``vals = args +
 symbols``), so the compiled parts of the first are reused with the second's names.
 
@@ -19,46 +20,22 @@ usual way (which accepts it or names what is wrong).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["ShapeCache"]
 
-# tokens with a meaning of their own: kept as they are in a shape
+# tokens with a meaning of their own: a shape keeps them as they are
 _KEPT = frozenset((
-    ":parameters", ":precondition", ":effect", "and", "or", "not", "imply", "exists", "forall",
-    "when", "=", "-", "either", "increase", "decrease", "assign", "scale-up", "scale-down",
-    "total-cost", "+", "*", "/",
+    "and", "or", "not", "imply", "exists", "forall", "when", "=", "-", "either", "increase",
+    "decrease", "assign", "scale-up", "scale-down", "total-cost", "+", "*", "/",
 ))
-_NUMERIC = frozenset("0123456789.")
+_VERBATIM_START = frozenset("?:0123456789.")  # variables, keywords, numbers
+_TOKENS = re.compile(r"([^\s()]+)")
 SHAPES_KEPT = 4096  # shapes a domain keeps (a domain of unlike actions stops caching there)
 
-
-def _shape(node: list[Any], names: list[str], index: dict[str, int], out: list[Any]) -> bool:
-    """Append ``node``'s shape to ``out`` (names numbered in ``index``/``names``); False when
-    the lists hold something else than strings and lists."""
-    out.append("(")
-    for item in node:
-        cls = item.__class__
-        if cls is list:
-            if len(item) == 1 and item[0].__class__ is str:
-                # an atom without arguments: its getter holds the atom itself, so its name
-                # is part of the shape
-                out.append(("(", item[0]))
-            elif not _shape(item, names, index, out):
-                return False
-        elif cls is not str or not item:
-            return False
-        elif item in _KEPT or item[0] == "?" or item[0] in _NUMERIC:
-            out.append(item)
-        else:
-            found = index.get(item)
-            if found is None:
-                found = index[item] = len(names)
-                names.append(item)
-            out.append(found)
-    out.append(")")
-    return True
+Shape = tuple[str, tuple[int, ...]]
 
 
 class ShapeCache:
@@ -74,24 +51,39 @@ class ShapeCache:
         constants: Mapping[str, Any],
         functions: Mapping[str, int],
     ) -> None:
-        self._shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        self._signatures: dict[str, tuple[Any, ...]] = {}
+        self._shapes: dict[Shape, tuple[Any, ...]] = {}
+        self._signatures: dict[str, Any] = {}
 
-        def signature(name: str) -> tuple[Any, ...]:
+        def signature(name: str) -> Any:
+            # kept as itself: a keyword, variable or number, and an atom without arguments
+            # (its getter holds the atom itself)
+            if name[0] in _VERBATIM_START or name in _KEPT or arities.get(name) == 0:
+                return name
             return (name in types, arities.get(name), name in derived, name in constants,
                     functions.get(name))
 
-        self._signature: Callable[[str], tuple[Any, ...]] = signature
+        self._signature: Callable[[str], Any] = signature
 
-    def key(self, sec: list[Any]) -> tuple[tuple[Any, ...], list[str]] | None:
-        """(shape, names in order) of an action's lists (name and keyword left out), or None."""
-        names: list[str] = []
-        out: list[Any] = []
-        if not _shape(sec[2:], names, {}, out):
+    @staticmethod
+    def key(text: str) -> tuple[Shape, list[str], str] | None:
+        """(shape, names in order, action name) of an ``(:action ...)`` text, or None for a
+        text this does not cut (comments, quotes).
+
+        The shape is the text's layout (parentheses and blanks, at C speed) with every token
+        after the action's name replaced by the order of its first appearance: two actions
+        that differ only in the names they use have one shape."""
+        if ";" in text or '"' in text or "\\" in text:
             return None
-        return tuple(out), names
+        parts = _TOKENS.split(text.lower())
+        tokens = parts[1::2]
+        if len(tokens) < 3 or tokens[0] != ":action":
+            return None
+        index: dict[str, int] = {}
+        at = index.setdefault
+        ids = tuple([at(t, len(index)) for t in tokens[2:]])
+        return ("|".join(parts[0::2]), ids), list(index), tokens[1]
 
-    def _signed(self, names: list[str]) -> tuple[tuple[Any, ...], ...]:
+    def _signed(self, names: list[str]) -> tuple[Any, ...]:
         known = self._signatures
         out = []
         for name in names:
@@ -101,14 +93,14 @@ class ShapeCache:
             out.append(sig)
         return tuple(out)
 
-    def find(self, shape: tuple[Any, ...], names: list[str]) -> tuple[Any, ...] | None:
+    def find(self, shape: Shape, names: list[str]) -> tuple[Any, ...] | None:
         """The parts stored for ``shape`` if ``names`` fit them (same signatures), else None."""
         hit = self._shapes.get(shape)
         if hit is None or hit[0] != self._signed(names):
             return None
         return hit[1]
 
-    def store(self, shape: tuple[Any, ...], names: list[str], parts: tuple[Any, ...]) -> None:
+    def store(self, shape: Shape, names: list[str], parts: tuple[Any, ...]) -> None:
         """Keep ``parts`` (read from an action whose names are ``names``) for ``shape``."""
         if len(self._shapes) < SHAPES_KEPT:
             self._shapes[shape] = (self._signed(names), parts)

@@ -335,7 +335,9 @@ SHAPED = """(define (domain d)
 """
 
 
-def test_actions_of_one_shape_equal_those_read_alone(ipc_root: Path) -> None:
+def test_actions_of_one_shape_equal_those_read_alone(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A shape's parts reused with another action's names give what reading it alone gives;
     a name the domain does not declare is not let through by the shape (the usual error)."""
     from nsr.backends.pddl.shapes import ShapeCache
@@ -365,6 +367,7 @@ def test_actions_of_one_shape_equal_those_read_alone(ipc_root: Path) -> None:
         stored.append(found is not None)
         return found
 
+    monkeypatch.setattr(reader, "SHAPED_DOMAIN_ACTIONS", 2)  # shapes in a small domain too
     domain = parse_domain(SHAPED, name="d.pddl")
     try:
         ShapeCache.find = counting  # type: ignore[method-assign]
