@@ -136,7 +136,8 @@ def test_plain_plan_lines_read_as_the_line_reader_reads_them(
             return [str(exc)]
 
     quick = read(text)
-    monkeypatch.setattr(plans, "_plain_steps", lambda _body, _made=None: None)  # the line reader alone
+    # the line reader alone
+    monkeypatch.setattr(plans, "_plain_steps", lambda _body, _made=None: None)
     assert quick == read(text)
 
 
@@ -235,7 +236,9 @@ def test_derived_rules_among_actions_are_read_quickly_and_checked(
         parse_domain(bad, name="d.pddl")
 
 
-def _by_domain(ipc_root: Path, families: set[str] | None = None) -> dict[str, list[tuple[str, list[dict]]]]:
+def _by_domain(
+    ipc_root: Path, families: set[str] | None = None
+) -> dict[str, list[tuple[str, list[dict]]]]:
     cases = [c for c in json.loads((ipc_root / "cases.json").read_text())
              if families is None or c["family"] in families]
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
