@@ -272,9 +272,9 @@ def simulate(
     # share them)
     ready = problem._step_entries
     # per ground step (action, args): what checking and applying it needs, its atoms built once
-    # as frozensets (set operations on them reuse the atoms' stored hashes: a repeated step is
-    # a handful of C calls); kept across the plans of this problem (a batch's candidates repeat
-    # most of their steps), bounded
+    # (as frozensets from its second use on: set operations on them reuse the atoms' stored
+    # hashes, so a repeated step is a handful of C calls); kept across the plans of this
+    # problem (a batch's candidates repeat most of their steps), bounded
     ground = problem._ground_steps
     if len(ground) > GROUND_STEPS_KEPT:
         ground.clear()
@@ -361,20 +361,27 @@ def simulate(
                         index=index,
                     )
             vals = args + comp.symbols
-            known = (
+            known = (  # lists at first: made frozensets when the step comes again
                 action, step, comp.general, comp.extra, comp.cost,
-                frozenset([g(vals) for g in comp.pos]),
-                frozenset([g(vals) for g in comp.neg]),
+                [g(vals) for g in comp.pos],
+                [g(vals) for g in comp.neg],
                 all(vals[i] == vals[j] for i, j in comp.eq)
                 and all(vals[i] != vals[j] for i, j in comp.neq),
-                frozenset([g(vals) for g in comp.dels]),
-                frozenset([g(vals) for g in comp.adds]),
+                [g(vals) for g in comp.dels],
+                [g(vals) for g in comp.adds],
             )
             if step.action == key[0] and args is key[1]:  # not a case-corrected step
                 ground[key] = known
+        elif known[5].__class__ is list:  # a step seen again: worth its frozensets now
+            known = ground[key] = (*known[:5], frozenset(known[5]), frozenset(known[6]),
+                                   known[7], frozenset(known[8]), frozenset(known[9]))
         action, step, general, extra, step_cost, pos, neg, equal, dels, adds = known
         args = step.args
-        ok = equal and state.issuperset(pos) and state.isdisjoint(neg)
+        if pos.__class__ is list:
+            ok = equal and all(map(state.__contains__, pos)) and not any(
+                map(state.__contains__, neg))
+        else:
+            ok = equal and state.issuperset(pos) and state.isdisjoint(neg)
         world = None
         binding = None
         if ok and general:
@@ -412,16 +419,16 @@ def simulate(
             more_adds.update(adds)
             dels, adds = more_dels, more_adds  # type: ignore[assignment]
         if log is not None:
-            removed = dels.intersection(state) if dels else dels
+            removed = state.intersection(dels)
             if index.built:
                 for atom in dels:
                     index.discard(atom)
-                added = adds.difference(state) if adds else adds
+                added = (set(adds) if adds.__class__ is list else adds).difference(state)
                 for atom in adds:
                     index.add(atom)
             else:
                 state.difference_update(dels)
-                added = adds.difference(state) if adds else adds
+                added = (set(adds) if adds.__class__ is list else adds).difference(state)
                 state.update(adds)
             log.append((removed, added, cost))
         elif index.built:
