@@ -365,8 +365,9 @@ def simulate(
                 action, step, comp.general, comp.extra, comp.cost,
                 [g(vals) for g in comp.pos],
                 [g(vals) for g in comp.neg],
-                all(vals[i] == vals[j] for i, j in comp.eq)
-                and all(vals[i] != vals[j] for i, j in comp.neq),
+                not (comp.eq or comp.neq)
+                or (all(vals[i] == vals[j] for i, j in comp.eq)
+                    and all(vals[i] != vals[j] for i, j in comp.neq)),
                 [g(vals) for g in comp.dels],
                 [g(vals) for g in comp.adds],
             )
