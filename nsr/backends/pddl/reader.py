@@ -1494,8 +1494,10 @@ def _build_problem(
     rd.known_types = domain.types
     goal = None
     if goal_lists is not None:
-        reader = QuickReader(objects, domain.predicates, domain.types, frozenset(domain.derived),
-                             domain.functions)
+        # what the domain's readers share: kept on the domain (see _domain_reading)
+        derived_names, arities = _domain_reading(domain)
+        reader = QuickReader(objects, domain.predicates, domain.types, derived_names,
+                             domain.functions, arities)
         goal = reader.goal(goal_lists, ground)
     if goal is None:
         if goal_node is None:  # read quickly but not accepted: the token reader says why
@@ -1519,6 +1521,18 @@ def _build_problem(
         numeric=numeric,
         by_type=by_type_frozen,
     )
+
+
+def _domain_reading(domain: Domain) -> tuple[frozenset[str], dict[str, int]]:
+    """The domain's derived predicates and predicate arities, worked out once per domain (a
+    batch reads many problems of one domain)."""
+    found = domain.compiled.get("reading")
+    if found is None:
+        found = domain.compiled["reading"] = (
+            frozenset(domain.derived),
+            {name: pred.arity for name, pred in domain.predicates.items()},
+        )
+    return found  # type: ignore[no-any-return]
 
 
 class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
