@@ -419,27 +419,11 @@ def simulate(
             more_dels.update(dels)
             more_adds.update(adds)
             dels, adds = more_dels, more_adds  # type: ignore[assignment]
-        if log is not None:
-            removed = state.intersection(dels)
-            if index.built:
-                for atom in dels:
-                    index.discard(atom)
-                added = (set(adds) if adds.__class__ is list else adds).difference(state)
-                for atom in adds:
-                    index.add(atom)
-            else:
-                state.difference_update(dels)
-                added = (set(adds) if adds.__class__ is list else adds).difference(state)
-                state.update(adds)
-            log.append((removed, added, cost))
-        elif index.built:
-            for atom in dels:
-                index.discard(atom)
-            for atom in adds:
-                index.add(atom)
-        else:
-            state.difference_update(dels)
-            state.update(adds)
+        if log is not None:  # what undoes it: the atoms it removes, and those it adds anew
+            come = set(adds) if adds.__class__ is list else adds
+            log.append((state.intersection(dels),
+                        come.difference(state).union(come.intersection(dels)), cost))
+        _change(state, index, dels, adds)
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
@@ -454,15 +438,24 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
     left it, dropping the later entries; returns the cost after those steps."""
     while len(log) > keep:
         removed, added, _ = log.pop()
-        if index.built:
-            for atom in added:
-                index.discard(atom)
-            for atom in removed:
-                index.add(atom)
-        else:
-            state.difference_update(added)
-            state.update(removed)
+        _change(state, index, added, removed)
     return log[-1][2] if log else 0.0
+
+
+def _change(
+    state: set[GroundAtom], index: FactIndex, gone: Iterable[GroundAtom],
+    come: Iterable[GroundAtom],
+) -> None:
+    """Make ``gone`` false, then ``come`` true: through the index once it is built (from then
+    on it must see every change), else on the state alone."""
+    if index.built:
+        for atom in gone:
+            index.discard(atom)
+        for atom in come:
+            index.add(atom)
+    else:
+        state.difference_update(gone)
+        state.update(come)
 
 
 _contains = frozenset.__contains__
