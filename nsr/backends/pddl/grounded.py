@@ -459,7 +459,7 @@ def _change(
 
 
 _contains = frozenset.__contains__
-GROUND_STEPS_KEPT = 1 << 16  # ground steps a problem keeps (see validate)
+GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

@@ -389,3 +389,19 @@ def test_actions_of_one_shape_equal_those_read_alone(
         domain.actions["four"]
     with pytest.raises(PddlSyntaxError, match=r"d\.pddl:10: unknown object or constant 'c'"):
         domain.actions["five"]
+
+
+def test_validate_batch_takes_read_tasks_and_names_a_bad_plan(ipc_root: Path) -> None:
+    fps = [fp for fp in list_families(ipc_root)["gripper"] if fp.plan is not None]
+    domain = parse_domain(fps[0].domain.read_text())
+    problems = [parse_problem(fp.problem.read_text(), domain) for fp in fps]
+    plans = [parse_plan(fp.plan.read_text()) for fp in fps]  # type: ignore[union-attr]
+    got = validate_batch(domain, [(p, [plan, plan[:-1]]) for p, plan in zip(problems, plans,
+                                                                          strict=True)])
+    assert [[r.valid for r in reports] for reports in got] == [[True, False]] * len(fps)
+    assert gc.isenabled()
+    with pytest.raises(PlanSyntaxError, match=r"<problem 2, plan 2>:1: "):
+        validate_batch(fps[0].domain.read_text(),
+                       [(fps[0].problem.read_text(), ["(pick ball1 rooma left)"]),
+                        (fps[1].problem.read_text(), ["(move rooma roomb)", "(pick\n  oops"])])
+    assert gc.isenabled()
