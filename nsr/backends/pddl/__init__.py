@@ -14,8 +14,11 @@ Two halves with one report type (:class:`ValidationReport`):
   Fast Downward or pyperplan, ``validate_up`` with UP's reference validator; ``downward`` runs
   Fast Downward on PDDL text directly (its own translator).
 
-``batch.validate_many`` validates many plans of one problem in one call (what a verifier
-worker does; the garbage collector paused, see ``nogc``, and the plans' actions read in one go).
+``batch.validate_many`` validates many plans of one problem in one call, ``batch.validate_batch``
+the plans of many problems of one domain (what a verifier worker or an RL reward batch does: the
+domain read once, plan lines read once, every action the plans use read in one go, common plan
+prefixes simulated once, the garbage collector paused, see ``nogc``); ``shapes`` reads the
+look-alike actions of a grounded domain once per shape.
 ``val`` builds and runs VAL, the reference validator tests and benchmarks compare with;
 ``ipc`` finds the domain, problem and plan files of a folder of families.
 

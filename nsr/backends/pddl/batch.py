@@ -1,37 +1,144 @@
-"""Many plans of one problem validated in one call: what a verifier worker does all day.
+"""Many plans validated in one call: what a verifier worker or an RL reward batch does all day.
 
-Why a batch call: a worker keeps a problem's domain and problem parsed and judges plan after
-plan (the candidates of a group of rollouts). Everything a validation builds for the problem is
-already shared between its plans (actions read once, compiled conditions and effects, the index
-of the initial state, derived atoms of states seen before); what a batch adds is reading every
-action its plans use in one go (:meth:`~nsr.backends.pddl.reader.LazyActions.prefetch`: a plan
-of a grounded domain may use hundreds) and keeping the cyclic garbage collector paused across
-the whole batch (each validation pauses it too, see :mod:`~nsr.backends.pddl.nogc`: a
-validation allocates many small containers and frees them at once, never in a cycle, so the
-collector's walks find nothing), restored after, also after an error.
+Why a batch call: a worker judges plan after plan (the candidates of a group of rollouts) for
+the tasks of one domain. Everything a validation builds for a problem is already shared between
+its plans (actions read once, compiled conditions and effects, the index of the initial state,
+derived atoms of states seen before); what a batch adds:
+
+- the domain's text is read once for all its problems (:func:`validate_batch` takes the domain
+  and a list of (problem, plans)), and every action the batch's plans use is read in one go
+  (:meth:`~nsr.backends.pddl.reader.LazyActions.prefetch`: a plan of a grounded domain may use
+  hundreds, and reading has a fixed cost per call);
+- plan lines are read once per batch: candidates for one task repeat most of their lines, and
+  a line read before is a dict look-up (see :func:`~nsr.backends.pddl.plans.parse_plan`);
+- plans that begin alike simulate their common prefix once (``share_prefixes``, on by
+  default): a problem's plans are taken in the order of their steps, each continues from the
+  state where it leaves the previous one, reached by undoing that plan's later steps (each
+  applied step logs the atoms it removed and added; see
+  :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
+  prompt, a plan and its repairs) often share their first steps; a report is the same either
+  way, since a step's outcome depends only on the state it starts from;
+- the cyclic garbage collector stays paused across the whole batch, reading included (each
+  parse and validation pauses it too, see :mod:`~nsr.backends.pddl.nogc`: they allocate many
+  small containers and free them at once, never in a cycle, so the collector's walks find
+  nothing; between separate calls it would walk every young object the last call kept),
+  restored after, also after an error.
+
+Nothing is kept between calls beyond what a parsed :class:`Domain` keeps by itself (its read
+actions, its compiled conditions): a batch given texts starts from texts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from nsr.backends.pddl.grounded import Domain, Problem, ValidationReport, validate
+from nsr.backends.pddl.facts import FactIndex
+from nsr.backends.pddl.grounded import (
+    Domain,
+    Problem,
+    Undo,
+    ValidationReport,
+    parse_domain,
+    parse_problem,
+    simulate,
+    undo,
+    validate,
+)
 from nsr.backends.pddl.nogc import collector_paused, without_collector
 from nsr.backends.pddl.plans import Step, parse_plan
 from nsr.backends.pddl.reader import LazyActions
 
-__all__ = ["collector_paused", "validate_many", "without_collector"]
+__all__ = ["collector_paused", "validate_batch", "validate_many", "without_collector"]
+
+Plan = str | Sequence[Step]
+
+
+def _read_plans(
+    plans: Iterable[Plan], lines: dict[str, Step], label: str
+) -> list[tuple[Step, ...]]:
+    return [
+        parse_plan(plan, name=f"{label}plan {i}>" if label else "<plan>", lines=lines)
+        if isinstance(plan, str) else tuple(plan)
+        for i, plan in enumerate(plans, start=1)
+    ]
+
+
+def _prefetch(domain: Domain, plans: Iterable[tuple[Step, ...]]) -> None:
+    actions = domain.actions
+    if isinstance(actions, LazyActions):  # every action the batch uses, read in one go
+        actions.prefetch(s.action for plan in plans for s in plan)
+
+
+def _judge(
+    domain: Domain, problem: Problem, plans: Sequence[tuple[Step, ...]], share_prefixes: bool
+) -> list[ValidationReport]:
+    """The reports of ``plans`` (in their order), common prefixes simulated once if asked."""
+    if not share_prefixes or len(plans) < 2:
+        return [validate(domain, problem, plan) for plan in plans]
+    # plans sorted by their steps sit next to those they share most with; lines read once
+    # are one object per line, so ids order them (equal steps of other origins just share less)
+    order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
+    state = set(problem.init)
+    index = FactIndex(state, problem.initial_index())
+    log: list[Undo] = []
+    previous: tuple[Step, ...] = ()
+    out: list[ValidationReport | None] = [None] * len(plans)
+    for i in order:
+        plan = plans[i]
+        common = 0
+        limit = min(len(log), len(plan))  # the previous plan's applied steps
+        while common < limit and (plan[common] is previous[common]
+                                  or plan[common] == previous[common]):
+            common += 1
+        cost = undo(state, index, log, common)
+        out[i] = simulate(domain, problem, plan, state, index, common, cost, log)
+        previous = plan
+    return out  # type: ignore[return-value]
+
 
 @without_collector
 def validate_many(
-    domain: Domain, problem: Problem, plans: Iterable[str | Sequence[Step]]
+    domain: Domain, problem: Problem, plans: Iterable[Plan], *, share_prefixes: bool = True
 ) -> list[ValidationReport]:
-    """:func:`~nsr.backends.pddl.grounded.validate` of every plan, in order, the garbage
-    collector paused meanwhile. Plan texts are read first with
-    :func:`~nsr.backends.pddl.plans.parse_plan` (a bad one raises :class:`PlanSyntaxError`
-    naming its line before any plan is judged)."""
-    steps = [parse_plan(plan) if isinstance(plan, str) else tuple(plan) for plan in plans]
-    actions = domain.actions
-    if isinstance(actions, LazyActions):  # every action the batch uses, read in one go
-        actions.prefetch(s.action for plan in steps for s in plan)
-    return [validate(domain, problem, plan) for plan in steps]
+    """:func:`~nsr.backends.pddl.grounded.validate` of every plan (reports in the plans'
+    order), the garbage collector paused meanwhile. Plan texts are read first with
+    :func:`~nsr.backends.pddl.plans.parse_plan`, their lines shared (a bad one raises
+    :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
+    simulated once unless ``share_prefixes`` is False (see the module docstring)."""
+    steps = _read_plans(plans, {}, "")
+    _prefetch(domain, steps)
+    return _judge(domain, problem, steps, share_prefixes)
+
+
+@without_collector
+def validate_batch(
+    domain: str | Domain,
+    tasks: Sequence[tuple[str | Problem, Sequence[Plan]]],
+    *,
+    domain_name: str = "<domain>",
+    share_prefixes: bool = True,
+) -> list[list[ValidationReport]]:
+    """The reports of every plan of every task, ``tasks`` being (problem, its plans) pairs of
+    one ``domain``; problems, plans and the domain may be texts (read here, the domain once) or
+    already read.
+
+    Every plan text is read before any problem is (a bad plan raises
+    :class:`PlanSyntaxError` naming ``<problem N, plan M>`` and its line); a bad problem
+    raises :class:`PddlSyntaxError` naming ``<problem N>``. Each problem is read just before
+    its plans are judged, so one problem's structures are alive at a time. Common prefixes
+    are simulated once unless ``share_prefixes`` is False (see the module docstring).
+    """
+    if isinstance(domain, str):
+        domain = parse_domain(domain, name=domain_name)
+    lines: dict[str, Step] = {}
+    read = [
+        _read_plans(plans, lines, f"<problem {n}, ")
+        for n, (_, plans) in enumerate(tasks, start=1)
+    ]
+    _prefetch(domain, (plan for plans in read for plan in plans))
+    out = []
+    for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
+        if isinstance(problem, str):
+            problem = parse_problem(problem, domain, name=f"<problem {n}>")
+        out.append(_judge(domain, problem, plans, share_prefixes))
+    return out

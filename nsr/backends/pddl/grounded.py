@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
@@ -86,6 +87,8 @@ __all__ = [
     "parse_plan",
     "parse_problem",
     "render",
+    "simulate",
+    "undo",
     "validate",
     "write_plan",
 ]
@@ -230,6 +233,32 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     uses are read a window of steps at a time, and the cyclic garbage collector is paused
     meanwhile (see :mod:`~nsr.backends.pddl.nogc`: a validation allocates much, never a cycle).
     """
+    state = set(problem.init)
+    # joins' indexes: kept up to date across steps once built, borrowing the problem's
+    return simulate(domain, problem, plan, state, FactIndex(state, problem.initial_index()))
+
+
+Undo = tuple[frozenset[GroundAtom] | set[GroundAtom], frozenset[GroundAtom] | set[GroundAtom],
+             float]
+
+
+def simulate(
+    domain: Domain,
+    problem: Problem,
+    plan: Iterable[Step],
+    state: set[GroundAtom],
+    index: FactIndex,
+    done: int = 0,
+    cost: float = 0.0,
+    log: list[Undo] | None = None,
+) -> ValidationReport:
+    """:func:`validate` from a state the plan's first ``done`` steps reached (``state``, its
+    ``index`` and the ``cost`` so far; ``plan`` a sequence then), changing ``state`` in place.
+
+    With ``log``, each applied step appends what undoes it (the atoms it removed and those it
+    added, and the cost after it), so that a caller can go back to any earlier step (see
+    :func:`undo`): plans that share a prefix then simulate it once.
+    """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
             f"problem '{problem.name}' is for domain '{problem.domain_name}', not '{domain.name}'"
@@ -237,111 +266,123 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     actions = domain.actions
     objects = problem.objects
     param_domains = problem.param_domains
-    state = set(problem.init)
-    # joins' indexes: kept up to date across steps once built, borrowing the problem's
-    index = FactIndex(state, problem.initial_index())
-    applied = 0
-    cost = 0.0
+    applied = done
     # per action name: the action, its parameters' objects and its compiled form's parts,
     # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
     # share them)
     ready = problem._step_entries
+    # per ground step (action, args): what checking and applying it needs, its atoms built once
+    # (as frozensets from its second use on: set operations on them reuse the atoms' stored
+    # hashes, so a repeated step is a handful of C calls); kept across the plans of this
+    # problem (a batch's candidates repeat most of their steps), bounded
+    ground = problem._ground_steps
+    if len(ground) > GROUND_STEPS_KEPT:
+        ground.clear()
     # the actions of the next steps read in one go (reading has a fixed cost per call), in
     # windows that double, so a plan failing early reads little more than it uses
     ahead = plan if isinstance(actions, LazyActions) and isinstance(plan, (tuple, list)) else None
     window = 8
     fetched = 0  # the steps before this one had their actions read
-    for number, step in enumerate(plan, start=1):
-        entry = ready.get(step.action)
-        if entry is None:
-            if ahead is not None and number > fetched:
-                actions.prefetch(  # type: ignore[attr-defined]
-                    [s.action for s in ahead[number - 1 : number - 1 + window]
-                     if s.action not in ready]
-                )
-                fetched = number - 1 + window
-                window *= 2
-            action = actions.get(step.action)
-            if action is None:
-                action = actions.get(step.action.lower())
+    steps = islice(plan, done, None) if done else plan
+    for number, step in enumerate(steps, start=done + 1):
+        key = (step.action, step.args)
+        known = ground.get(key)
+        if known is None:
+            entry = ready.get(step.action)
+            if entry is None:
+                if ahead is not None and number > fetched:
+                    actions.prefetch(  # type: ignore[attr-defined]
+                        [s.action for s in ahead[number - 1 : number - 1 + window]
+                         if s.action not in ready]
+                    )
+                    fetched = number - 1 + window
+                    window *= 2
+                action = actions.get(step.action)
                 if action is None:
-                    return _fail(
-                        problem,
-                        state,
-                        number,
-                        applied,
-                        "unknown_action",
-                        f"step {number} {step}: unknown action '{step.action}' "
-                        f"(the domain has: {', '.join(sorted(actions))})",
-                        index=index,
-                    )
-                step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
-            comp = action.compiled
-            entry = (action, param_domains[action.name], len(action.params), comp.symbols,
-                     comp.pos, comp.neg, comp.eq or comp.neq, comp.general, comp.dels,
-                     comp.adds, comp.cost, comp.extra, comp)
-            if action.name == step.action:
-                ready[step.action] = entry
-        (action, doms, arity, symbols, pos, neg, equalities, general, del_getters, add_getters,
-         step_cost, extra, comp) = entry
-        args = step.args
-        if len(args) != arity:
-            return _fail(
-                problem,
-                state,
-                number,
-                applied,
-                "wrong_arity",
-                f"step {number} {step}: action '{action.name}' takes "
-                f"{arity} arguments ({' '.join(action.variables)}), "
-                f"got {len(args)}",
-                index=index,
-            )
-        if not all(map(_contains, doms, args)):
-            bad = _first_bad_arg(args, doms)
-            if bad is not None and any(not a.islower() for a in args):
-                args = tuple(a.lower() for a in args)
-                step = Step(action.name, args)
-                bad = _first_bad_arg(args, doms)
-            if bad is not None:
-                arg = args[bad]
-                if arg not in objects:
-                    return _fail(
-                        problem,
-                        state,
-                        number,
-                        applied,
-                        "unknown_object",
-                        f"step {number} {step}: unknown object '{arg}'",
-                        index=index,
-                    )
-                var, tys = action.params[bad]
+                    action = actions.get(step.action.lower())
+                    if action is None:
+                        return _fail(
+                            problem,
+                            state,
+                            number,
+                            applied,
+                            "unknown_action",
+                            f"step {number} {step}: unknown action '{step.action}' "
+                            f"(the domain has: {', '.join(sorted(actions))})",
+                            index=index,
+                        )
+                    step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
+                comp = action.compiled
+                entry = (action, param_domains[action.name], len(action.params), comp)
+                if action.name == step.action:
+                    ready[step.action] = entry
+            action, doms, arity, comp = entry
+            args = step.args
+            if len(args) != arity:
                 return _fail(
                     problem,
                     state,
                     number,
                     applied,
-                    "type_mismatch",
-                    f"step {number} {step}: argument {bad + 1} '{arg}' has type "
-                    f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
-                    f"{_types_text(tys)}",
+                    "wrong_arity",
+                    f"step {number} {step}: action '{action.name}' takes "
+                    f"{arity} arguments ({' '.join(action.variables)}), "
+                    f"got {len(args)}",
                     index=index,
                 )
-        vals = args + symbols
-        ok = True
-        for g in pos:
-            if g(vals) not in state:
-                ok = False
-                break
-        if ok:
-            for g in neg:
-                if g(vals) in state:
-                    ok = False
-                    break
-        if ok and equalities:
-            ok = all(vals[i] == vals[j] for i, j in comp.eq) and all(
-                vals[i] != vals[j] for i, j in comp.neq
+            if not all(map(_contains, doms, args)):
+                bad = _first_bad_arg(args, doms)
+                if bad is not None and any(not a.islower() for a in args):
+                    args = tuple(a.lower() for a in args)
+                    step = Step(action.name, args)
+                    bad = _first_bad_arg(args, doms)
+                if bad is not None:
+                    arg = args[bad]
+                    if arg not in objects:
+                        return _fail(
+                            problem,
+                            state,
+                            number,
+                            applied,
+                            "unknown_object",
+                            f"step {number} {step}: unknown object '{arg}'",
+                            index=index,
+                        )
+                    var, tys = action.params[bad]
+                    return _fail(
+                        problem,
+                        state,
+                        number,
+                        applied,
+                        "type_mismatch",
+                        f"step {number} {step}: argument {bad + 1} '{arg}' has type "
+                        f"{_types_text(objects[arg])}, but {var} of '{action.name}' needs "
+                        f"{_types_text(tys)}",
+                        index=index,
+                    )
+            vals = args + comp.symbols
+            known = (  # lists at first: made frozensets when the step comes again
+                action, step, comp.general, comp.extra, comp.cost,
+                [g(vals) for g in comp.pos],
+                [g(vals) for g in comp.neg],
+                not (comp.eq or comp.neq)
+                or (all(vals[i] == vals[j] for i, j in comp.eq)
+                    and all(vals[i] != vals[j] for i, j in comp.neq)),
+                [g(vals) for g in comp.dels],
+                [g(vals) for g in comp.adds],
             )
+            if step.action == key[0] and args is key[1]:  # not a case-corrected step
+                ground[key] = known
+        elif known[5].__class__ is list:  # a step seen again: worth its frozensets now
+            known = ground[key] = (*known[:5], frozenset(known[5]), frozenset(known[6]),
+                                   known[7], frozenset(known[8]), frozenset(known[9]))
+        action, step, general, extra, step_cost, pos, neg, equal, dels, adds = known
+        args = step.args
+        if pos.__class__ is list:
+            ok = equal and all(map(state.__contains__, pos)) and not any(
+                map(state.__contains__, neg))
+        else:
+            ok = equal and state.issuperset(pos) and state.isdisjoint(neg)
         world = None
         binding = None
         if ok and general:
@@ -365,36 +406,24 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
         if extra is not None:
             if world is None:
                 world = World(problem, state, index)
-            adds: set[GroundAtom] = set()
-            dels: set[GroundAtom] = set()
+            more_adds: set[GroundAtom] = set()
+            more_dels: set[GroundAtom] = set()
             try:
-                cost += world.effects(extra, action.variables, args, adds, dels)
+                cost += world.effects(extra, action.variables, args, more_adds, more_dels)
             except UndefinedValue as exc:
                 return _fail(
                     problem, state, number, applied, "undefined_value",
                     f"step {number} {step}: the cost is undefined: {exc}",
                     index=index,
                 )
-            dels.update(g(vals) for g in del_getters)
-            adds.update(g(vals) for g in add_getters)
-            if index.built:
-                for atom in dels:
-                    index.discard(atom)
-                for atom in adds:
-                    index.add(atom)
-            else:
-                state.difference_update(dels)
-                state.update(adds)
-        elif index.built:
-            for g in del_getters:
-                index.discard(g(vals))
-            for g in add_getters:
-                index.add(g(vals))
-        else:
-            for g in del_getters:
-                state.discard(g(vals))
-            for g in add_getters:
-                state.add(g(vals))
+            more_dels.update(dels)
+            more_adds.update(adds)
+            dels, adds = more_dels, more_adds  # type: ignore[assignment]
+        if log is not None:  # what undoes it: the atoms it removes, and those it adds anew
+            come = set(adds) if adds.__class__ is list else adds
+            log.append((state.intersection(dels),
+                        come.difference(state).union(come.intersection(dels)), cost))
+        _change(state, index, dels, adds)
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
@@ -404,7 +433,33 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     return ValidationReport.success(applied, cost if domain.functions else None)
 
 
+def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -> float:
+    """Take ``state`` (and its ``index``) back to where the first ``keep`` steps of ``log``
+    left it, dropping the later entries; returns the cost after those steps."""
+    while len(log) > keep:
+        removed, added, _ = log.pop()
+        _change(state, index, added, removed)
+    return log[-1][2] if log else 0.0
+
+
+def _change(
+    state: set[GroundAtom], index: FactIndex, gone: Iterable[GroundAtom],
+    come: Iterable[GroundAtom],
+) -> None:
+    """Make ``gone`` false, then ``come`` true: through the index once it is built (from then
+    on it must see every change), else on the state alone."""
+    if index.built:
+        for atom in gone:
+            index.discard(atom)
+        for atom in come:
+            index.add(atom)
+    else:
+        state.difference_update(gone)
+        state.update(come)
+
+
 _contains = frozenset.__contains__
+GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

@@ -49,15 +49,21 @@ def parse_step(text: str) -> Step:
 
 
 @without_collector  # many small objects, no cycle (see nogc)
-def parse_plan(text: str, *, name: str = "<plan>") -> tuple[Step, ...]:
+def parse_plan(
+    text: str, *, name: str = "<plan>", lines: dict[str, Step] | None = None
+) -> tuple[Step, ...]:
     """Read a plan written one ``(action arg ...)`` per line.
 
     Case-insensitive; blank lines and ``;`` comments (including a trailing ``; cost = ...``) are
     ignored; ``0: (a b)`` and ``(a b) [1]`` decorations are tolerated. Any other line raises
     :class:`PlanSyntaxError` with ``name`` and the line number.
+
+    ``lines`` (plain line text -> its step), when given, is shared with other calls: plans of
+    one batch (candidates for one problem) repeat most of their lines, and a line read once is
+    a dict look-up afterwards (steps are immutable, so sharing them is safe).
     """
     low = text.lower()
-    quick = _plain_steps(_COMMENT.sub("", low) if ";" in low else low)
+    quick = _plain_steps(_COMMENT.sub("", low) if ";" in low else low, lines)
     if quick is not None:
         return quick
     steps: list[Step] = []
@@ -92,13 +98,14 @@ _set_action = Step.action.__set__  # type: ignore[attr-defined]
 _set_args = Step.args.__set__  # type: ignore[attr-defined]
 
 
-def _plain_steps(body: str) -> tuple[Step, ...] | None:
+def _plain_steps(body: str, made: dict[str, Step] | None = None) -> tuple[Step, ...] | None:
     """The steps of a plan whose every non-blank line is a plain ``(action arg ...)`` (no step
     index, no duration; comments already removed); None for anything else (the line reader
     then reads it, or names the bad line). A line seen twice gives the same :class:`Step` (it is
     immutable), and steps are made without their checking constructor: the arguments are a
-    tuple of strings by construction."""
-    made: dict[str, Step] = {}
+    tuple of strings by construction. ``made`` may come from the caller (see :func:`parse_plan`)."""
+    if made is None:
+        made = {}
     out: list[Step] = []
     for line in body.splitlines():
         step = made.get(line)

@@ -48,10 +48,14 @@ class QuickReader:
         types: Mapping[str, Any],
         derived: frozenset[str],
         functions: Mapping[str, int],
+        arities: Mapping[str, int] | None = None,
     ) -> None:
+        """``arities`` (predicate -> arity) when the caller has them (a problem's reader
+        takes its domain's)."""
         self.constants = constants
         self.predicates = predicates
-        self.arities = {name: pred.arity for name, pred in predicates.items()}
+        self.arities = arities if arities is not None else {
+            name: pred.arity for name, pred in predicates.items()}
         self.types = types
         self.derived = derived
         self.functions = functions

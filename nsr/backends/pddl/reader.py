@@ -50,6 +50,7 @@ from nsr.backends.pddl.sexpr import (
     split_actions,
     split_init,
 )
+from nsr.backends.pddl.shapes import ShapeCache
 
 SUPPORTED_REQUIREMENTS = frozenset(
     {
@@ -68,6 +69,7 @@ SUPPORTED_REQUIREMENTS = frozenset(
     }
 )
 ROOT_TYPE = "object"
+SHAPED_DOMAIN_ACTIONS = 64  # domains with this many actions read look-alikes by shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +277,11 @@ class Problem:
     _step_entries: dict[str, tuple[Any, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # (action, args) -> that ground step's checked parts (see grounded.validate), kept across
+    # the validations of this problem, bounded
+    _ground_steps: dict[tuple[str, tuple[str, ...]], tuple[Any, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def initial_index(self) -> FactIndex:
         """The fact index of the initial state, shared by the validations of this problem
@@ -314,13 +321,16 @@ class LazyActions(Mapping[str, "Action"]):
         build: Callable[[SList], Action],
         params: Callable[[SList], tuple[tuple[str, frozenset[str]], ...]],
         file_name: str = "<domain>",
-        quick: Callable[[str | list[Any]], Action | None] | None = None,
+        quick: Callable[..., Action | None] | None = None,
         text: str = "",
+        shaped: Callable[..., Action | None] | None = None,
     ) -> None:
-        """``quick`` reads a plain action from its text or its text's lists (None: read it the
-        general way)."""
+        """``quick`` reads a plain action from its text, or from its text's lists (and the
+        text); None: read it the general way. ``shaped`` reads an action from its text only
+        when one of its shape was read before (see :mod:`~nsr.backends.pddl.shapes`)."""
         self._sections = sections
         self._quick = quick
+        self._shaped = shaped
         self._file_name = file_name
         self._text = text
         self._build = build
@@ -395,14 +405,49 @@ class LazyActions(Mapping[str, "Action"]):
         if len(todo) < 2:
             return
         text = self._text
-        spans = [sections[n] for n in todo]
-        lists = read_lists("\n".join([text[a:b] for a, b in spans]))  # type: ignore[misc]
+        pieces = [text[a:b] for a, b in (sections[n] for n in todo)]  # type: ignore[misc]
+        shaped = self._shaped
+        if shaped is None:
+            self._read(todo, pieces)
+            return
+        # look-alikes of actions read before need no lists: one action per new shape is read
+        # first, then the others of its shape reuse it (see shapes)
+        first: set[Any] = set()
+        later = []
+        todo_now = []
+        for name, piece in zip(todo, pieces, strict=True):
+            keyed = ShapeCache.key(piece)
+            if keyed is not None and self._adopt(name, shaped(piece, keyed)):
+                continue
+            if keyed is not None and keyed[0] in first:
+                later.append((name, piece, keyed))
+            else:
+                if keyed is not None:
+                    first.add(keyed[0])
+                todo_now.append((name, piece))
+        if later:  # the first of each shape read: the others reuse it, or are read after
+            self._read([n for n, _ in todo_now], [p for _, p in todo_now])
+            todo_now = [(name, piece) for name, piece, keyed in later
+                        if not self._adopt(name, shaped(piece, keyed))]
+        self._read([n for n, _ in todo_now], [p for _, p in todo_now])
+
+    def _adopt(self, name: str, action: Action | None) -> bool:
+        if action is not None and action.name == name:
+            self._done[name] = action
+            return True
+        return False
+
+    def _read(self, todo: list[str], pieces: list[str]) -> None:
+        """Read the actions of ``pieces`` (texts of the actions ``todo``) as lists in one go."""
+        if not todo:
+            return
+        quick = self._quick
+        assert quick is not None
+        lists = read_lists("\n".join(pieces))
         if lists is None or len(lists) != len(todo):
             return
-        for name, sec in zip(todo, lists, strict=True):
-            action = quick(sec)
-            if action is not None and action.name == name:
-                done[name] = action
+        for name, sec, piece in zip(todo, lists, pieces, strict=True):
+            self._adopt(name, quick(sec, piece))
 
     def parse_all(self) -> None:
         """Read every action now (raises on the first malformed one)."""
@@ -800,9 +845,30 @@ def _build_domain(
     frozen_derived = frozenset(derived)
 
     quick_reader = QuickReader(constants, predicates, ancestors, frozen_derived, functions)
+    # look-alike actions pay off in grounded domains of many actions (see shapes); elsewhere
+    # computing shapes would cost more than it saves
+    shapes = (ShapeCache(ancestors, quick_reader.arities, frozen_derived, constants, functions)
+              if len(sections) >= SHAPED_DOMAIN_ACTIONS else None)
 
-    def quick(piece: str | list[Any]) -> Action | None:
+    def shaped(text: str, keyed: Any = None) -> Action | None:
+        """The action of ``text`` if its shape was read before (see shapes), else None
+        (``keyed``: its :meth:`ShapeCache.key`, when known)."""
+        if shapes is None:
+            return None
+        if keyed is None:
+            keyed = shapes.key(text)
+        if keyed is None:
+            return None
+        hit = shapes.find(keyed[0], keyed[1])
+        return None if hit is None else _from_shape(text, keyed, hit, quick_reader)
+
+    def quick(piece: str | list[Any], text: str | None = None) -> Action | None:
+        """The action of ``piece`` (its text, or its lists and optionally its ``text``)."""
         if isinstance(piece, str):
+            found = shaped(piece)
+            if found is not None:
+                return found
+            text = piece
             lists = read_lists(piece)
             if lists is None or len(lists) != 1:
                 return None
@@ -817,6 +883,8 @@ def _build_domain(
             symbols, pos, neg, eq, neq, dels, adds, cost, varying = parts
             compiled = _Compiled(symbols, pos, neg, eq, neq, (), dels, adds, cost,
                                  Effect(costs=varying) if varying else None)
+            if shapes is not None and text is not None and not varying:
+                _store_shape(shapes, text, params, compiled)
             return Action.deferred(aname, params, compiled,
                                    lambda: _read_body(quick_reader, aname, fields, params))
         body = quick_reader.body(fields, params)
@@ -833,6 +901,7 @@ def _build_domain(
         name,
         quick,
         text,
+        None if shapes is None else shaped,
     )
     if strict:
         actions.parse_all()
@@ -848,6 +917,49 @@ def _build_domain(
         derived={p: tuple(r) for p, r in derived.items()},
         strata=_strata(rd, derived, root_line),
         functions=functions,
+    )
+
+
+def _store_shape(
+    shapes: ShapeCache,
+    text: str,
+    params: tuple[tuple[str, frozenset[str]], ...],
+    compiled: _Compiled,
+) -> None:
+    """Keep a directly compiled action's parts for the shape of its ``text``, its names as
+    positions (not kept when a name it uses is not in its text, such as the default type
+    ``object``)."""
+    keyed = shapes.key(text)
+    if keyed is None:
+        return
+    shape, names, _ = keyed
+    at = {name: i for i, name in enumerate(names)}
+    if any(t not in at for _, tys in params for t in tys) or any(
+            s not in at for s in compiled.symbols):
+        return
+    shapes.store(shape, names, (
+        tuple((var, tuple(at[t] for t in tys)) for var, tys in params),
+        tuple(at[s] for s in compiled.symbols),
+        compiled,
+    ))
+
+
+def _from_shape(
+    text: str, keyed: tuple[Any, list[str], str], parts: tuple[Any, ...], reader: QuickReader
+) -> Action:
+    """The action of ``text`` from the parts of its shape, with its own names; its
+    precondition and effect read from its text when asked for."""
+    _, names, aname = keyed
+    params_at, symbols_at, compiled = parts
+    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at)
+
+    def body() -> tuple[Formula, Effect]:
+        sec = (read_lists(text) or [[]])[0]
+        fields = {sec[i]: sec[i + 1] for i in range(2, len(sec) - 1, 2)}
+        return _read_body(reader, aname, fields, params)
+
+    return Action.deferred(
+        aname, params, _Compiled(tuple([names[i] for i in symbols_at]), *compiled[1:]), body
     )
 
 
@@ -1382,8 +1494,10 @@ def _build_problem(
     rd.known_types = domain.types
     goal = None
     if goal_lists is not None:
-        reader = QuickReader(objects, domain.predicates, domain.types, frozenset(domain.derived),
-                             domain.functions)
+        # what the domain's readers share: kept on the domain (see _domain_reading)
+        derived_names, arities = _domain_reading(domain)
+        reader = QuickReader(objects, domain.predicates, domain.types, derived_names,
+                             domain.functions, arities)
         goal = reader.goal(goal_lists, ground)
     if goal is None:
         if goal_node is None:  # read quickly but not accepted: the token reader says why
@@ -1407,6 +1521,18 @@ def _build_problem(
         numeric=numeric,
         by_type=by_type_frozen,
     )
+
+
+def _domain_reading(domain: Domain) -> tuple[frozenset[str], dict[str, int]]:
+    """The domain's derived predicates and predicate arities, worked out once per domain (a
+    batch reads many problems of one domain)."""
+    found = domain.compiled.get("reading")
+    if found is None:
+        found = domain.compiled["reading"] = (
+            frozenset(domain.derived),
+            {name: pred.arity for name, pred in domain.predicates.items()},
+        )
+    return found  # type: ignore[no-any-return]
 
 
 class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):

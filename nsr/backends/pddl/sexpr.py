@@ -243,6 +243,6 @@ def split_init(
         values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
         body = _INIT_VALUE.sub(" ", body)
     # flat atoms and blanks only now (checked above): cut at the parentheses
-    atoms = [tuple(flat.split()) for flat in body.replace(")", "(").split("(")[1::2]]
+    atoms = list(map(tuple, map(str.split, body.replace(")", "(").split("(")[1::2])))
     rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
     return rest, atoms, values, text.count("\n", 0, m.start()) + 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from nsr.backends.pddl import plans, reader
-from nsr.backends.pddl.batch import collector_paused, validate_many
+from nsr.backends.pddl.batch import collector_paused, validate_batch, validate_many
 from nsr.backends.pddl.errors import PddlSyntaxError, PlanSyntaxError
 from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.ipc import list_families
@@ -136,7 +136,8 @@ def test_plain_plan_lines_read_as_the_line_reader_reads_them(
             return [str(exc)]
 
     quick = read(text)
-    monkeypatch.setattr(plans, "_plain_steps", lambda _body: None)  # the line reader alone
+    # the line reader alone
+    monkeypatch.setattr(plans, "_plain_steps", lambda _body, _made=None: None)
     assert quick == read(text)
 
 
@@ -233,3 +234,174 @@ def test_derived_rules_among_actions_are_read_quickly_and_checked(
     bad = DERIVED_AMONG_ACTIONS.replace("(above ?z ?y)", "(abov ?z ?y)")
     with pytest.raises(PddlSyntaxError, match=r"d\.pddl:7: undeclared predicate 'abov'"):
         parse_domain(bad, name="d.pddl")
+
+
+def _by_domain(
+    ipc_root: Path, families: set[str] | None = None
+) -> dict[str, list[tuple[str, list[dict]]]]:
+    cases = [c for c in json.loads((ipc_root / "cases.json").read_text())
+             if families is None or c["family"] in families]
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cases:
+        groups[(c["domain"], c["problem"])].append(c)
+    out: dict[str, list[tuple[str, list[dict]]]] = defaultdict(list)
+    for (dkey, pkey), group in groups.items():
+        out[dkey].append((pkey, group))
+    return out
+
+
+def test_validate_batch_gives_validates_reports_on_every_ipc_case(ipc_root: Path) -> None:
+    """Domain read once, plan lines shared, common prefixes simulated once (and undone): every
+    report equals a fresh ``validate`` of the plan alone."""
+    compared = 0
+    for dkey, items in _by_domain(ipc_root).items():
+        dtext = (ipc_root / dkey).read_text()
+        tasks = [((ipc_root / pkey).read_text(), [(ipc_root / c["plan"]).read_text()
+                                                  for c in group]) for pkey, group in items]
+        # the same plans again in reverse order, and a plan twice: other prefixes to undo
+        tasks = [(p, plans + plans[::-1] + plans[:1]) for p, plans in tasks]
+        got = validate_batch(dtext, tasks, domain_name=dkey)
+        alone = parse_domain(dtext)
+        for (ptext, plan_texts), reports in zip(tasks, got, strict=True):
+            problem = parse_problem(ptext, alone)
+            expected = [validate(alone, problem, parse_plan(t)).to_dict() for t in plan_texts]
+            assert [r.to_dict() for r in reports] == expected, dkey
+            compared += len(reports)
+    assert compared >= 534 * 2
+
+
+def test_prefix_sharing_changes_no_report_on_random_mutations(ipc_root: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    families = {"settlers", "psr-large", "miconic-fulladl", "barman", "optical-telegraphs",
+                "caldera-split", "petri-net-alignment", "nomystery"}
+    for dkey, items in _by_domain(ipc_root, families).items():
+        domain = parse_domain((ipc_root / dkey).read_text())
+        for pkey, group in items:
+            problem = parse_problem((ipc_root / pkey).read_text(), domain)
+            valid = parse_plan((ipc_root / group[0]["plan"]).read_text())
+            plans = [valid]
+            for _ in range(12):  # cut, repeat, drop or swap steps at random places
+                p = list(valid)
+                i, j = sorted(rng.sample(range(len(p) + 1), 2)) if len(p) > 1 else (0, 1)
+                kind = rng.randrange(4)
+                if kind == 0:
+                    p = p[:j]
+                elif kind == 1:
+                    p = p[:j] + p[i:j] + p[j:]
+                elif kind == 2:
+                    del p[i:j]
+                elif j < len(p):
+                    p[i], p[j] = p[j], p[i]
+                plans.append(tuple(p))
+            shared = validate_many(domain, problem, plans)
+            alone = validate_many(domain, problem, plans, share_prefixes=False)
+            assert [r.to_dict() for r in shared] == [r.to_dict() for r in alone], pkey
+
+
+def test_undo_returns_to_the_state_of_a_prefix(ipc_root: Path) -> None:
+    from nsr.backends.pddl.facts import FactIndex
+    from nsr.backends.pddl.grounded import Undo, simulate, undo
+
+    for family in ("settlers", "gripper"):
+        fp = next(f for f in list_families(ipc_root)[family] if f.plan is not None)
+        domain = parse_domain(fp.domain.read_text())
+        problem = parse_problem(fp.problem.read_text(), domain)
+        plan = parse_plan(fp.plan.read_text())
+        half = len(plan) // 2
+        state = set(problem.init)
+        index = FactIndex(state, problem.initial_index())
+        log: list[Undo] = []
+        assert simulate(domain, problem, plan, state, index, 0, 0.0, log).valid
+        cost = undo(state, index, log, half)
+        reference = set(problem.init)
+        report = simulate(domain, problem, plan[:half], reference,
+                          FactIndex(reference, problem.initial_index()))
+        assert state == reference and len(log) == half
+        assert report.cost is None or report.cost == cost
+        assert simulate(domain, problem, plan, state, index, half, cost, log).valid
+
+
+SHAPED = """(define (domain d)
+  (:requirements :typing)
+  (:types block)
+  (:constants a b - block)
+  (:predicates (on ?x ?y - block) (clear ?x - block) (free) (busy))
+  (:action one :parameters () :precondition (clear a) :effect (and (not (clear a)) (on a b)))
+  (:action two :parameters () :precondition (clear b) :effect (and (not (clear b)) (on b a)))
+  (:action three :parameters () :precondition (free) :effect (and (not (free)) (clear a)))
+  (:action four :parameters () :precondition (clear b) :effect (and (not (clear b)) (onn b a)))
+  (:action five :parameters () :precondition (clear b) :effect (and (not (clear b)) (on b c)))
+  (:action six :parameters () :precondition (busy) :effect (and (not (busy)) (clear b)))
+)
+"""
+
+
+def test_actions_of_one_shape_equal_those_read_alone(
+    ipc_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shape's parts reused with another action's names give what reading it alone gives;
+    a name the domain does not declare is not let through by the shape (the usual error)."""
+    from nsr.backends.pddl.shapes import ShapeCache
+
+    paths = [ipc_root / "petri-net-alignment" / "domain-p01.pddl",
+             *sorted((ipc_root / "quantum-layout").glob("domain*.pddl"))[:1]]
+    for path in paths:
+        text = path.read_text()
+        shaped = parse_domain(text)
+        shaped.actions.prefetch(list(shaped.actions))  # type: ignore[attr-defined]
+        alone = parse_domain(text)
+        for name in shaped.actions:
+            a, b = shaped.actions[name], alone.actions[name]
+            assert (a.name, a.params, a.precondition, a.effect) == (
+                b.name, b.params, b.precondition, b.effect), name
+            ca, cb = a.compiled, b.compiled
+            vals_a, vals_b = a.variables + ca.symbols, b.variables + cb.symbols
+            for ga, gb in ((ca.pos, cb.pos), (ca.neg, cb.neg), (ca.dels, cb.dels),
+                           (ca.adds, cb.adds)):
+                assert [g(vals_a) for g in ga] == [g(vals_b) for g in gb], name
+            assert (ca.cost, ca.eq, ca.neq) == (cb.cost, cb.eq, cb.neq)
+    stored = []
+    original = ShapeCache.find
+
+    def counting(self: ShapeCache, shape: tuple, names: list[str]) -> object:
+        found = original(self, shape, names)
+        stored.append(found is not None)
+        return found
+
+    monkeypatch.setattr(reader, "SHAPED_DOMAIN_ACTIONS", 2)  # shapes in a small domain too
+    domain = parse_domain(SHAPED, name="d.pddl")
+    try:
+        ShapeCache.find = counting  # type: ignore[method-assign]
+        domain.actions.prefetch(  # type: ignore[attr-defined]
+            ["one", "two", "three", "four", "five", "six"])
+    finally:
+        ShapeCache.find = original  # type: ignore[method-assign]
+    # 'two' is 'one' with a and b swapped; 'six' is not 'three': an atom without arguments is
+    # read by a getter that holds it, so its name belongs to the shape
+    assert stored.count(True) == 1
+    six = domain.actions["six"].compiled
+    assert [g(six.symbols) for g in six.pos] == [("busy",)]
+    two = domain.actions["two"].compiled
+    assert two.adds[0](two.symbols) == ("on", "b", "a")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:9: undeclared predicate 'onn'"):
+        domain.actions["four"]
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:10: unknown object or constant 'c'"):
+        domain.actions["five"]
+
+
+def test_validate_batch_takes_read_tasks_and_names_a_bad_plan(ipc_root: Path) -> None:
+    fps = [fp for fp in list_families(ipc_root)["gripper"] if fp.plan is not None]
+    domain = parse_domain(fps[0].domain.read_text())
+    problems = [parse_problem(fp.problem.read_text(), domain) for fp in fps]
+    plans = [parse_plan(fp.plan.read_text()) for fp in fps]  # type: ignore[union-attr]
+    got = validate_batch(domain, [(p, [plan, plan[:-1]]) for p, plan in zip(problems, plans,
+                                                                          strict=True)])
+    assert [[r.valid for r in reports] for reports in got] == [[True, False]] * len(fps)
+    assert gc.isenabled()
+    with pytest.raises(PlanSyntaxError, match=r"<problem 2, plan 2>:1: "):
+        validate_batch(fps[0].domain.read_text(),
+                       [(fps[0].problem.read_text(), ["(pick ball1 rooma left)"]),
+                        (fps[1].problem.read_text(), ["(move rooma roomb)", "(pick\n  oops"])])
+    assert gc.isenabled()
