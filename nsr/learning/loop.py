@@ -210,33 +210,8 @@ def _lengths_and_stages(data: Sequence[Example], config: LearnerConfig
     from nsr.perception.segments import Segmenter
 
     segmenter = Segmenter(config.open_class)
-    keys = {ex.source: segmenter(ex.source).keys for ex in data}
-    lengths = {source: len(k) for source, k in keys.items()}
-    stages = _stages(list(lengths.values()), config)
-    if config.curriculum:  # a user's choice stands
-        return lengths, stages
-    return lengths, _determined_start(stages, lengths, keys)
-
-
-def _determined_start(stages: tuple[int, ...], lengths: dict[tuple[str, ...], int],
-                      keys: dict[tuple[str, ...], Sequence[str]]) -> tuple[int, ...]:
-    """The stages with the first one grown until it holds at least as many examples as it
-    has distinct words.
-
-    Why: the first stage learns every word's meaning from its examples alone, and fewer
-    examples than unknowns leave them under-determined. Three commands (``turn opposite
-    left``, ``look after look``, ``walk left thrice``) fit just as well with ``thrice`` a
-    function of two arguments and ``left`` a bare atom; the wrong meanings then hold each
-    other up in the stages that follow. Data whose shortest inputs are single words (SCAN's
-    ``jump``, HINT's digits) is determined from the start and keeps its first stage.
-    """
-    out = list(stages)
-    while len(out) > 1:
-        pool = [source for source, n in lengths.items() if n <= out[0]]
-        if len(pool) >= len({k for source in pool for k in keys[source]}):
-            break
-        out.pop(0)
-    return tuple(out)
+    lengths = {ex.source: len(segmenter(ex.source)) for ex in data}
+    return lengths, _stages(list(lengths.values()), config)
 
 
 def _first_model(data: Sequence[Example], config: LearnerConfig, seed: int,

@@ -9,11 +9,7 @@ pytest.importorskip("torch")
 
 from nsr.errors import ConfigError  # noqa: E402
 from nsr.learning.config import LearnerConfig  # noqa: E402
-from nsr.learning.loop import (  # noqa: E402
-    _determined_start,
-    _stages,
-    curriculum_from_lengths,
-)
+from nsr.learning.loop import _stages, curriculum_from_lengths  # noqa: E402
 
 
 def test_the_curriculum_starts_at_the_shortest_inputs_whatever_their_length() -> None:
@@ -33,26 +29,6 @@ def test_a_new_stage_comes_when_the_pool_has_grown_enough() -> None:
     assert stages[-1] == 37
     # every length when each one at least adds half of the pool (SCAN-like growth)
     assert curriculum_from_lengths([1] * 4 + [2] * 14 + [3] * 60 + [4] * 250, 1.5) == (1, 2, 3, 4)
-
-
-def test_the_first_stage_grows_until_it_has_no_fewer_examples_than_words() -> None:
-    # three 3-word commands cannot pin 7 meanings down; with the 4-word ones there are 12
-    # commands over 12 words
-    short = ["turn opposite left", "look after look", "walk left thrice"]
-    longer = ["turn opposite right thrice", "jump after run thrice", "look thrice and jump",
-              "look right and run", "walk after walk twice", "jump twice and run",
-              "run left after run", "jump left and walk", "walk right after look"]
-    longest = ["walk and walk left thrice"]
-    keys = {tuple(text.split()): tuple(text.split()) for text in short + longer + longest}
-    lengths = {source: len(source) for source in keys}
-    assert _determined_start((3, 4, 5), lengths, keys) == (4, 5)
-    # single words are determined from the start: the first stage stays
-    keys.update({("walk",): ("walk",), ("jump",): ("jump",)})
-    lengths = {source: len(source) for source in keys}
-    assert _determined_start((1, 3, 4, 5), lengths, keys) == (1, 3, 4, 5)
-    # never past the last stage
-    assert _determined_start((5,), {("a", "b", "c", "d", "e"): 5},
-                             {("a", "b", "c", "d", "e"): ("a", "b", "c", "d", "e")}) == (5,)
 
 
 def test_a_given_curriculum_is_trimmed_to_the_data() -> None:
