@@ -249,10 +249,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     guess as a leaf, then, while examples stay wrong, the categories of the words in them
     (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom, form), updated in
     place; learned programs that fail often) are tried in other forms, and the fit that scores
-    best is kept (see :func:`_stage_score`). A changed guess that does not help beside the
-    programs learned on the old one is also tried from the guesses alone (those programs
-    forgotten); when no single change helps, the stage is learned once more from its guesses
-    alone.
+    best is kept (see :func:`_stage_score`). When no single change helps, the stage is learned
+    once more from its guesses alone, forgetting the programs learned so far.
     Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
     governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
     short stage may fit either way; the data that tells them apart can come stages later.
@@ -324,31 +322,22 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         trial, trial_score = attempt(every, forget=True)
         if trial_score > score:
             chosen, best, score, forgot = every, trial, trial_score, True
-    def in_question(fit: tuple, right: int) -> tuple[Counter, list[int]]:
-        """The words of ``fit``'s wrong examples (with a program or a guess) and how often
-        they are wrong; and the suspects among them, whose examples are wrong more often
-        than the stage's (and at least a quarter of them). A wrong meaning breaks the
-        examples holding the word (``opposite`` := cons('I_TURN_RIGHT', x) from two
-        ``opposite right``); then its program goes ("none": learned again) or becomes a
-        guess. When most of the stage is wrong, how often a word's examples fail says
-        nothing about it: every word of a wrong example is in question."""
-        wrong = Counter(s for ex in pool if ex.source not in fit[1]
-                        for s in set(occurs[ex.source]) if s in fit[0].programs or s in chosen)
-        seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
-        rate = (len(pool) - right) / len(pool)
-        bar = max(rate, 0.25) if 2 * rate <= 1 else 0.0
-        return wrong, [s for s in wrong if s in fresh or wrong[s] >= bar * seen[s]]
-
+    wrong = Counter(s for ex in pool if ex.source not in best[1]
+                    for s in set(occurs[ex.source]) if s in best[0].programs or s in chosen)
+    # Any other symbol is in question where its examples are wrong more often than the
+    # stage's (and at least a quarter of them): a wrong meaning breaks the examples holding
+    # the word (``opposite`` := cons('I_TURN_RIGHT', x) from two ``opposite right``); then
+    # its program goes ("none": learned again) or becomes a guess.
+    seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
+    rate = (len(pool) - score[0]) / len(pool)
+    suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
     runners: list[tuple] = []  # (score, -assumed, shapes, forgot) of every trial
 
     def moves() -> list[tuple[frozenset, str]]:
-        """(category, form) changes to try: the categories of the words the current fit
-        puts in question (see ``in_question``; ``categories``: words of one category take
-        the same shape of meaning); changed guesses before dropped programs, most wrong
-        examples first."""
-        wrong, suspects = in_question(best, score[0])
+        """(category, form) changes to try: the suspects' categories (see ``categories``:
+        words of one category take the same shape of meaning), most wrong examples first."""
         out = []
         for form_now in sorted(set(chosen.values()) | {"learned"}):
             same = [t for t in {*chosen, *suspects} if chosen.get(t, "learned") == form_now]
@@ -363,16 +352,14 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                                     *([(kin, "none")] if form_now == "learned" else [])]:
                     if form != form_now and (group, form) not in tried:
                         out.append((group, form))
-        return sorted(out, key=lambda m: (m[1] == "none", -sum(wrong[t] for t in m[0])))
+        return sorted(out, key=lambda m: -sum(wrong[t] for t in m[0]))
 
     # Steepest ascent: a move that helps a little (verbs as suffixes) must not shut out the
     # one that is right (directions as prefixes).
     while score[0] < len(pool) and trials:
         step = None
         for kin, form in moves():
-            if not trials or (form == "none" and step):
-                # The learned programs rest on the guesses: once a changed guess helps, it
-                # goes first, and what was learned on the old ones is learned again anyway
+            if not trials:
                 break
             changed = {**chosen, **dict.fromkeys(kin, form)}
             if step and step[2][0] == len(pool) and _assumed(changed) > _assumed(step[0]):
@@ -381,19 +368,9 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
             tried.add((kin, form))
             trial, trial_score = attempt(changed, forget=forgot)
             runners.append((trial_score, -_assumed(changed), changed, forgot))
-            trial_forgot = forgot
-            if k > 0 and not forgot and trials and form != "none" and trial_score <= score:
-                # A new shape may not fit beside what the old one taught (``thrice`` as a
-                # function of two arguments, learned while ``left`` was a bare atom): it also
-                # gets a fit of the stage from the guesses alone
-                trials -= 1
-                again, again_score = attempt(changed, forget=True)
-                runners.append((again_score, -_assumed(changed), changed, True))
-                if again_score > trial_score:
-                    trial, trial_score, trial_forgot = again, again_score, True
             if (trial_score, -_assumed(changed)) > \
                     ((step[2], -_assumed(step[0])) if step else (score, -_assumed(chosen))):
-                step = (changed, trial, trial_score, trial_forgot)
+                step = (changed, trial, trial_score)
         if step is None and not forgot and k > 0 and trials:
             # No one change helps: meanings learned together may hold each other up (``turn``
             # := append(x, x) with ``opposite`` := empty() from ``turn opposite left``, each
@@ -402,12 +379,11 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
             trials -= 1
             trial, trial_score = attempt(chosen, forget=True)
             if trial_score > score:
-                step = (chosen, trial, trial_score, True)
+                step, forgot = (chosen, trial, trial_score), True
+                tried.clear()
         if step is None:
             break
-        if step[3] and not forgot:
-            tried.clear()  # from the guesses alone, every move means something new
-        chosen, best, score, forgot = step
+        chosen, best, score = step
     if can_widen and score[0] < len(pool) and (fresh or chosen != forms):
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
@@ -419,7 +395,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
             if wide_score[0] == len(pool):
                 break
             trial, trial_score = attempt(other, forget=other_forgot, widen=True)
-            if trial_score[0] > wide_score[0]:  # the chosen shapes win ties
+            if trial_score > wide_score:
                 chosen, best, wide_score = other, trial, trial_score
     keep(chosen)
     return best

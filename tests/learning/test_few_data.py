@@ -30,29 +30,3 @@ def test_a_few_percent_of_scan_generalizes_to_its_held_out_half(shared_data) -> 
     model = result.model
     walk = model.symbol_names.index("walk")
     assert model.programs[walk].arity == 0
-
-
-
-@pytest.mark.slow  # a few minutes: the second stage tries a dozen shapes, each a full fit
-@pytest.mark.timeout(1800)
-def test_a_shape_that_fits_only_without_the_old_programs_is_found(shared_data) -> None:
-    """4% of the file, seed 1: the first stage's three commands (``turn opposite left``,
-    ``look after look``, ``walk left thrice``) fit with ``left`` a bare atom and ``thrice``
-    taking two arguments. In the next stage ``left`` as a function of what it modifies helps
-    only without the programs learned beside the bare atom: the changed guess is also tried
-    from the guesses alone."""
-    from nsr.learning.config import config_for_task
-    from nsr.learning.loop import train
-    from nsr.tasks import get_task
-    from nsr.tasks.scan.splits import fraction_split
-
-    train_part, _ = fraction_split(0.04, 1)
-    short = [ex for ex in train_part if len(ex.source) <= 4]
-    assert sum(len(ex.source) == 3 for ex in short) == 3 and len(short) == 13
-    config = config_for_task(get_task("scan"), "fraction")
-    result = train(short, config, seed=0, progress=False)
-    assert [m["max_len"] for m in result.metrics] == [3, 4]
-    assert result.metrics[-1]["train_acc"] >= 12 / 13
-    model = result.model
-    assert model.programs[model.symbol_names.index("left")].arity == 1
-    assert model.programs[model.symbol_names.index("walk")].arity == 0
