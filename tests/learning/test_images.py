@@ -175,7 +175,8 @@ def _digit_reader(bank: ImageBank, per_digit: int = 24) -> tuple[NsrModel, list[
     model = NsrModel(symbol_names(3), "numbers", seed=0, perception=perception)
     model.programs = {d: parse_program("lambda: " + "inc(" * d + "zero()" + ")" * d)
                       for d in range(3)}
-    data = [Example((t,), d, f"digit:{i}") for i, (t, d) in enumerate(zip(ids, digits))]
+    data = [Example((t,), d, f"digit:{i}")
+            for i, (t, d) in enumerate(zip(ids, digits, strict=True))]
     return model, data + [Example((ids[0],), 9, "unexplained")]
 
 
