@@ -22,7 +22,9 @@ max(0, x - 1), up to two operators; it measures the image path alone, in minutes
 
 Results: benchmarks/results/nsr_hint_images.json and the ``nsr_hint_images`` section of
 RESULTS.md (runs of the other part and of other seeds are kept, so each seed can be re-run on
-its own; the mean over the HINT seeds is reported with them).
+its own; the mean over the HINT seeds is reported with them). Each row names the commit it was
+measured on; ``--notes TEXT`` stores what the figures mean, ``--render`` rewrites the section
+from the stored JSON without training.
 """
 
 from __future__ import annotations
@@ -148,12 +150,29 @@ def run_hint(seed: int, out: Path, data: Path) -> dict[str, Any]:
                          for s in sorted(result.model.programs)}}
 
 
+def code_commit() -> str:
+    """The commit whose code a run measures (short id; ``+changes`` when nsr/ differs from it),
+    so rows measured at different commits are told apart in one table."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              check=False)
+
+    head = git("rev-parse", "--short", "HEAD")
+    if head.returncode != 0:
+        return ""
+    changed = git("diff", "--quiet", "HEAD", "--", "nsr").returncode != 0
+    return head.stdout.strip() + ("+changes" if changed else "")
+
+
 def _child(part: str, seed: int, out: Path, data: Path | None) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--one", part, str(seed), str(out), str(data or "")]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        return {"part": part, "seed": seed, "error": proc.stderr.strip().splitlines()[-1:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"part": part, "seed": seed, "code": code_commit(),
+                "error": proc.stderr.strip().splitlines()[-1:]}
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "code": code_commit()}
 
 
 def _one(part: str, seed: int, out: Path, data: str) -> dict[str, Any]:
@@ -169,18 +188,19 @@ def _table(runs: list[dict[str, Any]]) -> str:
     rows = []
     for r in runs:
         if "error" in r:
-            rows.append([r["part"], r["seed"], "error: " + " ".join(r["error"])])
+            rows.append([r["part"], r["seed"], r.get("code", ""),
+                         "error: " + " ".join(r["error"])])
             continue
         accs = {k: 100 * v["accuracy"] for k, v in r["splits"].items()}
         cells = [f"{accs[s]:.2f}" if s in accs else "" for s in HINT_SPLITS] \
             if r["part"] == "hint" else [f"test {accs['test']:.2f}", "", "", "", ""]
-        rows.append([r["part"], r["seed"], *cells, f"{sum(accs.values()) / len(accs):.2f}",
+        rows.append([r["part"], r["seed"], r.get("code", ""), *cells, f"{sum(accs.values()) / len(accs):.2f}",
                      f"{100 * r['perception']['accuracy']:.2f}", r.get("symbol_classes", ""),
                      r["train_seconds"],
                      r.get("train_cpu_seconds", ""), r["peak_rss_mb"]])
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    return markdown_table(["part", "seed", *HINT_SPLITS, "avg %", "perception %", "classes",
+    return markdown_table(["part", "seed", "code", *HINT_SPLITS, "avg %", "perception %", "classes",
                            "train s",
                            "cpu s", "peak MiB"], rows)
 
@@ -217,6 +237,43 @@ def _summary_line(summary: dict[str, Any]) -> str:
             f"{', '.join(str(s) for s in sorted(summary['seed_averages']))}: {per_seed}).")
 
 
+def write_results(runs: list[dict[str, Any]], jobs: int, command: str,
+                  notes: str | None = None) -> None:
+    """Merge ``runs`` with the stored ones (other parts and seeds are kept), then write the
+    results JSON and this benchmark's RESULTS.md section. ``notes`` (what the figures mean,
+    in words) replace the stored notes; None keeps them."""
+    previous = RESULTS_DIR / "nsr_hint_images.json"
+    stored = json.loads(previous.read_text(encoding="utf-8")) if previous.is_file() else {}
+    fresh = {(r["part"], r["seed"]) for r in runs}
+    runs = sorted([r for r in stored.get("runs", [])
+                   if (r.get("part"), r.get("seed")) not in fresh] + runs,
+                  key=lambda r: (r.get("part") != "toy", r.get("seed", 0)))
+    notes = stored.get("notes", "") if notes is None else notes
+    summary = hint_summary(runs)
+    write_json("nsr_hint_images", {"runs": runs, "hint_summary": summary,
+                                   "published_nsr_image": PUBLISHED,
+                                   "images": IMAGES_NOTE, "jobs": jobs, "notes": notes,
+                                   "command": command})
+    update_results_md("nsr_hint_images", "\n".join([
+        "## NSR on HINT, image input (benchmarks/nsr_hint_images.py)", "",
+        "Images are NOT CROHME: sklearn's 8x8 UCI digits + rendered, distorted operator glyphs, "
+        "split 75/5/20 by image (no test image is seen in training). Trained from (image "
+        "sequence, result) pairs only: no symbol labels; the CNN starts from spectral "
+        "clustering (as many classes as the images' neighbour graph asks for: twice the groups "
+        "its spectrum shows, 34 on this bank) and learns through abduction. The one learner "
+        "configuration: no image setting, the thresholds follow how many images perception "
+        "reads as each symbol (`nsr/learning/noise.py`). Test: the generated HINT "
+        "subsets of data seed 0 (as `benchmarks/nsr_hint.py`), drawn from test images. "
+        "Perception % = test images read as a learned symbol that means the same as the one "
+        "most training images of their true symbol are read as (labels for scoring only). "
+        f"One process per seed, 1 torch thread, {jobs} at a time (train s: wall time; "
+        "cpu s: the run's own CPU time; code: the commit a row was measured on, blank before "
+        "rows recorded it). Published NSR on CROHME HINT images: "
+        f"SL {PUBLISHED['SL']}, LL {PUBLISHED['LL']}, average {PUBLISHED['avg']}.", "",
+        _table(runs), "", _summary_line(summary), "", _per_symbol(runs),
+        *([f"- {notes}"] if notes else [])]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -226,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="seeds trained at once, one core each")
     ap.add_argument("--ship", action="store_true",
                     help="HINT: copy seed 0's checkpoint into the package (hint-images.json)")
+    ap.add_argument("--notes", help="what the figures mean, in words (kept until replaced)")
+    ap.add_argument("--render", action="store_true",
+                    help="train nothing: rewrite the RESULTS.md section from the stored JSON "
+                         "(with --notes: after replacing the notes)")
     ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -234,6 +295,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.jobs < 1:
         ap.error("--jobs must be at least 1")
+    command = "python benchmarks/nsr_hint_images.py " + " ".join(argv or sys.argv[1:])
+    if args.render:
+        stored = RESULTS_DIR / "nsr_hint_images.json"
+        if not stored.is_file():
+            ap.error(f"--render needs {stored}: run the benchmark first")
+        data = json.loads(stored.read_text(encoding="utf-8"))
+        write_results([], data.get("jobs", 1), data.get("command", command), args.notes)
+        return 0
     runs = []
     with tempfile.TemporaryDirectory(prefix="nsr-hint-images-") as tmp, \
             ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -247,34 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
             if args.ship and args.part == "hint" and seed == 0 and "error" not in row:
                 shutil.copy2(outs[seed] / "checkpoint.json", PRETRAINED_DIR / "hint-images.json")
-    previous = RESULTS_DIR / "nsr_hint_images.json"
-    if previous.is_file():  # keep the other part's runs and the other seeds'
-        older = json.loads(previous.read_text(encoding="utf-8")).get("runs", [])
-        fresh = {(r["part"], r["seed"]) for r in runs}
-        runs = sorted([r for r in older if (r.get("part"), r.get("seed")) not in fresh] + runs,
-                      key=lambda r: (r.get("part") != "toy", r.get("seed", 0)))
-    summary = hint_summary(runs)
-    write_json("nsr_hint_images", {"runs": runs, "hint_summary": summary,
-                                   "published_nsr_image": PUBLISHED,
-                                   "images": IMAGES_NOTE, "jobs": args.jobs,
-                                   "command": "python benchmarks/nsr_hint_images.py "
-                                              + " ".join(argv or sys.argv[1:])})
-    update_results_md("nsr_hint_images", "\n".join([
-        "## NSR on HINT, image input (benchmarks/nsr_hint_images.py)", "",
-        "Images are NOT CROHME: sklearn's 8x8 UCI digits + rendered, distorted operator glyphs, "
-        "split 75/5/20 by image (no test image is seen in training). Trained from (image "
-        "sequence, result) pairs only: no symbol labels; the CNN starts from spectral "
-        "clustering (as many classes as the images' neighbour graph asks for: twice the groups "
-        "its spectrum shows, 34 on this bank) and learns through abduction. The one learner "
-        "configuration: no image setting, the thresholds follow how many images perception "
-        "reads as each symbol (`nsr/learning/noise.py`). Test: the generated HINT "
-        "subsets of data seed 0 (as `benchmarks/nsr_hint.py`), drawn from test images. "
-        "Perception % = test images read as a learned symbol that means the same as the one "
-        "most training images of their true symbol are read as (labels for scoring only). "
-        f"One process per seed, 1 torch thread, {args.jobs} at a time (train s: wall time; "
-        "cpu s: the run's own CPU time). Published NSR on CROHME HINT images: "
-        f"SL {PUBLISHED['SL']}, LL {PUBLISHED['LL']}, average {PUBLISHED['avg']}.", "",
-        _table(runs), "", _summary_line(summary), "", _per_symbol(runs)]))
+    write_results(runs, args.jobs, command, args.notes)
     return 0
 
 

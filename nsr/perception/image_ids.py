@@ -38,6 +38,18 @@ def image_position(token: str) -> int:
     return int(token[len(PREFIX):])
 
 
+def majority_labels(tokens: Sequence[str], symbols: Sequence[int]) -> dict[str, int]:
+    """Each distinct image's most frequent pseudo-label (ties: the smallest symbol).
+
+    Why: an image reused by several examples may be abduced to different symbols; the CNN
+    learns one label per image.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for tok, sym in zip(tokens, symbols, strict=True):
+        votes[tok][int(sym)] += 1
+    return {t: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, c in votes.items()}
+
+
 class ImageIdPerception:
     """A CNN over bank images addressed by id; ``segments`` are the training images' ids."""
 
@@ -74,11 +86,9 @@ class ImageIdPerception:
         """Train on each distinct image's majority pseudo-label (ties: smallest symbol)."""
         if len(tokens) != len(symbols) or not tokens:
             raise DataError("perception.fit needs equally many images and symbols (at least one)")
-        votes: dict[str, Counter] = defaultdict(Counter)
-        for tok, sym in zip(tokens, symbols, strict=True):
-            votes[tok][int(sym)] += 1
-        ids = sorted(votes)
-        labels = [min(votes[t].items(), key=lambda kv: (-kv[1], kv[0]))[0] for t in ids]
+        majority = majority_labels(tokens, symbols)
+        ids = sorted(majority)
+        labels = [majority[t] for t in ids]
         x = self.images(ids)
         if self.cnn.predict(x)[0] == labels:
             return 0.0  # nothing to learn: refitting on its own answers only costs time

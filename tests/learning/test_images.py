@@ -22,8 +22,10 @@ from nsr.errors import ConfigError, DataError  # noqa: E402
 from nsr.learning.config import LearnerConfig  # noqa: E402
 from nsr.learning.images import (  # noqa: E402
     FINAL_ENSEMBLE,
+    heldout_reading,
     initial_image_model,
     perception_report,
+    symbol_names,
 )
 from nsr.learning.loop import load_model, save_checkpoint, train  # noqa: E402
 from nsr.model.model import NsrModel, Parse  # noqa: E402
@@ -161,6 +163,42 @@ def test_perception_report_matches_each_true_symbol_to_its_learned_symbol(
     after = perception_report(model, ids)
     assert after.per_symbol["7"] == 1.0 >= report.per_symbol["7"]
     assert after.mapping["7"] == one
+
+
+def _digit_reader(bank: ImageBank, per_digit: int = 24) -> tuple[NsrModel, list[Example]]:
+    """Digits 0-2 read by a CNN fitted with their labels; symbol d means d; one example per
+    image (its digit), plus one example whose target no reading explains."""
+    ids = [image_id(p) for d in "012" for p in bank.pool("train", d)[:per_digit].tolist()]
+    digits = [int(SYMBOLS[int(bank.labels[image_position(t)])]) for t in ids]
+    perception = new_perception(bank, 3, ids, seed=0, epochs=40)
+    perception.fit(ids, digits, seed=0)
+    model = NsrModel(symbol_names(3), "numbers", seed=0, perception=perception)
+    model.programs = {d: parse_program("lambda: " + "inc(" * d + "zero()" + ")" * d)
+                      for d in range(3)}
+    data = [Example((t,), d, f"digit:{i}")
+            for i, (t, d) in enumerate(zip(ids, digits, strict=True))]
+    return model, data + [Example((ids[0],), 9, "unexplained")]
+
+
+def test_heldout_reading_scores_the_final_fit_on_images_it_did_not_see(
+        bank: ImageBank) -> None:
+    model, data = _digit_reader(bank)
+    before = model.perception.log_probs([ex.source[0] for ex in data])
+    reading = heldout_reading(model, data, folds=2, seed=0, ensemble=1)
+    # every image is labelled once (the unexplained example adds none) and read unseen
+    assert reading.images == len(data) - 1 and reading.folds == 2
+    assert reading.accuracy >= 0.85 and len(reading.wrong) <= 0.15 * reading.images
+    assert set(reading.wrong) <= {ex.source[0] for ex in data}
+    assert heldout_reading(model, data, folds=2, seed=0, ensemble=1) == reading
+    # the model is only read, never refitted
+    assert model.perception.log_probs([ex.source[0] for ex in data]) == before
+    # a reading that means the same as the label is right: with every symbol meaning 0 and
+    # every target 0, nothing can be wrong
+    model.programs = {d: parse_program("lambda: zero()") for d in range(3)}
+    zeros = [Example(ex.source, 0, ex.id) for ex in data]
+    assert heldout_reading(model, zeros, folds=3, seed=1, ensemble=1).wrong == ()
+    with pytest.raises(ConfigError, match="folds"):
+        heldout_reading(model, zeros, folds=1)
 
 
 def test_cli_eval_with_images_reports_perception(tmp_path, monkeypatch, capsys) -> None:
