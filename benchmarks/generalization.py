@@ -17,9 +17,10 @@ Suites (generators in ``nsr/tasks/*/splits.py``, seeded, from ``../shared`` data
   on SCAN simple's official test file, to show it kept what it knew);
 - ``hint-fewshot``: few-shot, ``--init``: the shipped HINT symbol model learns a new operator
   (``max``, ``min`` with the precedence of ``+``; ``avg`` = ceil((a+b)/2), ``hmean`` =
-  ceil(2ab/(a+b)) with that of ``*``) from 100 expressions per operator count 1..10 holding it
-  (``nsr/tasks/hint/fewshot.py``), tested on 50 per count 2..20 (values <= 10,000), and on
-  the five original subsets.
+  ceil(2ab/(a+b)) with that of ``*``) from 100 expressions per operator count 1..10 holding it,
+  or a new number (``11``, ``12``: a leaf whose value it must find) from up to 100 per count
+  0..10 (``nsr/tasks/hint/fewshot.py``), tested on 50 per count 2..20 (values <= 10,000), and
+  on the five original subsets.
 
 Every (split, seed) trains in a fresh child process with ``config_for_task`` (the learner's
 defaults plus the task's declared facts) and reports test accuracy, training accuracy on its

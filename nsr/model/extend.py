@@ -11,9 +11,10 @@ With ``hold_parser`` (the default) the grown parser trains only the new symbols'
 rows (``ParserConfig.frozen_symbols``): an input of old words then parses exactly as before,
 however much new data the parser sees. Why: fine-tuned on new examples alone, every shared
 weight drifts towards them, and long inputs of old words, which the new data never shows,
-change their trees (HINT: learning ``min`` from 1,000 short expressions cost 1.2 points on
-the long subsets). :mod:`nsr.learning.fewshot` frees the parser when the held one cannot fit
-the new data (a new word whose syntax no old word has).
+change their trees (HINT: learning ``max`` from 1,000 expressions of up to 10 operators took
+the shipped model's long subsets LS and LL from 99.8% to 96.6% and 96.4%, seed 0).
+:mod:`nsr.learning.fewshot` frees the parser when the held one cannot fit the new data (a new
+word whose syntax no old word has).
 """
 
 from __future__ import annotations

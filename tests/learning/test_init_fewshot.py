@@ -131,3 +131,30 @@ def test_the_free_parser_is_tried_only_when_the_held_one_cannot_fit(tmp_path: Pa
         assert len(seen) == runs and seen[0] == len(old.symbol_names)
         assert (out.model.parser.cfg.frozen_symbols > 0) == (kept == "held")
         assert out.seconds == runs
+
+
+def test_a_new_symbol_takes_the_parser_row_of_the_old_symbol_whose_syntax_it_has() -> None:
+    """A held parser's new operator with a random row misparses; seated, it takes the row of an
+    old operator of its precedence and gets every example right, and the old rows stay."""
+    import random
+
+    from nsr.learning.fewshot import seat_new_symbols
+    from nsr.model.extend import extend_vocabulary
+    from nsr.tasks.hint.fewshot import Concept, draw
+
+    hint, _ = load_model(SHIPPED.with_name("hint-symbols.json"))
+    # ``sub``: HINT's own truncated minus under a new name, with the precedence of ``-``
+    concept = Concept("sub", 1, lambda a, b: max(0, a - b))
+    data = draw(concept, (2, 3), 20, random.Random(0))
+    model = extend_vocabulary(hint, ["sub"], seed=3)
+    new, minus = model.symbol_names.index("sub"), model.symbol_names.index("-")
+    model.programs[new] = model.programs[minus]
+    model.parser.in_context[new] = True  # as after training on trees holding it
+    rows = model.parser.net.sym.weight.detach().clone()
+    seats, right = seat_new_symbols(model, data)
+    assert right == 1.0 and seats.get("sub") in {"+", "-"}
+    after = model.parser.net.sym.weight.detach()
+    assert after[: 2 + new].equal(rows[: 2 + new])  # old rows untouched
+    assert after[2 + new].equal(after[2 + model.symbol_names.index(seats["sub"])])
+    # seated where the random row already gets every example right: nothing changes
+    assert seat_new_symbols(model, data) == ({}, 1.0)
