@@ -109,6 +109,12 @@ def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
     if config.torch_threads > 0:
         torch.set_num_threads(config.torch_threads)
     try:
+        if init is not None:  # few-shot: keep what ``init`` knew (see nsr.learning.fewshot)
+            from nsr.learning.fewshot import train_from
+
+            return train_from(init, examples, config, lambda data, grown: _train(
+                data, config, seed=seed, out=out, resume=resume, progress=progress, log=log,
+                init=grown), seed=seed, out=out, log=log)
         return _train(examples, config, seed=seed, out=out, resume=resume, progress=progress,
                       log=log, init=init)
     finally:

@@ -49,10 +49,18 @@ class ParserConfig:
     # compute the right output (commuting functions, identities) is an inconsistent training
     # target that the parser then generalizes to unseen neighbours.
     projective: bool = False
+    # Few-shot (``nsr train --init``): the first ``frozen_symbols`` symbols are what the model
+    # knew, and training moves only the embeddings of the later (new) ones. Why: every weight
+    # an old-only input's parse reads (shared layers, old and UNK embeddings) then stays as it
+    # was, so whatever the new data teaches, old inputs parse exactly as before; a new word
+    # gets the syntax of the old words whose embedding it can take. 0: everything trains.
+    frozen_symbols: int = 0
 
     def __post_init__(self) -> None:
         if self.n_symbols < 1 or self.sym_dim < 1 or self.hidden < 1:
             raise ConfigError("parser sizes must be positive")
+        if not 0 <= self.frozen_symbols <= self.n_symbols:
+            raise ConfigError("frozen_symbols must be in [0, n_symbols]")
         if not 0.0 <= self.word_dropout < 1.0:
             raise ConfigError("word_dropout must be in [0, 1)")
 
@@ -189,7 +197,7 @@ class Parser:
             return 0.0
         sym_t = torch.tensor(rows_sym)
         ar_t, cnt_t, y_t = torch.tensor(rows_ar), torch.tensor(rows_cnt), torch.tensor(ys)
-        opt = torch.optim.Adam(self.net.parameters(), lr=self.cfg.lr)
+        opt = torch.optim.Adam(self._trainable(), lr=self.cfg.lr)
         gen = torch.Generator().manual_seed(rng.randrange(2**31))
         n = len(ys)
         self.net.train()
@@ -204,13 +212,27 @@ class Parser:
                 drop = (torch.rand(s.shape, generator=gen) < self.cfg.word_dropout) & (s > UNK)
                 s = torch.where(drop, torch.full_like(s, UNK), s)
                 loss = nn.functional.cross_entropy(self.net(s, ar_t[idx], cnt_t[idx]), y_t[idx])
-                opt.zero_grad()
+                self.net.zero_grad()  # frozen parameters too: none accumulates
                 loss.backward()
+                self._hold_frozen()
                 opt.step()
                 total += float(loss.detach()) * len(idx)
             last = total / n
         self.net.eval()
         return last
+
+    def _trainable(self) -> list[nn.Parameter]:
+        """The parameters training moves: all, or with ``frozen_symbols`` only the symbol
+        table, whose old rows :meth:`_hold_frozen` keeps in place."""
+        return [self.net.sym.weight] if self.cfg.frozen_symbols else list(self.net.parameters())
+
+    def _hold_frozen(self) -> None:
+        """Zero the gradient of PAD, UNK and the old symbols' rows (``frozen_symbols``):
+        Adam moves a row whose gradient was always zero by exactly nothing."""
+        if self.cfg.frozen_symbols:
+            grad = self.net.sym.weight.grad
+            if grad is not None:
+                grad[: 2 + self.cfg.frozen_symbols] = 0.0
 
     def _oracle_rows(self, symbols: Sequence[int], arities: Sequence[int], tree: Tree) -> list:
         key = (tuple(symbols), tuple(arities), tree.heads)

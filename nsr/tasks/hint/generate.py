@@ -142,13 +142,16 @@ class _Candidate:
 
 
 # -- drawing expressions ----------------------------------------------------------------------
-def sample_tree(rng: random.Random, n_ops: int, ops: Sequence[str] = OPERATORS) -> Tree:
-    """A random tree of ``n_ops`` operators drawn from ``ops`` (recursion depth <= n_ops)."""
+def sample_tree(rng: random.Random, n_ops: int, ops: Sequence[str] = OPERATORS,
+                leaves: Sequence[str] = DIGITS) -> Tree:
+    """A random tree of ``n_ops`` operators drawn from ``ops`` over ``leaves`` (recursion
+    depth <= n_ops)."""
     if n_ops == 0:
-        return rng.choice(DIGITS)
+        return rng.choice(leaves)
     op = rng.choice(ops)
     left = rng.randint(0, n_ops - 1)
-    return (op, sample_tree(rng, left, ops), sample_tree(rng, n_ops - 1 - left, ops))
+    return (op, sample_tree(rng, left, ops, leaves),
+            sample_tree(rng, n_ops - 1 - left, ops, leaves))
 
 
 def _enumerate_trees(n_ops: int) -> list[Tree]:
