@@ -47,6 +47,7 @@ def train_from(init: NsrModel, examples: Sequence[Example], config: LearnerConfi
     chosen run's checkpoint is the one left in ``out``."""
     from nsr.perception.segments import Segmenter
 
+    say = log or (lambda msg: None)
     segmenter = Segmenter(config.open_class)
     words = [k for ex in examples for k in segmenter(ex.source).keys]
     held = extend_vocabulary(init, words, seed=seed)
@@ -56,15 +57,14 @@ def train_from(init: NsrModel, examples: Sequence[Example], config: LearnerConfi
     if final_accuracy(first) < 1.0:  # the few examples left wrong may want another row
         seats, right = seat_new_symbols(first.model, examples)
         if seats:
-            (log or (lambda msg: None))("few-shot: " + ", ".join(
+            say("few-shot: " + ", ".join(
                 f"{new} parses as {old}" for new, old in seats.items()) + f": {right:.4f}")
             first.metrics[-1] = {**first.metrics[-1], "train_acc": right, "seated": seats}
             if out is not None:
                 _save_final(Path(out), first, config, seed)
     if final_accuracy(first) >= SOLVED:
         return first
-    (log or (lambda msg: None))(
-        f"few-shot: the held parser fits {final_accuracy(first):.4f} of the new data; "
+    say(f"few-shot: the held parser fits {final_accuracy(first):.4f} of the new data; "
         "training again with every parser weight free")
     free = extend_vocabulary(init, words, seed=seed, hold_parser=False)
     second = fit(examples, free)
@@ -124,9 +124,8 @@ def final_accuracy(result: TrainResult) -> float:
 
 
 def _save_final(out: Path, result: TrainResult, config: LearnerConfig, seed: int) -> None:
-    from nsr.learning.loop import save_checkpoint
-    from nsr.learning.plot import learning_curve
+    from nsr.learning.loop import _plot, save_checkpoint
 
     save_checkpoint(out, result.model, config, seed, result.metrics,
                     next_stage=len(result.metrics), seconds=result.seconds)
-    learning_curve(result.metrics, out / "learning_curve.png")
+    _plot(out, result.metrics)
