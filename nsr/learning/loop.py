@@ -141,9 +141,11 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     lexicon = _Lexicon.of(model, data)
     for k in range(run.first_stage, len(stages)):
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
+        ahead = [ex for ex in data if k + 1 < len(stages)
+                 and stages[k] < lengths[ex.source] <= stages[k + 1]][:AHEAD]
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
                                                k == len(stages) - 1, seed, say, can_widen,
-                                               guessed, lexicon)
+                                               guessed, lexicon, ahead)
         # One chance: the first stage projective trees cannot fit decides
         can_widen = can_widen and stage_info["train_acc"] >= 1.0 and "widened" not in stage_info
         metrics.append(stage_info)
@@ -245,7 +247,8 @@ def _resumed(out: Path) -> _Run:
 def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool,
-               guessed: dict[int, tuple[str, str]], lexicon: _Lexicon
+               guessed: dict[int, tuple[str, str]], lexicon: _Lexicon,
+               ahead: Sequence[Example] = ()
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``, with guessed programs for its words while no word has a program yet (and
     for new words of a category that has guesses).
@@ -255,8 +258,15 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     guess as a leaf, then, while examples stay wrong, the categories of the words in them
     (guesses of this stage or an earlier one: ``guessed``, symbol -> (atom, form), updated in
     place; learned programs that fail often) are tried in other forms, and the fit that scores
-    best is kept (see :func:`_stage_score`). When no single change helps, the stage is learned
-    once more from its guesses alone, forgetting the programs learned so far.
+    best is kept (see :func:`_stage_score`). A changed guess that does not help beside the
+    programs learned on the old one is also tried from the guesses alone (those programs
+    forgotten); when no single change helps, the stage is learned once more from its guesses
+    alone.
+    ``ahead``: the next stage's examples, longer and not fitted here, which every fit is also
+    scored on (see :func:`_stage_score`). Why: on a few short examples, contorted meanings can
+    fit as many as the right ones (``left`` := append(x, 'I_TURN_LEFT') with conjunctions
+    that reverse), but only the right ones carry over to longer commands: held-out
+    validation inside the training file.
     Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
     governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
     short stage may fit either way; the data that tells them apart can come stages later.
@@ -282,6 +292,10 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     forms = {**{s: form for s, (_, form) in guessed.items()}, **fresh}
     atoms.update({s: atom for s, (atom, _) in guessed.items()})
 
+    def report(score: tuple[int, float, int]) -> None:
+        say(f"stage {k}: {score[2]}/{len(pool)} right, {score[0] - score[2]}/{len(ahead)} "
+            f"ahead, description length {-score[1]:.0f} bits")
+
     def attempt(chosen: dict[int, str], forget: bool = False, widen: bool = False) -> tuple:
         trial, trial_labels = _restore(before, projective=projective)
         if forget:
@@ -301,9 +315,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                                                sorted(chosen.items())))
         fitted = _fit_trees(trial, trial_labels, pool, config, k, max_len, last, seed, say,
                             widen)
-        score = _stage_score(fitted[0], fitted[1], pool)
-        say(f"stage {k}: {score[0]}/{len(pool)} right, description length "
-            f"{-score[1]:.0f} bits")
+        score = _stage_score(fitted[0], fitted[1], pool, ahead)
+        report(score)
         return fitted, score
 
     chosen, forgot = dict(forms), False
@@ -311,16 +324,17 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         best, score = attempt(chosen)
     else:
         best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
-        score = _stage_score(best[0], best[1], pool)
+        score = _stage_score(best[0], best[1], pool, ahead)
+        report(score)
 
     def keep(chosen: dict[int, str]) -> None:
         guessed.clear()
         guessed.update({s: (atoms[s], form) for s, form in chosen.items() if form != "none"})
 
-    if score[0] == len(pool):
+    if score[2] == len(pool):
         keep(chosen)
         return best
-    if k > 0 and set(atoms) - set(fresh) and 2 * score[0] < len(pool):
+    if k > 0 and set(atoms) - set(fresh) and 2 * score[2] < len(pool):
         # Most of the stage wrong: start over on its examples. What earlier, smaller stages
         # adopted may rest on too few examples to be right (``right`` := the whole output
         # of ``jump right``, ``jump`` := empty), and co-occurrence now sees more.
@@ -335,7 +349,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     # the word (``opposite`` := cons('I_TURN_RIGHT', x) from two ``opposite right``); then
     # its program goes ("none": learned again) or becomes a guess.
     seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
-    rate = (len(pool) - score[0]) / len(pool)
+    rate = (len(pool) - score[2]) / len(pool)
     suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
@@ -362,21 +376,31 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
 
     # Steepest ascent: a move that helps a little (verbs as suffixes) must not shut out the
     # one that is right (directions as prefixes).
-    while score[0] < len(pool) and trials:
+    while score[2] < len(pool) and trials:
         step = None
         for kin, form in moves():
             if not trials:
                 break
             changed = {**chosen, **dict.fromkeys(kin, form)}
-            if step and step[2][0] == len(pool) and _assumed(changed) > _assumed(step[0]):
+            if step and step[2][2] == len(pool) and _assumed(changed) > _assumed(step[0]):
                 continue  # a fit with every example right: only a simpler one can beat it
             trials -= 1
             tried.add((kin, form))
             trial, trial_score = attempt(changed, forget=forgot)
             runners.append((trial_score, -_assumed(changed), changed, forgot))
+            trial_forgot = forgot
+            if k > 0 and not forgot and trials and form != "none" and trial_score <= score:
+                # A new shape may not fit beside what the old one taught (``thrice`` as a
+                # function of two arguments, learned while ``left`` was a bare atom): it also
+                # gets a fit of the stage from the guesses alone
+                trials -= 1
+                again, again_score = attempt(changed, forget=True)
+                runners.append((again_score, -_assumed(changed), changed, True))
+                if again_score > trial_score:
+                    trial, trial_score, trial_forgot = again, again_score, True
             if (trial_score, -_assumed(changed)) > \
                     ((step[2], -_assumed(step[0])) if step else (score, -_assumed(chosen))):
-                step = (changed, trial, trial_score)
+                step = (changed, trial, trial_score, trial_forgot)
         if step is None and not forgot and k > 0 and trials:
             # No one change helps: meanings learned together may hold each other up (``turn``
             # := append(x, x) with ``opposite`` := empty() from ``turn opposite left``, each
@@ -385,12 +409,13 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
             trials -= 1
             trial, trial_score = attempt(chosen, forget=True)
             if trial_score > score:
-                step, forgot = (chosen, trial, trial_score), True
-                tried.clear()
+                step = (chosen, trial, trial_score, True)
         if step is None:
             break
-        chosen, best, score = step
-    if can_widen and score[0] < len(pool) and (fresh or chosen != forms):
+        if step[3] and not forgot:
+            tried.clear()  # from the guesses alone, every move means something new
+        chosen, best, score, forgot = step
+    if can_widen and score[2] < len(pool) and (fresh or chosen != forms):
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
         best, wide_score = attempt(chosen, forget=forgot, widen=True)
@@ -398,7 +423,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         # (``opposite(left(look))`` crosses): the runners-up get the chance too, best first
         runners.sort(key=lambda r: r[:2], reverse=True)
         for _, _, other, other_forgot in [r for r in runners if r[2] != chosen][:WIDE_RUNNERS]:
-            if wide_score[0] == len(pool):
+            if wide_score[2] == len(pool):
                 break
             trial, trial_score = attempt(other, forget=other_forgot, widen=True)
             if trial_score > wide_score:
@@ -430,8 +455,11 @@ def _assumed(chosen: dict[int, str]) -> int:
     return sum(form in ("before", "after") for form in chosen.values())
 
 
-def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tuple[float, int]:
-    """How well a stage fit, best highest: examples right, then (negated) description length.
+def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example],
+                 ahead: Sequence[Example] = ()) -> tuple[int, float, int]:
+    """How well a stage fit, best highest: examples right (the stage's, plus those of
+    ``ahead`` the model answers right: see :func:`_fit_stage`), then (negated) description
+    length; last, the stage's examples right alone.
 
     The description length, in bits, is the model's program nodes (each one choice among the
     library's primitives, two parameters and the output's atoms) plus the output tokens of
@@ -451,7 +479,12 @@ def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example]) -> tupl
     token_bits = math.log2(len(atoms) + 1)
     nodes = sum(program_size(p) for p in model.programs.values())
     tokens = sum(len(ex.target) + 1 if isinstance(ex.target, tuple) else 1 for ex in wrong)
-    return len(pool) - len(wrong), -(nodes * node_bits + tokens * token_bits)
+    right = len(pool) - len(wrong)
+    carried = 0
+    if ahead:
+        answers = model.predict([ex.source for ex in ahead])
+        carried = sum(a == ex.target for a, ex in zip(answers, ahead, strict=True))
+    return right + carried, -(nodes * node_bits + tokens * token_bits), right
 
 
 def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
@@ -488,6 +521,9 @@ WIDE_RUNNERS = 2
 MAX_FORM_TRIALS = 16
 #: ...for stages of up to this many examples; a bigger stage gets proportionally fewer.
 TRIAL_POOL = 100
+
+#: At most this many of the next stage's examples score a stage's fits (see _fit_stage).
+AHEAD = 100
 
 #: The named steps of a round, in order (each has its own entry in a stage's step_seconds).
 STEPS = ("deduce", "abduce", "select", "learn")
