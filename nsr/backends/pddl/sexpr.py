@@ -119,7 +119,9 @@ def read_lists(text: str) -> list[Any] | None:
 
 
 _ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
-_SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
+_SECTION_START = re.compile(r"\(\s*:")
+# every section start, an action's with its name: one pass over a big domain finds both
+_SECTION_OR_ACTION = re.compile(r"\(\s*:(?:action\s+([^\s();]+))?", re.IGNORECASE)
 _DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
@@ -134,7 +136,8 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     does not have the plain layout this needs (every action after the other sections, none but
     derived rules between them, no '(:action' in a comment), and must be read whole.
     """
-    starts = list(_ACTION_START.finditer(text))
+    found = list(_SECTION_OR_ACTION.finditer(text))
+    starts = [m for m in found if m.group(1) is not None]  # those _ACTION_START finds
     if not starts:
         return None
     first = starts[0].start()
@@ -150,7 +153,7 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
                 return None
         sections = [m.start() for m in _sections(text, first, end)]
     else:  # no comment there: every '(:' is a section
-        sections = [m.start() for m in _SECTION_START.finditer(text, first, end)]
+        sections = [m.start() for m in found if first <= m.start() < end]
     names = [m.group(1) for m in starts]
     if not "".join(names).islower():
         names = [n.lower() for n in names]
