@@ -223,8 +223,7 @@ class World:
             lambda: compile_rule(
                 rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
             ),
-            RECURSIVE_RULE_COMPILE_BUDGET if _recursive(self.problem.domain, rule.predicate)
-            else RULE_COMPILE_BUDGET,
+            _rule_budget(self.problem.domain, rule.predicate),
         )
         fn = entry[1]
         if fn is not None:
@@ -664,6 +663,17 @@ def _recursive_atoms(
     walk(rule.body)
     memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
+
+
+def _rule_budget(domain: Any, predicate: str) -> float:
+    """The compile budget of a rule of ``predicate``: a recursive stratum's at once; another's
+    ``RULE_COMPILE_BUDGET`` shared by the plans a batch call has ahead for the domain
+    (``domain.compiled["plans ahead"]``, set by :mod:`~nsr.backends.pddl.batch`): a derived
+    predicate is asked again by every plan (its goal or preconditions), so with N plans to
+    judge, renting past 1/N of the budget costs more than buying."""
+    if _recursive(domain, predicate):
+        return RECURSIVE_RULE_COMPILE_BUDGET
+    return RULE_COMPILE_BUDGET / domain.compiled.get("plans ahead", 1)  # type: ignore[no-any-return]
 
 
 def _recursive(domain: Any, predicate: str) -> bool:
