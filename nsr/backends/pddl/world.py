@@ -530,12 +530,12 @@ class World:
             entry = self._compiled.get(("forall", id(fa)))
             if entry is None or entry[0] is not fa:
                 entry = self._forall_entry(fa)
-            _, names, when, inputs = entry[:4]
             plan = entry[6]
             if plan is not None:  # the common shape: its join plan, no interpreting
                 run_plan(plan, binding, self.state, self._facts, self.problem.objects_of,
                          adds, dels)
                 continue
+            _, names, when = entry[:3]
             inner = {k: v for k, v in binding.items() if k not in names}
             if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
@@ -563,10 +563,12 @@ class World:
         sub = fa.effect
         single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
         when = sub.whens[0] if single else None
-        inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
         plan = None if when is None else plan_forall_when(
             fa.variables, when.condition, when.effect, self._derived_preds
         )
+        # the condition's inputs serve only its interpreted or compiled search
+        inputs = () if when is None or plan is not None else tuple(
+            sorted(free_variables(when.condition) - set(names)))
         entry = [fa, names, when, inputs, None, 0.0, plan]
         self._compiled[("forall", id(fa))] = entry
         return entry
