@@ -22,6 +22,7 @@ usual way (which accepts it or names what is wrong).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from itertools import count
 from typing import Any
 
 __all__ = ["ShapeCache"]
@@ -77,9 +78,10 @@ class ShapeCache:
         tokens = text.lower().replace("(", " ( ").replace(")", " ) ").split()
         if len(tokens) < 4 or tokens[1] != ":action" or tokens[0] != "(":
             return None
-        index = {"(": 0, ")": 1}
-        at = index.setdefault
-        ids = tuple([at(t, len(index)) for t in tokens[3:]])
+        # each token's id: where it first appears (the same pattern of equal tokens gives the
+        # same ids), found by C calls only
+        index = {"(": -1, ")": -2}
+        ids = tuple(map(index.setdefault, tokens[3:], count()))
         names = list(index)
         del names[:2]  # the parentheses
         return ids, names, tokens[2]
