@@ -384,12 +384,16 @@ def simulate(
                 map(state.__contains__, neg))
         else:
             ok = equal and state.issuperset(pos) and state.isdisjoint(neg)
-        world = None
-        binding = None
         if ok and general:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
-            ok = all(world.holds(c, binding) for c in general)
+            holds_in = world.holds
+            for c in general:
+                if not holds_in(c, binding):
+                    ok = False
+                    break
+        else:
+            world = None
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
