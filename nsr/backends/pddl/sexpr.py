@@ -119,7 +119,6 @@ def read_lists(text: str) -> list[Any] | None:
     return found if isinstance(found, list) else None
 
 
-_ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
 _SECTION_START = re.compile(r"\(\s*:")
 # every section start, an action's with its name: one pass over a big domain finds both
 _SECTION_OR_ACTION = re.compile(r"\(\s*:(?:action\s+([^\s();]+))?", re.IGNORECASE)
@@ -140,7 +139,7 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     derived rules between them, no '(:action' in a comment), and must be read whole.
     """
     found = list(_SECTION_OR_ACTION.finditer(text))
-    starts = list(filter(_NAME, found))  # those _ACTION_START finds (a name: not empty)
+    starts = list(filter(_NAME, found))  # the actions' (their name is never empty)
     if not starts:
         return None
     first = starts[0].start()

@@ -3,7 +3,8 @@
 A negated ``forall`` read as an ``exists`` (compiled and interpreted, against a brute-force
 truth), goals of ground literals read in one loop (against the general reader, errors
 included), action shapes cut by string methods, and the compile budget of derived rules shared
-by the plans a batch call has ahead (restored after the call, also after an error).
+by the plans a batch call has ahead (restored after the call, also after an error); a step's
+changes made in one call keep the fact indexes as fresh ones.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from nsr.backends.pddl import compiled, world
 from nsr.backends.pddl.batch import validate_batch, validate_many
 from nsr.backends.pddl.errors import PddlSyntaxError
+from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import And, Atom, Not, Quantified, negated_conjuncts
 from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.plans import parse_plan
@@ -184,3 +186,26 @@ def test_the_plans_ahead_are_forgotten_after_an_error() -> None:
     with pytest.raises(PddlSyntaxError):
         validate_batch(domain, [*tasks, ("(define (problem q) (:domain dv) (:init", ["(act o1)"])])
     assert domain.compiled["plans ahead"] == 5
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_a_step_changed_in_one_call_indexes_like_a_fresh_index(built: bool) -> None:
+    rng = random.Random(3)
+    atoms = [(p, a, b) for p in ("on", "at") for a in "abcd" for b in "abcd"]
+    base = FactIndex(frozenset(rng.sample(atoms, 12)))
+    state = set(base.state)
+    index = FactIndex(state, base)  # a plan's index, borrowing the initial one's tables
+    before = {p: set(base.facts(p)) for p in ("on", "at")}
+    if built:
+        index.table("on", (1,))
+    for _ in range(100):
+        gone, come = rng.sample(atoms, 3), rng.sample(atoms, 2)
+        expected = (set(state) - set(gone)) | set(come)  # deletes first, then adds
+        index.change(gone, come)
+        assert state == expected
+        fresh = FactIndex(set(state))
+        for p in ("on", "at"):
+            assert index.facts(p) == fresh.facts(p)
+            got = {k: v for k, v in index.table(p, (1,)).items() if v}
+            assert got == fresh.table(p, (1,))
+    assert {p: set(base.facts(p)) for p in ("on", "at")} == before  # the base: as it was
