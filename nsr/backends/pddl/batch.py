@@ -18,6 +18,9 @@ derived atoms of states seen before); what a batch adds:
   :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
   prompt, a plan and its repairs) often share their first steps; a report is the same either
   way, since a step's outcome depends only on the state it starts from;
+- derived rules are compiled sooner: a derived predicate is asked again by every plan (its
+  goal, its preconditions), so the rent-or-buy budget of a rule is shared by the plans the call
+  has ahead (see :func:`~nsr.backends.pddl.world._rule_budget`);
 - the cyclic garbage collector stays paused across the whole batch, reading included (each
   parse and validation pauses it too, see :mod:`~nsr.backends.pddl.nogc`: they allocate many
   small containers and free them at once, never in a cycle, so the collector's walks find
@@ -30,7 +33,8 @@ actions, its compiled conditions): a batch given texts starts from texts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.grounded import (
@@ -107,7 +111,8 @@ def validate_many(
     simulated once unless ``share_prefixes`` is False (see the module docstring)."""
     steps = _read_plans(plans, {}, "")
     _prefetch(domain, steps)
-    return _judge(domain, problem, steps, share_prefixes)
+    with _plans_ahead(domain, len(steps)):
+        return _judge(domain, problem, steps, share_prefixes)
 
 
 @without_collector
@@ -137,8 +142,26 @@ def validate_batch(
     ]
     _prefetch(domain, (plan for plans in read for plan in plans))
     out = []
-    for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
-        if isinstance(problem, str):
-            problem = parse_problem(problem, domain, name=f"<problem {n}>")
-        out.append(_judge(domain, problem, plans, share_prefixes))
+    with _plans_ahead(domain, sum(map(len, read))):
+        for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
+            if isinstance(problem, str):
+                problem = parse_problem(problem, domain, name=f"<problem {n}>")
+            out.append(_judge(domain, problem, plans, share_prefixes))
     return out
+
+
+@contextmanager
+def _plans_ahead(domain: Domain, count: int) -> Iterator[None]:
+    """Tell the domain's conditions that ``count`` plans are to be judged now (derived rules
+    are then compiled sooner, see :func:`~nsr.backends.pddl.world._rule_budget`); the
+    previous count is restored after, also after an error."""
+    memo = domain.compiled
+    before = memo.get("plans ahead")
+    memo["plans ahead"] = max(count, 1)
+    try:
+        yield
+    finally:
+        if before is None:
+            del memo["plans ahead"]
+        else:
+            memo["plans ahead"] = before

@@ -13,7 +13,7 @@ that predicate, so static facts are indexed once per problem, not once per plan.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 
 from nsr.backends.pddl.formulas import GroundAtom
 
@@ -105,6 +105,24 @@ class FactIndex:
             base._tables.setdefault(predicate, []).append((positions, table))
             base._keyed[(predicate, positions)] = table
         return table
+
+    def change(self, gone: Iterable[GroundAtom], come: Iterable[GroundAtom]) -> None:
+        """Make ``gone`` false, then ``come`` true (a step's deletes and adds, or an undo's):
+        on the state alone until a join has asked for an index, through the indexes after
+        (one call per step rather than one per atom)."""
+        state = self.state
+        if self._by_pred is None:
+            state.difference_update(gone)  # type: ignore[attr-defined]
+            state.update(come)  # type: ignore[attr-defined]
+            return
+        for atom in gone:
+            if atom in state:
+                state.discard(atom)  # type: ignore[attr-defined]
+                self._remove(atom)
+        for atom in come:
+            if atom not in state:
+                state.add(atom)  # type: ignore[attr-defined]
+                self._insert(atom)
 
     def add(self, atom: GroundAtom) -> None:
         """Make ``atom`` true (state and indexes)."""

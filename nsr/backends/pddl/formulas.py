@@ -171,4 +171,28 @@ def negated_conjuncts(formula: Formula) -> tuple[Formula, ...]:
         return tuple(out)
     if isinstance(formula, Not):
         return conjuncts(formula.arg)
+    if isinstance(formula, Quantified) and formula.kind == "forall":
+        return (_exists_not(formula),)
     return (Not(formula),)
+
+
+_EXISTS_NOT: dict[int, tuple[Formula, Quantified]] = {}
+
+
+def _exists_not(formula: Quantified) -> Quantified:
+    """``exists x. not B`` for ``forall x. B`` (the same object each time: conditions are
+    compiled and memoised per object).
+
+    Why: a negated ``forall`` left as a test has a free variable that only trying every
+    object can bind (``forall ?t (or (forall ?s2 (not (trans ?pt ?t ?s ?s2))) ...)`` tried
+    every transition); as an ``exists`` the search opens it and binds the variables from the
+    atoms of ``not B`` (``trans`` on its known arguments)."""
+    hit = _EXISTS_NOT.get(id(formula))
+    if hit is not None and hit[0] is formula:
+        return hit[1]
+    parts = negated_conjuncts(formula.body)
+    out = Quantified("exists", formula.variables, parts[0] if len(parts) == 1 else And(parts))
+    if len(_EXISTS_NOT) >= _FREE_SIZE:  # bounded, as free_variables' memo
+        _EXISTS_NOT.clear()
+    _EXISTS_NOT[id(formula)] = (formula, out)
+    return out

@@ -271,6 +271,7 @@ def simulate(
     # unpacked once per problem (a step then reads locals, not attributes; a batch's plans
     # share them)
     ready = problem._step_entries
+    change = index.change
     # per ground step (action, args): what checking and applying it needs, its atoms built once
     # (as frozensets from its second use on: set operations on them reuse the atoms' stored
     # hashes, so a repeated step is a handful of C calls); kept across the plans of this
@@ -383,12 +384,16 @@ def simulate(
                 map(state.__contains__, neg))
         else:
             ok = equal and state.issuperset(pos) and state.isdisjoint(neg)
-        world = None
-        binding = None
         if ok and general:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
-            ok = all(world.holds(c, binding) for c in general)
+            holds_in = world.holds
+            for c in general:
+                if not holds_in(c, binding):
+                    ok = False
+                    break
+        else:
+            world = None
         if not ok:
             binding = dict(zip(action.variables, args, strict=True))
             world = World(problem, state, index)
@@ -423,7 +428,7 @@ def simulate(
             come = set(adds) if adds.__class__ is list else adds
             log.append((state.intersection(dels),
                         come.difference(state).union(come.intersection(dels)), cost))
-        _change(state, index, dels, adds)
+        change(dels, adds)
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
@@ -438,24 +443,8 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
     left it, dropping the later entries; returns the cost after those steps."""
     while len(log) > keep:
         removed, added, _ = log.pop()
-        _change(state, index, added, removed)
+        index.change(added, removed)
     return log[-1][2] if log else 0.0
-
-
-def _change(
-    state: set[GroundAtom], index: FactIndex, gone: Iterable[GroundAtom],
-    come: Iterable[GroundAtom],
-) -> None:
-    """Make ``gone`` false, then ``come`` true: through the index once it is built (from then
-    on it must see every change), else on the state alone."""
-    if index.built:
-        for atom in gone:
-            index.discard(atom)
-        for atom in come:
-            index.add(atom)
-    else:
-        state.difference_update(gone)
-        state.update(come)
 
 
 _contains = frozenset.__contains__

@@ -37,7 +37,7 @@ Step = tuple[Any, ...]
 class JoinPlan:
     """What :func:`run_plan` needs: the slots' initial values, the steps, the emitted atoms."""
 
-    __slots__ = ("inputs", "constants", "size", "steps", "adds", "dels")
+    __slots__ = ("inputs", "constants", "size", "steps", "adds", "dels", "rest")
 
     def __init__(
         self,
@@ -54,6 +54,12 @@ class JoinPlan:
         self.steps = steps
         self.adds = adds
         self.dels = dels
+        # the slots after the inputs as a run starts: constants in place, the rest unbound
+        rest: list[Any] = [None] * (size - len(inputs))
+        for i, value in constants:
+            assert i >= len(inputs)  # inputs take the first slots (see plan_forall_when)
+            rest[i - len(inputs)] = value
+        self.rest = tuple(rest)
 
 
 def _literal(part: Formula) -> tuple[Atom | Equals, bool] | None:
@@ -196,11 +202,8 @@ def run_plan(
 ) -> None:
     """Add the atoms the plan's effect adds and deletes, for every solution of its condition
     in ``state`` (``facts``: the state's :class:`~nsr.backends.pddl.facts.FactIndex`)."""
-    env: list[Any] = [None] * plan.size
-    for i, var in enumerate(plan.inputs):
-        env[i] = binding.get(var, var)
-    for i, value in plan.constants:
-        env[i] = value
+    env = [binding.get(var, var) for var in plan.inputs]
+    env.extend(plan.rest)
     _run(plan.steps, 0, env, state, facts, objects_of, plan, adds, dels)
 
 
@@ -234,6 +237,17 @@ def _run(
             _, pred, positions, keys, binds, same = step
             rows = (facts.table(pred, positions).get(tuple([env[s] for s in keys]), ())
                     if positions else facts.facts(pred))
+            if not rows:
+                return
+            if len(binds) == 1 and not same:  # the usual join: one new variable
+                i, s, tys = binds[0]
+                pool = objects_of(tys)
+                for row in rows:
+                    value = row[i]
+                    if value in pool:
+                        env[s] = value
+                        _run(steps, at, env, state, facts, objects_of, plan, adds, dels)
+                return
             pools = [objects_of(tys) for _, _, tys in binds]
             for row in rows:
                 for (i, s, _), pool in zip(binds, pools, strict=True):
@@ -242,7 +256,7 @@ def _run(
                         break
                     env[s] = value
                 else:
-                    if all(row[i] == row[j] for i, j in same):
+                    if not same or all(row[i] == row[j] for i, j in same):
                         _run(steps, at, env, state, facts, objects_of, plan, adds, dels)
             return
         else:  # "each"

@@ -112,6 +112,9 @@ class QuickReader:
         """A problem's goal (``constants`` are then the problem's objects), every object
         checked against its predicate's parameter types (``ground``: object -> its types,
         ancestors included); None when anything is off (the general reader names it)."""
+        literals = self._literal_goal(node, ground)
+        if literals is not None:
+            return literals
         try:
             goal = self.formula(node, {})
         except (_Reject, RecursionError):
@@ -134,6 +137,36 @@ class QuickReader:
             elif isinstance(f, Quantified):
                 todo.append(f.body)
         return goal
+
+    def _literal_goal(self, node: Any, ground: Mapping[str, frozenset[str]]) -> Formula | None:
+        """A goal that is a ground literal or a conjunction of them (most problems' goals),
+        read in one loop with the checks :meth:`formula` and :meth:`goal` make (predicate and
+        arity, known objects of fitting types); None for any other goal or a failed check (the
+        general path then reads it, or says what is wrong)."""
+        if node.__class__ is not list or not node:
+            return None
+        conjunction = node[0] == "and"
+        arities = self.arities
+        predicates = self.predicates
+        out: list[Formula] = []
+        for item in node[1:] if conjunction else (node,):
+            negated = item.__class__ is list and len(item) == 2 and item[0] == "not"
+            lit = item[1] if negated else item
+            if lit.__class__ is not list or not lit:
+                return None
+            pred = lit[0]
+            if pred.__class__ is not str or pred in _CONNECTIVES:
+                return None
+            arity = arities.get(pred)
+            if arity is None or len(lit) != arity + 1:
+                return None
+            terms = tuple(lit[1:])
+            for term, (_, tys) in zip(terms, predicates[pred].params, strict=True):
+                if term.__class__ is not str or tys.isdisjoint(ground.get(term, ())):
+                    return None  # not an object (a variable, a list) or of no fitting type
+            atom = Atom(pred, terms)
+            out.append(Not(atom) if negated else atom)
+        return And(tuple(out)) if conjunction else out[0]
 
     def variables(self, node: Any, *, unique: bool = False) -> Params:
         """``?a ?b - t ?c - (either u v) ?d``: typed variables with declared types."""

@@ -108,7 +108,7 @@ class Action:
     (diagnostics and the general path need them, a plain validation step does not).
     """
 
-    __slots__ = ("name", "params", "compiled", "_body", "_read_body")
+    __slots__ = ("name", "params", "compiled", "_body", "_read_body", "_variables")
 
     def __init__(
         self,
@@ -129,6 +129,7 @@ class Action:
         _set(self, "compiled", compiled)
         _set(self, "_body", (precondition, effect))
         _set(self, "_read_body", None)
+        _set(self, "_variables", None)
 
     @classmethod
     def deferred(
@@ -146,6 +147,7 @@ class Action:
         _set(action, "compiled", compiled)
         _set(action, "_body", None)
         _set(action, "_read_body", read_body)
+        _set(action, "_variables", None)
         return action
 
     def _parts(self) -> tuple[Formula, Effect]:
@@ -179,7 +181,12 @@ class Action:
 
     @property
     def variables(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self.params)
+        """The parameters' names (worked out once: a general step binds them each time)."""
+        found = self._variables
+        if found is None:
+            found = tuple([v for v, _ in self.params])
+            object.__setattr__(self, "_variables", found)
+        return found
 
     def _key(self) -> tuple[Any, ...]:
         return (self.name, self.params, self.precondition, self.add, self.delete)
@@ -207,6 +214,7 @@ class Action:
         for key, value in zip(("name", "params", "compiled", "_body"), state, strict=True):
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_read_body", None)
+        object.__setattr__(self, "_variables", None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError
@@ -118,8 +119,11 @@ def read_lists(text: str) -> list[Any] | None:
     return found if isinstance(found, list) else None
 
 
-_ACTION_START = re.compile(r"\(\s*:action\s+([^\s();]+)", re.IGNORECASE)
-_SECTION_START = re.compile(r"\(\s*:", re.IGNORECASE)
+_SECTION_START = re.compile(r"\(\s*:")
+# every section start, an action's with its name: one pass over a big domain finds both
+_SECTION_OR_ACTION = re.compile(r"\(\s*:(?:action\s+([^\s();]+))?", re.IGNORECASE)
+_NAME = itemgetter(1)  # an action's name (None for another section)
+_START = re.Match.start
 _DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
@@ -134,7 +138,8 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     does not have the plain layout this needs (every action after the other sections, none but
     derived rules between them, no '(:action' in a comment), and must be read whole.
     """
-    starts = list(_ACTION_START.finditer(text))
+    found = list(_SECTION_OR_ACTION.finditer(text))
+    starts = list(filter(_NAME, found))  # the actions' (their name is never empty)
     if not starts:
         return None
     first = starts[0].start()
@@ -149,13 +154,15 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
             if ";" in text[line_start : m.start()]:
                 return None
         sections = [m.start() for m in _sections(text, first, end)]
-    else:  # no comment there: every '(:' is a section
-        sections = [m.start() for m in _SECTION_START.finditer(text, first, end)]
-    names = [m.group(1) for m in starts]
+    else:  # no comment there: every '(:' is a section (those from the first action on)
+        sections = list(map(_START, found[found.index(starts[0]):]))
+        while sections[-1] >= end:
+            sections.pop()
+    names = list(map(_NAME, starts))
     if not "".join(names).islower():
         names = [n.lower() for n in names]
     if len(sections) == len(starts):  # the actions only
-        bounds = [m.start() for m in starts]
+        bounds = list(map(_START, starts))
         bounds.append(end)
         rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
         return rest, list(zip(names, bounds, bounds[1:], strict=False))

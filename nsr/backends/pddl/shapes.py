@@ -4,9 +4,10 @@ Why: domains compiled from other formalisms (petri-net-alignment, quantum-layout
 hundreds of parameterless actions that differ only in the names they mention, and a plan uses
 hundreds of them; reading each one's lists into getters (:mod:`~nsr.backends.pddl.direct`)
 costs tens of microseconds, most of it the same work again. Here an action's text is reduced
-to its *shape*: its layout with every name (predicate, constant, type) replaced by the order
-of its first appearance (keywords, variables, numbers and atoms without arguments count as
-themselves); a shape seen before skips even reading the action's lists. Two actions of one shape
+to its *shape*: its tokens (parentheses included, blanks ignored) with every name (predicate,
+constant, type) replaced by the order of its first appearance (keywords, variables, numbers
+and atoms without arguments count as themselves); a shape seen before skips even reading the
+action's lists. Two actions of one shape
 compile to the same getters and differ only in the symbols the getters read (``vals = args +
 symbols``), so the compiled parts of the first are reused with the second's names.
 
@@ -20,8 +21,8 @@ usual way (which accepts it or names what is wrong).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
+from itertools import count
 from typing import Any
 
 __all__ = ["ShapeCache"]
@@ -32,10 +33,9 @@ _KEPT = frozenset((
     "decrease", "assign", "scale-up", "scale-down", "total-cost", "+", "*", "/",
 ))
 _VERBATIM_START = frozenset("?:0123456789.")  # variables, keywords, numbers
-_TOKENS = re.compile(r"([^\s()]+)")
 SHAPES_KEPT = 4096  # shapes a domain keeps (a domain of unlike actions stops caching there)
 
-Shape = tuple[str, tuple[int, ...]]
+Shape = tuple[int, ...]
 
 
 class ShapeCache:
@@ -69,19 +69,22 @@ class ShapeCache:
         """(shape, names in order, action name) of an ``(:action ...)`` text, or None for a
         text this does not cut (comments, quotes).
 
-        The shape is the text's layout (parentheses and blanks, at C speed) with every token
-        after the action's name replaced by the order of its first appearance: two actions
-        that differ only in the names they use have one shape."""
+        The shape is the text's tokens after the action's name (parentheses included, cut by
+        string methods at C speed) with every token replaced by the order of its first
+        appearance: two actions that differ only in the names they use (or in their blanks)
+        have one shape."""
         if ";" in text or '"' in text or "\\" in text:
             return None
-        parts = _TOKENS.split(text.lower())
-        tokens = parts[1::2]
-        if len(tokens) < 3 or tokens[0] != ":action":
+        tokens = text.lower().replace("(", " ( ").replace(")", " ) ").split()
+        if len(tokens) < 4 or tokens[1] != ":action" or tokens[0] != "(":
             return None
-        index: dict[str, int] = {}
-        at = index.setdefault
-        ids = tuple([at(t, len(index)) for t in tokens[2:]])
-        return ("|".join(parts[0::2]), ids), list(index), tokens[1]
+        # each token's id: where it first appears (the same pattern of equal tokens gives the
+        # same ids), found by C calls only
+        index = {"(": -1, ")": -2}
+        ids = tuple(map(index.setdefault, tokens[3:], count()))
+        names = list(index)
+        del names[:2]  # the parentheses
+        return ids, names, tokens[2]
 
     def _signed(self, names: list[str]) -> tuple[Any, ...]:
         known = self._signatures

@@ -223,8 +223,7 @@ class World:
             lambda: compile_rule(
                 rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
             ),
-            RECURSIVE_RULE_COMPILE_BUDGET if _recursive(self.problem.domain, rule.predicate)
-            else RULE_COMPILE_BUDGET,
+            _rule_budget(self.problem.domain, rule.predicate),
         )
         fn = entry[1]
         if fn is not None:
@@ -531,12 +530,12 @@ class World:
             entry = self._compiled.get(("forall", id(fa)))
             if entry is None or entry[0] is not fa:
                 entry = self._forall_entry(fa)
-            _, names, when, inputs = entry[:4]
             plan = entry[6]
             if plan is not None:  # the common shape: its join plan, no interpreting
                 run_plan(plan, binding, self.state, self._facts, self.problem.objects_of,
                          adds, dels)
                 continue
+            _, names, when = entry[:3]
             inner = {k: v for k, v in binding.items() if k not in names}
             if when is not None:
                 # forall x (when C E): only the x that satisfy C matter, found by a join
@@ -564,10 +563,12 @@ class World:
         sub = fa.effect
         single = not (sub.adds or sub.dels or sub.costs or sub.foralls) and len(sub.whens) == 1
         when = sub.whens[0] if single else None
-        inputs = () if when is None else tuple(sorted(free_variables(when.condition) - set(names)))
         plan = None if when is None else plan_forall_when(
             fa.variables, when.condition, when.effect, self._derived_preds
         )
+        # the condition's inputs serve only its interpreted or compiled search
+        inputs = () if when is None or plan is not None else tuple(
+            sorted(free_variables(when.condition) - set(names)))
         entry = [fa, names, when, inputs, None, 0.0, plan]
         self._compiled[("forall", id(fa))] = entry
         return entry
@@ -664,6 +665,17 @@ def _recursive_atoms(
     walk(rule.body)
     memo[("recursive", id(rule), stratum)] = (rule, tuple(out))
     return tuple(out)
+
+
+def _rule_budget(domain: Any, predicate: str) -> float:
+    """The compile budget of a rule of ``predicate``: a recursive stratum's at once; another's
+    ``RULE_COMPILE_BUDGET`` shared by the plans a batch call has ahead for the domain
+    (``domain.compiled["plans ahead"]``, set by :mod:`~nsr.backends.pddl.batch`): a derived
+    predicate is asked again by every plan (its goal or preconditions), so with N plans to
+    judge, renting past 1/N of the budget costs more than buying."""
+    if _recursive(domain, predicate):
+        return RECURSIVE_RULE_COMPILE_BUDGET
+    return RULE_COMPILE_BUDGET / domain.compiled.get("plans ahead", 1)  # type: ignore[no-any-return]
 
 
 def _recursive(domain: Any, predicate: str) -> bool:

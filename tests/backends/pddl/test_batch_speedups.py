@@ -1,0 +1,211 @@
+"""What the in-process batch was made faster with gives what the plain paths give.
+
+A negated ``forall`` read as an ``exists`` (compiled and interpreted, against a brute-force
+truth), goals of ground literals read in one loop (against the general reader, errors
+included), action shapes cut by string methods, and the compile budget of derived rules shared
+by the plans a batch call has ahead (restored after the call, also after an error); a step's
+changes made in one call keep the fact indexes as fresh ones.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from nsr.backends.pddl import compiled, world
+from nsr.backends.pddl.batch import validate_batch, validate_many
+from nsr.backends.pddl.errors import PddlSyntaxError
+from nsr.backends.pddl.facts import FactIndex
+from nsr.backends.pddl.formulas import And, Atom, Not, Quantified, negated_conjuncts
+from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
+from nsr.backends.pddl.plans import parse_plan
+from nsr.backends.pddl.quick import QuickReader, problem_sections
+from nsr.backends.pddl.sexpr import split_init
+from nsr.backends.pddl.shapes import ShapeCache
+
+# every transition ?t either leaves no state ?s of the relation, or is ok: the shape of
+# optical-telegraphs' and philosophers' 'blocked' (a forall inside a negated forall)
+FORALL = """(define (domain nf)
+ (:requirements :adl)
+ (:types tr st)
+ (:predicates (r ?t - tr ?s - st) (ok ?t - tr) (done))
+ (:action check :parameters ()
+  :precondition (forall (?t - tr) (or (forall (?s - st) (not (r ?t ?s))) (ok ?t)))
+  :effect (done)))"""
+TRANSITIONS, STATES = ("t1", "t2", "t3"), ("s1", "s2")
+
+
+def _problem(facts: list[str]) -> str:
+    return ("(define (problem p) (:domain nf) (:objects t1 t2 t3 - tr s1 s2 - st)\n"
+            f" (:init {' '.join(facts)}) (:goal (done)))")
+
+
+def _random_facts(rng: random.Random) -> tuple[list[str], bool]:
+    """Random (r ...) and (ok ...) facts and the precondition's truth, worked out by hand."""
+    rel = {(t, s) for t in TRANSITIONS for s in STATES if rng.random() < 0.3}
+    ok = {t for t in TRANSITIONS if rng.random() < 0.5}
+    facts = [f"(r {t} {s})" for t, s in sorted(rel)] + [f"(ok {t})" for t in sorted(ok)]
+    truth = all(t in ok or not any((t, s) in rel for s in STATES) for t in TRANSITIONS)
+    return facts, truth
+
+
+def test_a_negated_forall_becomes_the_exists_of_its_negated_body() -> None:
+    inner = Quantified("forall", (("?s", frozenset({"st"})),), Not(Atom("r", ("?t", "?s"))))
+    parts = negated_conjuncts(inner)
+    assert parts == (Quantified("exists", inner.variables, Atom("r", ("?t", "?s"))),)
+    assert negated_conjuncts(inner)[0] is parts[0]  # one object: memos keyed by it hold
+    body = And((Atom("p", ("?x",)), Not(Atom("q", ("?x",)))))
+    outer = Quantified("forall", (("?x", frozenset({"t"})),), body)
+    (found,) = negated_conjuncts(outer)
+    assert isinstance(found, Quantified) and found.kind == "exists"
+    assert found.body == Not(body)  # a negated conjunction stays a test
+
+
+@pytest.mark.parametrize("mode", ["compiled", "interpreted"])
+def test_nested_foralls_hold_exactly_when_brute_force_says(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mode == "compiled":
+        monkeypatch.setattr(world, "COMPILE_BUDGET", 0.0)
+    else:
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise compiled.CompileLimit("test: interpret everything")
+
+        monkeypatch.setattr(world, "compile_test", refuse)
+    domain = parse_domain(FORALL)
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(60):
+        facts, truth = _random_facts(rng)
+        report = validate(domain, parse_problem(_problem(facts), domain), parse_plan("(check)"))
+        assert report.valid is truth, (facts, report.message)
+        seen.add(truth)
+    assert seen == {True, False}
+
+
+def test_goals_of_literals_read_like_the_general_reader(ipc_root: Path) -> None:
+    cases = json.loads((ipc_root / "cases.json").read_text())
+    pairs = sorted({(c["domain"], c["problem"]) for c in cases})
+    domains = {d: parse_domain((ipc_root / d).read_text(), name=d) for d, _ in pairs}
+    fast = 0
+    for dkey, pkey in pairs:
+        domain = domains[dkey]
+        text = (ipc_root / pkey).read_text()
+        problem = parse_problem(text, domain, name=pkey)
+        arities = {name: pred.arity for name, pred in domain.predicates.items()}
+        reader = QuickReader(dict(problem.objects), domain.predicates, domain.types,
+                             frozenset(domain.derived), domain.functions, arities)
+        ground = {o: frozenset().union(*(domain.types.get(t, frozenset({t})) for t in tys))
+                  for o, tys in problem.objects.items()}
+        quick = split_init(text)
+        sections = None if quick is None else problem_sections(quick[0])
+        if sections is None:
+            continue
+        node = sections[4]
+        literal = reader._literal_goal(node, ground)
+        if literal is not None:
+            fast += 1
+            assert literal == reader.formula(node, {}) == problem.goal, pkey
+    assert fast >= 100  # most IPC goals are conjunctions of ground literals
+
+
+@pytest.mark.parametrize("goal", ["(and (r t1 t2) (ok t1))", "(and (ok s1))", "(ok t9)",
+                                  "(and (ok t1) (not (r t1 s1 s2)))", "(ok ?x)"])
+def test_a_bad_goal_is_reported_as_the_general_reader_reports_it(
+    goal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domain = parse_domain(FORALL)
+    text = _problem(["(ok t1)"]).replace("(:goal (done))", f"(:goal {goal})")
+    with pytest.raises(PddlSyntaxError) as fast:
+        parse_problem(text, domain)
+    monkeypatch.setattr(QuickReader, "_literal_goal", lambda *_args: None)
+    with pytest.raises(PddlSyntaxError) as general:
+        parse_problem(text, domain)
+    assert str(fast.value) == str(general.value)
+
+
+def test_action_shapes_ignore_blanks_and_keep_the_parentheses() -> None:
+    a = "(:action m-a\n :parameters ()\n :precondition (and (p x) (q y))\n :effect (r x))"
+    b = "(:action m-b :parameters () :precondition (and (p u)   (q v)) :effect (r u))"
+    c = "(:action m-c :parameters () :precondition (and (p u) (q v)) :effect (r v))"
+    d = "(:action m-d :parameters () :precondition (and (p u q v)) :effect (r u))"
+    ka, kb, kc, kd = (ShapeCache.key(t) for t in (a, b, c, d))
+    assert ka is not None and kb is not None and kc is not None and kd is not None
+    assert ka[0] == kb[0] and (ka[2], kb[2]) == ("m-a", "m-b")
+    assert ka[1] == [":parameters", ":precondition", "and", "p", "x", "q", "y", ":effect", "r"]
+    assert kb[1] == [":parameters", ":precondition", "and", "p", "u", "q", "v", ":effect", "r"]
+    assert ka[0] != kc[0]  # the effect names another argument
+    assert ka[0] != kd[0]  # the same names, another nesting
+    assert ShapeCache.key("(:action m ; note\n :parameters ())") is None
+
+
+def _derived_batch() -> tuple[str, list[tuple[str, list[str]]]]:
+    domain = """(define (domain dv)
+     (:requirements :adl :derived-predicates)
+     (:predicates (a ?x) (b ?x) (both ?x) (go))
+     (:derived (both ?x) (and (a ?x) (b ?x)))
+     (:action act :parameters (?x) :precondition (both ?x) :effect (go)))"""
+    problem = ("(define (problem p) (:domain dv) (:objects o1 o2)"
+               " (:init (a o1) (b o1) (a o2)) (:goal (go)))")
+    return domain, [(problem, ["(act o1)", "(act o2)", "(act o1)\n(act o1)"])]
+
+
+def test_derived_rules_share_their_budget_with_the_plans_ahead(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domain = parse_domain(_derived_batch()[0])
+    assert world._rule_budget(domain, "both") == world.RULE_COMPILE_BUDGET
+    domain.compiled["plans ahead"] = 8
+    assert world._rule_budget(domain, "both") == pytest.approx(world.RULE_COMPILE_BUDGET / 8)
+    seen: list[object] = []
+    real = world._rule_budget
+
+    def spy(dom: object, predicate: str) -> float:
+        seen.append(dom.compiled.get("plans ahead"))  # type: ignore[attr-defined]
+        return real(dom, predicate)
+
+    monkeypatch.setattr(world, "_rule_budget", spy)
+    text, tasks = _derived_batch()
+    fresh = parse_domain(text)
+    reports = validate_batch(fresh, tasks)
+    assert [r.valid for r in reports[0]] == [True, False, True]
+    assert seen and set(seen) == {3}  # three plans in the call
+    assert "plans ahead" not in fresh.compiled
+    problem = parse_problem(tasks[0][0], fresh)
+    assert [r.valid for r in validate_many(fresh, problem, tasks[0][1])] == [True, False, True]
+    assert "plans ahead" not in fresh.compiled
+
+
+def test_the_plans_ahead_are_forgotten_after_an_error() -> None:
+    text, tasks = _derived_batch()
+    domain = parse_domain(text)
+    domain.compiled["plans ahead"] = 5  # a caller's own count is put back
+    with pytest.raises(PddlSyntaxError):
+        validate_batch(domain, [*tasks, ("(define (problem q) (:domain dv) (:init", ["(act o1)"])])
+    assert domain.compiled["plans ahead"] == 5
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_a_step_changed_in_one_call_indexes_like_a_fresh_index(built: bool) -> None:
+    rng = random.Random(3)
+    atoms = [(p, a, b) for p in ("on", "at") for a in "abcd" for b in "abcd"]
+    base = FactIndex(frozenset(rng.sample(atoms, 12)))
+    state = set(base.state)
+    index = FactIndex(state, base)  # a plan's index, borrowing the initial one's tables
+    before = {p: set(base.facts(p)) for p in ("on", "at")}
+    if built:
+        index.table("on", (1,))
+    for _ in range(100):
+        gone, come = rng.sample(atoms, 3), rng.sample(atoms, 2)
+        expected = (set(state) - set(gone)) | set(come)  # deletes first, then adds
+        index.change(gone, come)
+        assert state == expected
+        fresh = FactIndex(set(state))
+        for p in ("on", "at"):
+            assert index.facts(p) == fresh.facts(p)
+            got = {k: v for k, v in index.table(p, (1,)).items() if v}
+            assert got == fresh.table(p, (1,))
+    assert {p: set(base.facts(p)) for p in ("on", "at")} == before  # the base: as it was
