@@ -505,8 +505,10 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     and metrics it ends with.
 
     ``can_widen``: the parser is still projective and no stage has failed yet. If this stage
-    fails, it is learned again, from the model before it, with every tree allowed, and the
-    result kept when it fits clearly better (see :func:`_fits_better`). One generator per
+    fails, it is learned again, from the model before it, with every tree allowed; if that
+    does not fit every example either, also from the projective fit, with every tree allowed;
+    the better is kept when it fits clearly better than projective trees alone (see
+    :func:`_fits_better`). One generator per
     stage (from ``seed`` and ``k``), so a resumed run makes the same choices as an
     uninterrupted one (pseudo-labels need no saving: round 0 re-derives them from the model).
     """
@@ -515,10 +517,24 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                             random.Random(seed * 100_003 + k), say)
     if before is None or stage_info["train_acc"] >= 1.0:
         return model, labels, stage_info
+    narrow = _snapshot(model, labels)
     wide, wide_labels = _restore(before, projective=False)
     say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; trying every tree")
     trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
                        random.Random(seed * 100_003 + k), say)
+    if trial["train_acc"] < 1.0:
+        # Every tree from the projective fit on: what projective trees taught stays, and
+        # crossing arcs serve only the examples left wrong. Why also this: from the model
+        # before the stage, crossing trees can keep a wrong meaning consistent (``after``
+        # := append(x, y) from ``look after look``, right on ``run left after run`` only
+        # through a crossing tree) where projective trees had already found the right one.
+        kept, kept_labels = _restore(narrow, projective=False)
+        say(f"stage {k}: every tree fits {trial['train_acc']:.4f} from the stage's start; "
+            "trying every tree from the projective fit")
+        again = _run_stage(kept, pool, kept_labels, config, k, max_len, last,
+                           random.Random(seed * 100_003 + k), say)
+        if again["train_acc"] > trial["train_acc"]:
+            wide, wide_labels, trial = kept, kept_labels, again
     if _fits_better(trial["train_acc"], stage_info["train_acc"]):
         return wide, wide_labels, {**trial, "widened": True}
     return model, labels, stage_info
