@@ -205,18 +205,17 @@ def _goal_status(
 ) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
     memo = problem._goal_atoms
-    if not memo:  # the plain atoms' texts, rendered once per problem
+    if not memo:  # the plain atoms' texts, rendered once per problem (its plans share them)
         keys = tuple(key for key, _ in parts if key is not None)
-        memo.append((keys, tuple(render(g) for key, g in parts if key is not None),
-                     len(keys) == len(parts)))
-    keys, texts, plain = memo[0]
+        texts = tuple(render(g) for key, g in parts if key is not None)
+        memo.append((keys, texts, len(keys) == len(parts), dict(zip(keys, texts, strict=True))))
+    keys, texts, plain, text_of = memo[0]
     if plain:  # atoms only (most goals): the unmet ones picked by C calls
         unmet = tuple(compress(texts, map(_not, map(state.__contains__, keys))))
         return unmet, 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
     derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
-    text_of = dict(zip(keys, texts, strict=True))
     for key, g in parts:
         if key is not None:
             if key not in state:
@@ -459,8 +458,6 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
 
 
 _contains = frozenset.__contains__
-
-
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 
 
