@@ -56,6 +56,28 @@ class Quantified:
 
 
 Formula = Atom | Not | And | Or | Imply | Equals | Quantified
+
+_new = object.__new__
+_set_predicate = Atom.predicate.__set__  # type: ignore[attr-defined]
+_set_terms = Atom.terms.__set__  # type: ignore[attr-defined]
+_set_arg = Not.arg.__set__  # type: ignore[attr-defined]
+
+
+def make_atom(predicate: str, terms: tuple[str, ...]) -> Atom:
+    """``Atom(predicate, terms)`` made by its slots' setters: a frozen dataclass's
+    constructor sets each field through ``object.__setattr__`` (~3x slower), and the readers
+    make an atom per literal of every action and goal they read. ``terms`` must be a tuple."""
+    atom = _new(Atom)
+    _set_predicate(atom, predicate)
+    _set_terms(atom, terms)
+    return atom
+
+
+def make_not(arg: Formula) -> Not:
+    """``Not(arg)`` made as :func:`make_atom` makes atoms."""
+    negated = _new(Not)
+    _set_arg(negated, arg)
+    return negated
 GroundAtom = tuple[str, ...]
 Variables = tuple[tuple[str, frozenset[str]], ...]
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import compress, islice
+from operator import not_ as _not
 from typing import Any
 
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
@@ -203,13 +204,22 @@ def _goal_status(
     problem: Problem, state: set[GroundAtom], index: FactIndex | None = None
 ) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
+    memo = problem._goal_atoms
+    if not memo:  # the plain atoms' texts, rendered once per problem (its plans share them)
+        keys = tuple(key for key, _ in parts if key is not None)
+        texts = tuple(render(g) for key, g in parts if key is not None)
+        memo.append((keys, texts, len(keys) == len(parts), dict(zip(keys, texts, strict=True))))
+    keys, texts, plain, text_of = memo[0]
+    if plain:  # atoms only (most goals): the unmet ones picked by C calls
+        unmet = tuple(compress(texts, map(_not, map(state.__contains__, keys))))
+        return unmet, 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
     derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
     for key, g in parts:
         if key is not None:
             if key not in state:
-                unmet_list.append(render(g))
+                unmet_list.append(text_of[key])
             continue
         if isinstance(g, Not) and isinstance(g.arg, Atom) and g.arg.predicate not in derived:
             if (g.arg.predicate, *g.arg.terms) in state:  # a negative literal: one look-up

@@ -20,7 +20,18 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
-from nsr.backends.pddl.formulas import And, Atom, Equals, Formula, Imply, Not, Or, Quantified
+from nsr.backends.pddl.formulas import (
+    And,
+    Atom,
+    Equals,
+    Formula,
+    Imply,
+    Not,
+    Or,
+    Quantified,
+    make_atom,
+    make_not,
+)
 from nsr.backends.pddl.sexpr import read_lists
 
 __all__ = ["DomainHead", "QuickReader", "Reject", "domain_head", "problem_sections",
@@ -164,8 +175,8 @@ class QuickReader:
             for term, (_, tys) in zip(terms, predicates[pred].params, strict=True):
                 if term.__class__ is not str or tys.isdisjoint(ground.get(term, ())):
                     return None  # not an object (a variable, a list) or of no fitting type
-            atom = Atom(pred, terms)
-            out.append(Not(atom) if negated else atom)
+            atom = make_atom(pred, terms)
+            out.append(make_not(atom) if negated else atom)
         return And(tuple(out)) if conjunction else out[0]
 
     def variables(self, node: Any, *, unique: bool = False) -> Params:
@@ -237,7 +248,7 @@ class QuickReader:
         for t in terms:
             if t.__class__ is not str or not (t in scope if t[0] == "?" else t in constants):
                 raise _Reject
-        atom = Atom(node[0], terms)
+        atom = make_atom(node[0], terms)
         self._atoms[key] = (atom, tuple([t for t in terms if t[0] == "?"]))
         return atom
 
@@ -254,7 +265,7 @@ class QuickReader:
         if head == "not":
             if len(node) != 2:
                 raise _Reject
-            return Not(self.formula(node[1], scope))
+            return make_not(self.formula(node[1], scope))
         if head == "or":
             return Or(tuple([self.formula(a, scope) for a in node[1:]]))
         if head == "=":

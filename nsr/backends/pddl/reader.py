@@ -291,6 +291,9 @@ class Problem:
         default_factory=dict, repr=False, compare=False
     )
 
+    # the goal's plain atoms and their texts, worked out on first use (see grounded)
+    _goal_atoms: list[Any] = field(default_factory=list, repr=False, compare=False)
+
     def initial_index(self) -> FactIndex:
         """The fact index of the initial state, shared by the validations of this problem
         (each borrows it and copies only what its plan changes)."""

@@ -238,11 +238,27 @@ def split_init(
     line_start = text.rfind("\n", 0, m.start()) + 1
     if ";" in text[line_start : m.start()]:
         return None
-    plain = _INIT_BODY.match(text, m.end())
+    # C calls first; with comments or anything unusual, a regex walk decides
+    found = _flat_init(text, m.end()) or _walked_init(text, m.end())
+    if found is None:
+        return None
+    end, raw, pieces, values = found
+    atoms = list(map(tuple, map(str.split, pieces[1::2])))
+    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
+    return rest, atoms, values, text.count("\n", 0, m.start()) + 1
+
+
+InitBody = tuple[int, str, list[str], list[tuple[list[str], str]]]
+
+
+def _walked_init(text: str, start: int) -> InitBody | None:
+    """The plain ``:init`` body starting at ``start`` as :func:`_flat_init` gives it, checked
+    by the ``_INIT_BODY`` regex walk (comments allowed); None when it is not plain."""
+    plain = _INIT_BODY.match(text, start)
     if plain is None:
         return None
     end = plain.end()
-    raw = text[m.end() : end - 1]
+    raw = text[start : end - 1]
     body = _COMMENT.sub("", raw) if ";" in raw else raw
     body = body.lower()
     values: list[tuple[list[str], str]] = []
@@ -250,6 +266,46 @@ def split_init(
         values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
         body = _INIT_VALUE.sub(" ", body)
     # flat atoms and blanks only now (checked above): cut at the parentheses
-    atoms = list(map(tuple, map(str.split, body.replace(")", "(").split("(")[1::2])))
-    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
-    return rest, atoms, values, text.count("\n", 0, m.start()) + 1
+    return end, raw, body.replace(")", "(").split("("), values
+
+
+# the end of a plain :init: its last entry's ')' and its own (nothing but blanks between)
+_INIT_END = re.compile(r"\)\s*\)")
+# every byte of an ASCII text but the parentheses (deleted to see the nesting alone)
+_NOT_PARENS = bytes(b for b in range(128) if b not in b"()")
+
+
+def _flat_init(text: str, start: int) -> InitBody | None:
+    """The plain ``:init`` body starting at ``start`` checked by C calls instead of the
+    regex walk of :func:`_walked_init` (a big :init is most of a problem's text; the walk
+    costs ~20% of reading one): (end of the section, its raw text, its lower-cased text cut
+    at the parentheses, its numeric values); None for a body with a comment, a non-ASCII
+    character or anything but flat atoms, ``(= (f a) N)`` values and blanks (the walk then
+    decides).
+
+    The section ends at the first ')' followed by blanks and ')': in a plain body only the
+    last entry's ')' and the section's own are. Checked then: with every value replaced by
+    '()', the parentheses alone read '()()...()' (flat entries, none nested, values not
+    inside an atom), and between the entries there are blanks only."""
+    m = _INIT_END.search(text, start)
+    if m is None:
+        return None
+    end = m.end()
+    raw = text[start : end - 1]
+    if ";" in raw or not raw.isascii():
+        return None
+    body = raw.lower()
+    values: list[tuple[list[str], str]] = []
+    shape = body
+    if "=" in body:
+        values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
+        shape = _INIT_VALUE.sub("()", body)
+        body = _INIT_VALUE.sub(" ", body)
+    parens = shape.encode().translate(None, _NOT_PARENS)
+    if parens != b"()" * (len(parens) // 2):
+        return None
+    pieces = body.replace(")", "(").split("(")
+    between = "".join(pieces[0::2])
+    if between and not between.isspace():
+        return None
+    return end, raw, pieces, values
