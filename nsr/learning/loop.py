@@ -504,6 +504,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
     stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
+    doubted: set[int] = set()  # programs searched again this stage (see _doubt_step)
     curriculum = config.curriculum_config()
     rounds, most = curriculum.rounds(last), max(curriculum.rounds(last), curriculum.rounds(True))
     rnd, chosen = -1, Selection(())
@@ -525,6 +526,8 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
             chosen = _select_step(model, abductions, labels, config, timing,
                                   frozenset(stuck))
             stuck |= chosen.unexplained
+            chosen = _doubt_step(model, abductions, labels, chosen, config, timing, doubted,
+                                 lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
             chosen = _perception_step(model, wrong, chosen, config.perception_config())
         _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
@@ -621,6 +624,40 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
                                 thresholds.noisiest_support(), noisy)
     timing["select"] += time.perf_counter() - t1
     return chosen
+
+
+def _doubt_step(model: NsrModel, abductions: list[Abduction],
+                labels: dict[tuple[str, ...], Labelled], chosen: Selection,
+                config: LearnerConfig, timing: dict[str, float], doubted: set[int],
+                say: Callable[[str], None]) -> Selection:
+    """Part of select: the program that the round's stalled examples contradict most (wrong
+    examples no hole could fix) is searched again, and joins the selection when the new one
+    keeps its rows and explains more (see :mod:`nsr.learning.contradicted`). One symbol per
+    round, each at most once per stage (``doubted``, updated): the next round's deduction
+    shows what the change fixed. Only symbols read from one segment: an image cluster's
+    value revisions come from misread images too (``borrow_programs`` covers those)."""
+    from dataclasses import replace
+
+    from nsr.learning.contradicted import doubted_symbols, revised_program
+
+    cfg = config.selection_config()
+    noisy = {s for s, u in symbol_noise(symbol_inventory(model)).items() if u > 0}
+    order = doubted_symbols(model, abductions, min_support=cfg.min_support,
+                            skip=doubted | noisy | set(chosen.programs))
+    if not order:
+        return chosen
+    t1 = time.perf_counter()
+    symbol = order[0]
+    doubted.add(symbol)
+    found = revised_program(model, abductions, list(labels.values()), symbol,
+                            config.search_config(), min_support=cfg.min_support)
+    timing["select"] += time.perf_counter() - t1
+    if found is None:
+        say(f"{model.symbol_names[symbol]}: contradicted, no better program")
+        return chosen
+    say(f"{model.symbol_names[symbol]}: contradicted, searched again")
+    return replace(chosen, programs={**chosen.programs, symbol: found.program},
+                   fits={**chosen.fits, symbol: found.fraction})
 
 
 def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
