@@ -21,9 +21,14 @@ What this module does with that evidence, once per round (see ``_doubt_step`` in
 2. :func:`revised_program`: the first doubted symbol's program is searched again (a little
    larger than the first search, as a near miss may sit just beyond it) from its rows in
    consistent pseudo-labels plus the value revisions at its nodes, and replaces the old one
-   when the stalled examples it fixes outnumber, by ``min_support`` or more, the consistent
-   pseudo-labels it breaks (the same judge as ``steps.borrowed_programs``). Whole examples are
-   counted, not rows: a label may be right under the old program by accident.
+   only when it fixes at least ``min_support`` stalled examples and breaks no consistent
+   pseudo-label: it only extends what works. Why so strict: stalled examples concentrate
+   the error, and a program for another word can trade them in as well (``reverse`` searched
+   on the examples that ``swap_first_last`` := reverse left wrong becomes swap_first_last
+   itself, right wherever both words occur, wrong on ``reverse copy`` of four letters); a
+   count of fixed against broken would take that. Whole examples are checked, not rows: a
+   label may be right under the old program by accident (``swap_first_last
+   swap_first_last X`` with ``reverse`` for both) and stay right under the new one.
 """
 
 from __future__ import annotations
@@ -112,19 +117,16 @@ def revised_program(model: NsrModel, abductions: Sequence[Abduction],
         return None
     program = inline_symbol_calls(found.program, named)
     fixed = len(found.covered_groups - {r.group for r in kept})
-    if fixed - _broken(model, labels, symbol, program) < min_support:
+    if fixed < min_support or _breaks(model, labels, symbol, program):
         return None
     return dataclasses.replace(found, program=program)
 
 
-def _broken(model: NsrModel, labels: Sequence[Labelled], symbol: int,
-            program: ast.Program) -> int:
-    """How many pseudo-labels holding ``symbol`` would no longer give their target with
-    ``program`` in place of its own. Whole examples, not the symbol's rows: a row read off a
-    label under the old program may be right by accident (``swap_first_last swap_first_last
-    X`` is right with ``reverse`` for both, through wrong values in the middle)."""
+def _breaks(model: NsrModel, labels: Sequence[Labelled], symbol: int,
+            program: ast.Program) -> bool:
+    """Whether some pseudo-label holding ``symbol`` would no longer give its target with
+    ``program`` in place of the symbol's own."""
     trial = {**model.programs, symbol: program}
-    broken = 0
     for lab in labels:
         if symbol not in lab.symbols:
             continue
@@ -133,5 +135,6 @@ def _broken(model: NsrModel, labels: Sequence[Labelled], symbol: int,
                       memo=model.memoised)[lab.tree.root]
         new = execute(lab.tree, lab.symbols, trial, given=given,
                       memo=model.memoised)[lab.tree.root]
-        broken += new != old
-    return broken
+        if new != old:
+            return True
+    return False
