@@ -61,27 +61,30 @@ def _stalled(abductions: Iterable[Abduction]) -> Iterable[Abduction]:
             yield ab
 
 
-def _contradictions(model: NsrModel, ab: Abduction) -> Iterable[tuple[int, SearchExample]]:
+def _contradictions(model: NsrModel, ab: Abduction, loose: bool
+                    ) -> Iterable[tuple[int, SearchExample]]:
     """(symbol, row) for each row an example's value revisions ask of a program with
-    arguments. A leaf is left alone: one constant cannot keep its old rows and take the new
-    values at once."""
+    arguments (``loose``: also rows an ambiguous inverse chose, see ``Revision.loose``). A
+    leaf is left alone: one constant cannot keep its old rows and take the new values at
+    once."""
     for hyp in ab.hypotheses:
         for rev in hyp.revisions:
             s = ab.symbols[rev.node]
             prog = model.programs.get(s)
             if rev.kind == "value" and rev.args and prog is not None and \
-                    prog.arity == len(rev.args):
+                    prog.arity == len(rev.args) and (loose or not rev.loose):
                 yield s, SearchExample(rev.args, rev.value, ab.index)
 
 
 def doubted_symbols(model: NsrModel, abductions: Sequence[Abduction], *, min_support: int,
-                    skip: Iterable[int] = ()) -> list[int]:
+                    skip: Iterable[int] = (), loose: bool = False) -> list[int]:
     """Symbols whose programs the stalled examples contradict, in greedy-cover order (see the
-    module docstring); ``skip``: symbols not to doubt (already searched again, noisy)."""
+    module docstring); ``skip``: symbols not to doubt (already searched again, noisy);
+    ``loose``: see ``LearnerConfig.loose_evidence``."""
     skip = set(skip)
     against: dict[int, set[int]] = defaultdict(set)
     for ab in _stalled(abductions):
-        for s, _ in _contradictions(model, ab):
+        for s, _ in _contradictions(model, ab, loose):
             if s not in skip:
                 against[s].add(ab.index)
     order: list[int] = []
@@ -97,13 +100,13 @@ def doubted_symbols(model: NsrModel, abductions: Sequence[Abduction], *, min_sup
 
 def revised_program(model: NsrModel, abductions: Sequence[Abduction],
                     labels: Sequence[Labelled], symbol: int, search: SearchConfig, *,
-                    min_support: int) -> SearchResult | None:
+                    min_support: int, loose: bool = False) -> SearchResult | None:
     """A new program for ``symbol`` that keeps its rows in ``labels`` and explains at least
     ``min_support`` more of the examples whose value revisions contradict it (``program``
     inlined), or None."""
     prog = model.programs[symbol]
     kept = _label_rows(model, labels, {symbol}, search.max_rows).get(symbol, [])
-    wrong = [row for ab in _stalled(abductions) for s, row in _contradictions(model, ab)
+    wrong = [row for ab in _stalled(abductions) for s, row in _contradictions(model, ab, loose)
              if s == symbol]
     if len({r.group for r in wrong}) < min_support:
         return None
