@@ -101,9 +101,10 @@ def doubted_symbols(model: NsrModel, abductions: Sequence[Abduction], *, min_sup
 def revised_program(model: NsrModel, abductions: Sequence[Abduction],
                     labels: Sequence[Labelled], symbol: int, search: SearchConfig, *,
                     min_support: int, loose: bool = False) -> SearchResult | None:
-    """A new program for ``symbol`` that keeps its rows in ``labels`` and explains at least
-    ``min_support`` more of the examples whose value revisions contradict it (``program``
-    inlined), or None."""
+    """A new program for ``symbol`` (``program`` inlined) that rights at least
+    ``min_support`` of the stalled examples whose value revisions contradict the old one and
+    wrongs none of ``labels`` (see the module docstring), or None. ``loose``: see
+    ``LearnerConfig.loose_evidence``."""
     prog = model.programs[symbol]
     kept = _label_rows(model, labels, {symbol}, search.max_rows).get(symbol, [])
     wrong = [row for ab in _stalled(abductions) for s, row in _contradictions(model, ab, loose)
