@@ -106,11 +106,11 @@ def revised_program(model: NsrModel, abductions: Sequence[Abduction],
     wrongs none of ``labels`` (see the module docstring), or None. ``loose``: see
     ``LearnerConfig.loose_evidence``."""
     prog = model.programs[symbol]
-    kept = _label_rows(model, labels, {symbol}, search.max_rows).get(symbol, [])
-    wrong = [row for ab in _stalled(abductions) for s, row in _contradictions(model, ab, loose)
-             if s == symbol]
+    kept = _label_rows(model, labels, {symbol}, len(labels)).get(symbol, [])
+    wrong = _fixable([row for ab in _stalled(abductions)
+                      for s, row in _contradictions(model, ab, loose) if s == symbol], kept)
     if len({r.group for r in wrong}) < min_support:
-        return None
+        return None  # no search: too few examples a new program could right
     pool = _spread(kept, search.max_rows // 2) + _spread(wrong, search.max_rows // 2)
     wider = dataclasses.replace(search, max_size=search.max_size + RESEARCH_EXTRA_SIZE,
                                 size_limit=max(search.size_limit,
@@ -124,6 +124,21 @@ def revised_program(model: NsrModel, abductions: Sequence[Abduction],
     if fixed < min_support or _breaks(model, labels, symbol, program):
         return None
     return dataclasses.replace(found, program=program)
+
+
+def _fixable(wrong: list[SearchExample], kept: list[SearchExample]) -> list[SearchExample]:
+    """The rows of ``wrong`` whose arguments no row of ``kept`` maps to another value.
+
+    Why: a program is a function; a row that asks a new value for arguments the symbol
+    already maps in a right example can be met only by breaking that example (a wrong tree's
+    noise: HINT's ``3 + 4 * 2`` read as ``(3 + 4) * 2`` asks ``*`` for 11 at (7, 2)). Such
+    rows are no evidence for a new program, and when too few rows are left, the search (the
+    whole candidate budget, as no program fits noise) is not run at all.
+    """
+    known: dict[tuple, set] = {}
+    for row in kept:
+        known.setdefault(row.args, set()).add(row.output)
+    return [r for r in wrong if known.get(r.args, {r.output}) == {r.output}]
 
 
 def _breaks(model: NsrModel, labels: Sequence[Labelled], symbol: int,

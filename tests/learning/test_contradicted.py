@@ -124,3 +124,15 @@ def test_the_loop_recovers_from_a_near_miss_learned_on_short_rows() -> None:
     assert wrong == []
     source = ("swap_first_last", "A1", "B2", "C3", "D4", "E5")
     assert model.predict([source]) == [("E5", "B2", "C3", "D4", "A1")]
+
+
+def test_a_row_that_remaps_arguments_a_right_example_maps_is_no_evidence() -> None:
+    """A program is a function: ``*`` cannot give 11 at (7, 2) and keep the right example
+    that needs 14 there (a wrong tree's noise, not the program's fault)."""
+    from nsr.induction.search import SearchExample
+    from nsr.learning.contradicted import _fixable
+
+    kept = [SearchExample((7, 2), 14, ("kept", 0)), SearchExample((3, 3), 9, ("kept", 1))]
+    wrong = [SearchExample((7, 2), 11, 0), SearchExample((5, 2), 11, 1),
+             SearchExample((3, 3), 9, 2)]
+    assert _fixable(wrong, kept) == wrong[1:]
