@@ -8,8 +8,8 @@ then fail wherever the word occurs, and abduction can explain them only by contr
 known program (a *value* revision: no hole is left), evidence that program search never sees,
 since it only fills holes. The stage stalls with the wrong program for good.
 
-What this module does with that evidence, once per round (see ``_doubt_step`` in
-:mod:`nsr.learning.loop`):
+What this module does with that evidence, in a round that stalls (select adopted no program;
+see ``_doubt_step`` in :mod:`nsr.learning.loop`):
 
 1. :func:`doubted_symbols`: the wrong examples that no tree explains and that offer no hole
    (every explanation contradicts some program) are covered greedily by the symbols whose
@@ -20,7 +20,8 @@ What this module does with that evidence, once per round (see ``_doubt_step`` in
    words around it only in some.
 2. :func:`revised_program`: the first doubted symbol's program is searched again (a little
    larger than the first search, as a near miss may sit just beyond it) from its rows in
-   consistent pseudo-labels plus the value revisions at its nodes, and replaces the old one
+   consistent pseudo-labels plus the value revisions at its nodes (less those that ask a new
+   value for arguments a right example maps: see :func:`_fixable`), and replaces the old one
    only when it fixes at least ``min_support`` stalled examples and breaks no consistent
    pseudo-label: it only extends what works. Why so strict: stalled examples concentrate
    the error, and a program for another word can trade them in as well (``reverse`` searched
