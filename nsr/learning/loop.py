@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nsr import __version__
 from nsr.abduction.lexicon import Neighbours
@@ -87,11 +87,16 @@ def _sort_out(examples: Sequence[Example], parses: Sequence,
     return wrong, rescued
 
 
-def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
+def answered_right(model: NsrModel, examples: Sequence[Example]) -> int:
+    """How many of ``examples`` the model answers right."""
     if not examples:
-        return 0.0
+        return 0
     preds = model.predict([ex.source for ex in examples])
-    return sum(p == ex.target for p, ex in zip(preds, examples, strict=True)) / len(examples)
+    return sum(p == ex.target for p, ex in zip(preds, examples, strict=True))
+
+
+def accuracy(model: NsrModel, examples: Sequence[Example]) -> float:
+    return answered_right(model, examples) / len(examples) if examples else 0.0
 
 
 def train(examples: Sequence[Example], config: LearnerConfig, *, seed: int = 0,
@@ -142,8 +147,8 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     lexicon = _Lexicon.of(model, data)
     for k in range(run.first_stage, len(stages)):
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
-        ahead = [ex for ex in data if k + 1 < len(stages)
-                 and stages[k] < lengths[ex.source] <= stages[k + 1]][:AHEAD]
+        ahead = [] if k + 1 == len(stages) else \
+            [ex for ex in data if stages[k] < lengths[ex.source] <= stages[k + 1]][:AHEAD]
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
                                                k == len(stages) - 1, seed, say, can_widen,
                                                guessed, lexicon, ahead)
@@ -293,9 +298,9 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     forms = {**{s: form for s, (_, form) in guessed.items()}, **fresh}
     atoms.update({s: atom for s, (atom, _) in guessed.items()})
 
-    def report(score: tuple[int, float, int]) -> None:
-        say(f"stage {k}: {score[2]}/{len(pool)} right, {score[0] - score[2]}/{len(ahead)} "
-            f"ahead, description length {-score[1]:.0f} bits")
+    def report(score: StageScore) -> None:
+        say(f"stage {k}: {score.right}/{len(pool)} right, {score.total - score.right}/"
+            f"{len(ahead)} ahead, description length {-score.neg_bits:.0f} bits")
 
     def attempt(chosen: dict[int, str], forget: bool = False, widen: bool = False) -> tuple:
         trial, trial_labels = _restore(before, projective=projective)
@@ -332,10 +337,10 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         guessed.clear()
         guessed.update({s: (atoms[s], form) for s, form in chosen.items() if form != "none"})
 
-    if score[2] == len(pool):
+    if score.right == len(pool):
         keep(chosen)
         return best
-    if k > 0 and set(atoms) - set(fresh) and 2 * score[2] < len(pool):
+    if k > 0 and set(atoms) - set(fresh) and 2 * score.right < len(pool):
         # Most of the stage wrong: start over on its examples. What earlier, smaller stages
         # adopted may rest on too few examples to be right (``right`` := the whole output
         # of ``jump right``, ``jump`` := empty), and co-occurrence now sees more.
@@ -350,7 +355,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     # the word (``opposite`` := cons('I_TURN_RIGHT', x) from two ``opposite right``); then
     # its program goes ("none": learned again) or becomes a guess.
     seen = Counter(s for ex in pool for s in set(occurs[ex.source]) if s in wrong)
-    rate = (len(pool) - score[2]) / len(pool)
+    rate = (len(pool) - score.right) / len(pool)
     suspects = [s for s in wrong if s in fresh or wrong[s] >= max(rate, 0.25) * seen[s]]
     # Each trial refits the stage: fewer of them as the stage grows
     trials, tried = max(1, MAX_FORM_TRIALS * min(len(pool), TRIAL_POOL) // len(pool)), set()
@@ -377,13 +382,13 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
 
     # Steepest ascent: a move that helps a little (verbs as suffixes) must not shut out the
     # one that is right (directions as prefixes).
-    while score[2] < len(pool) and trials:
+    while score.right < len(pool) and trials:
         step = None
         for kin, form in moves():
             if not trials:
                 break
             changed = {**chosen, **dict.fromkeys(kin, form)}
-            if step and step[2][2] == len(pool) and _assumed(changed) > _assumed(step[0]):
+            if step and step[2].right == len(pool) and _assumed(changed) > _assumed(step[0]):
                 continue  # a fit with every example right: only a simpler one can beat it
             trials -= 1
             tried.add((kin, form))
@@ -416,7 +421,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         if step[3] and not forgot:
             tried.clear()  # from the guesses alone, every move means something new
         chosen, best, score, forgot = step
-    if can_widen and score[2] < len(pool) and (fresh or chosen != forms):
+    if can_widen and score.right < len(pool) and (fresh or chosen != forms):
         # Trials compare meanings over projective trees only (half the cost); the meanings
         # chosen get the stage's one chance at every tree (see _fit_trees)
         best, wide_score = attempt(chosen, forget=forgot, widen=True)
@@ -424,7 +429,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         # (``opposite(left(look))`` crosses): the runners-up get the chance too, best first
         runners.sort(key=lambda r: r[:2], reverse=True)
         for _, _, other, other_forgot in [r for r in runners if r[2] != chosen][:WIDE_RUNNERS]:
-            if wide_score[2] == len(pool):
+            if wide_score.right == len(pool):
                 break
             trial, trial_score = attempt(other, forget=other_forgot, widen=True)
             if trial_score > wide_score:
@@ -456,8 +461,16 @@ def _assumed(chosen: dict[int, str]) -> int:
     return sum(form in ("before", "after") for form in chosen.values())
 
 
+class StageScore(NamedTuple):
+    """How well a stage fit (see :func:`_stage_score`); compared as a tuple, best highest."""
+
+    total: int  # the stage's examples right, plus those of ``ahead`` answered right
+    neg_bits: float  # the description length, negated
+    right: int  # the stage's examples right alone
+
+
 def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example],
-                 ahead: Sequence[Example] = ()) -> tuple[int, float, int]:
+                 ahead: Sequence[Example] = ()) -> StageScore:
     """How well a stage fit, best highest: examples right (the stage's, plus those of
     ``ahead`` the model answers right: see :func:`_fit_stage`), then (negated) description
     length; last, the stage's examples right alone.
@@ -481,11 +494,8 @@ def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example],
     nodes = sum(program_size(p) for p in model.programs.values())
     tokens = sum(len(ex.target) + 1 if isinstance(ex.target, tuple) else 1 for ex in wrong)
     right = len(pool) - len(wrong)
-    carried = 0
-    if ahead:
-        answers = model.predict([ex.source for ex in ahead])
-        carried = sum(a == ex.target for a, ex in zip(answers, ahead, strict=True))
-    return right + carried, -(nodes * node_bits + tokens * token_bits), right
+    return StageScore(right + answered_right(model, ahead),
+                      -(nodes * node_bits + tokens * token_bits), right)
 
 
 def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],

@@ -52,9 +52,9 @@ def test_a_stage_fit_is_also_scored_on_the_next_stages_examples() -> None:
     ahead = [Example(("walk",), ("I_WALK",), "ahead:0")]
     right = _stage_score(model_with("I_WALK"), labels, pool, ahead)
     wrong = _stage_score(model_with("I_RUN"), labels, pool, ahead)
-    assert (right[0], right[2]) == (2, 1) and (wrong[0], wrong[2]) == (1, 1)
+    assert (right.total, right.right) == (2, 1) and (wrong.total, wrong.right) == (1, 1)
     assert right > wrong
-    assert _stage_score(model_with("I_RUN"), labels, pool) == (1, wrong[1], 1)
+    assert _stage_score(model_with("I_RUN"), labels, pool) == (1, wrong.neg_bits, 1)
 
 
 @pytest.mark.slow

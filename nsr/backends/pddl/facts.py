@@ -43,11 +43,6 @@ class FactIndex:
         self._keyed: dict[tuple[str, tuple[int, ...]], Table] = {}
         self._borrowed: set[str] = set()  # predicates whose structures belong to the base
 
-    @property
-    def built(self) -> bool:
-        """True once a join has asked: from then on every change must go through this index."""
-        return self._by_pred is not None
-
     def _build(self) -> dict[str, set[Args]]:
         base = self._base
         if base is None:
@@ -126,19 +121,11 @@ class FactIndex:
 
     def add(self, atom: GroundAtom) -> None:
         """Make ``atom`` true (state and indexes)."""
-        if atom in self.state:
-            return
-        self.state.add(atom)  # type: ignore[attr-defined]
-        if self._by_pred is not None:
-            self._insert(atom)
+        self.change((), (atom,))
 
     def discard(self, atom: GroundAtom) -> None:
         """Make ``atom`` false (state and indexes)."""
-        if atom not in self.state:
-            return
-        self.state.discard(atom)  # type: ignore[attr-defined]
-        if self._by_pred is not None:
-            self._remove(atom)
+        self.change((atom,), ())
 
     def _own(self, predicate: str) -> None:
         """Copy the base's structures of ``predicate`` before this index changes them."""
