@@ -30,13 +30,18 @@ see ``_doubt_step`` in :mod:`nsr.learning.loop`):
    count of fixed against broken would take that. Whole examples are checked, not rows: a
    label may be right under the old program by accident (``swap_first_last
    swap_first_last X`` with ``reverse`` for both) and stay right under the new one.
+3. The new program must also not be more permissive than the old one: it may not let more
+   of the parser's other trees for right examples give their targets
+   (:func:`other_trees_right`). That tells a near miss (wrong under the right tree) from
+   parser noise (stalled examples whose trees are wrong, which a program can right only by
+   agreeing with wrong trees).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from nsr.induction.search import SearchConfig, SearchExample, SearchResult, search_program
 from nsr.learning.steps import (
@@ -51,6 +56,11 @@ from nsr.model.execute import execute
 from nsr.model.model import NsrModel
 from nsr.semantics import ast
 from nsr.semantics.inline import inline_symbol_calls
+from nsr.semantics.printer import to_text
+
+#: The parser's beam width, and how many right examples, for :func:`other_trees_right`.
+OTHER_TREES_BEAM = 4
+OTHER_TREES_LABELS = 64
 
 
 def _stalled(abductions: Iterable[Abduction]) -> Iterable[Abduction]:
@@ -101,11 +111,13 @@ def doubted_symbols(model: NsrModel, abductions: Sequence[Abduction], *, min_sup
 
 def revised_program(model: NsrModel, abductions: Sequence[Abduction],
                     labels: Sequence[Labelled], symbol: int, search: SearchConfig, *,
-                    min_support: int, loose: bool = False) -> SearchResult | None:
+                    min_support: int, loose: bool = False,
+                    say: Callable[[str], None] | None = None) -> SearchResult | None:
     """A new program for ``symbol`` (``program`` inlined) that rights at least
     ``min_support`` of the stalled examples whose value revisions contradict the old one and
-    wrongs none of ``labels`` (see the module docstring), or None. ``loose``: see
-    ``LearnerConfig.loose_evidence``."""
+    wrongs none of ``labels`` and lets no more of the parser's other trees for them give
+    their targets (see :func:`other_trees_right`), or None. ``loose``: see
+    ``LearnerConfig.loose_evidence``; ``say``: told why a program found was turned down."""
     prog = model.programs[symbol]
     kept = _label_rows(model, labels, {symbol}, len(labels)).get(symbol, [])
     wrong = _fixable([row for ab in _stalled(abductions)
@@ -124,7 +136,54 @@ def revised_program(model: NsrModel, abductions: Sequence[Abduction],
     fixed = len(found.covered_groups - {r.group for r in kept})
     if fixed < min_support or _breaks(model, labels, symbol, program):
         return None
+    old_right, new_right = other_trees_right(model, labels, symbol, program)
+    if new_right > old_right:
+        if say is not None:
+            say(f"{model.symbol_names[symbol]}: {to_text(program)} rejected: the parser's other "
+                f"trees for right examples give their target {new_right} times, "
+                f"{old_right} with the old program")
+        return None
+    if say is not None:
+        say(f"{model.symbol_names[symbol]}: other trees of right examples right "
+            f"{old_right} -> {new_right}")
     return dataclasses.replace(found, program=program)
+
+
+def other_trees_right(model: NsrModel, labels: Sequence[Labelled], symbol: int,
+                      program: ast.Program, *, width: int = OTHER_TREES_BEAM,
+                      most: int = OTHER_TREES_LABELS) -> tuple[int, int]:
+    """How many of the parser's other trees for right examples holding ``symbol`` give the
+    example's target: (with the old program, with ``program`` in its place).
+
+    The parser's beam of ``width`` trees is taken for up to ``most`` pseudo-labels holding
+    the symbol (spread over the list), less each label's own tree. Why: the stalled
+    examples of a round can be wrong for two reasons, and only one of them is the program's
+    fault. A near miss (``swap_first_last`` := reverse, adopted from three-item lists) is
+    wrong wherever the word meets a longer list, under the right tree; the right program
+    changes nothing else, so the parser's other trees stay as wrong as before. Parser noise
+    (a misattached tree) is wrong because of the tree; a program that rights it (HINT's
+    ``)`` := add(x, y), which rights trees that hang an operand under the bracket) does so
+    by agreeing with more trees, and then the parser is no longer pushed to fix them and the
+    error shows up on longer inputs. More of the other trees right is that tell: a revision
+    may fix what its word does, not make wrong trees count as right.
+    """
+    holding = [lab for lab in labels if symbol in lab.symbols]
+    holding = holding[::max(1, len(holding) // most)][:most]
+    trial = {**model.programs, symbol: program}
+    old = new = 0
+    for lab in holding:
+        given = model.segmenter(lab.tokens).given if model.segmenter.pattern else None
+        target = execute(lab.tree, lab.symbols, model.programs, given=given,
+                         memo=model.memoised)[lab.tree.root]
+        for tree, _ in model.parser.parse_beam(lab.symbols, model.arities(lab.symbols),
+                                               width=width):
+            if tree.heads == lab.tree.heads:
+                continue
+            old += execute(tree, lab.symbols, model.programs, given=given,
+                           memo=model.memoised)[tree.root] == target
+            new += execute(tree, lab.symbols, trial, given=given,
+                           memo=model.memoised)[tree.root] == target
+    return old, new
 
 
 def _fixable(wrong: list[SearchExample], kept: list[SearchExample]) -> list[SearchExample]:

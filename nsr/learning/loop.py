@@ -701,7 +701,7 @@ def _doubt_step(model: NsrModel, abductions: list[Abduction],
     doubted.add(symbol)
     found = revised_program(model, abductions, list(labels.values()), symbol,
                             config.search_config(), min_support=cfg.min_support,
-                            loose=cfg.loose_evidence)
+                            loose=cfg.loose_evidence, say=say)
     timing["select"] += time.perf_counter() - t1
     if found is None:
         say(f"{model.symbol_names[symbol]}: contradicted, no better program")

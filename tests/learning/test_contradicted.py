@@ -136,3 +136,78 @@ def test_a_row_that_remaps_arguments_a_right_example_maps_is_no_evidence() -> No
     wrong = [SearchExample((7, 2), 11, 0), SearchExample((5, 2), 11, 1),
              SearchExample((3, 3), 9, 2)]
     assert _fixable(wrong, kept) == wrong[1:]
+
+
+# -- parser noise: a revision that rights wrong trees is turned down -----------------------
+
+BRACKETS = ("(", ")", "+", "1", "2", "3", "4")
+#: ``( a + b )``: ``)`` takes ``(`` (0) and the sum; and a misattached tree, ``(`` under ``+``.
+RIGHT_TREE = (4, 2, 4, 2, -1)
+MISATTACHED = (2, 2, 4, 4, -1)
+
+
+def _bracket_model() -> NsrModel:
+    """HINT-like: ``)`` adopted from right trees only, where its first argument is always 0
+    (``(``), as a program that is right there and wrong elsewhere."""
+    model = NsrModel(BRACKETS, "numbers", seed=0)
+    model.perception.fit(list(BRACKETS), list(range(len(BRACKETS))), seed=0)
+    sym = {w: i for i, w in enumerate(BRACKETS)}
+    model.programs[sym["("]] = parse_program("lambda: zero()")
+    model.programs[sym[")"]] = parse_program("lambda x, y: if is_zero(x) then y else zero()")
+    model.programs[sym["+"]] = parse_program(
+        "lambda x, y: let rec f(x, y) = if is_zero(x) then y else inc(f(y, dec(x))) in f(x, y)")
+    for digit in "1234":
+        model.programs[sym[digit]] = parse_program(f"lambda: {digit}")
+    return model
+
+
+def _bracketed(a: int, b: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    tokens = ("(", str(a), "+", str(b), ")")
+    return tokens, tuple(BRACKETS.index(t) for t in tokens)
+
+
+def test_a_program_that_rights_misattached_trees_is_not_adopted() -> None:
+    """Stalled examples whose only tree is misattached (``(`` under ``+``) ask ``)`` for
+    a + b at (a, b): ``)`` := add(x, y) fits them and every right example (x = 0), but it
+    also rights the parser's other trees for right examples, so the parser would never be
+    pushed to fix its trees. The evidence is the trees' noise, not the program's fault."""
+    from nsr.abduction.revise import revisions
+    from nsr.learning.contradicted import other_trees_right
+    from nsr.learning.steps import Abduction, Hypothesis
+    from nsr.syntax.tree import Tree
+
+    model = _bracket_model()
+    close = BRACKETS.index(")")
+    labels = [Labelled(*_bracketed(a, b), Tree(RIGHT_TREE)) for a in (1, 2) for b in (1, 2, 3)]
+    stalled = []
+    for i, (a, b) in enumerate([(3, 4), (4, 3), (3, 3), (4, 4), (2, 4)]):
+        tokens, symbols = _bracketed(a, b)
+        tree = Tree(MISATTACHED)
+        revs = revisions(tree, symbols, model.programs, a + b)
+        assert revs and all(model.symbol_names[symbols[r.node]] == ")" for r in revs)
+        stalled.append(Abduction(i, tokens, symbols, a + b, (Hypothesis(tree, revs, False),)))
+    told: list[str] = []
+    found = revised_program(model, stalled, labels, close,
+                            LearnerConfig(library="numbers").search_config(), min_support=2,
+                            say=told.append)
+    assert found is None
+    assert len(told) == 1 and "rejected" in told[0], told
+    add = parse_program("lambda x, y: let rec f(x, y) = if is_zero(x) then y else "
+                        "inc(f(y, dec(x))) in f(x, y)")
+    old, new = other_trees_right(model, labels, close, add)
+    assert new > old
+    # The minimal right program is no more permissive than the old one: it would pass
+    old, new = other_trees_right(model, labels, close, parse_program("lambda x, y: y"))
+    assert new <= old
+
+
+def test_the_near_miss_revision_rights_no_other_tree() -> None:
+    """``swap_first_last`` searched again: the parser's other trees for the right examples
+    give their targets no more often than under ``reverse`` (the guard lets it through)."""
+    from nsr.learning.contradicted import other_trees_right
+
+    model = _model()
+    labels, _ = _stalled_round(model, _chains(60, seed=1))
+    swap = parse_program("lambda x: cons(last(x), append(init(cdr(x)), singleton(car(x))))")
+    old, new = other_trees_right(model, labels, SWAP, swap)
+    assert new <= old
