@@ -9,8 +9,9 @@ compositions; longer ones then mostly teach the parser.
 
 Reading order: :func:`train` -> :func:`_train` (the curriculum) -> :func:`_fit_stage` (one
 stage, widened to every tree once) -> :func:`_run_stage` (its rounds) -> ``_deduce_step``,
-``_abduce_step``, ``_select_step``, ``_perception_step``, ``_learn_step`` (one round; the
-work itself is in :mod:`nsr.learning.steps`). Settings: :mod:`nsr.learning.config`.
+``_abduce_step``, ``_select_step``, ``_doubt_step``, ``_perception_step``, ``_learn_step`` (one
+round; the work itself is in :mod:`nsr.learning.steps`, and for programs the data contradicts
+in :mod:`nsr.learning.contradicted`). Settings: :mod:`nsr.learning.config`.
 
 After each stage a checkpoint is written atomically, so an interrupted run resumes at the next
 stage with ``resume=True``.
@@ -566,6 +567,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
     stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
+    doubted: set[int] = set()  # programs searched again this stage (see _doubt_step)
     curriculum = config.curriculum_config()
     rounds, most = curriculum.rounds(last), max(curriculum.rounds(last), curriculum.rounds(True))
     rnd, chosen = -1, Selection(())
@@ -587,6 +589,8 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
             chosen = _select_step(model, abductions, labels, config, timing,
                                   frozenset(stuck))
             stuck |= chosen.unexplained
+            chosen = _doubt_step(model, abductions, labels, chosen, config, timing, doubted,
+                                 lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
             chosen = _perception_step(model, wrong, chosen, config.perception_config())
         _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
@@ -683,6 +687,44 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
                                 thresholds.noisiest_support(), noisy)
     timing["select"] += time.perf_counter() - t1
     return chosen
+
+
+def _doubt_step(model: NsrModel, abductions: list[Abduction],
+                labels: dict[tuple[str, ...], Labelled], chosen: Selection,
+                config: LearnerConfig, timing: dict[str, float], doubted: set[int],
+                say: Callable[[str], None]) -> Selection:
+    """Part of select, in a round that stalls (select adopted no program): the program the
+    round's stalled examples (wrong, and no hole could fix them) contradict most is searched
+    again, and joins the selection when the new one fixes some of them and breaks no label
+    (see :mod:`nsr.learning.contradicted`). One symbol per round, each at most once per stage
+    (``doubted``, updated): the next round's deduction shows what the change fixed. Only
+    symbols read from one segment: an image cluster's value revisions come from misread
+    images too (``borrow_programs`` covers those)."""
+    from dataclasses import replace
+
+    from nsr.learning.contradicted import doubted_symbols, revised_program
+
+    if chosen.programs:
+        return chosen
+    cfg = config.selection_config()
+    noisy = {s for s, u in symbol_noise(symbol_inventory(model)).items() if u > 0}
+    order = doubted_symbols(model, abductions, min_support=cfg.min_support,
+                            skip=doubted | noisy, loose=cfg.loose_evidence)
+    if not order:
+        return chosen
+    t1 = time.perf_counter()
+    symbol = order[0]
+    doubted.add(symbol)
+    found = revised_program(model, abductions, list(labels.values()), symbol,
+                            config.search_config(), min_support=cfg.min_support,
+                            loose=cfg.loose_evidence, say=say)
+    timing["select"] += time.perf_counter() - t1
+    if found is None:
+        say(f"{model.symbol_names[symbol]}: contradicted, no better program")
+        return chosen
+    say(f"{model.symbol_names[symbol]}: contradicted, searched again")
+    return replace(chosen, programs={**chosen.programs, symbol: found.program},
+                   fits={**chosen.fits, symbol: found.fraction})
 
 
 def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
