@@ -41,6 +41,8 @@ SOLVED = 0.95
 MAX_WORLDS = 400
 #: Starting worlds: the abductive one (heads read as projections) and random ones.
 STARTS = 4
+#: A world explaining this share of the flat examples ends the solve (no further start).
+GOOD = 0.9
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def roles(examples: Sequence[tuple[int, ...]], known_arity: Mapping[int, int]
             if ok and arity and (best is None or flat > best[0]):
                 best = (flat, heads, arity)
         if best is not None:
-            leaves = sorted(set(new) - set(best[1]))
+            leaves = sorted((set(new) - set(best[1])) | (alone - set(known_arity)))
             return best[2], leaves
     return None
 
@@ -192,14 +194,27 @@ def _revised(world: dict[int, int], programs: Mapping[int, ast.Program], flats: 
 
 def _projection_world(flats: Sequence[Flat], leaves: Sequence[int], fixed: Mapping[int, int],
                       domain: range) -> dict[int, int]:
-    """A start: every head read as each projection (the smallest programs), each leaf takes
-    the in-domain value those readings ask of it most often (0 when none)."""
-    votes: dict[int, Counter] = defaultdict(Counter)
+    """A start: each head read as its most self-consistent projection (the smallest programs:
+    the operand whose values its targets repeat most steadily), each leaf taking the in-domain
+    value those readings ask of it most often (0 when none)."""
+    chosen: dict[int, int] = {}
+    for head in sorted({f.head for f in flats}):
+        mine = [f for f in flats if f.head == head]
+        best = (-1.0, 0)
+        for j in range(len(mine[0].leaves)):
+            votes: dict[int, Counter] = defaultdict(Counter)
+            for f in mine:
+                if f.leaves[j] not in fixed and f.target in domain:
+                    votes[f.leaves[j]][f.target] += 1
+            steady = sum(c.most_common(1)[0][1] for c in votes.values()) / len(mine)
+            best = max(best, (steady, -j))
+        chosen[head] = -best[1]
+    tally: dict[int, Counter] = defaultdict(Counter)
     for f in flats:
-        for s in f.leaves:
-            if s not in fixed and f.target in domain:
-                votes[s][f.target] += 1
-    return {s: (votes[s].most_common(1)[0][0] if votes[s] else 0) for s in leaves}
+        leaf = f.leaves[chosen[f.head]]
+        if leaf not in fixed and f.target in domain:
+            tally[leaf][f.target] += 1
+    return {s: (tally[s].most_common(1)[0][0] if tally[s] else 0) for s in leaves}
 
 
 def solve_leaves(flats: Sequence[Flat], leaves: Sequence[int], fixed: Mapping[int, int],
@@ -244,13 +259,14 @@ def solve_leaves(flats: Sequence[Flat], leaves: Sequence[int], fixed: Mapping[in
         if log is not None:
             log(f"leaf values: start {k} ended at {score[0]}/{len(flats)} explained "
                 f"after {len(worlds.cache)} worlds")
-        if best[0][0] == len(flats) or len(worlds.cache) >= max_worlds:
+        if best[0][0] >= GOOD * len(flats) or len(worlds.cache) >= max_worlds:
             break
     return LeafSolution(dict(best[1]), best[0][0], len(flats), len(worlds.cache))
 
 
 def search_for_leaves(search: SearchConfig) -> SearchConfig:
-    """The budget of one world's searches: a tenth of a stage's (many worlds are scored), the
-    row limits and program size of the stage's."""
+    """The budget of one world's searches: a 50th of a stage's candidates (hundreds of worlds
+    are scored; HINT's + and - take well under it), no growth past the stage's program size,
+    the stage's row limits."""
     return replace(search, max_candidates=max(1, search.max_candidates // 50),
                    size_limit=0, budget_s=min(search.budget_s, 10.0))

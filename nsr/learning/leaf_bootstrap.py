@@ -18,11 +18,6 @@ from nsr.model.model import NsrModel
 from nsr.semantics import ast
 from nsr.tasks.base import Example
 
-#: The best world must explain this share of the flat examples for its values to be adopted:
-#: values under which the heads' programs leave many examples unexplained are no evidence
-#: (a short stage of a few examples can be fitted by junk programs over wrong values).
-ADOPT_SHARE = 0.9
-
 
 def needs_leaf_values(model: NsrModel, symbols: Sequence[tuple[int, ...]]) -> bool:
     """Whether the stage with these symbol sequences is one the rounds get nothing from."""
@@ -40,6 +35,7 @@ def adopt_leaf_values(model: NsrModel, pool: Sequence[Example], config: LearnerC
     """Give the stage's new integer leaves values (``lambda: v``) when the stage needs them
     (see :func:`needs_leaf_values`) and a world explains enough; returns what was adopted."""
     from nsr.abduction.leaf_values import (
+        GOOD,
         flat_examples,
         roles,
         search_for_leaves,
@@ -71,7 +67,9 @@ def adopt_leaf_values(model: NsrModel, pool: Sequence[Example], config: LearnerC
         f"{', '.join(names[s] for s in leaves)}")
     solution = solve_leaves(flats, leaves, fixed, search_for_leaves(config.search_config()),
                             seed=seed, log=say)
-    if solution.explained < ADOPT_SHARE * solution.total:
+    # values under which the heads' programs leave many examples unexplained are no evidence
+    # (a short stage of a few examples can be fitted by junk programs over wrong values)
+    if solution.explained < GOOD * solution.total:
         say(f"leaf values: best world explains {solution.explained}/{solution.total}: "
             "none adopted")
         return {}
