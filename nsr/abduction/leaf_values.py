@@ -132,6 +132,13 @@ class _Worlds:
         self.lib = LIBRARIES[search.library]
         self.cache: dict[tuple, tuple[tuple[int, int], dict[int, ast.Program]]] = {}
         self.heads = sorted({f.head for f in flats})
+        #: Every program a head got in any world, with the most rows it explained there
+        self.pool: dict[int, dict[ast.Program, int]] = defaultdict(dict)
+
+    def pooled(self) -> dict[int, ast.Program]:
+        """Each head's program that explained the most rows in any world so far."""
+        return {h: max(progs, key=lambda p: (progs[p], -len(str(p))))
+                for h, progs in self.pool.items() if progs}
 
     def score(self, world: Mapping[int, int]) -> tuple[tuple[int, int], dict[int, ast.Program]]:
         """((examples explained, -program nodes), head -> program found)."""
@@ -164,6 +171,9 @@ class _Worlds:
         from nsr.semantics.inline import inline_symbol_calls
 
         programs = {h: inline_symbol_calls(p, solved) for h, (_, _, p) in found.items()}
+        for h, (covered, _, _) in found.items():
+            known = self.pool[h].get(programs[h], -1)
+            self.pool[h][programs[h]] = max(known, covered)
         out = ((sum(c for c, _, _ in found.values()), -sum(n for _, n, _ in found.values())),
                programs)
         self.cache[key] = out
@@ -190,6 +200,17 @@ def _revised(world: dict[int, int], programs: Mapping[int, ast.Program], flats: 
         if explained(top) > now:
             out[leaf] = top
     return out
+
+
+def _settled(world: dict[int, int], programs: Mapping[int, ast.Program],
+             flats: Sequence[Flat], fixed: Mapping[int, int], domain: range) -> dict[int, int]:
+    """:func:`_revised` until nothing changes (no search: the programs are held)."""
+    for _ in range(len(world) + 1):
+        revised = _revised(world, programs, flats, fixed, domain)
+        if revised == world:
+            break
+        world = revised
+    return world
 
 
 def _projection_world(flats: Sequence[Flat], leaves: Sequence[int], fixed: Mapping[int, int],
@@ -240,6 +261,15 @@ def solve_leaves(flats: Sequence[Flat], leaves: Sequence[int], fixed: Mapping[in
             improved = False
             revised = _revised(world, programs, flats, fixed, domain)
             if revised != world:
+                trial, trial_programs = worlds.score(revised)
+                if trial > score:
+                    world, score, programs, improved = revised, trial, trial_programs, True
+                    continue
+            # Abduction under the best program each head got in any world: a head's right
+            # program shows up where its own leaves are right, whatever the others'
+            pooled = worlds.pooled()
+            revised = _settled(world, pooled, flats, fixed, domain)
+            if revised != world and tuple(sorted(revised.items())) not in worlds.cache:
                 trial, trial_programs = worlds.score(revised)
                 if trial > score:
                     world, score, programs, improved = revised, trial, trial_programs, True
