@@ -36,6 +36,7 @@ from nsr.learning.config import (
     LearnerConfig,
     PerceptionSettings,
 )
+from nsr.learning.leaf_bootstrap import adopt_leaf_values
 from nsr.learning.noise import Thresholds, model_noise, scaled_count, symbol_noise
 from nsr.learning.steps import (
     Abduction,
@@ -149,6 +150,7 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
         ahead = [] if k + 1 == len(stages) else \
             [ex for ex in data if stages[k] < lengths[ex.source] <= stages[k + 1]][:AHEAD]
+        adopt_leaf_values(model, pool, config, say, seed)  # only where rounds get nothing
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
                                                k == len(stages) - 1, seed, say, can_widen,
                                                guessed, lexicon, ahead)
