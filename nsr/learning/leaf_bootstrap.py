@@ -21,13 +21,18 @@ from nsr.tasks.base import Example
 
 def needs_leaf_values(model: NsrModel, symbols: Sequence[tuple[int, ...]]) -> bool:
     """Whether the stage with these symbol sequences is one the rounds get nothing from."""
-    if LIBRARIES[model.library].value_type != "int":
-        return False
-    if any(p.arity > 0 for p in model.programs.values()):
+    if not _before_functions(model):
         return False
     multi = [syms for syms in symbols if len(syms) > 1]
     blind = sum(sum(s not in model.programs for s in set(syms)) >= 2 for syms in multi)
     return 2 * blind > len(multi)
+
+
+def _before_functions(model: NsrModel) -> bool:
+    """An integer-valued library and no program of arity > 0 yet: the only models whose
+    stages can need leaf values."""
+    return (LIBRARIES[model.library].value_type == "int"
+            and all(p.arity == 0 for p in model.programs.values()))
 
 
 def adopt_leaf_values(model: NsrModel, pool: Sequence[Example], config: LearnerConfig,
@@ -43,7 +48,8 @@ def adopt_leaf_values(model: NsrModel, pool: Sequence[Example], config: LearnerC
     )
     from nsr.abduction.lexicon import symbol_occurrences
 
-    if LIBRARIES[model.library].value_type != "int" or not pool:
+    # checked before reading the pool: every stage after the first function skips the read
+    if not pool or not _before_functions(model):
         return {}
     symbols = symbol_occurrences(model, [ex.source for ex in pool])
     if not needs_leaf_values(model, symbols):

@@ -520,7 +520,6 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                             random.Random(seed * 100_003 + k), say)
     if before is None or stage_info["train_acc"] >= 1.0:
         return model, labels, stage_info
-    narrow = _snapshot(model, labels)
     wide, wide_labels = _restore(before, projective=False)
     say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; trying every tree")
     trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
@@ -531,7 +530,8 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         # before the stage, crossing trees can keep a wrong meaning consistent (``after``
         # := append(x, y) from ``look after look``, right on ``run left after run`` only
         # through a crossing tree) where projective trees had already found the right one.
-        kept, kept_labels = _restore(narrow, projective=False)
+        # (the retry above changed only its own copy: ``model`` is still the projective fit)
+        kept, kept_labels = _restore(_snapshot(model, labels), projective=False)
         say(f"stage {k}: every tree fits {trial['train_acc']:.4f} from the stage's start; "
             "trying every tree from the projective fit")
         again = _run_stage(kept, pool, kept_labels, config, k, max_len, last,
