@@ -93,7 +93,7 @@ def test_split_covers_target_or_says_none() -> None:
 
 @pytest.mark.slow
 def test_mt_test_daxy(shared_data: Path) -> None:
-    """The measured figure: on the MT training file, every test-daxy sentence (~7 min on
+    """The measured figure: on the MT training file, every test-daxy sentence (3-4 min on
     2 loaded cores)."""
     if not (shared_data / "mt").is_dir():
         pytest.skip("../shared/data/mt is absent")
