@@ -31,6 +31,7 @@ from itertools import compress, islice
 from operator import not_ as _not
 from typing import Any
 
+from nsr.backends.pddl.direct import EQ, NEG, POS
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
@@ -405,13 +406,7 @@ def simulate(
         else:
             world = None
         if not ok:
-            binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state, index)
-            unmet = tuple(
-                render(c, binding)
-                for c in conjuncts(action.precondition)
-                if not world.holds(c, binding)
-            )
+            unmet = _unmet_preconditions(problem, action, args, state, index)
             unmet_goals, fraction = _goal_status(problem, state, index)
             return ValidationReport.precondition_failed(
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
@@ -459,6 +454,43 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
 
 _contains = frozenset.__contains__
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
+
+
+def _unmet_preconditions(
+    problem: Problem, action: Action, args: tuple[str, ...], state: set[GroundAtom],
+    index: FactIndex,
+) -> tuple[str, ...]:
+    """The texts of the precondition's conjuncts false in ``state`` for the step ``action``
+    ``args``, in their order. An action the direct path read names them from its compiled
+    parts (``checks``), as the formulas would render them: a plan that fails at a step (most
+    wrong candidates do) does not pay for reading the action's formulas."""
+    comp = action.compiled
+    checks = comp.checks
+    if checks is None:
+        binding = dict(zip(action.variables, args, strict=True))
+        world = World(problem, state, index)
+        return tuple(
+            render(c, binding)
+            for c in conjuncts(action.precondition)
+            if not world.holds(c, binding)
+        )
+    vals = args + comp.symbols
+    out = []
+    for kind, at in checks:
+        if kind == POS:
+            atom = comp.pos[at](vals)
+            if atom not in state:
+                out.append("(" + " ".join(atom) + ")")
+        elif kind == NEG:
+            atom = comp.neg[at](vals)
+            if atom in state:
+                out.append("(not (" + " ".join(atom) + "))")
+        else:
+            i, j = (comp.eq if kind == EQ else comp.neq)[at]
+            if (vals[i] == vals[j]) != (kind == EQ):
+                text = f"(= {vals[i]} {vals[j]})"
+                out.append(text if kind == EQ else f"(not {text})")
+    return tuple(out)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:
