@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, islice
+from operator import ne
 from operator import not_ as _not
 from typing import Any
 
@@ -206,26 +207,22 @@ def _goal_status(
 ) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
     memo = problem._goal_atoms
-    if not memo:  # the plain atoms' texts, rendered once per problem (its plans share them)
-        keys = tuple(key for key, _ in parts if key is not None)
-        texts = tuple(render(g) for key, g in parts if key is not None)
-        memo.append((keys, texts, len(keys) == len(parts), dict(zip(keys, texts, strict=True))))
-    keys, texts, plain, text_of = memo[0]
-    if plain:  # atoms only (most goals): the unmet ones picked by C calls
-        unmet = tuple(compress(texts, map(_not, map(state.__contains__, keys))))
+    if not memo:  # worked out once per problem (its plans share it), see _goal_memo
+        memo.append(_goal_memo(problem))
+    plain, keys, wanted, texts, positive = memo[0]
+    if plain:  # ground literals only (most goals): the unmet ones picked by C calls
+        found = map(state.__contains__, keys)
+        at = compress(range(len(keys)), map(_not, found) if positive else map(ne, found, wanted))
+        unmet = tuple([texts[i] or _goal_text(texts, parts, i) for i in at])
         return unmet, 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
-    derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
-    for key, g in parts:
-        if key is not None:
-            if key not in state:
-                unmet_list.append(text_of[key])
+    for i, (key, want) in enumerate(zip(keys, wanted, strict=True)):
+        if key is not None:  # a ground literal: one look-up
+            if (key in state) is not want:
+                unmet_list.append(texts[i] or _goal_text(texts, parts, i))
             continue
-        if isinstance(g, Not) and isinstance(g.arg, Atom) and g.arg.predicate not in derived:
-            if (g.arg.predicate, *g.arg.terms) in state:  # a negative literal: one look-up
-                unmet_list.append(render(g))
-            continue
+        g = parts[i][1]
         if world is None:
             world = World(problem, state, index)
         if not world.holds(g, {}):
@@ -233,6 +230,36 @@ def _goal_status(
     unmet = tuple(unmet_list)
     fraction = 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
     return unmet, fraction
+
+
+def _goal_memo(
+    problem: Problem,
+) -> tuple[bool, tuple[GroundAtom | None, ...], tuple[bool, ...], list[str], bool]:
+    """Per goal conjunct, in order: its atom when it is a ground literal over a predicate that
+    is not derived (else None: a general condition), whether that atom must hold (a negative
+    literal: must not), and its text (rendered when first reported, see _goal_text); then
+    whether every conjunct is such a literal, and whether all of them are positive. A goal of
+    many negative literals (petri-net-alignment's hundreds of ``(not (token t))``) is then
+    checked by C calls as an atom goal is."""
+    derived = problem.domain.derived
+    keys: list[GroundAtom | None] = []
+    wanted: list[bool] = []
+    for key, g in problem.goal_parts:
+        if key is None and isinstance(g, Not) and isinstance(g.arg, Atom) and \
+                g.arg.predicate not in derived:
+            key = (g.arg.predicate, *g.arg.terms)
+            wanted.append(False)
+        else:
+            wanted.append(True)
+        keys.append(key)
+    plain = all(key is not None for key in keys)
+    return plain, tuple(keys), tuple(wanted), [""] * len(keys), all(wanted)
+
+
+def _goal_text(texts: list[str], parts: tuple[tuple[Any, Formula], ...], i: int) -> str:
+    """The text of goal conjunct ``i``, rendered once per problem (when first unmet)."""
+    text = texts[i] = render(parts[i][1])
+    return text
 
 
 @without_collector
