@@ -16,11 +16,19 @@ Everything is measured side by side in one run on ``../shared/data/ipc`` (47 fam
    (nothing compiled or read beforehand; each of the ``BATCH_REPEATS`` passes starts from the
    texts with the compile cache cleared, the median pass reported), with common plan prefixes
    simulated once and, as a second row, without; ours as ``nsr plan validate`` processes (one
-   per family); unified-planning in-process (task loaded once per problem, loading not counted);
+   per family); unified-planning in-process (task loaded once per problem, loading not counted).
+   The plans are taken in ``BATCH_REPEATS`` slices, VAL and ours per plan on a slice, then one
+   pass of each batch over all plans, so that load changes hit every row alike. Each figure is
+   given twice: wall time, and CPU time (VAL: its child processes' user + system time from
+   ``getrusage(RUSAGE_CHILDREN)``; ours: ``time.process_time()``), with the 1-minute load
+   average per slice: the machine is shared, and a VAL process per plan suffers more from load
+   (process start, waiting for a core) than in-process code, so wall ratios on a loaded machine
+   flatter us, while CPU ratios change less with load;
 4. prototypes: ``convert_folder`` (known plans + one random-walk problem per problem and task
    type), the records per minute, and VAL's verdict on every record.
 
-Run: ``.venv/bin/python benchmarks/planning_ipc.py`` (``--quick``: 6 families, no planner).
+Run: ``.venv/bin/python benchmarks/planning_ipc.py`` (``--quick``: 6 families, no planner;
+``--validation-only``: step 3 alone, printed, nothing written).
 Writes benchmarks/results/planning_ipc.json and the ``planning_ipc`` section of RESULTS.md.
 
 Targets (issue 17): per plan including parsing >= 3x faster than a VAL process; in-process
