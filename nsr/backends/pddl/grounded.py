@@ -289,13 +289,16 @@ def simulate(
     done: int = 0,
     cost: float = 0.0,
     log: list[Undo] | None = None,
+    log_from: int = 0,
 ) -> ValidationReport:
     """:func:`validate` from a state the plan's first ``done`` steps reached (``state``, its
     ``index`` and the ``cost`` so far; ``plan`` a sequence then), changing ``state`` in place.
 
     With ``log``, each applied step appends what undoes it (the atoms it removed and those it
     added, and the cost after it), so that a caller can go back to any earlier step (see
-    :func:`undo`): plans that share a prefix then simulate it once.
+    :func:`undo`): plans that share a prefix then simulate it once. A caller that knows no
+    step before step ``log_from + 1`` will be undone passes ``log_from``: those steps log
+    their cost alone (the atoms they change are not worked out).
     """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
@@ -456,7 +459,9 @@ def simulate(
             more_dels.update(dels)
             more_adds.update(adds)
             dels, adds = more_dels, more_adds  # type: ignore[assignment]
-        if log is not None:  # what undoes it: the atoms it removes, and those it adds anew
+        if log is not None and number <= log_from:  # never undone: its cost alone
+            log.append((_NO_ATOMS, _NO_ATOMS, cost))
+        elif log is not None:  # what undoes it: the atoms it removes, and those it adds anew
             come = set(adds) if adds.__class__ is list else adds
             log.append((state.intersection(dels),
                         come.difference(state).union(come.intersection(dels)), cost))
@@ -480,6 +485,7 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
 
 
 _contains = frozenset.__contains__
+_NO_ATOMS: frozenset[GroundAtom] = frozenset()
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 
 
