@@ -442,7 +442,9 @@ def _timing_note(v: dict[str, Any]) -> str:
         "and any wait for a core. **CPU** columns: CPU seconds (user + system) of the VAL child "
         "processes (`getrusage(RUSAGE_CHILDREN)` around each run; the parent's cost of "
         "spawning them not counted), and of this process for ours (`time.process_time()`): "
-        "what machine load changes least. The plans were measured in "
+        "less changed by machine load than wall time, but not unchanged (a core shared with "
+        "other jobs runs every instruction slower, and not equally for all code). The plans "
+        "were measured in "
         f"{v['batch_repeats']} slices, each VAL and ours per plan interleaved plan by plan and "
         "followed by one pass of each batch over all plans, so that load changes hit all "
         "alike; 1-minute load average at each slice's start and at the end: "
@@ -476,8 +478,9 @@ def _markdown(d: dict[str, Any]) -> str:
     if max(d["load_before"], d["load_after"]) > 1.5:
         lines += [
             "**The machine was loaded during this run**: a VAL process per plan suffers more "
-            "from load (process start) than our in-process calls, so the ratios against VAL "
-            "below are higher than on a quiet machine; compare our own ms with a quiet run.",
+            "from load (process start) than our in-process calls, so the wall-time ratios "
+            "against VAL below are higher than on a quiet machine (the CPU-time columns change "
+            "less with load); compare our own ms with a quiet run.",
             "",
         ]
     if d["solve"]:
