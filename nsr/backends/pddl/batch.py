@@ -14,7 +14,8 @@ derived atoms of states seen before); what a batch adds:
 - plans that begin alike simulate their common prefix once (``share_prefixes``, on by
   default): a problem's plans are taken in the order of their steps, each continues from the
   state where it leaves the previous one, reached by undoing that plan's later steps (each
-  applied step logs the atoms it removed and added; see
+  applied step logs the atoms it removed and added, unless no plan still to come shares less
+  than the step's prefix, so that it is never undone; see
   :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
   prompt, a plan and its repairs) often share their first steps; a report is the same either
   way, since a step's outcome depends only on the state it starts from;
@@ -82,22 +83,36 @@ def _judge(
     # plans sorted by their steps sit next to those they share most with; lines read once
     # are one object per line, so ids order them (equal steps of other origins just share less)
     order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
+    # a step is undone only when a later plan shares less: steps below the least common
+    # prefix of the plans still to come log no atoms (see simulate's log_from). The prefixes
+    # shared by neighbours in the order, from the last one back, as running minima
+    floors = [0] * len(order)
+    least = 1 << 62
+    for k in range(len(order) - 2, -1, -1):
+        least = min(least, _shared(plans[order[k]], plans[order[k + 1]]))
+        floors[k] = least
+    floors[-1] = 1 << 62  # the last plan is never undone
     state = set(problem.init)
     index = FactIndex(state, problem.initial_index())
     log: list[Undo] = []
     previous: tuple[Step, ...] = ()
     out: list[ValidationReport | None] = [None] * len(plans)
-    for i in order:
+    for k, i in enumerate(order):
         plan = plans[i]
-        common = 0
-        limit = min(len(log), len(plan))  # the previous plan's applied steps
-        while common < limit and (plan[common] is previous[common]
-                                  or plan[common] == previous[common]):
-            common += 1
+        common = _shared(plan, previous, len(log))  # up to the previous plan's applied steps
         cost = undo(state, index, log, common)
-        out[i] = simulate(domain, problem, plan, state, index, common, cost, log)
+        out[i] = simulate(domain, problem, plan, state, index, common, cost, log, floors[k])
         previous = plan
     return out  # type: ignore[return-value]
+
+
+def _shared(plan: tuple[Step, ...], other: tuple[Step, ...], limit: int | None = None) -> int:
+    """How many first steps ``plan`` and ``other`` have in common (at most ``limit``)."""
+    end = min(len(plan), len(other)) if limit is None else min(len(plan), len(other), limit)
+    common = 0
+    while common < end and (plan[common] is other[common] or plan[common] == other[common]):
+        common += 1
+    return common
 
 
 @without_collector

@@ -24,12 +24,14 @@ from nsr.backends.pddl.quick import QuickReader, Reject
 __all__ = ["DirectParts", "direct_parts"]
 
 Getter = Callable[[tuple[str, ...]], GroundAtom]
-# (symbols, pos, neg, eq, neq, dels, adds, constant cost, other costs)
+# (symbols, pos, neg, eq, neq, dels, adds, constant cost, other costs, checks)
 DirectParts = tuple[
     tuple[str, ...], tuple[Getter, ...], tuple[Getter, ...], tuple[tuple[int, int], ...],
     tuple[tuple[int, int], ...], tuple[Getter, ...], tuple[Getter, ...], float,
-    tuple[NumExpr, ...],
+    tuple[NumExpr, ...], tuple[tuple[int, int], ...],
 ]
+# kinds of a precondition's conjuncts in ``checks`` (kind, position in pos/neg/eq/neq)
+POS, NEG, EQ, NEQ = range(4)
 _CONNECTIVES = frozenset(("and", "or", "not", "imply", "exists", "forall", "when", "=",
                           "increase", "decrease", "assign", "scale-up", "scale-down"))
 
@@ -61,7 +63,10 @@ def direct_parts(
     """The compiled parts of an action (its ``fields``: ``:precondition`` and ``:effect`` as
     lists, its parameters already read), or None when it is not plain STRIPS (see the module
     docstring). The symbols come in the order the formula compiler gives them (deletes, adds,
-    then the precondition), so either way an action compiles to the same thing."""
+    then the precondition), so either way an action compiles to the same thing. ``checks``
+    lists the precondition's conjuncts in their order as (kind, position) pairs (``POS``,
+    ``NEG``, ``EQ``, ``NEQ`` and the position in that part): a failed step names its unmet
+    preconditions from them without reading the action's formulas."""
     pre: list[Any] = []
     eff: list[Any] = []
     if not _flat(fields.get(":precondition", []), pre) or not _flat(
@@ -134,6 +139,7 @@ def direct_parts(
     neg: list[Getter] = []
     eq: list[tuple[int, int]] = []
     neq: list[tuple[int, int]] = []
+    checks: list[tuple[int, int]] = []
 
     for node in pre:
         head = node[0]
@@ -149,11 +155,14 @@ def direct_parts(
             left, right = slot(node[1]), slot(node[2])
             if left is None or right is None:
                 return None
-            (eq if out else neq).append((left, right))
+            kind, part = (EQ, eq) if out else (NEQ, neq)
+            checks.append((kind, len(part)))
+            part.append((left, right))
             continue
         g = getter(node)
         if g is None:
             return None
+        checks.append((POS if out else NEG, len(target)))
         target.append(g)
     constant = 0.0
     varying: list[NumExpr] = []
@@ -168,4 +177,4 @@ def direct_parts(
         else:
             varying.append(value)
     return (tuple(symbols), tuple(pos), tuple(neg), tuple(eq), tuple(neq), tuple(dels),
-            tuple(adds), constant, tuple(varying))
+            tuple(adds), constant, tuple(varying), tuple(checks))

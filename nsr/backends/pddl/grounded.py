@@ -28,9 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, islice
+from operator import ne
 from operator import not_ as _not
 from typing import Any
 
+from nsr.backends.pddl.direct import EQ, NEG, POS
 from nsr.backends.pddl.errors import PddlSyntaxError, PddlUnsupported, PlanSyntaxError
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import (
@@ -205,26 +207,22 @@ def _goal_status(
 ) -> tuple[tuple[str, ...], float]:
     parts = problem.goal_parts
     memo = problem._goal_atoms
-    if not memo:  # the plain atoms' texts, rendered once per problem (its plans share them)
-        keys = tuple(key for key, _ in parts if key is not None)
-        texts = tuple(render(g) for key, g in parts if key is not None)
-        memo.append((keys, texts, len(keys) == len(parts), dict(zip(keys, texts, strict=True))))
-    keys, texts, plain, text_of = memo[0]
-    if plain:  # atoms only (most goals): the unmet ones picked by C calls
-        unmet = tuple(compress(texts, map(_not, map(state.__contains__, keys))))
+    if not memo:  # worked out once per problem (its plans share it), see _goal_memo
+        memo.append(_goal_memo(problem))
+    plain, keys, wanted, texts, positive = memo[0]
+    if plain:  # ground literals only (most goals): the unmet ones picked by C calls
+        found = map(state.__contains__, keys)
+        at = compress(range(len(keys)), map(_not, found) if positive else map(ne, found, wanted))
+        unmet = tuple([texts[i] or _goal_text(texts, parts, i) for i in at])
         return unmet, 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
-    derived = problem.domain.derived
     world: World | None = None
     unmet_list = []
-    for key, g in parts:
-        if key is not None:
-            if key not in state:
-                unmet_list.append(text_of[key])
+    for i, (key, want) in enumerate(zip(keys, wanted, strict=True)):
+        if key is not None:  # a ground literal: one look-up
+            if (key in state) is not want:
+                unmet_list.append(texts[i] or _goal_text(texts, parts, i))
             continue
-        if isinstance(g, Not) and isinstance(g.arg, Atom) and g.arg.predicate not in derived:
-            if (g.arg.predicate, *g.arg.terms) in state:  # a negative literal: one look-up
-                unmet_list.append(render(g))
-            continue
+        g = parts[i][1]
         if world is None:
             world = World(problem, state, index)
         if not world.holds(g, {}):
@@ -232,6 +230,36 @@ def _goal_status(
     unmet = tuple(unmet_list)
     fraction = 1.0 if not parts else (len(parts) - len(unmet)) / len(parts)
     return unmet, fraction
+
+
+def _goal_memo(
+    problem: Problem,
+) -> tuple[bool, tuple[GroundAtom | None, ...], tuple[bool, ...], list[str], bool]:
+    """Per goal conjunct, in order: its atom when it is a ground literal over a predicate that
+    is not derived (else None: a general condition), whether that atom must hold (a negative
+    literal: must not), and its text (rendered when first reported, see _goal_text); then
+    whether every conjunct is such a literal, and whether all of them are positive. A goal of
+    many negative literals (petri-net-alignment's hundreds of ``(not (token t))``) is then
+    checked by C calls as an atom goal is."""
+    derived = problem.domain.derived
+    keys: list[GroundAtom | None] = []
+    wanted: list[bool] = []
+    for key, g in problem.goal_parts:
+        if key is None and isinstance(g, Not) and isinstance(g.arg, Atom) and \
+                g.arg.predicate not in derived:
+            key = (g.arg.predicate, *g.arg.terms)
+            wanted.append(False)
+        else:
+            wanted.append(True)
+        keys.append(key)
+    plain = all(key is not None for key in keys)
+    return plain, tuple(keys), tuple(wanted), [""] * len(keys), all(wanted)
+
+
+def _goal_text(texts: list[str], parts: tuple[tuple[Any, Formula], ...], i: int) -> str:
+    """The text of goal conjunct ``i``, rendered once per problem (when first unmet)."""
+    text = texts[i] = render(parts[i][1])
+    return text
 
 
 @without_collector
@@ -261,13 +289,16 @@ def simulate(
     done: int = 0,
     cost: float = 0.0,
     log: list[Undo] | None = None,
+    log_from: int = 0,
 ) -> ValidationReport:
     """:func:`validate` from a state the plan's first ``done`` steps reached (``state``, its
     ``index`` and the ``cost`` so far; ``plan`` a sequence then), changing ``state`` in place.
 
     With ``log``, each applied step appends what undoes it (the atoms it removed and those it
     added, and the cost after it), so that a caller can go back to any earlier step (see
-    :func:`undo`): plans that share a prefix then simulate it once.
+    :func:`undo`): plans that share a prefix then simulate it once. A caller that knows no
+    step before step ``log_from + 1`` will be undone passes ``log_from``: those steps log
+    their cost alone (the atoms they change are not worked out).
     """
     if problem.domain_name != domain.name:
         raise PddlSyntaxError(
@@ -405,13 +436,7 @@ def simulate(
         else:
             world = None
         if not ok:
-            binding = dict(zip(action.variables, args, strict=True))
-            world = World(problem, state, index)
-            unmet = tuple(
-                render(c, binding)
-                for c in conjuncts(action.precondition)
-                if not world.holds(c, binding)
-            )
+            unmet = _unmet_preconditions(problem, action, args, state, index)
             unmet_goals, fraction = _goal_status(problem, state, index)
             return ValidationReport.precondition_failed(
                 number, step, unmet, applied=applied, unmet_goals=unmet_goals,
@@ -434,7 +459,9 @@ def simulate(
             more_dels.update(dels)
             more_adds.update(adds)
             dels, adds = more_dels, more_adds  # type: ignore[assignment]
-        if log is not None:  # what undoes it: the atoms it removes, and those it adds anew
+        if log is not None and number <= log_from:  # never undone: its cost alone
+            log.append((_NO_ATOMS, _NO_ATOMS, cost))
+        elif log is not None:  # what undoes it: the atoms it removes, and those it adds anew
             come = set(adds) if adds.__class__ is list else adds
             log.append((state.intersection(dels),
                         come.difference(state).union(come.intersection(dels)), cost))
@@ -458,7 +485,45 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
 
 
 _contains = frozenset.__contains__
+_NO_ATOMS: frozenset[GroundAtom] = frozenset()
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
+
+
+def _unmet_preconditions(
+    problem: Problem, action: Action, args: tuple[str, ...], state: set[GroundAtom],
+    index: FactIndex,
+) -> tuple[str, ...]:
+    """The texts of the precondition's conjuncts false in ``state`` for the step ``action``
+    ``args``, in their order. An action the direct path read names them from its compiled
+    parts (``checks``), as the formulas would render them: a plan that fails at a step (most
+    wrong candidates do) does not pay for reading the action's formulas."""
+    comp = action.compiled
+    checks = comp.checks
+    if checks is None:
+        binding = dict(zip(action.variables, args, strict=True))
+        world = World(problem, state, index)
+        return tuple(
+            render(c, binding)
+            for c in conjuncts(action.precondition)
+            if not world.holds(c, binding)
+        )
+    vals = args + comp.symbols
+    out = []
+    for kind, at in checks:
+        if kind == POS:
+            atom = comp.pos[at](vals)
+            if atom not in state:
+                out.append("(" + " ".join(atom) + ")")
+        elif kind == NEG:
+            atom = comp.neg[at](vals)
+            if atom in state:
+                out.append("(not (" + " ".join(atom) + "))")
+        else:
+            i, j = (comp.eq if kind == EQ else comp.neq)[at]
+            if (vals[i] == vals[j]) != (kind == EQ):
+                text = f"(= {vals[i]} {vals[j]})"
+                out.append(text if kind == EQ else f"(not {text})")
+    return tuple(out)
 
 
 def _first_bad_arg(args: tuple[str, ...], doms: tuple[frozenset[str], ...]) -> int | None:

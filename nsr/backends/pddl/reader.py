@@ -96,6 +96,9 @@ class _Compiled(NamedTuple):
     adds: tuple[Callable[[tuple[str, ...]], GroundAtom], ...]
     cost: float  # the constant part of the action's total-cost increase
     extra: Effect | None  # whens, foralls and non-constant costs: collected by a World
+    # an action read by the direct path: its precondition's conjuncts in order, as (kind,
+    # position) pairs (see direct.direct_parts), for diagnostics without its formulas
+    checks: tuple[tuple[int, int], ...] | None = None
 
 
 class Action:
@@ -891,9 +894,9 @@ def _build_domain(
         variables = tuple(v for v, _ in params)
         parts = direct_parts(quick_reader, fields, variables, frozen_derived)
         if parts is not None:  # plain STRIPS: compiled straight from the lists
-            symbols, pos, neg, eq, neq, dels, adds, cost, varying = parts
+            symbols, pos, neg, eq, neq, dels, adds, cost, varying, checks = parts
             compiled = _Compiled(symbols, pos, neg, eq, neq, (), dels, adds, cost,
-                                 Effect(costs=varying) if varying else None)
+                                 Effect(costs=varying) if varying else None, checks)
             if shapes is not None and text is not None and not varying:
                 _store_shape(shapes, text, params, compiled)
             return Action.deferred(aname, params, compiled,

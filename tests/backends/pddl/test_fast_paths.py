@@ -17,6 +17,7 @@ import pytest
 from nsr.backends.pddl import compiled, world
 from nsr.backends.pddl.errors import PddlSyntaxError
 from nsr.backends.pddl.facts import FactIndex
+from nsr.backends.pddl.formulas import conjuncts, holds, render
 from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.ipc import list_families
 from nsr.backends.pddl.plans import parse_plan
@@ -341,3 +342,42 @@ def test_a_strips_action_reads_its_precondition_and_effect_when_asked() -> None:
     assert copy.deepcopy(a) == a and copy.copy(a).compiled is a.compiled
     with pytest.raises(AttributeError):
         a.name = "other"  # type: ignore[misc]
+
+
+def test_a_failed_strips_step_names_its_unmet_preconditions_without_reading_the_action() -> None:
+    text = """(define (domain d) (:requirements :typing :equality)
+      (:types block) (:constants table - block)
+      (:predicates (on ?x ?y - block) (clear ?x - block))
+      (:action move :parameters (?x ?y - block)
+        :precondition (and (clear ?x) (not (on ?x ?y)) (not (= ?x ?y)) (= ?y table))
+        :effect (and (on ?x ?y) (not (clear ?y)))))"""
+    problem_text = """(define (problem p) (:domain d) (:objects a b - block)
+      (:init (on a b) (clear b)) (:goal (clear a)))"""
+    for step, unmet in (("(move a b)", ("(clear a)", "(not (on a b))", "(= b table)")),
+                        ("(move a a)", ("(clear a)", "(not (= a a))", "(= a table)"))):
+        domain = parse_domain(text)
+        problem = parse_problem(problem_text, domain)
+        report = validate(domain, problem, parse_plan(step))
+        action = domain.actions["move"]
+        assert action._body is None  # type: ignore[attr-defined]  # named from compiled parts
+        assert report.reason == "precondition" and report.unmet_preconditions == unmet
+        binding = dict(zip(("?x", "?y"), step[1:-1].split()[1:], strict=True))
+        assert unmet == tuple(  # what the formulas give, in their order
+            render(c, binding) for c in conjuncts(action.precondition)
+            if not holds(c, problem.init, binding))
+
+
+@pytest.mark.parametrize(("goal", "parts"), [
+    ("(and (p a) (not (q b)) (p b) (not (q a)))", 4),  # ground literals only: the C-call path
+    ("(and (p a) (not (q b)) (exists (?x - obj) (q ?x)) (p b) (not (q a)))", 5),  # a general one
+])
+def test_unmet_goal_literals_are_named_in_order(goal: str, parts: int) -> None:
+    domain = parse_domain("""(define (domain g) (:requirements :typing :negative-preconditions
+      :existential-preconditions) (:types obj) (:predicates (p ?x - obj) (q ?x - obj))
+      (:action noop :parameters (?x - obj) :precondition (p ?x) :effect (p ?x)))""")
+    problem = parse_problem(f"""(define (problem pg) (:domain g) (:objects a b - obj)
+      (:init (p b) (q b)) (:goal {goal}))""", domain)
+    for plan in ("", "(noop b)", "(noop a)"):  # the goal not reached; a failed step
+        report = validate(domain, problem, parse_plan(plan))
+        assert report.unmet_goals == ("(p a)", "(not (q b))")
+        assert report.goal_fraction == (parts - 2) / parts
