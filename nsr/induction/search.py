@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nsr.errors import ConfigError
@@ -373,6 +373,7 @@ def search_program(
     output_type: str | None = None,
     extra: Sequence[SearchPrimitive] = (),
     symbols: Mapping[str, ast.Program] | None = None,
+    oracle: Callable[[tuple[Value, ...]], Value | None] | None = None,
 ) -> SearchResult:
     """Smallest program of ``arity`` parameters covering the most example groups.
 
@@ -383,6 +384,14 @@ def search_program(
     additional primitives (other symbols' learned programs, see
     :func:`nsr.induction.library.symbol_primitive`); ``symbols`` resolves the
     ``@symbol`` calls they introduce when a recursive candidate is verified.
+
+    ``oracle``: the self-call's value at arguments no row holds (None: unknown). Why: the
+    self-call is looked up in the rows to tell which recursive bodies are worth verifying
+    for real, and few rows hold few of the sub-calls a right body makes (``ceil(x / y)`` as
+    ``inc(f(x - y, y))`` from twenty quotients of digits); a body whose sub-calls find
+    nothing is never verified. A program searched again (see
+    :mod:`nsr.learning.contradicted`) has its old program, right on most rows, to answer
+    them; the answer only picks what is verified, never what is adopted.
     """
     config = config or SearchConfig()
     if arity > len(PARAM_NAMES):
@@ -469,7 +478,7 @@ def search_program(
     prims = [p for p in (*library.primitives, *extra) if p.arg_types]
     bank.row_args = [tuple(r.args) for r in rows]
     bank.int_bound = _int_bound(rows)
-    self_call = _self_primitive(rows, params) if library.recursion and arity else None
+    self_call = _self_primitive(rows, params, oracle) if library.recursion and arity else None
     try:
         # With recursion the recursive case is the big part of a program and the base case a
         # leaf: an ``if`` is assembled as soon as its parts are banked (``lookahead`` sizes
@@ -531,8 +540,11 @@ def _leaves(
     return leaves
 
 
-def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> SearchPrimitive | None:
-    """The self-call as a primitive whose value is looked up in the examples.
+def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...],
+                    oracle: Callable[[tuple[Value, ...]], Value | None] | None = None
+                    ) -> SearchPrimitive | None:
+    """The self-call as a primitive whose value is looked up in the examples (arguments no
+    row holds: ``oracle``'s value, when given; see ``search_program``).
 
     Its argument types are the parameters'. Only calls that make progress get a value: their
     arguments must be strictly smaller (:func:`_measure`) than the row's own, the usual
@@ -549,8 +561,11 @@ def _self_primitive(rows: Sequence[SearchExample], params: tuple[str, ...]) -> S
     table: dict[tuple, Value] = {}
     for r in rows:
         table.setdefault(tuple(r.args), r.output)
+
     def lookup(*args: Value) -> Value | None:
-        return table.get(args)
+        if args in table:
+            return table[args]
+        return oracle(args) if oracle is not None else None
 
     return SearchPrimitive(SELF, tuple(types), _type_of(rows[0].output), lookup)
 

@@ -21,7 +21,9 @@ see ``_doubt_step`` in :mod:`nsr.learning.loop`):
 2. :func:`revised_program`: the first doubted symbol's program is searched again (a little
    larger than the first search, as a near miss may sit just beyond it) from its rows in
    consistent pseudo-labels plus the value revisions at its nodes (less those that ask a new
-   value for arguments a right example maps: see :func:`_fixable`), and replaces the old one
+   value for arguments a right example maps: see :func:`_fixable`; the old program answers
+   the self-calls of recursive candidates that the rows do not hold, as few rows hold few
+   sub-calls: ``search_program``'s ``oracle``), and replaces the old one
    only when it fixes at least ``min_support`` stalled examples and breaks no consistent
    pseudo-label: it only extends what works. Why so strict: stalled examples concentrate
    the error, and a program for another word can trade them in as well (``reverse`` searched
@@ -52,7 +54,7 @@ from nsr.learning.steps import (
     _learned_primitives,
     _spread,
 )
-from nsr.model.execute import execute
+from nsr.model.execute import apply_memo, execute
 from nsr.model.model import NsrModel
 from nsr.semantics import ast
 from nsr.semantics.inline import inline_symbol_calls
@@ -129,7 +131,9 @@ def revised_program(model: NsrModel, abductions: Sequence[Abduction],
                                 size_limit=max(search.size_limit,
                                                search.max_size + RESEARCH_EXTRA_SIZE))
     extra, named = _learned_primitives(model, symbol, search.library, {})
-    found = search_program(pool, prog.arity, wider, extra=extra, symbols=named)
+    # the old program answers the self-calls the rows do not hold (see search_program)
+    found = search_program(pool, prog.arity, wider, extra=extra, symbols=named,
+                           oracle=lambda args: apply_memo(prog, args))
     if found.program is None:
         return None
     program = inline_symbol_calls(found.program, named)
