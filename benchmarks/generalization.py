@@ -278,12 +278,13 @@ def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None
         "official rows of the HINT table are the mean of the five subsets, all subsets in "
         "results/generalization.json. Few-shot rows (`scan-new-verb`, `hint-fewshot`): test % "
         "on expressions holding the new concept; in brackets what the model knew before, on "
-        "the original test files (HINT: the lowest of the five subsets; the shipped model "
-        "scores 99.67 there, SS). `hint-sizes` collapses (nothing learned): a sample of "
-        "1,000-5,000 expressions holds at most a few single-digit ones, so the curriculum's "
-        "second stage has every digit and operator unknown at once (`7 * 6` -> 42), and "
-        "abduction has no guess for integer-valued leaves (leaf guesses exist for token "
-        "outputs only).\n\n"
+        "the original test files (HINT: the lowest of the five subsets; the shipped model of "
+        "a2cb758 scores 100 on each, the one before 99.67 on SS; a row's init is the shipped "
+        "model of its commit). `hint-sizes`: a sample of 1,000-5,000 expressions holds at "
+        "most a few single-digit ones, so the curriculum's second stage has every digit and "
+        "operator unknown at once (`7 * 6` -> 42); rows of 2026-12-06c learned nothing there, "
+        "later ones find the digits' values by joint abduction "
+        "(`nsr/abduction/leaf_values.py`).\n\n"
         + markdown_table(["suite", "split", "seed", "train n", "test %", "train %",
                           "train s", "peak MiB", "seq2seq test %", "defaults of"], table)
     )
