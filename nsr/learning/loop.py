@@ -530,8 +530,9 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         # before the stage, crossing trees can keep a wrong meaning consistent (``after``
         # := append(x, y) from ``look after look``, right on ``run left after run`` only
         # through a crossing tree) where projective trees had already found the right one.
-        # (the retry above changed only its own copy: ``model`` is still the projective fit)
-        kept, kept_labels = _restore(_snapshot(model, labels), projective=False)
+        # (the retry above changed only its own copy: ``model`` is still the projective fit;
+        # _restore copies it)
+        kept, kept_labels = _restore((model.state_dict(), labels), projective=False)
         say(f"stage {k}: every tree fits {trial['train_acc']:.4f} from the stage's start; "
             "trying every tree from the projective fit")
         again = _run_stage(kept, pool, kept_labels, config, k, max_len, last,

@@ -510,19 +510,18 @@ def _unmet_preconditions(
     vals = args + comp.symbols
     out = []
     for kind, at in checks:
-        if kind == POS:
-            atom = comp.pos[at](vals)
-            if atom not in state:
-                out.append("(" + " ".join(atom) + ")")
-        elif kind == NEG:
-            atom = comp.neg[at](vals)
-            if atom in state:
-                out.append("(not (" + " ".join(atom) + "))")
+        positive = kind in (POS, EQ)
+        if kind in (POS, NEG):
+            atom = (comp.pos if kind == POS else comp.neg)[at](vals)
+            if (atom in state) is positive:
+                continue
+            literal: Formula = Atom(atom[0], atom[1:])
         else:
             i, j = (comp.eq if kind == EQ else comp.neq)[at]
-            if (vals[i] == vals[j]) != (kind == EQ):
-                text = f"(= {vals[i]} {vals[j]})"
-                out.append(text if kind == EQ else f"(not {text})")
+            if (vals[i] == vals[j]) is positive:
+                continue
+            literal = Equals(vals[i], vals[j])
+        out.append(render(literal if positive else Not(literal)))  # as the formulas render
     return tuple(out)
 
 
