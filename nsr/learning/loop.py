@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,6 +38,7 @@ from nsr.learning.config import (
     PerceptionSettings,
 )
 from nsr.learning.leaf_bootstrap import adopt_leaf_values
+from nsr.learning.mate_trees import mate_trees, tree_arcs
 from nsr.learning.noise import Thresholds, model_noise, scaled_count, symbol_noise
 from nsr.learning.steps import (
     Abduction,
@@ -45,6 +47,7 @@ from nsr.learning.steps import (
     abduce,
     borrowed_programs,
     deduce,
+    interchangeable_symbols,
     learn,
     select,
     symbol_inventory,
@@ -69,17 +72,27 @@ def _unique(examples: Sequence[Example]) -> list[Example]:
     return list(seen.values())
 
 
-def _sort_out(examples: Sequence[Example], parses: Sequence,
+def _sort_out(model: NsrModel, examples: Sequence[Example], parses: Sequence,
               labels: dict) -> tuple[list, list[Labelled]]:
     """Record consistent parses as pseudo-labels; return the wrong (parse, target) pairs.
 
-    Also returns the labels of the consistent parses whose tree only the fallback beam found
-    (see ``LearnerConfig.learn_rescued``).
+    A right parse's label is the tree its input gets with its words swapped for their mates,
+    where that tree differs from its own and gives the same answer (see
+    :mod:`nsr.learning.mate_trees`). Also returns the labels of the consistent parses whose
+    tree only the fallback beam found (see ``LearnerConfig.learn_rescued``).
     """
+    settled = [ex.source in labels and labels[ex.source].tree == p.tree
+               for ex, p in zip(examples, parses, strict=True)]
+    seen = {pair for lab in labels.values() for pair in pairwise(lab.symbols)}
+    seen.update(pair for p in parses for pair in pairwise(p.symbols))
+    arcs = {arc for lab in labels.values() for arc in tree_arcs(lab.symbols, lab.tree)}
+    inputs = [lab.symbols for lab in labels.values()] + [p.symbols for p in parses]
+    moved = mate_trees(model, parses, [ex.target for ex in examples],
+                       interchangeable_symbols(model, inputs), settled, seen, arcs)
     wrong, rescued = [], []
-    for ex, p in zip(examples, parses, strict=True):
+    for i, (ex, p) in enumerate(zip(examples, parses, strict=True)):
         if p.output == ex.target and p.tree is not None:
-            labels[ex.source] = Labelled(ex.source, p.symbols, p.tree, p.keys)
+            labels[ex.source] = Labelled(ex.source, p.symbols, moved.get(i, p.tree), p.keys)
             if p.rescued:
                 rescued.append(labels[ex.source])
         else:
@@ -603,9 +616,9 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
         todo = pool if chosen.programs else \
             [ex for ex in pool if ex.source not in labels or ex.source in again]
     if rnd >= rounds:  # the rounds ran out: what the last one learned is not yet checked
-        _sort_out(todo, deduce(model, [ex.source for ex in todo]), labels)
+        _sort_out(model, todo, deduce(model, [ex.source for ex in todo]), labels)
     if last:  # the final figure is measured on every example, not estimated
-        _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+        _sort_out(model, pool, deduce(model, [ex.source for ex in pool]), labels)
     stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
     stage_info["step_seconds"] = {name: round(v, 3) for name, v in timing.items()}
     stage_info["programs"] = len(model.programs)
@@ -632,11 +645,12 @@ def _deduce_step(model: NsrModel, pool: list[Example], todo: list[Example],
     t1 = time.perf_counter()
     parses = deduce(model, [ex.source for ex in todo])
     timing["deduce"] += time.perf_counter() - t1
-    wrong, rescued = _sort_out(todo, parses, labels)
+    wrong, rescued = _sort_out(model, todo, parses, labels)
     first_wrong = len(wrong)
     if not wrong and todo is not pool:
         t1 = time.perf_counter()
-        wrong, rescued = _sort_out(pool, deduce(model, [ex.source for ex in pool]), labels)
+        wrong, rescued = _sort_out(model, pool, deduce(model, [ex.source for ex in pool]),
+                                   labels)
         timing["deduce"] += time.perf_counter() - t1
     return _Deduced(wrong, rescued, first_wrong)
 

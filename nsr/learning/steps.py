@@ -10,7 +10,7 @@ import dataclasses
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nsr.abduction.candidates import candidate_trees
@@ -587,24 +587,65 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
                                     - 0.5 * h.tree.crossing_arcs())).tree
 
 
-def interchangeable_symbols(model: NsrModel) -> dict[int, list[int]]:
+def interchangeable_symbols(model: NsrModel,
+                            inputs: Iterable[Sequence[int]] | None = None) -> dict[int, list[int]]:
     """Each symbol's mates: the other symbols whose programs differ from its own only in
-    their constants (``left`` := cons('I_TURN_LEFT', x) and ``right``; the digits).
+    their constants (``left`` := cons('I_TURN_LEFT', x) and ``right``; the digits, whether
+    written ``7``, ``zero()`` or ``inc(zero())``) and, given the training ``inputs``, that stand beside a common
+    neighbour on each side somewhere in them.
 
     Why: a word's syntax follows from the shape of its meaning, not from which atom it
     carries, so a tree over one is a tree over the others; the parser meets ``opposite
-    right thrice`` through ``opposite left thrice`` even when the data never shows it.
+    right thrice`` through ``opposite left thrice`` even when the data never shows it. The
+    neighbours tell apart words that mean the same constant but stand in other places:
+    HINT's ``(`` is learned as zero() like ``0``, yet it is followed by operands, never by
+    an operator, so it is nobody's mate.
     """
-    def shape(text: str) -> str:
-        return re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "A", text))
+    def shape(symbol: int) -> str | None:
+        program = model.programs[symbol]
+        value = apply_memo(program, ()) if not program.params else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return "number"  # 0 is written zero(), 1 may be inc(zero()): one shape
+        text = model.program_text(symbol)
+        return None if text is None else re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "A", text))
 
     groups: dict[str, list[int]] = defaultdict(list)
     for symbol in sorted(model.programs):
-        text = model.program_text(symbol)
-        if text is not None:
-            groups[shape(text)].append(symbol)
-    return {s: [t for t in group if t != s] for group in groups.values() if len(group) > 1
-            for s in group}
+        key = shape(symbol)
+        if key is not None:
+            groups[key].append(symbol)
+    near = None if inputs is None else neighbours(inputs)
+    out: dict[int, list[int]] = {}
+    for group in groups.values():
+        for s in group:
+            mates = [t for t in group if t != s and
+                     (near is None or _share_neighbours(near.get(s), near.get(t)))]
+            if mates:
+                out[s] = mates
+    return out
+
+
+#: Stands for the start and the end of an input among a symbol's neighbours.
+EDGE = -1
+
+
+def neighbours(inputs: Iterable[Sequence[int]]) -> dict[int, tuple[set[int], set[int]]]:
+    """Symbol -> (the symbols seen right before it, right after it; ``EDGE`` at an end)."""
+    out: dict[int, tuple[set[int], set[int]]] = {}
+    for symbols in inputs:
+        padded = (EDGE, *symbols, EDGE)
+        for i in range(1, len(padded) - 1):
+            before, after = out.setdefault(padded[i], (set(), set()))
+            before.add(padded[i - 1])
+            after.add(padded[i + 1])
+    return out
+
+
+def _share_neighbours(a: tuple[set[int], set[int]] | None,
+                      b: tuple[set[int], set[int]] | None) -> bool:
+    """Whether two symbols have a common neighbour on the left and one on the right (a
+    symbol the inputs never hold has no neighbours to judge by: it shares nothing)."""
+    return a is not None and b is not None and bool(a[0] & b[0]) and bool(a[1] & b[1])
 
 
 def _with_mates(data: list[tuple], mates: dict[int, list[int]], rng: random.Random
@@ -637,7 +678,7 @@ def learn(model: NsrModel, programs: dict[int, ast.Program], new: Sequence[Label
     older = sorted((lab for lab in replay if lab.tokens not in fresh), key=lambda lab: lab.tokens)
     pool += rng.sample(older, min(len(older), max_trees - len(pool)))
     data = [(lab.symbols, model.arities(lab.symbols), lab.tree) for lab in pool]
-    data += _with_mates(data, interchangeable_symbols(model), rng)
+    data += _with_mates(data, interchangeable_symbols(model, [d[0] for d in data]), rng)
     loss = model.parser.fit(data, seed=seed, epochs=parser_epochs)
     tokens = [t for lab in pool for t in lab.segment_keys]
     symbols = [s for lab in pool for s in lab.symbols]

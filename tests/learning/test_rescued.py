@@ -41,11 +41,11 @@ def test_sort_out_returns_the_labels_only_the_beam_found(monkeypatch) -> None:
     monkeypatch.setattr(model.parser, "parse_greedy", lambda items: [None] * len(items))
     parses = model.run([ex.source for ex in examples])
     labels: dict = {}
-    wrong, rescued = _sort_out(examples, parses, labels)
+    wrong, rescued = _sort_out(model, examples, parses, labels)
     assert [t for _, t in wrong] == [("D4",)]
     assert set(labels) == {examples[0].source}
     assert [lab.tokens for lab in rescued] == [examples[0].source]
     assert rescued[0] is labels[examples[0].source]
     # Greedy trees are no rescue: nothing to report.
     monkeypatch.undo()
-    assert _sort_out(examples, model.run([ex.source for ex in examples]), {})[1] == []
+    assert _sort_out(model, examples, model.run([ex.source for ex in examples]), {})[1] == []
