@@ -135,8 +135,9 @@ def test_the_free_parser_is_tried_only_when_the_held_one_cannot_fit(tmp_path: Pa
 
 
 def test_a_new_symbol_takes_the_parser_row_of_the_old_symbol_whose_syntax_it_has() -> None:
-    """A held parser's new operator with a random row misparses; seated, it takes the row of an
-    old operator of its precedence and gets every example right, and the old rows stay."""
+    """A held parser's new operator whose row has another precedence's syntax (``*``'s)
+    misparses; seated, it takes the row of an old operator of its own precedence and gets every
+    example right, and the old rows stay."""
     import random
 
     from nsr.learning.fewshot import seat_new_symbols
@@ -151,6 +152,14 @@ def test_a_new_symbol_takes_the_parser_row_of_the_old_symbol_whose_syntax_it_has
     new, minus = model.symbol_names.index("sub"), model.symbol_names.index("-")
     model.programs[new] = model.programs[minus]
     model.parser.in_context[new] = True  # as after training on trees holding it
+    import torch
+
+    from nsr.learning.loop import accuracy
+
+    with torch.no_grad():  # a row that binds like ``*``: ``5 sub 2 * 3`` read as (5 sub 2) * 3
+        table = model.parser.net.sym.weight
+        table[2 + new] = table[2 + model.symbol_names.index("*")]
+    assert accuracy(model, data) < 1.0
     rows = model.parser.net.sym.weight.detach().clone()
     seats, right = seat_new_symbols(model, data)
     assert right == 1.0 and seats.get("sub") in {"+", "-"}
