@@ -590,36 +590,41 @@ def _most_probable(model: NsrModel, ab: Abduction, hyps: Sequence[Hypothesis]) -
 def interchangeable_symbols(model: NsrModel,
                             inputs: Iterable[Sequence[int]] | None = None) -> dict[int, list[int]]:
     """Each symbol's mates: the other symbols whose programs differ from its own only in
-    their constants (``left`` := cons('I_TURN_LEFT', x) and ``right``; the digits, whether
-    written ``7``, ``zero()`` or ``inc(zero())``) and, given the training ``inputs``, that stand beside a common
-    neighbour on each side somewhere in them.
+    their constants (``left`` := cons('I_TURN_LEFT', x) and ``right``; the digits), and the
+    number constants the search wrote another way (``0`` as ``zero()``, ``1`` as
+    ``inc(zero())``, beside ``7``) where the training ``inputs`` show them standing alike:
+    beside a common neighbour on each side.
 
     Why: a word's syntax follows from the shape of its meaning, not from which atom it
     carries, so a tree over one is a tree over the others; the parser meets ``opposite
-    right thrice`` through ``opposite left thrice`` even when the data never shows it. The
-    neighbours tell apart words that mean the same constant but stand in other places:
-    HINT's ``(`` is learned as zero() like ``0``, yet it is followed by operands, never by
-    an operator, so it is nobody's mate.
+    right thrice`` through ``opposite left thrice`` even when the data never shows it. A
+    number is a number however it is written, but a value alone does not make a word a
+    digit: HINT's ``(`` is learned as zero() too, yet operands follow it, never operators.
+    Only the constants written differently are judged by their neighbours: words whose
+    programs read alike are mates on that evidence alone, which sparse data needs (with 4%
+    of SCAN, ``walk`` and ``jump`` may share no neighbour yet).
     """
-    def shape(symbol: int) -> str | None:
-        program = model.programs[symbol]
-        value = apply_memo(program, ()) if not program.params else None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return "number"  # 0 is written zero(), 1 may be inc(zero()): one shape
+    def text_shape(symbol: int) -> str | None:
         text = model.program_text(symbol)
         return None if text is None else re.sub(r"\b\d+\b", "N", re.sub(r"'[^']*'", "A", text))
 
+    def is_number(symbol: int) -> bool:
+        program = model.programs[symbol]
+        value = apply_memo(program, ()) if not program.params else None
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    shapes = {symbol: text_shape(symbol) for symbol in sorted(model.programs)}
     groups: dict[str, list[int]] = defaultdict(list)
-    for symbol in sorted(model.programs):
-        key = shape(symbol)
-        if key is not None:
-            groups[key].append(symbol)
+    for symbol, text in shapes.items():
+        if text is not None:
+            groups["number" if is_number(symbol) else text].append(symbol)
     near = None if inputs is None else neighbours(inputs)
     out: dict[int, list[int]] = {}
     for group in groups.values():
         for s in group:
-            mates = [t for t in group if t != s and
-                     (near is None or _share_neighbours(near.get(s), near.get(t)))]
+            mates = [t for t in group if t != s and (
+                near is None or shapes[s] == shapes[t] or
+                _share_neighbours(near.get(s), near.get(t)))]
             if mates:
                 out[s] = mates
     return out

@@ -52,7 +52,8 @@ def test_digits_are_mates() -> None:
 
 def test_a_constant_written_another_way_is_a_mate_where_it_stands_like_one() -> None:
     """0 (zero()) and 1 (inc(zero())) are number constants like 3; a bracket that means 0
-    too is nobody's mate once the inputs show it is followed by operands, not operators."""
+    too is no digit's mate once the inputs show it is followed by operands, not operators
+    (it stays the mate of 0, whose program reads like its own)."""
     model = NsrModel((*VOCAB, "0", "("), "numbers", seed=0)
     zero, bracket = len(VOCAB), len(VOCAB) + 1
     model.programs.update({SYMBOL["1"]: parse_program("lambda: inc(zero())"),
@@ -67,7 +68,15 @@ def test_a_constant_written_another_way_is_a_mate_where_it_stands_like_one() -> 
     inputs = [(SYMBOL["1"], minus, zero), (zero, minus, SYMBOL["3"]),
               (SYMBOL["2"], minus, bracket, SYMBOL["3"]), (SYMBOL["3"],)]
     mates = interchangeable_symbols(model, inputs)
-    assert bracket not in mates and sorted(mates[zero]) == sorted(digits[:3])
+    assert mates[bracket] == [zero] and sorted(mates[zero]) == sorted([*digits[:3], bracket])
+
+
+def test_words_whose_programs_read_alike_are_mates_without_a_common_neighbour() -> None:
+    """Sparse data: 2 and 3 never share a neighbour here, yet their programs read alike."""
+    model = _model()
+    minus = SYMBOL["-"]
+    inputs = [(SYMBOL["2"], minus, SYMBOL["1"]), (SYMBOL["1"], minus, SYMBOL["3"])]
+    assert interchangeable_symbols(model, inputs)[SYMBOL["2"]] == [SYMBOL["1"], SYMBOL["3"]]
 
 
 def test_a_tie_takes_the_tree_its_mates_get(monkeypatch) -> None:
