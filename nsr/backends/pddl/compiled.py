@@ -77,9 +77,14 @@ def _tuple(items: Sequence[str]) -> str:
 class _Module:
     """The functions generated for one entry point (the entry and its quantifier helpers)."""
 
-    def __init__(self, derived: frozenset[str], target: Atom | None) -> None:
+    def __init__(
+        self, derived: frozenset[str], target: Atom | None, empty: frozenset[str] = frozenset()
+    ) -> None:
         self.derived = derived
         self.target = target  # the atom occurrence restricted to DELTA (semi-naive rounds)
+        # derived predicates known to have no atom yet (the first round of a recursive
+        # stratum): their atoms are false, so a conjunction needing one is pruned unsearched
+        self.empty = empty
         self.functions: list[list[str]] = []
         # every name and type set in the code is a parameter of the generated maker (see
         # _build), so conditions that differ only in names share one compiled code object
@@ -113,9 +118,12 @@ class _Module:
 
 
 # what generated code may read of the world, as local names (see _Function.finish)
+# (a plain predicate's facts and tables come from the state's index itself, FF and FT: one
+# call, not two, in a domain with derived predicates)
 _WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.tb"),
+                ("FF", "W._facts.facts"), ("FT", "W._facts.table"),
                 ("OB", "W.problem.objects_of"))
-_NAMES = re.compile(r"\b(?:S|DF|FA|TB|OB)\b")
+_NAMES = re.compile(r"\b(?:S|DF|FA|TB|FF|FT|OB)\b")
 
 
 class _Function:
@@ -171,13 +179,12 @@ class _Function:
     def facts(self, predicate: str) -> str:
         if predicate in self.m.derived:  # computed when first reached, like the interpreter
             return f"FA({self.m.lit(predicate)})"
-        return self._hoist((predicate, None), f"FA({self.m.lit(predicate)})")
+        return self._hoist((predicate, None), f"FF({self.m.lit(predicate)})")
 
     def table(self, predicate: str, positions: tuple[int, ...]) -> str:
-        call = f"TB({self.m.lit(predicate)}, {positions!r})"
         if predicate in self.m.derived:
-            return call
-        return self._hoist((predicate, positions), call)
+            return f"TB({self.m.lit(predicate)}, {positions!r})"
+        return self._hoist((predicate, positions), f"FT({self.m.lit(predicate)}, {positions!r})")
 
     def _hoist(self, key: tuple[str, tuple[int, ...] | None], call: str) -> str:
         found = self.hoisted.get(key)
@@ -200,6 +207,8 @@ class _Function:
             args = [self.term(t, env) or self.m.lit(t) for t in f.terms]
             if f is self.m.target:
                 return f"{_tuple(args)} in DELTA"
+            if f.predicate in self.m.empty:
+                return "False"
             if f.predicate in self.m.derived:
                 return f"{_tuple(args)} in DF({self.m.lit(f.predicate)})"
             return f"{_tuple([self.m.lit(f.predicate), *args])} in S"
@@ -233,6 +242,10 @@ class _Function:
         indent: int,
         leaf: Callable[[_Function, dict[str, str], int], None],
     ) -> None:
+        empty = self.m.empty
+        if empty and any(_void(p, empty) for p in parts):
+            self.emit(indent, "pass")  # a conjunct that cannot hold: no solution
+            return
         pending: list[Formula] = []
         tests: list[str] = []
         for part in parts:
@@ -412,6 +425,20 @@ def _emit_effect(f: _Function, effect: Effect, env: dict[str, str], indent: int)
         f.emit(indent, "pass")
 
 
+def _void(f: Formula, empty: frozenset[str]) -> bool:
+    """True when ``f`` is false whatever the binding, the atoms of ``empty`` being false: it
+    needs one of them (through ``and``, every branch of an ``or``, an ``exists`` body)."""
+    if isinstance(f, Atom):
+        return f.predicate in empty
+    if isinstance(f, And):
+        return all(_void(a, empty) for a in f.args)
+    if isinstance(f, Or):
+        return all(_void(a, empty) for a in f.args)
+    if isinstance(f, Quantified) and f.kind == "exists":
+        return _void(f.body, empty)
+    return False
+
+
 def _by_row(test: str, assigns: list[str]) -> str:
     """Rewrite ``row[i] == vN`` (vN assigned from ``row[j]`` in this join) as a row test."""
     left, sep, right = test.partition(" == ")
@@ -490,10 +517,12 @@ def _compile_rule(
     variables: Any,
     derived: frozenset[str],
     target: Atom | None,
+    empty: frozenset[str],
 ) -> Callable[..., Any]:
     """``fn(world, delta)`` yielding the head's argument tuples of every solution of ``parts``
-    (``target``, an occurrence in ``parts``, reads only ``delta``)."""
-    module = _Module(derived, target)
+    (``target``, an occurrence in ``parts``, reads only ``delta``; atoms of ``empty`` are
+    false)."""
+    module = _Module(derived, target, empty)
     fn = _Function(module, "_rule", ())
 
     def emit_head(f: _Function, env: dict[str, str], indent: int) -> None:
@@ -565,11 +594,15 @@ def compile_rule(
     variables: Any,
     derived: frozenset[str],
     target: Atom | None,
+    empty: frozenset[str] = frozenset(),
 ) -> Callable[..., Any]:
     """``fn(world, delta)`` yielding the head's argument tuples of every solution of ``parts``
-    (``target``, an occurrence in ``parts``, reads only ``delta``)."""
+    (``target``, an occurrence in ``parts``, reads only ``delta``). The predicates of
+    ``empty`` must have no atom when the function runs (as in the first round of a
+    recursive stratum, see :meth:`~nsr.backends.pddl.world.World.derived_facts`): branches
+    needing one of their atoms are left out of the code, with the same solutions."""
     try:
-        return _compile_rule(head, parts, variables, derived, target)
+        return _compile_rule(head, parts, variables, derived, target, empty)
     except RecursionError:
         raise CompileLimit("nested too deeply") from None
 

@@ -148,10 +148,10 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     if end is None:
         return None
     line_start = text.rfind("\n", 0, first) + 1
-    if ";" in text[line_start:end]:  # comments among the actions: check each start
+    if text.find(";", line_start, end) >= 0:  # comments among the actions: check each start
         for m in starts:
             line_start = text.rfind("\n", 0, m.start()) + 1
-            if ";" in text[line_start : m.start()]:
+            if text.find(";", line_start, m.start()) >= 0:
                 return None
         sections = [m.start() for m in _sections(text, first, end)]
     else:  # no comment there: every '(:' is a section (those from the first action on)

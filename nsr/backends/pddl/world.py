@@ -217,14 +217,10 @@ class World:
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
         occ = None if restrict is None else restrict[0]
-        entry = self._compiled_for(
-            ("rule", id(rule), id(occ)),
-            rule,
-            lambda: compile_rule(
-                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
-            ),
-            _rule_budget(self.problem.domain, rule.predicate),
-        )
+        key = ("rule", id(rule), id(occ))
+        entry = self._compiled.get(key)
+        if entry is None or entry[0] is not rule or not entry[3]:  # not decided yet
+            entry = self._rule_entry(key, rule, occ)
         fn = entry[1]
         if fn is not None:
             return set(fn(self, None if restrict is None else restrict[1]))
@@ -240,6 +236,20 @@ class World:
         finally:
             self._delta = outer
             entry[2] += perf_counter() - start
+
+    def _rule_entry(self, key: tuple[Any, ...], rule: Any, occ: Atom | None) -> list[Any]:
+        """The entry of ``rule`` (restricted to ``occ``) in the compiled conditions, compiled
+        once its budget is spent (see :meth:`_compiled_for`)."""
+        return self._compiled_for(
+            key,
+            rule,
+            lambda: compile_rule(
+                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ,
+                _first_round_empty(self.problem.domain, rule.predicate) if occ is None
+                else frozenset(),
+            ),
+            _rule_budget(self.problem.domain, rule.predicate),
+        )
 
     # -- formulas ----------------------------------------------------------------------------
 
@@ -676,6 +686,15 @@ def _rule_budget(domain: Any, predicate: str) -> float:
     if _recursive(domain, predicate):
         return RECURSIVE_RULE_COMPILE_BUDGET
     return RULE_COMPILE_BUDGET / domain.compiled.get("plans ahead", 1)  # type: ignore[no-any-return]
+
+
+def _first_round_empty(domain: Any, predicate: str) -> frozenset[str]:
+    """The predicates without atoms when the rules of ``predicate`` first fire unrestricted:
+    its stratum's, when that is recursive (each starts empty, see :meth:`World.derived_facts`;
+    a rule's branches through them find nothing in that round, and compiled code skips them).
+    """
+    stratum, recursive = domain.strata[_stratum_index(domain)[predicate]]
+    return frozenset(stratum) if recursive else frozenset()
 
 
 def _recursive(domain: Any, predicate: str) -> bool:

@@ -4,7 +4,9 @@ A negated ``forall`` read as an ``exists`` (compiled and interpreted, against a 
 truth), goals of ground literals read in one loop (against the general reader, errors
 included), action shapes cut by string methods, and the compile budget of derived rules shared
 by the plans a batch call has ahead (restored after the call, also after an error); a step's
-changes made in one call keep the fact indexes as fresh ones.
+changes made in one call keep the fact indexes as fresh ones; the first round of a recursive
+stratum, compiled without the branches that need its (still empty) predicates, derives what
+the full rules derive.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from nsr.backends.pddl.plans import parse_plan
 from nsr.backends.pddl.quick import QuickReader, problem_sections
 from nsr.backends.pddl.sexpr import split_init
 from nsr.backends.pddl.shapes import ShapeCache
+from nsr.backends.pddl.simulate import random_walk
+from nsr.backends.pddl.world import World
 
 # every transition ?t either leaves no state ?s of the relation, or is ok: the shape of
 # optical-telegraphs' and philosophers' 'blocked' (a forall inside a negated forall)
@@ -209,3 +213,57 @@ def test_a_step_changed_in_one_call_indexes_like_a_fresh_index(built: bool) -> N
             got = {k: v for k, v in index.table(p, (1,)).items() if v}
             assert got == fresh.table(p, (1,))
     assert {p: set(base.facts(p)) for p in ("on", "at")} == before  # the base: as it was
+
+
+def _derived_along_walks(ipc_root: Path, family: str) -> list[dict[str, set[tuple[str, ...]]]]:
+    """Every derived predicate's atoms in the states of random walks on ``family``'s problems
+    (every rule compiled at first use)."""
+    compiled.clear_cache()
+    folder = ipc_root / family
+    domain = parse_domain((folder / "domain.pddl").read_text())
+    out = []
+    for path in sorted(folder.glob("p*.pddl"))[:2]:
+        problem = parse_problem(path.read_text(), domain)
+        state = problem.init
+        for seed in range(3):
+            plan, _ = random_walk(domain, problem, 6, seed)
+            state = problem.init
+            for step in plan:
+                action = domain.actions[step.action]
+                vals = step.args + action.compiled.symbols
+                dels = {g(vals) for g in action.compiled.dels}
+                adds = {g(vals) for g in action.compiled.adds}
+                if action.compiled.extra is not None:
+                    World(problem, state).effects(action.compiled.extra, action.variables,
+                                                  step.args, adds, dels)
+                state = (state - dels) | adds
+                problem._derived_cache.clear()
+                out.append(World(problem, state).derived())
+    return out
+
+
+@pytest.mark.parametrize("family", ["psr-large", "optical-telegraphs"])
+def test_a_first_round_without_the_empty_strata_derives_what_the_full_rules_derive(
+    ipc_root: Path, family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(world, "RECURSIVE_RULE_COMPILE_BUDGET", 0.0)
+    monkeypatch.setattr(world, "RULE_COMPILE_BUDGET", 0.0)
+    pruned = _derived_along_walks(ipc_root, family)
+    monkeypatch.setattr(world, "_first_round_empty", lambda _domain, _pred: frozenset())
+    full = _derived_along_walks(ipc_root, family)
+    assert len(pruned) >= 12 and any(any(atoms.values()) for atoms in pruned)
+    assert pruned == full
+
+
+def test_a_first_round_rule_has_no_branch_through_its_empty_stratum(ipc_root: Path) -> None:
+    compiled.clear_cache()
+    domain = parse_domain((ipc_root / "psr-large" / "domain.pddl").read_text())
+    rule = domain.derived["upstream"][0]  # closed x and (con x ... or exists z: upstream ...)
+    derived = frozenset(domain.derived)
+    full = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None)
+    first = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None,
+                                  frozenset(["upstream"]))
+    # the full rule reads upstream's table (W.tb, derived predicates' tables); the first
+    # round's reads no derived table at all
+    assert "tb" in full.__code__.co_names
+    assert "tb" not in first.__code__.co_names
