@@ -75,14 +75,24 @@ def _prefetch(domain: Domain, plans: Iterable[tuple[Step, ...]]) -> None:
 
 
 def _judge(
-    domain: Domain, problem: Problem, plans: Sequence[tuple[Step, ...]], share_prefixes: bool
+    domain: Domain,
+    problem: Problem,
+    plans: Sequence[tuple[Step, ...]],
+    share_prefixes: bool,
+    texts: Sequence[Plan] = (),
 ) -> list[ValidationReport]:
-    """The reports of ``plans`` (in their order), common prefixes simulated once if asked."""
+    """The reports of ``plans`` (in their order), common prefixes simulated once if asked;
+    ``texts``: what they were read from."""
     if not share_prefixes or len(plans) < 2:
         return [validate(domain, problem, plan) for plan in plans]
-    # plans sorted by their steps sit next to those they share most with; lines read once
-    # are one object per line, so ids order them (equal steps of other origins just share less)
-    order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
+    # plans sorted by their steps sit next to those they share most with. Texts in sorted
+    # order do (all that begin with the same lines are neighbours), and compare by C calls;
+    # else lines read once are one object per line, so ids order them (equal steps of other
+    # origins just share less)
+    if len(texts) == len(plans) and all(isinstance(t, str) for t in texts):
+        order = sorted(range(len(plans)), key=texts.__getitem__)
+    else:
+        order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
     # a step is undone only when a later plan shares less: steps below the least common
     # prefix of the plans still to come log no atoms (see simulate's log_from). The prefixes
     # shared by neighbours in the order, from the last one back, as running minima
@@ -124,10 +134,11 @@ def validate_many(
     :func:`~nsr.backends.pddl.plans.parse_plan`, their lines shared (a bad one raises
     :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
     simulated once unless ``share_prefixes`` is False (see the module docstring)."""
+    plans = plans if isinstance(plans, Sequence) else list(plans)
     steps = _read_plans(plans, {}, "")
     _prefetch(domain, steps)
     with _plans_ahead(domain, len(steps)):
-        return _judge(domain, problem, steps, share_prefixes)
+        return _judge(domain, problem, steps, share_prefixes, plans)
 
 
 @without_collector
@@ -158,10 +169,10 @@ def validate_batch(
     _prefetch(domain, (plan for plans in read for plan in plans))
     out = []
     with _plans_ahead(domain, sum(map(len, read))):
-        for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
+        for n, ((problem, texts), plans) in enumerate(zip(tasks, read, strict=True), start=1):
             if isinstance(problem, str):
                 problem = parse_problem(problem, domain, name=f"<problem {n}>")
-            out.append(_judge(domain, problem, plans, share_prefixes))
+            out.append(_judge(domain, problem, plans, share_prefixes, texts))
     return out
 
 

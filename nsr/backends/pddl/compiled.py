@@ -119,8 +119,8 @@ class _Module:
 
 # what generated code may read of the world, as local names (see _Function.finish)
 # (a plain predicate's facts and tables come from the state's index itself, FF and FT: one
-# call, not two, in a domain with derived predicates)
-_WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.tb"),
+# call, not two; TB, FA and DF serve derived predicates)
+_WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.table"),
                 ("FF", "W._facts.facts"), ("FT", "W._facts.table"),
                 ("OB", "W.problem.objects_of"))
 _NAMES = re.compile(r"\b(?:S|DF|FA|TB|FF|FT|OB)\b")
@@ -140,6 +140,7 @@ class _Function:
         self.prologue: list[str] = []
         self.pools: dict[frozenset[str], str] = {}
         self.hoisted: dict[tuple[str, tuple[int, ...] | None], str] = {}
+        self.lazy: dict[tuple[str, tuple[int, ...] | None], str] = {}
         self.fresh = 0
 
     def env(self) -> dict[str, str]:
@@ -176,15 +177,29 @@ class _Function:
             self.prologue.append(f"{found} = OB({self.m.lit(types)})")
         return found
 
-    def facts(self, predicate: str) -> str:
+    def facts(self, predicate: str, indent: int) -> str:
         if predicate in self.m.derived:  # computed when first reached, like the interpreter
-            return f"FA({self.m.lit(predicate)})"
+            return self._lazy((predicate, None), f"FA({self.m.lit(predicate)})", indent)
         return self._hoist((predicate, None), f"FF({self.m.lit(predicate)})")
 
-    def table(self, predicate: str, positions: tuple[int, ...]) -> str:
+    def table(self, predicate: str, positions: tuple[int, ...], indent: int) -> str:
         if predicate in self.m.derived:
-            return f"TB({self.m.lit(predicate)}, {positions!r})"
+            return self._lazy((predicate, positions),
+                              f"TB({self.m.lit(predicate)}, {positions!r})", indent)
         return self._hoist((predicate, positions), f"FT({self.m.lit(predicate)}, {positions!r})")
+
+    def _lazy(self, key: tuple[str, tuple[int, ...] | None], call: str, indent: int) -> str:
+        """A derived predicate's facts or table, fetched where first reached in a call of the
+        function (so a stratum is computed only when the search gets there, as the
+        interpreter does) and kept in a local for the rest of the call: a function's run
+        never sees derived atoms change (a stratum grows between rule firings, and a lower
+        one is complete once computed)."""
+        found = self.lazy.get(key)
+        if found is None:
+            found = self.lazy[key] = f"L{len(self.lazy)}"
+            self.prologue.append(f"{found} = None")
+        self.emit(indent, f"if {found} is None: {found} = {call}")
+        return found
 
     def _hoist(self, key: tuple[str, tuple[int, ...] | None], call: str) -> str:
         found = self.hoisted.get(key)
@@ -209,8 +224,13 @@ class _Function:
                 return f"{_tuple(args)} in DELTA"
             if f.predicate in self.m.empty:
                 return "False"
-            if f.predicate in self.m.derived:
-                return f"{_tuple(args)} in DF({self.m.lit(f.predicate)})"
+            if f.predicate in self.m.derived:  # fetched once per call, where first reached
+                found = self.lazy.get((f.predicate, None))
+                if found is None:
+                    found = self.lazy[(f.predicate, None)] = f"L{len(self.lazy)}"
+                    self.prologue.append(f"{found} = None")
+                got = f"({found} if {found} is not None else ({found} := DF({self.m.lit(f.predicate)})))"
+                return f"{_tuple(args)} in {got}"
             return f"{_tuple([self.m.lit(f.predicate), *args])} in S"
         if isinstance(f, Not):
             return f"not ({self.expr(f.arg, env)})"
@@ -362,11 +382,11 @@ class _Function:
                 self.emit(indent, f"if {test}:")
                 indent += 1
         elif positions:
-            table = self.table(atom.predicate, tuple(positions))
+            table = self.table(atom.predicate, tuple(positions), indent)
             self.emit(indent, f"for {row} in {table}.get({_tuple(keys)}, ()):")
             indent += 1
         else:
-            self.emit(indent, f"for {row} in {self.facts(atom.predicate)}:")
+            self.emit(indent, f"for {row} in {self.facts(atom.predicate, indent)}:")
             indent += 1
         out = dict(env)
         tests: list[str] = []

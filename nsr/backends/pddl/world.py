@@ -89,7 +89,7 @@ class World:
     """One state of one problem; evaluates formulas and collects effects (see module docstring)."""
 
     __slots__ = ("problem", "state", "_facts", "_derived", "_derived_preds", "_keyed", "_delta",
-                 "_compiled", "tb")
+                 "_compiled")
 
     def __init__(
         self,
@@ -103,9 +103,6 @@ class World:
         self._facts = index if index is not None else FactIndex(state)  # type: ignore[arg-type]
         self._derived: dict[str, set[tuple[str, ...]]] | None = None
         self._derived_preds = problem.domain.derived
-        # what compiled code calls for a table: the fact index's own look-up when no predicate
-        # is derived (one call instead of two)
-        self.tb = self.table if self._derived_preds else self._facts.table
         self._compiled = problem.domain.compiled  # condition -> compiled function (or None)
         # (predicate, bound positions) -> (facts seen, key of those positions -> facts)
         self._keyed: dict[tuple[str, tuple[int, ...]], tuple[int, dict[Any, list[Any]]]] = {}

@@ -263,7 +263,7 @@ def test_a_first_round_rule_has_no_branch_through_its_empty_stratum(ipc_root: Pa
     full = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None)
     first = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None,
                                   frozenset(["upstream"]))
-    # the full rule reads upstream's table (W.tb, derived predicates' tables); the first
+    # the full rule reads upstream's table (TB, for derived predicates' tables); the first
     # round's reads no derived table at all
-    assert "tb" in full.__code__.co_names
-    assert "tb" not in first.__code__.co_names
+    assert "TB" in full.__code__.co_varnames
+    assert "TB" not in first.__code__.co_varnames
