@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.grounded import (
@@ -68,10 +69,20 @@ def _read_plans(
     ]
 
 
-def _prefetch(domain: Domain, plans: Iterable[tuple[Step, ...]]) -> None:
+def _prefetch(
+    domain: Domain, plans: Iterable[Plan], read: Iterable[tuple[Step, ...]],
+    lines: dict[str, Step],
+) -> None:
+    """Read every action the batch uses in one go: those of the plans given as steps, and
+    those of the lines read from texts (a line's step is kept once, however many plans repeat
+    the line; a text in another layout than plain lines, read line by line, has its actions
+    read by the validation as it reaches them)."""
     actions = domain.actions
-    if isinstance(actions, LazyActions):  # every action the batch uses, read in one go
-        actions.prefetch(s.action for plan in plans for s in plan)
+    if isinstance(actions, LazyActions):
+        given = (steps for plan, steps in zip(plans, read, strict=True)
+                 if not isinstance(plan, str))
+        actions.prefetch(chain((s.action for s in lines.values()),
+                               (s.action for steps in given for s in steps)))
 
 
 def _judge(
@@ -135,8 +146,10 @@ def validate_many(
     :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
     simulated once unless ``share_prefixes`` is False (see the module docstring)."""
     plans = plans if isinstance(plans, Sequence) else list(plans)
-    steps = _read_plans(plans, {}, "")
-    _prefetch(domain, steps)
+    plans = plans if isinstance(plans, Sequence) else list(plans)
+    lines: dict[str, Step] = {}
+    steps = _read_plans(plans, lines, "")
+    _prefetch(domain, plans, steps, lines)
     with _plans_ahead(domain, len(steps)):
         return _judge(domain, problem, steps, share_prefixes, plans)
 
@@ -166,7 +179,8 @@ def validate_batch(
         _read_plans(plans, lines, f"<problem {n}, ")
         for n, (_, plans) in enumerate(tasks, start=1)
     ]
-    _prefetch(domain, (plan for plans in read for plan in plans))
+    _prefetch(domain, [p for _, plans in tasks for p in plans],
+              [steps for plans in read for steps in plans], lines)
     out = []
     with _plans_ahead(domain, sum(map(len, read))):
         for n, ((problem, texts), plans) in enumerate(zip(tasks, read, strict=True), start=1):
