@@ -130,10 +130,18 @@ def _judge(
 def _shared(plan: tuple[Step, ...], other: tuple[Step, ...], limit: int | None = None) -> int:
     """How many first steps ``plan`` and ``other`` have in common (at most ``limit``)."""
     end = min(len(plan), len(other)) if limit is None else min(len(plan), len(other), limit)
-    common = 0
-    while common < end and (plan[common] is other[common] or plan[common] == other[common]):
-        common += 1
-    return common
+    # slices compared by C calls (equal steps are most often one object: a shared line), the
+    # first difference found by halving: a few slice comparisons instead of a step at a time
+    if plan[:end] == other[:end]:
+        return end
+    low, high = 0, end  # plan[:low] == other[:low], plan[:high] != other[:high]
+    while high - low > 1:
+        mid = (low + high) // 2
+        if plan[low:mid] == other[low:mid]:
+            low = mid
+        else:
+            high = mid
+    return low
 
 
 @without_collector

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from nsr.backends.pddl import compiled, world
-from nsr.backends.pddl.batch import validate_batch, validate_many
+from nsr.backends.pddl.batch import _shared, validate_batch, validate_many
 from nsr.backends.pddl.errors import PddlSyntaxError
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import And, Atom, Not, Quantified, negated_conjuncts
@@ -267,3 +267,15 @@ def test_a_first_round_rule_has_no_branch_through_its_empty_stratum(ipc_root: Pa
     # round's reads no derived table at all
     assert "TB" in full.__code__.co_varnames
     assert "TB" not in first.__code__.co_varnames
+
+
+def test_the_shared_prefix_found_by_halving_is_the_one_step_by_step() -> None:
+    rng = random.Random(5)
+    steps = [parse_plan(f"(a o{i})")[0] for i in range(2)]
+    for _ in range(3000):
+        plan = tuple(rng.choice(steps) for _ in range(rng.randint(0, 12)))
+        other = tuple(rng.choice(steps) for _ in range(rng.randint(0, 12)))
+        limit = rng.choice([None, rng.randint(0, 12)])
+        end = min(len(plan), len(other), len(plan) if limit is None else limit)
+        expected = next((i for i in range(end) if plan[i] != other[i]), end)
+        assert _shared(plan, other, limit) == expected
