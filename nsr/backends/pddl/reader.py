@@ -431,14 +431,14 @@ class LazyActions(Mapping[str, "Action"]):
         todo_now = []
         for name, piece in zip(todo, pieces, strict=True):
             keyed = ShapeCache.key(piece)
+            if keyed is not None and keyed[0] in first:  # its shape is being read now
+                later.append((name, piece, keyed))
+                continue
             if keyed is not None and self._adopt(name, shaped(piece, keyed)):
                 continue
-            if keyed is not None and keyed[0] in first:
-                later.append((name, piece, keyed))
-            else:
-                if keyed is not None:
-                    first.add(keyed[0])
-                todo_now.append((name, piece))
+            if keyed is not None:
+                first.add(keyed[0])
+            todo_now.append((name, piece))
         if later:  # the first of each shape read: the others reuse it, or are read after
             self._read([n for n, _ in todo_now], [p for _, p in todo_now])
             todo_now = [(name, piece) for name, piece, keyed in later

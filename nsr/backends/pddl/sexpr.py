@@ -300,7 +300,9 @@ def _flat_init(text: str, start: int) -> InitBody | None:
     if "=" in body:
         values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
         shape = _INIT_VALUE.sub("()", body)
-        body = _INIT_VALUE.sub(" ", body)
+        # the values out of the atoms' text: each '()' the regex left, when the body had none
+        # of its own (an empty atom, which the check below and _quick_init must see)
+        body = _INIT_VALUE.sub(" ", body) if "()" in body else shape.replace("()", " ")
     parens = shape.encode().translate(None, _NOT_PARENS)
     if parens != b"()" * (len(parens) // 2):
         return None
