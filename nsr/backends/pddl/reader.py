@@ -711,13 +711,15 @@ def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> 
 def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
     # actions stay unread text until used (see parse_domain), when the layout allows
-    split = None if strict else split_actions(text)
+    split = None if strict else split_actions(text, keep_lines=False)
     # the other sections too, when they are plain (else the token reader names what is wrong)
     head = None if split is None else domain_head(split[0], SUPPORTED_REQUIREMENTS)
     if head is not None:
         quick = _quick_domain(rd, head, split, text, name)  # type: ignore[arg-type]
         if quick is not None:
             return quick
+    if split is not None:  # the token reader names lines: the rest with its line breaks
+        split = split_actions(text)
     root = rd.top(text if split is None else split[0], "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
     requirements: frozenset[str] = frozenset({":strips"})
@@ -1365,7 +1367,8 @@ def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Prob
 
 def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     rd = _Reader(name)
-    quick = split_init(text)  # a plain :init (most problems) is read without tokens
+    # a plain :init (most problems) is read without tokens
+    quick = split_init(text, keep_lines=False)
     # the other sections too, when they are plain (else the token reader names what is wrong)
     sections = None if quick is None else problem_sections(quick[0])
     if sections is not None:
@@ -1374,6 +1377,8 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
             problem_name = sections[0]
             return _build_problem(rd, text, domain, name, quick, problem_name, objects, [],
                                   None, sections[4])
+    if quick is not None:  # the token reader names lines: the rest with its line breaks
+        quick = split_init(text)
     root = rd.top(text if quick is None else quick[0], "problem")
     problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
     objects = dict(domain.constants)

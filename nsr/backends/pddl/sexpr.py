@@ -128,11 +128,14 @@ _DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
 
-def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
+def split_actions(
+    text: str, *, keep_lines: bool = True
+) -> tuple[str, list[tuple[str, int, int]]] | None:
     """Cut the ``(:action ...)`` sections out of a domain's text, unread.
 
     Returns the rest of the text (the actions replaced by as many newlines, so line numbers
-    stay right) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
+    stay right; by one newline unless ``keep_lines``: a reader of lists needs no line numbers,
+    and counting them costs a pass over most of a big domain) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
     and its first line ``line_of(text, start)``, both taken only when the action is read (a
     domain of hundreds of actions costs little more than finding them); or None when the file
     does not have the plain layout this needs (every action after the other sections, none but
@@ -164,7 +167,8 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     if len(sections) == len(starts):  # the actions only
         bounds = list(map(_START, starts))
         bounds.append(end)
-        rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
+        gap = "\n" * text.count("\n", first, end) if keep_lines else "\n"
+        rest = text[:first] + gap + text[end:]
         return rest, list(zip(names, bounds, bounds[1:], strict=False))
     # derived rules among the actions stay in the rest (any other section: read whole)
     actions = {m.start() for m in starts}
@@ -177,7 +181,7 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     for a, b in zip(sections, sections[1:], strict=False):
         if a in actions:
             chunks.append((next(found), a, b))
-            parts.append("\n" * text.count("\n", a, b))
+            parts.append("\n" * text.count("\n", a, b) if keep_lines else "\n")
         else:
             parts.append(text[a:b])
     parts.append(text[end:])
@@ -223,11 +227,13 @@ _INIT_BODY = re.compile(
 
 
 def split_init(
-    text: str,
+    text: str, *, keep_lines: bool = True
 ) -> tuple[str, list[tuple[str, ...]], list[tuple[list[str], str]], int] | None:
     """A problem's ``:init`` read the quick way when it is a plain list of entries.
 
-    Returns the text with the section emptied (line numbers kept), the ground atoms as
+    Returns the text with the section emptied (line numbers kept unless ``keep_lines`` is
+    False: a reader of lists needs none, and counting them costs a pass over the section), the
+    ground atoms as
     lower-cased token tuples, the numeric values as (``[function, arg, ...]``, number text), and
     the section's first line; None when the section holds anything but flat ``(p a b)`` atoms,
     ``(= (f a b) N)`` values and comments (then the whole file is read the usual way).
@@ -244,7 +250,8 @@ def split_init(
         return None
     end, raw, pieces, values = found
     atoms = list(map(tuple, map(str.split, pieces[1::2])))
-    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
+    gap = "\n" * raw.count("\n") if keep_lines else "\n"
+    rest = text[: m.start()] + "(:init)" + gap + text[end:]
     return rest, atoms, values, text.count("\n", 0, m.start()) + 1
 
 

@@ -143,6 +143,27 @@ def test_errors_in_actions_still_name_the_line() -> None:
         domain.actions["bad"]
 
 
+def test_sections_after_the_actions_and_the_init_name_their_lines() -> None:
+    # the quick readers see the texts without the actions' and the init's line breaks; a
+    # section after them that only the token reader can judge still names its own line
+    domain_text = (
+        "(define (domain d)\n  (:requirements :typing :derived-predicates)\n"
+        "  (:types block)\n  (:predicates (on ?x ?y - block) (clear ?x - block)"
+        " (gone ?x - block))\n"
+        "  (:action ok :parameters (?x - block) :precondition (clear ?x)"
+        " :effect (not (clear ?x)))\n"
+        "  (:action two :parameters (?x - block)\n    :precondition (clear ?x)\n"
+        "    :effect (on ?x ?x))\n  (:derived (gone ?x - block)\n    (nope ?x)))\n")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:10: .*'nope'"):
+        parse_domain(domain_text, name="d.pddl")
+    domain = parse_domain(DOMAIN, name="d.pddl")
+    problem = ("(define (problem p) (:domain d)\n (:objects a b - block)\n (:init\n"
+               "  (clear a)\n  (clear b)\n  (on a b))\n (:goal (and (clear a)\n"
+               "  (on a zz))))\n")
+    with pytest.raises(PddlSyntaxError, match=r"p\.pddl:8: .*'zz'"):
+        parse_problem(problem, domain, name="p.pddl")
+
+
 def _same(a: object, b: object) -> bool:
     if isinstance(b, Sym):
         return a == b.text
