@@ -294,12 +294,28 @@ def _flat_init(text: str, start: int) -> InitBody | None:
     last entry's ')' and the section's own are. Checked then: with every value replaced by
     '()', the parentheses alone read '()()...()' (flat entries, none nested, values not
     inside an atom), and between the entries there are blanks only."""
+    # where the section likely ends: the last ')' before the goal that follows it (a find,
+    # not a regex step at every ')' of a big :init); confirmed by the checks below, which a
+    # body ending anywhere else fails, or else found by the regex
+    goal = text.find("(:goal", start)
+    if goal > 0:
+        guess = text.rfind(")", start, goal)
+        if guess > 0:
+            found = _flat_body(text, start, guess + 1)
+            if found is not None:
+                return found
     m = _INIT_END.search(text, start)
     if m is None:
         return None
-    end = m.end()
+    return _flat_body(text, start, m.end())
+
+
+def _flat_body(text: str, start: int, end: int) -> InitBody | None:
+    """:func:`_flat_init` of the section ending just before ``end`` (its ')' at
+    ``end - 1``): None unless it holds flat entries and blanks only (at least one entry: an
+    empty :init is left to the walk)."""
     raw = text[start : end - 1]
-    if ";" in raw or not raw.isascii():
+    if ";" in raw or "(" not in raw or not raw.isascii():
         return None
     body = raw.lower()
     values: list[tuple[list[str], str]] = []
