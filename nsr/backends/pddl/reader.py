@@ -144,13 +144,14 @@ class Action:
     ) -> Action:
         """An action whose precondition and effect ``read_body`` gives when first needed."""
         action = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(action, "name", name)
-        _set(action, "params", params)
-        _set(action, "compiled", compiled)
-        _set(action, "_body", None)
-        _set(action, "_read_body", read_body)
-        _set(action, "_variables", None)
+        # through the slots' own setters: object.__setattr__ looks each name up first (a
+        # grounded domain's plan reads hundreds of actions)
+        _set_name(action, name)
+        _set_params(action, params)
+        _set_compiled(action, compiled)
+        _set_body(action, None)
+        _set_read_body(action, read_body)
+        _set_variables(action, None)
         return action
 
     def _parts(self) -> tuple[Formula, Effect]:
@@ -218,6 +219,14 @@ class Action:
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_read_body", None)
         object.__setattr__(self, "_variables", None)
+
+
+_set_name = Action.name.__set__  # type: ignore[attr-defined]
+_set_params = Action.params.__set__  # type: ignore[attr-defined]
+_set_compiled = Action.compiled.__set__  # type: ignore[attr-defined]
+_set_body = Action._body.__set__  # type: ignore[attr-defined]
+_set_read_body = Action._read_body.__set__  # type: ignore[attr-defined]
+_set_variables = Action._variables.__set__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -953,10 +962,14 @@ def _store_shape(
     if any(t not in at for _, tys in params for t in tys) or any(
             s not in at for s in compiled.symbols):
         return
+    symbols_at = tuple(at[s] for s in compiled.symbols)
     shapes.store(shape, names, (
         tuple((var, tuple(at[t] for t in tys)) for var, tys in params),
-        tuple(at[s] for s in compiled.symbols),
-        compiled,
+        # the new action's symbols picked from its names by one C call
+        (lambda _names: ()) if not symbols_at else
+        (lambda names, _i=symbols_at[0]: (names[_i],)) if len(symbols_at) == 1 else
+        itemgetter(*symbols_at),
+        tuple(compiled[1:]),  # the rest of the compiled form, shared as it is
     ))
 
 
@@ -966,17 +979,20 @@ def _from_shape(
     """The action of ``text`` from the parts of its shape, with its own names; its
     precondition and effect read from its text when asked for."""
     _, names, aname = keyed
-    params_at, symbols_at, compiled = parts
-    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at)
+    params_at, symbols_of, rest = parts
+    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at) \
+        if params_at else ()
 
     def body() -> tuple[Formula, Effect]:
         sec = (read_lists(text) or [[]])[0]
         fields = {sec[i]: sec[i + 1] for i in range(2, len(sec) - 1, 2)}
         return _read_body(reader, aname, fields, params)
 
-    return Action.deferred(
-        aname, params, _Compiled(tuple([names[i] for i in symbols_at]), *compiled[1:]), body
-    )
+    # the compiled form made by tuple's own constructor (a NamedTuple's is a Python call)
+    return Action.deferred(aname, params, _tuple_new(_Compiled, (symbols_of(names), *rest)), body)
+
+
+_tuple_new = tuple.__new__
 
 
 def _read_body(

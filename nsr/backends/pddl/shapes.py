@@ -88,15 +88,13 @@ class ShapeCache:
 
     def _signed(self, names: list[str]) -> tuple[Any, ...]:
         known = self._signatures
-        try:  # names seen before (most): C calls
-            return tuple(map(known.__getitem__, names))
-        except KeyError:
-            pass
-        signature = self._signature
+        out = []
         for name in names:
-            if name not in known:
-                known[name] = signature(name)
-        return tuple(map(known.__getitem__, names))
+            sig = known.get(name)
+            if sig is None:
+                sig = known[name] = self._signature(name)
+            out.append(sig)
+        return tuple(out)
 
     def find(self, shape: Shape, names: list[str]) -> tuple[Any, ...] | None:
         """The parts stored for ``shape`` if ``names`` fit them (same signatures), else None."""
