@@ -806,7 +806,8 @@ def _quick_domain(
         ancestors = _type_closure(rd, head.parents, 1)
     except PddlSyntaxError:
         return None
-    if any(not tys.issubset(ancestors) for tys in head.typed):
+    # the type sets used (one object per type in most domains: a set of them is small)
+    if any(not tys.issubset(ancestors) for tys in set(head.typed)):
         return None
     predicates = {p: Predicate(p, params) for p, params in head.predicates.items()}
 
@@ -855,11 +856,16 @@ def _build_domain(
     rd.functions = functions
     derived = (derived_rules if derived_rules is not None
                else _parse_derived(rd, raw_derived, constants, predicates))
-    sections: dict[str, SList | tuple[int, int]] = {}
-    for aname, start, end in split[1] if split is not None else ():
-        if aname in sections:
-            raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
-        sections[aname] = (start, end)
+    chunks = split[1] if split is not None else []
+    # an action's span by its name (C calls; a grounded domain has hundreds of actions)
+    sections: dict[str, SList | tuple[int, int]] = dict(
+        zip(map(_first, chunks), map(_SPAN, chunks), strict=True))
+    if len(sections) != len(chunks):
+        seen: set[str] = set()
+        for aname, start, _ in chunks:
+            if aname in seen:
+                raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
+            seen.add(aname)
     for sec in raw_actions:
         if len(sec.items) < 2:
             raise rd.error(sec, "expected an action name after ':action'")
@@ -1606,6 +1612,7 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 _first = itemgetter(0)
+_SPAN = itemgetter(1, 2)
 _ITEM = tuple(itemgetter(i) for i in range(8))
 
 

@@ -197,6 +197,12 @@ BAD_ACTION = """(define (domain d)
 """
 
 
+def test_an_action_declared_twice_is_named_with_its_second_line() -> None:
+    twice = BAD_ACTION.replace("(:action fine", "(:action ok")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:6: action 'ok' is declared twice"):
+        parse_domain(twice, name="d.pddl")
+
+
 def test_prefetched_actions_equal_those_read_one_by_one() -> None:
     one = parse_domain(BAD_ACTION, name="d.pddl")
     many = parse_domain(BAD_ACTION, name="d.pddl")
