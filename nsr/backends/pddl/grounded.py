@@ -465,7 +465,11 @@ def simulate(
             come = set(adds) if adds.__class__ is list else adds
             log.append((state.intersection(dels),
                         come.difference(state).union(come.intersection(dels)), cost))
-        change(dels, adds)
+        if index._by_pred is None:  # no join has asked for an index: the state alone
+            state.difference_update(dels)
+            state.update(adds)
+        else:
+            change(dels, adds)
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
