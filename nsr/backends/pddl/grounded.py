@@ -25,7 +25,7 @@ The model and its reader live in :mod:`~nsr.backends.pddl.reader`, conditions in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import compress, islice
 from operator import ne
@@ -276,8 +276,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     return simulate(domain, problem, plan, state, FactIndex(state, problem.initial_index()))
 
 
-Undo = tuple[frozenset[GroundAtom] | set[GroundAtom], frozenset[GroundAtom] | set[GroundAtom],
-             float]
+Undo = tuple[Collection[GroundAtom], Collection[GroundAtom], float]
 
 
 def simulate(
@@ -462,9 +461,12 @@ def simulate(
         if log is not None and number <= log_from:  # never undone: its cost alone
             log.append((_NO_ATOMS, _NO_ATOMS, cost))
         elif log is not None:  # what undoes it: the atoms it removes, and those it adds anew
-            come = set(adds) if adds.__class__ is list else adds
-            log.append((state.intersection(dels),
-                        come.difference(state).union(come.intersection(dels)), cost))
+            if state.issuperset(dels) and state.isdisjoint(adds):
+                log.append((dels, adds, cost))  # the usual step: all of them (no set built)
+            else:
+                come = set(adds) if adds.__class__ is list else adds
+                log.append((state.intersection(dels),
+                            come.difference(state).union(come.intersection(dels)), cost))
         if index._by_pred is None:  # no join has asked for an index: the state alone
             state.difference_update(dels)
             state.update(adds)
@@ -482,9 +484,14 @@ def simulate(
 def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -> float:
     """Take ``state`` (and its ``index``) back to where the first ``keep`` steps of ``log``
     left it, dropping the later entries; returns the cost after those steps."""
+    plain = index._by_pred is None  # no fact index built: the state alone changes
     while len(log) > keep:
         removed, added, _ = log.pop()
-        index.change(added, removed)
+        if plain:
+            state.difference_update(added)
+            state.update(removed)
+        else:
+            index.change(added, removed)
     return log[-1][2] if log else 0.0
 
 
