@@ -405,7 +405,7 @@ def simulate(
             known = (  # lists at first: made frozensets when the step comes again
                 action, step, comp.general, comp.extra, comp.cost,
                 [g(vals) for g in comp.pos],
-                [g(vals) for g in comp.neg],
+                [g(vals) for g in comp.neg] if comp.neg else _NO_ATOMS,
                 not (comp.eq or comp.neq)
                 or (all(vals[i] == vals[j] for i, j in comp.eq)
                     and all(vals[i] != vals[j] for i, j in comp.neq)),
