@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import compress, islice
-from operator import ne
+from operator import itemgetter, ne
 from operator import not_ as _not
 from typing import Any
 
@@ -241,10 +241,14 @@ def _goal_memo(
     whether every conjunct is such a literal, and whether all of them are positive. A goal of
     many negative literals (petri-net-alignment's hundreds of ``(not (token t))``) is then
     checked by C calls as an atom goal is."""
+    parts = problem.goal_parts
+    found = list(map(_first, parts))
+    if all(found):  # atoms only (most goals): C calls
+        return True, tuple(found), (True,) * len(found), [""] * len(found), True
     derived = problem.domain.derived
     keys: list[GroundAtom | None] = []
     wanted: list[bool] = []
-    for key, g in problem.goal_parts:
+    for key, g in parts:
         if key is None and isinstance(g, Not) and isinstance(g.arg, Atom) and \
                 g.arg.predicate not in derived:
             key = (g.arg.predicate, *g.arg.terms)
@@ -496,6 +500,7 @@ def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -
 
 
 _contains = frozenset.__contains__
+_first = itemgetter(0)
 _NO_ATOMS: frozenset[GroundAtom] = frozenset()
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 
