@@ -26,7 +26,7 @@ The model and its reader live in :mod:`~nsr.backends.pddl.reader`, conditions in
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import compress, islice
 from operator import itemgetter, ne
 from operator import not_ as _not
@@ -121,15 +121,8 @@ class ValidationReport:
     def success(cls, applied: int, cost: float | None = None) -> ValidationReport:
         """The report of a valid plan (the same text from every validator)."""
         suffix = "" if cost is None else f", total cost {cost:g}"
-        return cls(
-            valid=True,
-            failed_step=None,
-            reason="ok",
-            message=f"valid plan: {applied} steps reach the goal{suffix}",
-            steps_applied=applied,
-            goal_fraction=1.0,
-            cost=cost,
-        )
+        return _report(True, None, "ok", f"valid plan: {applied} steps reach the goal{suffix}",
+                       (), applied, 1.0, (), cost)
 
     @classmethod
     def precondition_failed(
@@ -147,33 +140,19 @@ class ValidationReport:
         ``fallback`` explains the failure when the validator could not name them."""
         noun = "precondition" if len(unmet) == 1 else "preconditions"
         detail = f"{noun} {', '.join(unmet)} not satisfied" if unmet else fallback
-        return cls(
-            valid=False,
-            failed_step=number,
-            reason="precondition",
-            message=f"step {number} {step}: {detail}",
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=goal_fraction,
-            unmet_preconditions=unmet,
-        )
+        return _report(False, number, "precondition", f"step {number} {step}: {detail}",
+                       unmet_goals, applied, goal_fraction, unmet, None)
 
     @classmethod
     def goal_not_reached(
         cls, applied: int, unmet_goals: tuple[str, ...], n_goals: int, fraction: float
     ) -> ValidationReport:
         """The report of a plan whose steps all apply but leave goals unmet."""
-        return cls(
-            valid=False,
-            failed_step=None,
-            reason="goal_not_reached",
-            message=(
-                f"after {applied} steps, {len(unmet_goals)} of {n_goals} "
-                f"goals not reached: {', '.join(unmet_goals)}"
-            ),
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=fraction,
+        return _report(
+            False, None, "goal_not_reached",
+            f"after {applied} steps, {len(unmet_goals)} of {n_goals} "
+            f"goals not reached: {', '.join(unmet_goals)}",
+            unmet_goals, applied, fraction, (), None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,6 +167,32 @@ class ValidationReport:
             "unmet_preconditions": list(self.unmet_preconditions),
             "cost": self.cost,
         }
+
+
+# the report's slots' own setters, in field order: a frozen dataclass's constructor sets each
+# field through object.__setattr__ (several times slower), and a batch makes a report per plan
+(_SET_VALID, _SET_FAILED, _SET_REASON, _SET_MESSAGE, _SET_UNMET_GOALS, _SET_APPLIED,
+ _SET_FRACTION, _SET_UNMET, _SET_COST) = (
+    getattr(ValidationReport, f.name).__set__ for f in fields(ValidationReport))
+
+
+def _report(
+    valid: bool, failed_step: int | None, reason: str, message: str,
+    unmet_goals: tuple[str, ...], steps_applied: int, goal_fraction: float,
+    unmet_preconditions: tuple[str, ...], cost: float | None,
+) -> ValidationReport:
+    """A :class:`ValidationReport` of these fields (see above)."""
+    report = object.__new__(ValidationReport)
+    _SET_VALID(report, valid)
+    _SET_FAILED(report, failed_step)
+    _SET_REASON(report, reason)
+    _SET_MESSAGE(report, message)
+    _SET_UNMET_GOALS(report, unmet_goals)
+    _SET_APPLIED(report, steps_applied)
+    _SET_FRACTION(report, goal_fraction)
+    _SET_UNMET(report, unmet_preconditions)
+    _SET_COST(report, cost)
+    return report
 
 
 REASONS = (

@@ -279,3 +279,24 @@ def test_the_shared_prefix_found_by_halving_is_the_one_step_by_step() -> None:
         end = min(len(plan), len(other), len(plan) if limit is None else limit)
         expected = next((i for i in range(end) if plan[i] != other[i]), end)
         assert _shared(plan, other, limit) == expected
+
+
+def test_reports_made_through_their_slots_equal_the_constructors() -> None:
+    from nsr.backends.pddl.grounded import ValidationReport
+
+    made = [ValidationReport.success(3, 2.0), ValidationReport.success(0),
+            ValidationReport.precondition_failed(2, "(a b)", ("(p b)",), applied=1,
+                                                 unmet_goals=("(q)",), goal_fraction=0.5),
+            ValidationReport.goal_not_reached(4, ("(q)", "(r)"), 3, 1 / 3)]
+    expected = [
+        ValidationReport(True, None, "ok", "valid plan: 3 steps reach the goal, total cost 2",
+                         steps_applied=3, goal_fraction=1.0, cost=2.0),
+        ValidationReport(True, None, "ok", "valid plan: 0 steps reach the goal",
+                         goal_fraction=1.0),
+        ValidationReport(False, 2, "precondition", "step 2 (a b): precondition (p b) not "
+                         "satisfied", ("(q)",), 1, 0.5, ("(p b)",)),
+        ValidationReport(False, None, "goal_not_reached", "after 4 steps, 2 of 3 goals not "
+                         "reached: (q), (r)", ("(q)", "(r)"), 4, 1 / 3),
+    ]
+    assert made == expected
+    assert [r.to_dict() for r in made] == [r.to_dict() for r in expected]
