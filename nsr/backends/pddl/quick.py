@@ -17,7 +17,7 @@ part after ``:init`` (which :func:`~nsr.backends.pddl.sexpr.split_init` reads).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import compress
+from itertools import compress, repeat
 from operator import itemgetter, not_
 from typing import Any, NamedTuple
 
@@ -444,6 +444,11 @@ def typed_names(
     """``a b - t c d``: a typed list of names (untyped -> ``object``), every type in ``types``
     (unless None), every name a variable when ``variables`` (else none is); None when anything
     is off (an ``either``, a misplaced '-', a wrong name), for the general reader to name."""
+    n = len(items)
+    if n >= 6 and n % 3 == 0 and items[1::3].count("-") == n // 3:
+        found = _each_typed(items, types, variables)  # 'a - t b - u ...': C calls
+        if found is not None:
+            return found
     out: list[tuple[str, frozenset[str]]] = []
     pending: list[str] = []
     single: dict[str, frozenset[str]] = {}
@@ -475,6 +480,24 @@ def typed_names(
             return None
         out.extend([(p, frozenset(("object",))) for p in pending])
     return out
+
+
+def _each_typed(
+    items: list[Any], types: Mapping[str, Any] | None, variables: bool
+) -> list[tuple[str, frozenset[str]]] | None:
+    """:func:`typed_names` of ``name - type name - type ...`` (every '-' at its place, a
+    grounded domain's hundreds of constants each typed alone), checked by C calls; None when
+    a check fails (the loop then decides)."""
+    if set(map(type, items)) != {str} or items.count("-") != len(items) // 3:
+        return None
+    names, tys = items[0::3], items[2::3]
+    marked = sum(map(str.startswith, names, repeat("?")))  # variables among the names
+    if marked != (len(names) if variables else 0):
+        return None
+    if types is not None and not all(map(types.__contains__, tys)):
+        return None
+    single = {ty: frozenset((ty,)) for ty in set(tys)}
+    return list(zip(names, map(single.__getitem__, tys), strict=True))
 
 
 _AT = tuple(itemgetter(i) for i in range(8))  # an argument position's getter

@@ -300,3 +300,23 @@ def test_reports_made_through_their_slots_equal_the_constructors() -> None:
     ]
     assert made == expected
     assert [r.to_dict() for r in made] == [r.to_dict() for r in expected]
+
+
+def test_names_each_typed_alone_read_as_the_loop_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nsr.backends.pddl import quick
+
+    rng = random.Random(1)
+    cases = []
+    for _ in range(3000):
+        words = [rng.choice(["a", "b", "?x", "c", "-", ["either", "t", "u"]]) for _ in range(2)]
+        items = [x for _ in range(rng.choice([2, 3, 5]))
+                 for x in (rng.choice(words), "-", rng.choice(["t", "u", "v", "-"]))]
+        for types in (None, {"t": 1, "u": 1, "object": 1}):
+            for variables in (False, True):
+                cases.append((items, types, variables))
+    fast = [quick.typed_names(i, t, variables=v) for i, t, v in cases]
+    monkeypatch.setattr(quick, "_each_typed", lambda *_args: None)
+    assert fast == [quick.typed_names(i, t, variables=v) for i, t, v in cases]
+    assert sum(found is not None for found in fast) > 500  # many accepted, not only refusals
