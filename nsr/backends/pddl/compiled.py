@@ -26,7 +26,6 @@ again, costs the text generation and one call of the maker.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -123,7 +122,9 @@ class _Module:
 _WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.table"),
                 ("FF", "W._facts.facts"), ("FT", "W._facts.table"),
                 ("OB", "W.problem.objects_of"))
-_NAMES = re.compile(r"\b(?:S|DF|FA|TB|FF|FT|OB)\b")
+# how generated code uses each of them (a set look-up, or a call): found by substring search
+_USES = {"S": " in S", "DF": "DF(", "FA": "FA(", "TB": "TB(", "FF": "FF(", "FT": "FT(",
+         "OB": "OB("}
 
 
 class _Function:
@@ -163,7 +164,8 @@ class _Function:
         cost of ``compile`` grows with the text), then its prologue and body."""
         args = ", ".join(("W", "DELTA", *self.extra, *(f"a{i}" for i in range(len(self.inputs)))))
         code = self.prologue + self.body
-        used = set(_NAMES.findall("\n".join(code)))
+        text = "\n".join(code)
+        used = {name for name, use in _USES.items() if use in text}
         lines = [f"def {self.name}({args}):"]
         lines += [f"    {name} = {value}" for name, value in _WORLD_PARTS if name in used]
         return lines + ["    " + p for p in self.prologue] + self.body
