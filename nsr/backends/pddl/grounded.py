@@ -363,10 +363,13 @@ def simulate(
                         )
                     step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
                 comp = action.compiled
-                entry = (action, param_domains[action.name], len(action.params), comp)
+                entry = (action, param_domains[action.name], len(action.params), comp.symbols,
+                         comp.general, comp.extra, comp.cost, comp.pos, comp.neg, comp.eq,
+                         comp.neq, comp.dels, comp.adds)
                 if action.name == step.action:
                     ready[step.action] = entry
-            action, doms, arity, comp = entry
+            (action, doms, arity, symbols, general, extra, step_cost, pos, neg, eqs, neqs,
+             dels, adds) = entry
             args = step.args
             if len(args) != arity:
                 return _fail(
@@ -410,16 +413,16 @@ def simulate(
                         f"{_types_text(tys)}",
                         index=index,
                     )
-            vals = args + comp.symbols
+            vals = args + symbols
             known = (  # lists at first: made frozensets when the step comes again
-                action, step, comp.general, comp.extra, comp.cost,
-                [g(vals) for g in comp.pos],
-                [g(vals) for g in comp.neg] if comp.neg else _NO_ATOMS,
-                not (comp.eq or comp.neq)
-                or (all(vals[i] == vals[j] for i, j in comp.eq)
-                    and all(vals[i] != vals[j] for i, j in comp.neq)),
-                [g(vals) for g in comp.dels],
-                [g(vals) for g in comp.adds],
+                action, step, general, extra, step_cost,
+                [g(vals) for g in pos],
+                [g(vals) for g in neg] if neg else _NO_ATOMS,
+                not (eqs or neqs)
+                or (all(vals[i] == vals[j] for i, j in eqs)
+                    and all(vals[i] != vals[j] for i, j in neqs)),
+                [g(vals) for g in dels],
+                [g(vals) for g in adds],
             )
             if step.action == key[0] and args is key[1]:  # not a case-corrected step
                 ground[key] = known
