@@ -12,8 +12,10 @@ derived atoms of states seen before); what a batch adds:
 - plan lines are read once per batch: candidates for one task repeat most of their lines, and
   a line read before is a dict look-up (see :func:`~nsr.backends.pddl.plans.parse_plan`);
 - plans that begin alike simulate their common prefix once (``share_prefixes``, on by
-  default): a problem's plans are taken in the order of their steps, each continues from the
-  state where it leaves the previous one, reached by undoing that plan's later steps (each
+  default): a problem's plans are taken in the order of their texts (those that begin with
+  the same lines are neighbours; plans given as steps: in the order of their steps), each
+  continues from the state where it leaves the previous one, reached by undoing that plan's
+  later steps (each
   applied step logs the atoms it removed and added, unless no plan still to come shares less
   than the step's prefix, so that it is never undone; see
   :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one

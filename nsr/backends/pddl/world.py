@@ -168,7 +168,10 @@ class World:
         derived predicate never pays for the others). Recursive strata are evaluated
         semi-naively: after the first round, each rule runs once per recursive atom occurrence
         in its body, that occurrence reading only the atoms found in the previous round (any
-        new atom needs at least one of them).
+        new atom needs at least one of them). In the first round the stratum's predicates have
+        no atom yet, so a compiled rule leaves out every branch that needs one (psr-large's
+        ``upstream`` would otherwise join closed devices with closed devices and connections
+        only to find its own empty table, in every state).
         """
         if self._derived is None:
             # states recur (plans of one problem share prefixes; candidates in a batch share
