@@ -15,9 +15,8 @@ derived atoms of states seen before); what a batch adds:
   default): a problem's plans are taken in the order of their texts (those that begin with
   the same lines are neighbours; plans given as steps: in the order of their steps), each
   continues from the state where it leaves the previous one, reached by undoing that plan's
-  later steps (each
-  applied step logs the atoms it removed and added, unless no plan still to come shares less
-  than the step's prefix, so that it is never undone; see
+  later steps (each applied step logs the atoms it removed and added, unless no plan still to
+  come shares less than the step's prefix, so that it is never undone; see
   :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
   prompt, a plan and its repairs) often share their first steps; a report is the same either
   way, since a step's outcome depends only on the state it starts from;
