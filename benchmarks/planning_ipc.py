@@ -28,7 +28,9 @@ Everything is measured side by side in one run on ``../shared/data/ipc`` (47 fam
    type), the records per minute, and VAL's verdict on every record.
 
 Run: ``.venv/bin/python benchmarks/planning_ipc.py`` (``--quick``: 6 families, no planner;
-``--validation-only``: step 3 alone, printed, nothing written).
+``--validation-only``: step 3 alone, printed, nothing written; with ``--write`` too, its figures
+replace the validation part of the last full run's results, marked as a separate run with its
+own load, the unified-planning figures kept from the full run).
 Writes benchmarks/results/planning_ipc.json and the ``planning_ipc`` section of RESULTS.md.
 
 Targets (issue 17): per plan including parsing >= 3x faster than a VAL process; in-process
@@ -53,7 +55,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import markdown_table, update_results_md, write_json  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    RESULTS_DIR,
+    markdown_table,
+    update_results_md,
+    write_json,
+)
 
 BATCH_REPEATS = 5  # timed passes of the in-process batch (median reported)
 QUICK_FAMILIES = ("barman", "miconic-fulladl", "psr-large", "recharging-robots", "tpp",
@@ -396,7 +403,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validation-only", action="store_true",
                         help="only the validation agreement and speed, printed (no planner, "
                              "no prototypes, no unified-planning; nothing written)")
+    parser.add_argument("--write", action="store_true",
+                        help="with --validation-only: its figures replace the validation part "
+                             "of results/planning_ipc.json and RESULTS.md (the rest stays from "
+                             "the last full run)")
     args = parser.parse_args(argv)
+    if args.write and (not args.validation_only or args.quick):
+        parser.error("--write goes with --validation-only on all families (not --quick)")
     root = _data() / "ipc"
     val = _val()
     families = set(QUICK_FAMILIES) if args.quick else None
@@ -405,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.validation_only:
         speed = speed_and_agreement(root, val, _cases(root, families), up=False)
         print(_speed_summary(speed), flush=True)
+        if args.write:
+            _write_validation(speed, load_before, time.perf_counter() - t0)
         return 0
     solve = [] if args.quick else solve_rows(root, val, families, args.timeout)
     speed = speed_and_agreement(root, val, _cases(root, families), up=not args.no_up)
@@ -418,6 +433,25 @@ def main(argv: list[str] | None = None) -> int:
     write_json("planning_ipc", data)
     update_results_md("planning_ipc", _markdown(data))
     return 0
+
+
+def _write_validation(speed: dict[str, Any], load_before: float, wall_s: float) -> None:
+    """Put a ``--validation-only`` run's figures in place of the last full run's validation
+    part (results JSON and RESULTS.md), as a separate run with its own load; the
+    unified-planning figures (not measured by that run) are kept from the full run."""
+    path = RESULTS_DIR / "planning_ipc.json"
+    if not path.is_file():
+        raise SystemExit("no results/planning_ipc.json: run the full benchmark first")
+    data = {k: v for k, v in json.loads(path.read_text()).items()
+            if k not in ("benchmark", "machine")}
+    if data.get("quick"):
+        raise SystemExit("results/planning_ipc.json is from a --quick run: run the full one")
+    speed["up"] = data["validation"].get("up", {})
+    data["validation"] = speed
+    data["validation_run"] = {"load_before": load_before, "load_after": os.getloadavg()[0],
+                              "wall_s": wall_s, "up_from_full_run": bool(speed["up"])}
+    write_json("planning_ipc", data)
+    update_results_md("planning_ipc", _markdown(data))
 
 
 def _timing_note(v: dict[str, Any]) -> str:
@@ -505,6 +539,15 @@ def _markdown(d: dict[str, Any]) -> str:
             "",
         ]
     up = v["up"]
+    run = d.get("validation_run")
+    if run is not None:
+        lines += [
+            "The validation figures below come from a separate `--validation-only` run, load "
+            f"average {run['load_before']:.1f} -> {run['load_after']:.1f}"
+            + (" (unified-planning's from the full run above)" if run["up_from_full_run"]
+               else "") + ".",
+            "",
+        ]
     lines += [
         f"**Validation** of {v['plans']} plans (cases.json): ours = VAL on {v['agree_val']}, "
         f"= recorded VAL verdict on {v['agree_recorded']}"

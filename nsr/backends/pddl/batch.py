@@ -12,10 +12,11 @@ derived atoms of states seen before); what a batch adds:
 - plan lines are read once per batch: candidates for one task repeat most of their lines, and
   a line read before is a dict look-up (see :func:`~nsr.backends.pddl.plans.parse_plan`);
 - plans that begin alike simulate their common prefix once (``share_prefixes``, on by
-  default): a problem's plans are taken in the order of their steps, each continues from the
-  state where it leaves the previous one, reached by undoing that plan's later steps (each
-  applied step logs the atoms it removed and added, unless no plan still to come shares less
-  than the step's prefix, so that it is never undone; see
+  default): a problem's plans are taken in the order of their texts (those that begin with
+  the same lines are neighbours; plans given as steps: in the order of their steps), each
+  continues from the state where it leaves the previous one, reached by undoing that plan's
+  later steps (each applied step logs the atoms it removed and added, unless no plan still to
+  come shares less than the step's prefix, so that it is never undone; see
   :func:`~nsr.backends.pddl.grounded.simulate`). Candidates for one task (rollouts of one
   prompt, a plan and its repairs) often share their first steps; a report is the same either
   way, since a step's outcome depends only on the state it starts from;
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.grounded import (
@@ -68,21 +70,41 @@ def _read_plans(
     ]
 
 
-def _prefetch(domain: Domain, plans: Iterable[tuple[Step, ...]]) -> None:
+def _prefetch(
+    domain: Domain, plans: Iterable[Plan], read: Iterable[tuple[Step, ...]],
+    lines: dict[str, Step],
+) -> None:
+    """Read every action the batch uses in one go: those of the plans given as steps, and
+    those of the lines read from texts (a line's step is kept once, however many plans repeat
+    the line; a text in another layout than plain lines, read line by line, has its actions
+    read by the validation as it reaches them)."""
     actions = domain.actions
-    if isinstance(actions, LazyActions):  # every action the batch uses, read in one go
-        actions.prefetch(s.action for plan in plans for s in plan)
+    if isinstance(actions, LazyActions):
+        given = (steps for plan, steps in zip(plans, read, strict=True)
+                 if not isinstance(plan, str))
+        actions.prefetch(chain((s.action for s in lines.values()),
+                               (s.action for steps in given for s in steps)))
 
 
 def _judge(
-    domain: Domain, problem: Problem, plans: Sequence[tuple[Step, ...]], share_prefixes: bool
+    domain: Domain,
+    problem: Problem,
+    plans: Sequence[tuple[Step, ...]],
+    share_prefixes: bool,
+    texts: Sequence[Plan] = (),
 ) -> list[ValidationReport]:
-    """The reports of ``plans`` (in their order), common prefixes simulated once if asked."""
+    """The reports of ``plans`` (in their order), common prefixes simulated once if asked;
+    ``texts``: what they were read from."""
     if not share_prefixes or len(plans) < 2:
         return [validate(domain, problem, plan) for plan in plans]
-    # plans sorted by their steps sit next to those they share most with; lines read once
-    # are one object per line, so ids order them (equal steps of other origins just share less)
-    order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
+    # plans sorted by their steps sit next to those they share most with. Texts in sorted
+    # order do (all that begin with the same lines are neighbours), and compare by C calls;
+    # else lines read once are one object per line, so ids order them (equal steps of other
+    # origins just share less)
+    if len(texts) == len(plans) and all(isinstance(t, str) for t in texts):
+        order = sorted(range(len(plans)), key=texts.__getitem__)
+    else:
+        order = sorted(range(len(plans)), key=lambda i: tuple(map(id, plans[i])))
     # a step is undone only when a later plan shares less: steps below the least common
     # prefix of the plans still to come log no atoms (see simulate's log_from). The prefixes
     # shared by neighbours in the order, from the last one back, as running minima
@@ -109,10 +131,18 @@ def _judge(
 def _shared(plan: tuple[Step, ...], other: tuple[Step, ...], limit: int | None = None) -> int:
     """How many first steps ``plan`` and ``other`` have in common (at most ``limit``)."""
     end = min(len(plan), len(other)) if limit is None else min(len(plan), len(other), limit)
-    common = 0
-    while common < end and (plan[common] is other[common] or plan[common] == other[common]):
-        common += 1
-    return common
+    # slices compared by C calls (equal steps are most often one object: a shared line), the
+    # first difference found by halving: a few slice comparisons instead of a step at a time
+    if plan[:end] == other[:end]:
+        return end
+    low, high = 0, end  # plan[:low] == other[:low], plan[:high] != other[:high]
+    while high - low > 1:
+        mid = (low + high) // 2
+        if plan[low:mid] == other[low:mid]:
+            low = mid
+        else:
+            high = mid
+    return low
 
 
 @without_collector
@@ -124,10 +154,13 @@ def validate_many(
     :func:`~nsr.backends.pddl.plans.parse_plan`, their lines shared (a bad one raises
     :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
     simulated once unless ``share_prefixes`` is False (see the module docstring)."""
-    steps = _read_plans(plans, {}, "")
-    _prefetch(domain, steps)
+    plans = plans if isinstance(plans, Sequence) else list(plans)
+    plans = plans if isinstance(plans, Sequence) else list(plans)
+    lines: dict[str, Step] = {}
+    steps = _read_plans(plans, lines, "")
+    _prefetch(domain, plans, steps, lines)
     with _plans_ahead(domain, len(steps)):
-        return _judge(domain, problem, steps, share_prefixes)
+        return _judge(domain, problem, steps, share_prefixes, plans)
 
 
 @without_collector
@@ -155,13 +188,14 @@ def validate_batch(
         _read_plans(plans, lines, f"<problem {n}, ")
         for n, (_, plans) in enumerate(tasks, start=1)
     ]
-    _prefetch(domain, (plan for plans in read for plan in plans))
+    _prefetch(domain, [p for _, plans in tasks for p in plans],
+              [steps for plans in read for steps in plans], lines)
     out = []
     with _plans_ahead(domain, sum(map(len, read))):
-        for n, ((problem, _), plans) in enumerate(zip(tasks, read, strict=True), start=1):
+        for n, ((problem, texts), plans) in enumerate(zip(tasks, read, strict=True), start=1):
             if isinstance(problem, str):
                 problem = parse_problem(problem, domain, name=f"<problem {n}>")
-            out.append(_judge(domain, problem, plans, share_prefixes))
+            out.append(_judge(domain, problem, plans, share_prefixes, texts))
     return out
 
 

@@ -26,7 +26,6 @@ again, costs the text generation and one call of the maker.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -77,9 +76,14 @@ def _tuple(items: Sequence[str]) -> str:
 class _Module:
     """The functions generated for one entry point (the entry and its quantifier helpers)."""
 
-    def __init__(self, derived: frozenset[str], target: Atom | None) -> None:
+    def __init__(
+        self, derived: frozenset[str], target: Atom | None, empty: frozenset[str] = frozenset()
+    ) -> None:
         self.derived = derived
         self.target = target  # the atom occurrence restricted to DELTA (semi-naive rounds)
+        # derived predicates known to have no atom yet (the first round of a recursive
+        # stratum): their atoms are false, so a conjunction needing one is pruned unsearched
+        self.empty = empty
         self.functions: list[list[str]] = []
         # every name and type set in the code is a parameter of the generated maker (see
         # _build), so conditions that differ only in names share one compiled code object
@@ -113,9 +117,14 @@ class _Module:
 
 
 # what generated code may read of the world, as local names (see _Function.finish)
-_WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.tb"),
+# (a plain predicate's facts and tables come from the state's index itself, FF and FT: one
+# call, not two; TB, FA and DF serve derived predicates)
+_WORLD_PARTS = (("S", "W.state"), ("DF", "W.derived_facts"), ("FA", "W.facts"), ("TB", "W.table"),
+                ("FF", "W._facts.facts"), ("FT", "W._facts.table"),
                 ("OB", "W.problem.objects_of"))
-_NAMES = re.compile(r"\b(?:S|DF|FA|TB|OB)\b")
+# how generated code uses each of them (a set look-up, or a call): found by substring search
+_USES = {"S": " in S", "DF": "DF(", "FA": "FA(", "TB": "TB(", "FF": "FF(", "FT": "FT(",
+         "OB": "OB("}
 
 
 class _Function:
@@ -132,6 +141,7 @@ class _Function:
         self.prologue: list[str] = []
         self.pools: dict[frozenset[str], str] = {}
         self.hoisted: dict[tuple[str, tuple[int, ...] | None], str] = {}
+        self.lazy: dict[tuple[str, tuple[int, ...] | None], str] = {}
         self.fresh = 0
 
     def env(self) -> dict[str, str]:
@@ -154,7 +164,8 @@ class _Function:
         cost of ``compile`` grows with the text), then its prologue and body."""
         args = ", ".join(("W", "DELTA", *self.extra, *(f"a{i}" for i in range(len(self.inputs)))))
         code = self.prologue + self.body
-        used = set(_NAMES.findall("\n".join(code)))
+        text = "\n".join(code)
+        used = {name for name, use in _USES.items() if use in text}
         lines = [f"def {self.name}({args}):"]
         lines += [f"    {name} = {value}" for name, value in _WORLD_PARTS if name in used]
         return lines + ["    " + p for p in self.prologue] + self.body
@@ -168,16 +179,29 @@ class _Function:
             self.prologue.append(f"{found} = OB({self.m.lit(types)})")
         return found
 
-    def facts(self, predicate: str) -> str:
+    def facts(self, predicate: str, indent: int) -> str:
         if predicate in self.m.derived:  # computed when first reached, like the interpreter
-            return f"FA({self.m.lit(predicate)})"
-        return self._hoist((predicate, None), f"FA({self.m.lit(predicate)})")
+            return self._lazy((predicate, None), f"FA({self.m.lit(predicate)})", indent)
+        return self._hoist((predicate, None), f"FF({self.m.lit(predicate)})")
 
-    def table(self, predicate: str, positions: tuple[int, ...]) -> str:
-        call = f"TB({self.m.lit(predicate)}, {positions!r})"
+    def table(self, predicate: str, positions: tuple[int, ...], indent: int) -> str:
         if predicate in self.m.derived:
-            return call
-        return self._hoist((predicate, positions), call)
+            return self._lazy((predicate, positions),
+                              f"TB({self.m.lit(predicate)}, {positions!r})", indent)
+        return self._hoist((predicate, positions), f"FT({self.m.lit(predicate)}, {positions!r})")
+
+    def _lazy(self, key: tuple[str, tuple[int, ...] | None], call: str, indent: int) -> str:
+        """A derived predicate's facts or table, fetched where first reached in a call of the
+        function (so a stratum is computed only when the search gets there, as the
+        interpreter does) and kept in a local for the rest of the call: a function's run
+        never sees derived atoms change (a stratum grows between rule firings, and a lower
+        one is complete once computed)."""
+        found = self.lazy.get(key)
+        if found is None:
+            found = self.lazy[key] = f"L{len(self.lazy)}"
+            self.prologue.append(f"{found} = None")
+        self.emit(indent, f"if {found} is None: {found} = {call}")
+        return found
 
     def _hoist(self, key: tuple[str, tuple[int, ...] | None], call: str) -> str:
         found = self.hoisted.get(key)
@@ -200,8 +224,15 @@ class _Function:
             args = [self.term(t, env) or self.m.lit(t) for t in f.terms]
             if f is self.m.target:
                 return f"{_tuple(args)} in DELTA"
-            if f.predicate in self.m.derived:
-                return f"{_tuple(args)} in DF({self.m.lit(f.predicate)})"
+            if f.predicate in self.m.empty:
+                return "False"
+            if f.predicate in self.m.derived:  # fetched once per call, where first reached
+                found = self.lazy.get((f.predicate, None))
+                if found is None:
+                    found = self.lazy[(f.predicate, None)] = f"L{len(self.lazy)}"
+                    self.prologue.append(f"{found} = None")
+                got = f"({found} if {found} is not None else ({found} := DF({self.m.lit(f.predicate)})))"
+                return f"{_tuple(args)} in {got}"
             return f"{_tuple([self.m.lit(f.predicate), *args])} in S"
         if isinstance(f, Not):
             return f"not ({self.expr(f.arg, env)})"
@@ -233,6 +264,10 @@ class _Function:
         indent: int,
         leaf: Callable[[_Function, dict[str, str], int], None],
     ) -> None:
+        empty = self.m.empty
+        if empty and any(_void(p, empty) for p in parts):
+            self.emit(indent, "pass")  # a conjunct that cannot hold: no solution
+            return
         pending: list[Formula] = []
         tests: list[str] = []
         for part in parts:
@@ -349,11 +384,11 @@ class _Function:
                 self.emit(indent, f"if {test}:")
                 indent += 1
         elif positions:
-            table = self.table(atom.predicate, tuple(positions))
+            table = self.table(atom.predicate, tuple(positions), indent)
             self.emit(indent, f"for {row} in {table}.get({_tuple(keys)}, ()):")
             indent += 1
         else:
-            self.emit(indent, f"for {row} in {self.facts(atom.predicate)}:")
+            self.emit(indent, f"for {row} in {self.facts(atom.predicate, indent)}:")
             indent += 1
         out = dict(env)
         tests: list[str] = []
@@ -410,6 +445,20 @@ def _emit_effect(f: _Function, effect: Effect, env: dict[str, str], indent: int)
             f.solve([], outer, types, indent, lambda g, e, i, s=sub: _emit_effect(g, s, e, i))
     if not (effect.adds or effect.dels or effect.whens or effect.foralls):
         f.emit(indent, "pass")
+
+
+def _void(f: Formula, empty: frozenset[str]) -> bool:
+    """True when ``f`` is false whatever the binding, the atoms of ``empty`` being false: it
+    needs one of them (through ``and``, every branch of an ``or``, an ``exists`` body)."""
+    if isinstance(f, Atom):
+        return f.predicate in empty
+    if isinstance(f, And):
+        return all(_void(a, empty) for a in f.args)
+    if isinstance(f, Or):
+        return all(_void(a, empty) for a in f.args)
+    if isinstance(f, Quantified) and f.kind == "exists":
+        return _void(f.body, empty)
+    return False
 
 
 def _by_row(test: str, assigns: list[str]) -> str:
@@ -490,10 +539,12 @@ def _compile_rule(
     variables: Any,
     derived: frozenset[str],
     target: Atom | None,
+    empty: frozenset[str],
 ) -> Callable[..., Any]:
     """``fn(world, delta)`` yielding the head's argument tuples of every solution of ``parts``
-    (``target``, an occurrence in ``parts``, reads only ``delta``)."""
-    module = _Module(derived, target)
+    (``target``, an occurrence in ``parts``, reads only ``delta``; atoms of ``empty`` are
+    false)."""
+    module = _Module(derived, target, empty)
     fn = _Function(module, "_rule", ())
 
     def emit_head(f: _Function, env: dict[str, str], indent: int) -> None:
@@ -565,11 +616,15 @@ def compile_rule(
     variables: Any,
     derived: frozenset[str],
     target: Atom | None,
+    empty: frozenset[str] = frozenset(),
 ) -> Callable[..., Any]:
     """``fn(world, delta)`` yielding the head's argument tuples of every solution of ``parts``
-    (``target``, an occurrence in ``parts``, reads only ``delta``)."""
+    (``target``, an occurrence in ``parts``, reads only ``delta``). The predicates of
+    ``empty`` must have no atom when the function runs (as in the first round of a
+    recursive stratum, see :meth:`~nsr.backends.pddl.world.World.derived_facts`): branches
+    needing one of their atoms are left out of the code, with the same solutions."""
     try:
-        return _compile_rule(head, parts, variables, derived, target)
+        return _compile_rule(head, parts, variables, derived, target, empty)
     except RecursionError:
         raise CompileLimit("nested too deeply") from None
 

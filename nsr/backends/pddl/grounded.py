@@ -25,10 +25,10 @@ The model and its reader live in :mod:`~nsr.backends.pddl.reader`, conditions in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, fields
 from itertools import compress, islice
-from operator import ne
+from operator import itemgetter, ne
 from operator import not_ as _not
 from typing import Any
 
@@ -121,15 +121,8 @@ class ValidationReport:
     def success(cls, applied: int, cost: float | None = None) -> ValidationReport:
         """The report of a valid plan (the same text from every validator)."""
         suffix = "" if cost is None else f", total cost {cost:g}"
-        return cls(
-            valid=True,
-            failed_step=None,
-            reason="ok",
-            message=f"valid plan: {applied} steps reach the goal{suffix}",
-            steps_applied=applied,
-            goal_fraction=1.0,
-            cost=cost,
-        )
+        return _report(True, None, "ok", f"valid plan: {applied} steps reach the goal{suffix}",
+                       (), applied, 1.0, (), cost)
 
     @classmethod
     def precondition_failed(
@@ -147,33 +140,19 @@ class ValidationReport:
         ``fallback`` explains the failure when the validator could not name them."""
         noun = "precondition" if len(unmet) == 1 else "preconditions"
         detail = f"{noun} {', '.join(unmet)} not satisfied" if unmet else fallback
-        return cls(
-            valid=False,
-            failed_step=number,
-            reason="precondition",
-            message=f"step {number} {step}: {detail}",
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=goal_fraction,
-            unmet_preconditions=unmet,
-        )
+        return _report(False, number, "precondition", f"step {number} {step}: {detail}",
+                       unmet_goals, applied, goal_fraction, unmet, None)
 
     @classmethod
     def goal_not_reached(
         cls, applied: int, unmet_goals: tuple[str, ...], n_goals: int, fraction: float
     ) -> ValidationReport:
         """The report of a plan whose steps all apply but leave goals unmet."""
-        return cls(
-            valid=False,
-            failed_step=None,
-            reason="goal_not_reached",
-            message=(
-                f"after {applied} steps, {len(unmet_goals)} of {n_goals} "
-                f"goals not reached: {', '.join(unmet_goals)}"
-            ),
-            unmet_goals=unmet_goals,
-            steps_applied=applied,
-            goal_fraction=fraction,
+        return _report(
+            False, None, "goal_not_reached",
+            f"after {applied} steps, {len(unmet_goals)} of {n_goals} "
+            f"goals not reached: {', '.join(unmet_goals)}",
+            unmet_goals, applied, fraction, (), None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,6 +167,32 @@ class ValidationReport:
             "unmet_preconditions": list(self.unmet_preconditions),
             "cost": self.cost,
         }
+
+
+# the report's slots' own setters, in field order: a frozen dataclass's constructor sets each
+# field through object.__setattr__ (several times slower), and a batch makes a report per plan
+(_SET_VALID, _SET_FAILED, _SET_REASON, _SET_MESSAGE, _SET_UNMET_GOALS, _SET_APPLIED,
+ _SET_FRACTION, _SET_UNMET, _SET_COST) = (
+    getattr(ValidationReport, f.name).__set__ for f in fields(ValidationReport))
+
+
+def _report(
+    valid: bool, failed_step: int | None, reason: str, message: str,
+    unmet_goals: tuple[str, ...], steps_applied: int, goal_fraction: float,
+    unmet_preconditions: tuple[str, ...], cost: float | None,
+) -> ValidationReport:
+    """A :class:`ValidationReport` of these fields (see above)."""
+    report = object.__new__(ValidationReport)
+    _SET_VALID(report, valid)
+    _SET_FAILED(report, failed_step)
+    _SET_REASON(report, reason)
+    _SET_MESSAGE(report, message)
+    _SET_UNMET_GOALS(report, unmet_goals)
+    _SET_APPLIED(report, steps_applied)
+    _SET_FRACTION(report, goal_fraction)
+    _SET_UNMET(report, unmet_preconditions)
+    _SET_COST(report, cost)
+    return report
 
 
 REASONS = (
@@ -241,10 +246,14 @@ def _goal_memo(
     whether every conjunct is such a literal, and whether all of them are positive. A goal of
     many negative literals (petri-net-alignment's hundreds of ``(not (token t))``) is then
     checked by C calls as an atom goal is."""
+    parts = problem.goal_parts
+    found = list(map(_first, parts))
+    if all(found):  # atoms only (most goals): C calls
+        return True, tuple(found), (True,) * len(found), [""] * len(found), True
     derived = problem.domain.derived
     keys: list[GroundAtom | None] = []
     wanted: list[bool] = []
-    for key, g in problem.goal_parts:
+    for key, g in parts:
         if key is None and isinstance(g, Not) and isinstance(g.arg, Atom) and \
                 g.arg.predicate not in derived:
             key = (g.arg.predicate, *g.arg.terms)
@@ -276,8 +285,7 @@ def validate(domain: Domain, problem: Problem, plan: Iterable[Step]) -> Validati
     return simulate(domain, problem, plan, state, FactIndex(state, problem.initial_index()))
 
 
-Undo = tuple[frozenset[GroundAtom] | set[GroundAtom], frozenset[GroundAtom] | set[GroundAtom],
-             float]
+Undo = tuple[Collection[GroundAtom], Collection[GroundAtom], float]
 
 
 def simulate(
@@ -355,10 +363,13 @@ def simulate(
                         )
                     step = Step(step.action.lower(), tuple(a.lower() for a in step.args))
                 comp = action.compiled
-                entry = (action, param_domains[action.name], len(action.params), comp)
+                entry = (action, param_domains[action.name], len(action.params), comp.symbols,
+                         comp.general, comp.extra, comp.cost, comp.pos, comp.neg, comp.eq,
+                         comp.neq, comp.dels, comp.adds)
                 if action.name == step.action:
                     ready[step.action] = entry
-            action, doms, arity, comp = entry
+            (action, doms, arity, symbols, general, extra, step_cost, pos, neg, eqs, neqs,
+             dels, adds) = entry
             args = step.args
             if len(args) != arity:
                 return _fail(
@@ -402,16 +413,16 @@ def simulate(
                         f"{_types_text(tys)}",
                         index=index,
                     )
-            vals = args + comp.symbols
+            vals = args + symbols
             known = (  # lists at first: made frozensets when the step comes again
-                action, step, comp.general, comp.extra, comp.cost,
-                [g(vals) for g in comp.pos],
-                [g(vals) for g in comp.neg],
-                not (comp.eq or comp.neq)
-                or (all(vals[i] == vals[j] for i, j in comp.eq)
-                    and all(vals[i] != vals[j] for i, j in comp.neq)),
-                [g(vals) for g in comp.dels],
-                [g(vals) for g in comp.adds],
+                action, step, general, extra, step_cost,
+                [g(vals) for g in pos],
+                [g(vals) for g in neg] if neg else _NO_ATOMS,
+                not (eqs or neqs)
+                or (all(vals[i] == vals[j] for i, j in eqs)
+                    and all(vals[i] != vals[j] for i, j in neqs)),
+                [g(vals) for g in dels],
+                [g(vals) for g in adds],
             )
             if step.action == key[0] and args is key[1]:  # not a case-corrected step
                 ground[key] = known
@@ -462,10 +473,17 @@ def simulate(
         if log is not None and number <= log_from:  # never undone: its cost alone
             log.append((_NO_ATOMS, _NO_ATOMS, cost))
         elif log is not None:  # what undoes it: the atoms it removes, and those it adds anew
-            come = set(adds) if adds.__class__ is list else adds
-            log.append((state.intersection(dels),
-                        come.difference(state).union(come.intersection(dels)), cost))
-        change(dels, adds)
+            if state.issuperset(dels) and state.isdisjoint(adds):
+                log.append((dels, adds, cost))  # the usual step: all of them (no set built)
+            else:
+                come = set(adds) if adds.__class__ is list else adds
+                log.append((state.intersection(dels),
+                            come.difference(state).union(come.intersection(dels)), cost))
+        if index._by_pred is None:  # no join has asked for an index: the state alone
+            state.difference_update(dels)
+            state.update(adds)
+        else:
+            change(dels, adds)
         applied += 1
     unmet_goals, fraction = _goal_status(problem, state, index)
     if unmet_goals:
@@ -478,13 +496,19 @@ def simulate(
 def undo(state: set[GroundAtom], index: FactIndex, log: list[Undo], keep: int) -> float:
     """Take ``state`` (and its ``index``) back to where the first ``keep`` steps of ``log``
     left it, dropping the later entries; returns the cost after those steps."""
+    plain = index._by_pred is None  # no fact index built: the state alone changes
     while len(log) > keep:
         removed, added, _ = log.pop()
-        index.change(added, removed)
+        if plain:
+            state.difference_update(added)
+            state.update(removed)
+        else:
+            index.change(added, removed)
     return log[-1][2] if log else 0.0
 
 
 _contains = frozenset.__contains__
+_first = itemgetter(0)
 _NO_ATOMS: frozenset[GroundAtom] = frozenset()
 GROUND_STEPS_KEPT = 1 << 14  # ground steps a problem keeps (see validate; each a few atoms)
 

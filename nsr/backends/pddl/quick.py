@@ -17,6 +17,8 @@ part after ``:init`` (which :func:`~nsr.backends.pddl.sexpr.split_init` reads).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import compress, repeat
+from operator import itemgetter, not_
 from typing import Any, NamedTuple
 
 from nsr.backends.pddl.effects import Arith, Effect, ForallEffect, FunctionTerm, NumExpr, When
@@ -153,13 +155,16 @@ class QuickReader:
         """A goal that is a ground literal or a conjunction of them (most problems' goals),
         read in one loop with the checks :meth:`formula` and :meth:`goal` make (predicate and
         arity, known objects of fitting types); None for any other goal or a failed check (the
-        general path then reads it, or says what is wrong)."""
+        general path then reads it, or says what is wrong). The objects are checked per
+        predicate and argument position, all at once: the arguments found there must be among
+        the objects of a fitting type (a set inclusion; goals of hundreds of literals are
+        common: visitall's cells, petri-net-alignment's places)."""
         if node.__class__ is not list or not node:
             return None
         conjunction = node[0] == "and"
         arities = self.arities
-        predicates = self.predicates
         out: list[Formula] = []
+        by_predicate: dict[str, list[tuple[str, ...]]] = {}
         for item in node[1:] if conjunction else (node,):
             negated = item.__class__ is list and len(item) == 2 and item[0] == "not"
             lit = item[1] if negated else item
@@ -172,11 +177,25 @@ class QuickReader:
             if arity is None or len(lit) != arity + 1:
                 return None
             terms = tuple(lit[1:])
-            for term, (_, tys) in zip(terms, predicates[pred].params, strict=True):
-                if term.__class__ is not str or tys.isdisjoint(ground.get(term, ())):
-                    return None  # not an object (a variable, a list) or of no fitting type
+            group = by_predicate.get(pred)
+            if group is None:
+                by_predicate[pred] = [terms]
+            else:
+                group.append(terms)
             atom = make_atom(pred, terms)
             out.append(make_not(atom) if negated else atom)
+        pools: dict[frozenset[str], frozenset[str]] = {}
+        for pred, group in by_predicate.items():
+            for i, (_, tys) in enumerate(self.predicates[pred].params):
+                pool = pools.get(tys)
+                if pool is None:  # the objects with a type of tys (their ancestors included)
+                    pool = pools[tys] = frozenset(compress(
+                        ground.keys(), map(not_, map(tys.isdisjoint, ground.values()))))
+                try:
+                    if not pool.issuperset(map(_AT[i] if i < len(_AT) else itemgetter(i), group)):
+                        return None
+                except TypeError:  # a list: not an object
+                    return None
         return And(tuple(out)) if conjunction else out[0]
 
     def variables(self, node: Any, *, unique: bool = False) -> Params:
@@ -425,6 +444,11 @@ def typed_names(
     """``a b - t c d``: a typed list of names (untyped -> ``object``), every type in ``types``
     (unless None), every name a variable when ``variables`` (else none is); None when anything
     is off (an ``either``, a misplaced '-', a wrong name), for the general reader to name."""
+    n = len(items)
+    if n >= 6 and n % 3 == 0 and items[1::3].count("-") == n // 3:
+        found = _each_typed(items, types, variables)  # 'a - t b - u ...': C calls
+        if found is not None:
+            return found
     out: list[tuple[str, frozenset[str]]] = []
     pending: list[str] = []
     single: dict[str, frozenset[str]] = {}
@@ -456,6 +480,27 @@ def typed_names(
             return None
         out.extend([(p, frozenset(("object",))) for p in pending])
     return out
+
+
+def _each_typed(
+    items: list[Any], types: Mapping[str, Any] | None, variables: bool
+) -> list[tuple[str, frozenset[str]]] | None:
+    """:func:`typed_names` of ``name - type name - type ...`` (every '-' at its place, a
+    grounded domain's hundreds of constants each typed alone), checked by C calls; None when
+    a check fails (the loop then decides)."""
+    if set(map(type, items)) != {str} or items.count("-") != len(items) // 3:
+        return None
+    names, tys = items[0::3], items[2::3]
+    marked = sum(map(str.startswith, names, repeat("?")))  # variables among the names
+    if marked != (len(names) if variables else 0):
+        return None
+    if types is not None and not all(map(types.__contains__, tys)):
+        return None
+    single = {ty: frozenset((ty,)) for ty in set(tys)}
+    return list(zip(names, map(single.__getitem__, tys), strict=True))
+
+
+_AT = tuple(itemgetter(i) for i in range(8))  # an argument position's getter
 
 
 class DomainHead(NamedTuple):

@@ -144,13 +144,14 @@ class Action:
     ) -> Action:
         """An action whose precondition and effect ``read_body`` gives when first needed."""
         action = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(action, "name", name)
-        _set(action, "params", params)
-        _set(action, "compiled", compiled)
-        _set(action, "_body", None)
-        _set(action, "_read_body", read_body)
-        _set(action, "_variables", None)
+        # through the slots' own setters: object.__setattr__ looks each name up first (a
+        # grounded domain's plan reads hundreds of actions)
+        _set_name(action, name)
+        _set_params(action, params)
+        _set_compiled(action, compiled)
+        _set_body(action, None)
+        _set_read_body(action, read_body)
+        _set_variables(action, None)
         return action
 
     def _parts(self) -> tuple[Formula, Effect]:
@@ -218,6 +219,14 @@ class Action:
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_read_body", None)
         object.__setattr__(self, "_variables", None)
+
+
+_set_name = Action.name.__set__  # type: ignore[attr-defined]
+_set_params = Action.params.__set__  # type: ignore[attr-defined]
+_set_compiled = Action.compiled.__set__  # type: ignore[attr-defined]
+_set_body = Action._body.__set__  # type: ignore[attr-defined]
+_set_read_body = Action._read_body.__set__  # type: ignore[attr-defined]
+_set_variables = Action._variables.__set__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,14 +440,14 @@ class LazyActions(Mapping[str, "Action"]):
         todo_now = []
         for name, piece in zip(todo, pieces, strict=True):
             keyed = ShapeCache.key(piece)
+            if keyed is not None and keyed[0] in first:  # its shape is being read now
+                later.append((name, piece, keyed))
+                continue
             if keyed is not None and self._adopt(name, shaped(piece, keyed)):
                 continue
-            if keyed is not None and keyed[0] in first:
-                later.append((name, piece, keyed))
-            else:
-                if keyed is not None:
-                    first.add(keyed[0])
-                todo_now.append((name, piece))
+            if keyed is not None:
+                first.add(keyed[0])
+            todo_now.append((name, piece))
         if later:  # the first of each shape read: the others reuse it, or are read after
             self._read([n for n, _ in todo_now], [p for _, p in todo_now])
             todo_now = [(name, piece) for name, piece, keyed in later
@@ -711,13 +720,15 @@ def parse_domain(text: str, *, name: str = "<domain>", strict: bool = False) -> 
 def _parse_domain(text: str, name: str, strict: bool) -> Domain:
     rd = _Reader(name)
     # actions stay unread text until used (see parse_domain), when the layout allows
-    split = None if strict else split_actions(text)
+    split = None if strict else split_actions(text, keep_lines=False)
     # the other sections too, when they are plain (else the token reader names what is wrong)
     head = None if split is None else domain_head(split[0], SUPPORTED_REQUIREMENTS)
     if head is not None:
         quick = _quick_domain(rd, head, split, text, name)  # type: ignore[arg-type]
         if quick is not None:
             return quick
+    if split is not None:  # the token reader names lines: the rest with its line breaks
+        split = split_actions(text)
     root = rd.top(text if split is None else split[0], "domain")
     domain_name = root.items[1].items[1].text  # type: ignore[union-attr]
     requirements: frozenset[str] = frozenset({":strips"})
@@ -795,7 +806,8 @@ def _quick_domain(
         ancestors = _type_closure(rd, head.parents, 1)
     except PddlSyntaxError:
         return None
-    if any(not tys.issubset(ancestors) for tys in head.typed):
+    # the type sets used (one object per type in most domains: a set of them is small)
+    if any(not tys.issubset(ancestors) for tys in set(head.typed)):
         return None
     predicates = {p: Predicate(p, params) for p, params in head.predicates.items()}
 
@@ -844,11 +856,16 @@ def _build_domain(
     rd.functions = functions
     derived = (derived_rules if derived_rules is not None
                else _parse_derived(rd, raw_derived, constants, predicates))
-    sections: dict[str, SList | tuple[int, int]] = {}
-    for aname, start, end in split[1] if split is not None else ():
-        if aname in sections:
-            raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
-        sections[aname] = (start, end)
+    chunks = split[1] if split is not None else []
+    # an action's span by its name (C calls; a grounded domain has hundreds of actions)
+    sections: dict[str, SList | tuple[int, int]] = dict(
+        zip(map(_first, chunks), map(_SPAN, chunks), strict=True))
+    if len(sections) != len(chunks):
+        seen: set[str] = set()
+        for aname, start, _ in chunks:
+            if aname in seen:
+                raise rd.error(line_of(text, start), f"action '{aname}' is declared twice")
+            seen.add(aname)
     for sec in raw_actions:
         if len(sec.items) < 2:
             raise rd.error(sec, "expected an action name after ':action'")
@@ -951,10 +968,14 @@ def _store_shape(
     if any(t not in at for _, tys in params for t in tys) or any(
             s not in at for s in compiled.symbols):
         return
+    symbols_at = tuple(at[s] for s in compiled.symbols)
     shapes.store(shape, names, (
         tuple((var, tuple(at[t] for t in tys)) for var, tys in params),
-        tuple(at[s] for s in compiled.symbols),
-        compiled,
+        # the new action's symbols picked from its names by one C call
+        (lambda _names: ()) if not symbols_at else
+        (lambda names, _i=symbols_at[0]: (names[_i],)) if len(symbols_at) == 1 else
+        itemgetter(*symbols_at),
+        tuple(compiled[1:]),  # the rest of the compiled form, shared as it is
     ))
 
 
@@ -964,17 +985,20 @@ def _from_shape(
     """The action of ``text`` from the parts of its shape, with its own names; its
     precondition and effect read from its text when asked for."""
     _, names, aname = keyed
-    params_at, symbols_at, compiled = parts
-    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at)
+    params_at, symbols_of, rest = parts
+    params = tuple((var, frozenset([names[i] for i in tys])) for var, tys in params_at) \
+        if params_at else ()
 
     def body() -> tuple[Formula, Effect]:
         sec = (read_lists(text) or [[]])[0]
         fields = {sec[i]: sec[i + 1] for i in range(2, len(sec) - 1, 2)}
         return _read_body(reader, aname, fields, params)
 
-    return Action.deferred(
-        aname, params, _Compiled(tuple([names[i] for i in symbols_at]), *compiled[1:]), body
-    )
+    # the compiled form made by tuple's own constructor (a NamedTuple's is a Python call)
+    return Action.deferred(aname, params, _tuple_new(_Compiled, (symbols_of(names), *rest)), body)
+
+
+_tuple_new = tuple.__new__
 
 
 def _read_body(
@@ -1365,7 +1389,8 @@ def parse_problem(text: str, domain: Domain, *, name: str = "<problem>") -> Prob
 
 def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
     rd = _Reader(name)
-    quick = split_init(text)  # a plain :init (most problems) is read without tokens
+    # a plain :init (most problems) is read without tokens
+    quick = split_init(text, keep_lines=False)
     # the other sections too, when they are plain (else the token reader names what is wrong)
     sections = None if quick is None else problem_sections(quick[0])
     if sections is not None:
@@ -1374,6 +1399,8 @@ def _parse_problem(text: str, domain: Domain, name: str) -> Problem:
             problem_name = sections[0]
             return _build_problem(rd, text, domain, name, quick, problem_name, objects, [],
                                   None, sections[4])
+    if quick is not None:  # the token reader names lines: the rest with its line breaks
+        quick = split_init(text)
     root = rd.top(text if quick is None else quick[0], "problem")
     problem_name = root.items[1].items[1].text  # type: ignore[union-attr]
     objects = dict(domain.constants)
@@ -1585,6 +1612,7 @@ class _ParamDomains(Mapping[str, tuple[frozenset[str], ...]]):
 
 
 _first = itemgetter(0)
+_SPAN = itemgetter(1, 2)
 _ITEM = tuple(itemgetter(i) for i in range(8))
 
 

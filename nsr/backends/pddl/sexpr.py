@@ -128,11 +128,14 @@ _DERIVED_START = re.compile(r"\(\s*:derived\b", re.IGNORECASE)
 _PARENS = re.compile(r";[^\n]*|\(|\)")
 
 
-def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
+def split_actions(
+    text: str, *, keep_lines: bool = True
+) -> tuple[str, list[tuple[str, int, int]]] | None:
     """Cut the ``(:action ...)`` sections out of a domain's text, unread.
 
     Returns the rest of the text (the actions replaced by as many newlines, so line numbers
-    stay right) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
+    stay right; by one newline unless ``keep_lines``: a reader of lists needs no line numbers,
+    and counting them costs a pass over most of a big domain) and, per action, (lower-cased name, start, end): its text is ``text[start:end]``
     and its first line ``line_of(text, start)``, both taken only when the action is read (a
     domain of hundreds of actions costs little more than finding them); or None when the file
     does not have the plain layout this needs (every action after the other sections, none but
@@ -148,10 +151,10 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     if end is None:
         return None
     line_start = text.rfind("\n", 0, first) + 1
-    if ";" in text[line_start:end]:  # comments among the actions: check each start
+    if text.find(";", line_start, end) >= 0:  # comments among the actions: check each start
         for m in starts:
             line_start = text.rfind("\n", 0, m.start()) + 1
-            if ";" in text[line_start : m.start()]:
+            if text.find(";", line_start, m.start()) >= 0:
                 return None
         sections = [m.start() for m in _sections(text, first, end)]
     else:  # no comment there: every '(:' is a section (those from the first action on)
@@ -164,7 +167,8 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     if len(sections) == len(starts):  # the actions only
         bounds = list(map(_START, starts))
         bounds.append(end)
-        rest = text[:first] + "\n" * text.count("\n", first, end) + text[end:]
+        gap = "\n" * text.count("\n", first, end) if keep_lines else "\n"
+        rest = text[:first] + gap + text[end:]
         return rest, list(zip(names, bounds, bounds[1:], strict=False))
     # derived rules among the actions stay in the rest (any other section: read whole)
     actions = {m.start() for m in starts}
@@ -177,7 +181,7 @@ def split_actions(text: str) -> tuple[str, list[tuple[str, int, int]]] | None:
     for a, b in zip(sections, sections[1:], strict=False):
         if a in actions:
             chunks.append((next(found), a, b))
-            parts.append("\n" * text.count("\n", a, b))
+            parts.append("\n" * text.count("\n", a, b) if keep_lines else "\n")
         else:
             parts.append(text[a:b])
     parts.append(text[end:])
@@ -223,11 +227,13 @@ _INIT_BODY = re.compile(
 
 
 def split_init(
-    text: str,
+    text: str, *, keep_lines: bool = True
 ) -> tuple[str, list[tuple[str, ...]], list[tuple[list[str], str]], int] | None:
     """A problem's ``:init`` read the quick way when it is a plain list of entries.
 
-    Returns the text with the section emptied (line numbers kept), the ground atoms as
+    Returns the text with the section emptied (line numbers kept unless ``keep_lines`` is
+    False: a reader of lists needs none, and counting them costs a pass over the section), the
+    ground atoms as
     lower-cased token tuples, the numeric values as (``[function, arg, ...]``, number text), and
     the section's first line; None when the section holds anything but flat ``(p a b)`` atoms,
     ``(= (f a b) N)`` values and comments (then the whole file is read the usual way).
@@ -244,7 +250,8 @@ def split_init(
         return None
     end, raw, pieces, values = found
     atoms = list(map(tuple, map(str.split, pieces[1::2])))
-    rest = text[: m.start()] + "(:init)" + "\n" * raw.count("\n") + text[end:]
+    gap = "\n" * raw.count("\n") if keep_lines else "\n"
+    rest = text[: m.start()] + "(:init)" + gap + text[end:]
     return rest, atoms, values, text.count("\n", 0, m.start()) + 1
 
 
@@ -287,12 +294,28 @@ def _flat_init(text: str, start: int) -> InitBody | None:
     last entry's ')' and the section's own are. Checked then: with every value replaced by
     '()', the parentheses alone read '()()...()' (flat entries, none nested, values not
     inside an atom), and between the entries there are blanks only."""
+    # where the section likely ends: the last ')' before the goal that follows it (a find,
+    # not a regex step at every ')' of a big :init); confirmed by the checks below, which a
+    # body ending anywhere else fails, or else found by the regex
+    goal = text.find("(:goal", start)
+    if goal > 0:
+        guess = text.rfind(")", start, goal)
+        if guess > 0:
+            found = _flat_body(text, start, guess + 1)
+            if found is not None:
+                return found
     m = _INIT_END.search(text, start)
     if m is None:
         return None
-    end = m.end()
+    return _flat_body(text, start, m.end())
+
+
+def _flat_body(text: str, start: int, end: int) -> InitBody | None:
+    """:func:`_flat_init` of the section ending just before ``end`` (its ')' at
+    ``end - 1``): None unless it holds flat entries and blanks only (at least one entry: an
+    empty :init is left to the walk)."""
     raw = text[start : end - 1]
-    if ";" in raw or not raw.isascii():
+    if ";" in raw or "(" not in raw or not raw.isascii():
         return None
     body = raw.lower()
     values: list[tuple[list[str], str]] = []
@@ -300,7 +323,9 @@ def _flat_init(text: str, start: int) -> InitBody | None:
     if "=" in body:
         values = [(target.split(), number) for target, number in _INIT_VALUE.findall(body)]
         shape = _INIT_VALUE.sub("()", body)
-        body = _INIT_VALUE.sub(" ", body)
+        # the values out of the atoms' text: each '()' the regex left, when the body had none
+        # of its own (an empty atom, which the check below and _quick_init must see)
+        body = _INIT_VALUE.sub(" ", body) if "()" in body else shape.replace("()", " ")
     parens = shape.encode().translate(None, _NOT_PARENS)
     if parens != b"()" * (len(parens) // 2):
         return None

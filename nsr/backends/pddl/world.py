@@ -89,7 +89,7 @@ class World:
     """One state of one problem; evaluates formulas and collects effects (see module docstring)."""
 
     __slots__ = ("problem", "state", "_facts", "_derived", "_derived_preds", "_keyed", "_delta",
-                 "_compiled", "tb")
+                 "_compiled")
 
     def __init__(
         self,
@@ -103,9 +103,6 @@ class World:
         self._facts = index if index is not None else FactIndex(state)  # type: ignore[arg-type]
         self._derived: dict[str, set[tuple[str, ...]]] | None = None
         self._derived_preds = problem.domain.derived
-        # what compiled code calls for a table: the fact index's own look-up when no predicate
-        # is derived (one call instead of two)
-        self.tb = self.table if self._derived_preds else self._facts.table
         self._compiled = problem.domain.compiled  # condition -> compiled function (or None)
         # (predicate, bound positions) -> (facts seen, key of those positions -> facts)
         self._keyed: dict[tuple[str, tuple[int, ...]], tuple[int, dict[Any, list[Any]]]] = {}
@@ -171,7 +168,10 @@ class World:
         derived predicate never pays for the others). Recursive strata are evaluated
         semi-naively: after the first round, each rule runs once per recursive atom occurrence
         in its body, that occurrence reading only the atoms found in the previous round (any
-        new atom needs at least one of them).
+        new atom needs at least one of them). In the first round the stratum's predicates have
+        no atom yet, so a compiled rule leaves out every branch that needs one (psr-large's
+        ``upstream`` would otherwise join closed devices with closed devices and connections
+        only to find its own empty table, in every state).
         """
         if self._derived is None:
             # states recur (plans of one problem share prefixes; candidates in a batch share
@@ -217,14 +217,10 @@ class World:
         self, rule: Any, restrict: tuple[Atom, set[tuple[str, ...]]] | None
     ) -> set[tuple[str, ...]]:
         occ = None if restrict is None else restrict[0]
-        entry = self._compiled_for(
-            ("rule", id(rule), id(occ)),
-            rule,
-            lambda: compile_rule(
-                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ
-            ),
-            _rule_budget(self.problem.domain, rule.predicate),
-        )
+        key = ("rule", id(rule), id(occ))
+        entry = self._compiled.get(key)
+        if entry is None or entry[0] is not rule or not entry[3]:  # not decided yet
+            entry = self._rule_entry(key, rule, occ)
         fn = entry[1]
         if fn is not None:
             return set(fn(self, None if restrict is None else restrict[1]))
@@ -240,6 +236,20 @@ class World:
         finally:
             self._delta = outer
             entry[2] += perf_counter() - start
+
+    def _rule_entry(self, key: tuple[Any, ...], rule: Any, occ: Atom | None) -> list[Any]:
+        """The entry of ``rule`` (restricted to ``occ``) in the compiled conditions, compiled
+        once its budget is spent (see :meth:`_compiled_for`)."""
+        return self._compiled_for(
+            key,
+            rule,
+            lambda: compile_rule(
+                rule.head, rule.parts, rule.variables, frozenset(self._derived_preds), occ,
+                _first_round_empty(self.problem.domain, rule.predicate) if occ is None
+                else frozenset(),
+            ),
+            _rule_budget(self.problem.domain, rule.predicate),
+        )
 
     # -- formulas ----------------------------------------------------------------------------
 
@@ -676,6 +686,15 @@ def _rule_budget(domain: Any, predicate: str) -> float:
     if _recursive(domain, predicate):
         return RECURSIVE_RULE_COMPILE_BUDGET
     return RULE_COMPILE_BUDGET / domain.compiled.get("plans ahead", 1)  # type: ignore[no-any-return]
+
+
+def _first_round_empty(domain: Any, predicate: str) -> frozenset[str]:
+    """The predicates without atoms when the rules of ``predicate`` first fire unrestricted:
+    its stratum's, when that is recursive (each starts empty, see :meth:`World.derived_facts`;
+    a rule's branches through them find nothing in that round, and compiled code skips them).
+    """
+    stratum, recursive = domain.strata[_stratum_index(domain)[predicate]]
+    return frozenset(stratum) if recursive else frozenset()
 
 
 def _recursive(domain: Any, predicate: str) -> bool:

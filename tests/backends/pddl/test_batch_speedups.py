@@ -4,7 +4,9 @@ A negated ``forall`` read as an ``exists`` (compiled and interpreted, against a 
 truth), goals of ground literals read in one loop (against the general reader, errors
 included), action shapes cut by string methods, and the compile budget of derived rules shared
 by the plans a batch call has ahead (restored after the call, also after an error); a step's
-changes made in one call keep the fact indexes as fresh ones.
+changes made in one call keep the fact indexes as fresh ones; the first round of a recursive
+stratum, compiled without the branches that need its (still empty) predicates, derives what
+the full rules derive.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from nsr.backends.pddl import compiled, world
-from nsr.backends.pddl.batch import validate_batch, validate_many
+from nsr.backends.pddl.batch import _shared, validate_batch, validate_many
 from nsr.backends.pddl.errors import PddlSyntaxError
 from nsr.backends.pddl.facts import FactIndex
 from nsr.backends.pddl.formulas import And, Atom, Not, Quantified, negated_conjuncts
@@ -25,6 +27,8 @@ from nsr.backends.pddl.plans import parse_plan
 from nsr.backends.pddl.quick import QuickReader, problem_sections
 from nsr.backends.pddl.sexpr import split_init
 from nsr.backends.pddl.shapes import ShapeCache
+from nsr.backends.pddl.simulate import random_walk
+from nsr.backends.pddl.world import World
 
 # every transition ?t either leaves no state ?s of the relation, or is ok: the shape of
 # optical-telegraphs' and philosophers' 'blocked' (a forall inside a negated forall)
@@ -209,3 +213,110 @@ def test_a_step_changed_in_one_call_indexes_like_a_fresh_index(built: bool) -> N
             got = {k: v for k, v in index.table(p, (1,)).items() if v}
             assert got == fresh.table(p, (1,))
     assert {p: set(base.facts(p)) for p in ("on", "at")} == before  # the base: as it was
+
+
+def _derived_along_walks(ipc_root: Path, family: str) -> list[dict[str, set[tuple[str, ...]]]]:
+    """Every derived predicate's atoms in the states of random walks on ``family``'s problems
+    (every rule compiled at first use)."""
+    compiled.clear_cache()
+    folder = ipc_root / family
+    domain = parse_domain((folder / "domain.pddl").read_text())
+    out = []
+    for path in sorted(folder.glob("p*.pddl"))[:2]:
+        problem = parse_problem(path.read_text(), domain)
+        state = problem.init
+        for seed in range(3):
+            plan, _ = random_walk(domain, problem, 6, seed)
+            state = problem.init
+            for step in plan:
+                action = domain.actions[step.action]
+                vals = step.args + action.compiled.symbols
+                dels = {g(vals) for g in action.compiled.dels}
+                adds = {g(vals) for g in action.compiled.adds}
+                if action.compiled.extra is not None:
+                    World(problem, state).effects(action.compiled.extra, action.variables,
+                                                  step.args, adds, dels)
+                state = (state - dels) | adds
+                problem._derived_cache.clear()
+                out.append(World(problem, state).derived())
+    return out
+
+
+@pytest.mark.parametrize("family", ["psr-large", "optical-telegraphs"])
+def test_a_first_round_without_the_empty_strata_derives_what_the_full_rules_derive(
+    ipc_root: Path, family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(world, "RECURSIVE_RULE_COMPILE_BUDGET", 0.0)
+    monkeypatch.setattr(world, "RULE_COMPILE_BUDGET", 0.0)
+    pruned = _derived_along_walks(ipc_root, family)
+    monkeypatch.setattr(world, "_first_round_empty", lambda _domain, _pred: frozenset())
+    full = _derived_along_walks(ipc_root, family)
+    assert len(pruned) >= 12 and any(any(atoms.values()) for atoms in pruned)
+    assert pruned == full
+
+
+def test_a_first_round_rule_has_no_branch_through_its_empty_stratum(ipc_root: Path) -> None:
+    compiled.clear_cache()
+    domain = parse_domain((ipc_root / "psr-large" / "domain.pddl").read_text())
+    rule = domain.derived["upstream"][0]  # closed x and (con x ... or exists z: upstream ...)
+    derived = frozenset(domain.derived)
+    full = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None)
+    first = compiled.compile_rule(rule.head, rule.parts, rule.variables, derived, None,
+                                  frozenset(["upstream"]))
+    # the full rule reads upstream's table (TB, for derived predicates' tables); the first
+    # round's reads no derived table at all
+    assert "TB" in full.__code__.co_varnames
+    assert "TB" not in first.__code__.co_varnames
+
+
+def test_the_shared_prefix_found_by_halving_is_the_one_step_by_step() -> None:
+    rng = random.Random(5)
+    steps = [parse_plan(f"(a o{i})")[0] for i in range(2)]
+    for _ in range(3000):
+        plan = tuple(rng.choice(steps) for _ in range(rng.randint(0, 12)))
+        other = tuple(rng.choice(steps) for _ in range(rng.randint(0, 12)))
+        limit = rng.choice([None, rng.randint(0, 12)])
+        end = min(len(plan), len(other), len(plan) if limit is None else limit)
+        expected = next((i for i in range(end) if plan[i] != other[i]), end)
+        assert _shared(plan, other, limit) == expected
+
+
+def test_reports_made_through_their_slots_equal_the_constructors() -> None:
+    from nsr.backends.pddl.grounded import ValidationReport
+
+    made = [ValidationReport.success(3, 2.0), ValidationReport.success(0),
+            ValidationReport.precondition_failed(2, "(a b)", ("(p b)",), applied=1,
+                                                 unmet_goals=("(q)",), goal_fraction=0.5),
+            ValidationReport.goal_not_reached(4, ("(q)", "(r)"), 3, 1 / 3)]
+    expected = [
+        ValidationReport(True, None, "ok", "valid plan: 3 steps reach the goal, total cost 2",
+                         steps_applied=3, goal_fraction=1.0, cost=2.0),
+        ValidationReport(True, None, "ok", "valid plan: 0 steps reach the goal",
+                         goal_fraction=1.0),
+        ValidationReport(False, 2, "precondition", "step 2 (a b): precondition (p b) not "
+                         "satisfied", ("(q)",), 1, 0.5, ("(p b)",)),
+        ValidationReport(False, None, "goal_not_reached", "after 4 steps, 2 of 3 goals not "
+                         "reached: (q), (r)", ("(q)", "(r)"), 4, 1 / 3),
+    ]
+    assert made == expected
+    assert [r.to_dict() for r in made] == [r.to_dict() for r in expected]
+
+
+def test_names_each_typed_alone_read_as_the_loop_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nsr.backends.pddl import quick
+
+    rng = random.Random(1)
+    cases = []
+    for _ in range(3000):
+        words = [rng.choice(["a", "b", "?x", "c", "-", ["either", "t", "u"]]) for _ in range(2)]
+        items = [x for _ in range(rng.choice([2, 3, 5]))
+                 for x in (rng.choice(words), "-", rng.choice(["t", "u", "v", "-"]))]
+        for types in (None, {"t": 1, "u": 1, "object": 1}):
+            for variables in (False, True):
+                cases.append((items, types, variables))
+    fast = [quick.typed_names(i, t, variables=v) for i, t, v in cases]
+    monkeypatch.setattr(quick, "_each_typed", lambda *_args: None)
+    assert fast == [quick.typed_names(i, t, variables=v) for i, t, v in cases]
+    assert sum(found is not None for found in fast) > 500  # many accepted, not only refusals

@@ -21,7 +21,15 @@ from nsr.backends.pddl.formulas import conjuncts, holds, render
 from nsr.backends.pddl.grounded import parse_domain, parse_problem, validate
 from nsr.backends.pddl.ipc import list_families
 from nsr.backends.pddl.plans import parse_plan
-from nsr.backends.pddl.sexpr import SList, Sym, read_lists, read_sexprs, split_init
+from nsr.backends.pddl.sexpr import (
+    SList,
+    Sym,
+    _flat_init,
+    _walked_init,
+    read_lists,
+    read_sexprs,
+    split_init,
+)
 from nsr.backends.pddl.simulate import apply_step
 
 # families with derived predicates, quantifiers, conditional and universal effects, costs
@@ -135,6 +143,27 @@ def test_errors_in_actions_still_name_the_line() -> None:
         domain.actions["bad"]
 
 
+def test_sections_after_the_actions_and_the_init_name_their_lines() -> None:
+    # the quick readers see the texts without the actions' and the init's line breaks; a
+    # section after them that only the token reader can judge still names its own line
+    domain_text = (
+        "(define (domain d)\n  (:requirements :typing :derived-predicates)\n"
+        "  (:types block)\n  (:predicates (on ?x ?y - block) (clear ?x - block)"
+        " (gone ?x - block))\n"
+        "  (:action ok :parameters (?x - block) :precondition (clear ?x)"
+        " :effect (not (clear ?x)))\n"
+        "  (:action two :parameters (?x - block)\n    :precondition (clear ?x)\n"
+        "    :effect (on ?x ?x))\n  (:derived (gone ?x - block)\n    (nope ?x)))\n")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:10: .*'nope'"):
+        parse_domain(domain_text, name="d.pddl")
+    domain = parse_domain(DOMAIN, name="d.pddl")
+    problem = ("(define (problem p) (:domain d)\n (:objects a b - block)\n (:init\n"
+               "  (clear a)\n  (clear b)\n  (on a b))\n (:goal (and (clear a)\n"
+               "  (on a zz))))\n")
+    with pytest.raises(PddlSyntaxError, match=r"p\.pddl:8: .*'zz'"):
+        parse_problem(problem, domain, name="p.pddl")
+
+
 def _same(a: object, b: object) -> bool:
     if isinstance(b, Sym):
         return a == b.text
@@ -178,6 +207,22 @@ def test_quick_init_reads_numbers_and_comments_like_the_token_reader() -> None:
     assert quick.numeric == {("total-cost",): 0.0, ("weight", "a"): 2.5}
     with pytest.raises(PddlSyntaxError, match=r"p\.pddl:4: .*'zz'"):
         parse_problem(PROBLEM.replace("(on a b)", "(on a zz)"), domain, name="p.pddl")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_plain_init_with_values_is_cut_as_the_regex_walk_cuts_it(seed: int) -> None:
+    rng = random.Random(seed)
+    entries = ["(p a)", "(q a b)", "(= (f a) 2)", "(= (total-cost) 0)", "( r )", "()", "(s)"]
+    for _ in range(200):
+        chosen = [rng.choice(entries) for _ in range(rng.randint(1, 6))]
+        body = "".join(e + rng.choice(["", " ", "\n"]) for e in chosen)
+        text = f"(:init {body})\n"
+        start = len("(:init")
+        flat, walked = _flat_init(text, start), _walked_init(text, start)
+        if flat is not None:  # the C-call path, when it answers, answers as the walk does
+            assert walked is not None
+            assert flat[0] == walked[0] and flat[3] == walked[3]
+            assert [x.split() for x in flat[2][1::2]] == [x.split() for x in walked[2][1::2]]
 
 
 def test_plan_lines_read_with_string_methods_match_the_regex() -> None:

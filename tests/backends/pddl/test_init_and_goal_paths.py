@@ -70,6 +70,21 @@ def test_a_flat_body_reads_as_the_walk_reads_it(init: str) -> None:
     assert flat == _walked_init(text, start)
 
 
+@pytest.mark.parametrize("after", [
+    " (:goal (p a)))",  # the goal next: its ')' before it ends the section
+    " ; no (q b) here\n (:goal (p a)))",  # a comment between: the regex finds the end
+    " (:metric minimize (total-cost)) (:goal (p a)))",  # another section between
+    ")",  # no goal after it
+])
+def test_the_end_of_a_flat_init_is_the_one_the_regex_finds(after: str) -> None:
+    text = "(define (problem p) (:domain d) (:objects a b - thing)\n (:init (p a)\n (q a b))" \
+        + after
+    start = text.index("(:init") + len("(:init")
+    expected = _walked_init(text, start)
+    assert expected is not None
+    assert _flat_init(text, start) == expected
+
+
 def test_every_ipc_problem_reads_as_the_walk_reads_it(ipc_root: Path) -> None:
     flat = 0
     problems = sorted(ipc_root.glob("*/p*.pddl")) + sorted(ipc_root.glob("*/prob*.pddl"))

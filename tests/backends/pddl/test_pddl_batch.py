@@ -197,6 +197,12 @@ BAD_ACTION = """(define (domain d)
 """
 
 
+def test_an_action_declared_twice_is_named_with_its_second_line() -> None:
+    twice = BAD_ACTION.replace("(:action fine", "(:action ok")
+    with pytest.raises(PddlSyntaxError, match=r"d\.pddl:6: action 'ok' is declared twice"):
+        parse_domain(twice, name="d.pddl")
+
+
 def test_prefetched_actions_equal_those_read_one_by_one() -> None:
     one = parse_domain(BAD_ACTION, name="d.pddl")
     many = parse_domain(BAD_ACTION, name="d.pddl")
@@ -321,6 +327,41 @@ def test_undo_returns_to_the_state_of_a_prefix(ipc_root: Path) -> None:
         assert state == reference and len(log) == half
         assert report.cost is None or report.cost == cost
         assert simulate(domain, problem, plan, state, index, half, cost, log).valid
+
+
+ODD_EFFECTS = """(define (domain odd)
+  (:predicates (p) (q) (r))
+  (:action toggle :parameters () :precondition (and) :effect (and (not (p)) (p)))
+  (:action clear-p :parameters () :precondition (and) :effect (not (p)))
+  (:action add-q :parameters () :precondition (and) :effect (q))
+  (:action del-r :parameters () :precondition (and) :effect (not (r)))
+  (:action add-r :parameters () :precondition (and) :effect (and (r) (not (q)))))
+"""
+
+
+def test_undo_of_steps_that_delete_absent_or_add_present_atoms() -> None:
+    import random
+
+    from nsr.backends.pddl.facts import FactIndex
+    from nsr.backends.pddl.grounded import Undo, simulate, undo
+
+    domain = parse_domain(ODD_EFFECTS)
+    problem = parse_problem("(define (problem o) (:domain odd) (:init (q)) (:goal (and)))",
+                            domain)
+    names = ["toggle", "clear-p", "add-q", "del-r", "add-r"]
+    rng = random.Random(11)
+    for _ in range(200):
+        plan = tuple(parse_plan(f"({rng.choice(names)})")[0] for _ in range(rng.randint(1, 8)))
+        keep = rng.randint(0, len(plan))
+        state = set(problem.init)
+        index = FactIndex(state, problem.initial_index())
+        log: list[Undo] = []
+        simulate(domain, problem, plan, state, index, 0, 0.0, log)
+        undo(state, index, log, keep)
+        reference = set(problem.init)
+        simulate(domain, problem, plan[:keep], reference,
+                 FactIndex(reference, problem.initial_index()))
+        assert state == reference, (plan, keep)
 
 
 SHAPED = """(define (domain d)
