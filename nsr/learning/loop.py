@@ -55,6 +55,7 @@ from nsr.learning.steps import (
 )
 from nsr.model import checkpoint
 from nsr.model.model import NsrModel
+from nsr.syntax.tree import Tree
 from nsr.tasks.base import Example
 
 
@@ -83,12 +84,17 @@ def _sort_out(model: NsrModel, examples: Sequence[Example], parses: Sequence,
     """
     settled = [ex.source in labels and labels[ex.source].tree == p.tree
                for ex, p in zip(examples, parses, strict=True)]
-    seen = {pair for lab in labels.values() for pair in pairwise(lab.symbols)}
-    seen.update(pair for p in parses for pair in pairwise(p.symbols))
-    arcs = {arc for lab in labels.values() for arc in tree_arcs(lab.symbols, lab.tree)}
-    inputs = [lab.symbols for lab in labels.values()] + [p.symbols for p in parses]
-    moved = mate_trees(model, parses, [ex.target for ex in examples],
-                       interchangeable_symbols(model, inputs), settled, seen, arcs)
+    moved: dict[int, Tree] = {}
+    # The evidence below is read from every label; after a new program the whole pool is
+    # parsed again and nearly every right parse is already settled: skip it then.
+    if any(p.tree is not None and p.output == ex.target and not done
+           for ex, p, done in zip(examples, parses, settled, strict=True)):
+        seen = {pair for lab in labels.values() for pair in pairwise(lab.symbols)}
+        seen.update(pair for p in parses for pair in pairwise(p.symbols))
+        arcs = {arc for lab in labels.values() for arc in tree_arcs(lab.symbols, lab.tree)}
+        inputs = [lab.symbols for lab in labels.values()] + [p.symbols for p in parses]
+        moved = mate_trees(model, parses, [ex.target for ex in examples],
+                           interchangeable_symbols(model, inputs), settled, seen, arcs)
     wrong, rescued = [], []
     for i, (ex, p) in enumerate(zip(examples, parses, strict=True)):
         if p.output == ex.target and p.tree is not None:
