@@ -45,6 +45,9 @@ class SearchPrimitive:
     #: Evaluation steps a learned program has spent (symbol primitives only): search charges
     #: them to its budget, so calling a slow recursion costs what it takes.
     meter: StepMeter | None = None
+    #: The learned program itself (symbol primitives only), so a search can call it again
+    #: under another step limit (see ``symbol_primitive``).
+    program: ast.Program | None = None
 
 
 class StepMeter:
@@ -131,11 +134,13 @@ def symbol_primitive(
     program: ast.Program,
     library: Library,
     symbols: Mapping[str, ast.Program],
+    max_steps: int = SYMBOL_CALL_STEPS,
 ) -> SearchPrimitive | None:
     """Another symbol's learned ``program`` as a search primitive, or None when the library has
     no single value type to give it (e.g. lists, where atoms and lists mix).
 
-    ``symbols`` resolves the ``@symbol`` calls the program itself makes (``*`` calling ``+``).
+    ``symbols`` resolves the ``@symbol`` calls the program itself makes (``*`` calling ``+``);
+    a call that takes more than ``max_steps`` evaluation steps has no value.
     """
     if library.value_type is None or program.arity == 0:
         return None
@@ -148,9 +153,10 @@ def symbol_primitive(
     # same arguments over and over (every candidate over the same rows).
     @lru_cache(maxsize=65536)
     def call(*args: Value) -> Value | None:
-        value, steps = run.counted(args, symbols, max_steps=SYMBOL_CALL_STEPS)
+        value, steps = run.counted(args, symbols, max_steps=max_steps)
         meter.steps += steps
         return value
 
     typ = library.value_type
-    return SearchPrimitive(name, (typ,) * program.arity, typ, call, symbol=True, meter=meter)
+    return SearchPrimitive(name, (typ,) * program.arity, typ, call, symbol=True, meter=meter,
+                           program=program)

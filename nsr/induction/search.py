@@ -25,11 +25,15 @@ Constructs beyond plain primitive calls, each switched on by the library:
   bottom-up like any other expression. A candidate that looks right this way is then VERIFIED by
   evaluating the real program ``let rec f(x, y) = BODY in f(x, y)`` on every row (step budget),
   so a non-terminating or merely lucky candidate never counts;
-- learned programs of other symbols as extra primitives (``extra``), printed ``@symbol(...)``.
+- learned programs of other symbols as extra primitives (``extra``), printed ``@symbol(...)``;
+  when the full search explains too few rows, a second search over compositions of those
+  learned programs alone (:func:`_search_compositions`): a new concept built from known ones
+  is found at sizes the full search never reaches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections import Counter
@@ -37,7 +41,13 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nsr.errors import ConfigError
-from nsr.induction.library import LIBRARIES, Library, SearchPrimitive
+from nsr.induction.library import (
+    LIBRARIES,
+    SYMBOL_CALL_STEPS,
+    Library,
+    SearchPrimitive,
+    symbol_primitive,
+)
 from nsr.semantics import ast
 from nsr.semantics.ast import Value
 
@@ -177,6 +187,11 @@ def _int_constants(rows: Sequence[SearchExample]) -> list[int]:
 
 def _int_bound(rows: Sequence[SearchExample]) -> int:
     """Twice the largest integer magnitude in the examples (plus slack for small data)."""
+    return 2 * _biggest(rows) + 2
+
+
+def _biggest(rows: Sequence[SearchExample]) -> int:
+    """The largest integer magnitude in the examples' arguments and outputs."""
     biggest = 0
 
     def walk(v: Value) -> None:
@@ -191,7 +206,7 @@ def _int_bound(rows: Sequence[SearchExample]) -> int:
         walk(r.output)
         for a in r.args:
             walk(a)
-    return 2 * biggest + 2
+    return biggest
 
 
 def _type_of(v: Value) -> str:
@@ -397,23 +412,88 @@ def search_program(
     if arity > len(PARAM_NAMES):
         raise ConfigError(f"arity {arity} exceeds the supported {len(PARAM_NAMES)} parameters")
     rows = _limit_rows([r for r in rows if len(r.args) == arity], config)
+    if not rows:
+        return SearchResult(None, 0, 0, 0, 0, 0.0, False)
+    library = LIBRARIES[config.library]
+    result = _search(rows, arity, config, library, _int_bound(rows), output_type, extra,
+                     symbols, oracle)
+    learned = [p for p in extra if p.program is not None]
+    if not learned or library.value_type is None or \
+            result.covered >= config.good_fraction * result.groups:
+        return result
+    composed = _search_compositions(rows, arity, config, library, output_type, learned,
+                                    symbols or {})
+    if composed.covered >= config.good_fraction * composed.groups and \
+            composed.covered > result.covered:
+        result, other = composed, result
+    else:
+        other = composed
+    return dataclasses.replace(result, seconds=result.seconds + other.seconds,
+                               candidates=result.candidates + other.candidates,
+                               explored=result.explored + other.explored)
+
+
+#: Share of a search's candidate budget the search over compositions of learned programs
+#: gets (see :func:`_search_compositions`).
+COMPOSE_SHARE = 0.5
+#: Evaluation steps a learned program may take per unit of the largest integer the search
+#: over compositions keeps: a unary-number program that builds or consumes a value takes
+#: about that many steps, so a call past this is computing a value the search would drop.
+COMPOSE_STEPS_PER_UNIT = 2
+
+
+def _search_compositions(rows: list[SearchExample], arity: int, config: SearchConfig,
+                         library: Library, output_type: str | None,
+                         learned: Sequence[SearchPrimitive],
+                         symbols: Mapping[str, ast.Program]) -> SearchResult:
+    """The smallest composition of other symbols' learned programs (with the parameters and
+    the library's integer constants as leaves) that explains the rows.
+
+    Why a second, narrower search: a new concept is most often a composition of concepts
+    already learned (``ceil(2ab / (a + b))`` is ``/(*(x, +(y, y)), +(x, y))``), but at nine
+    nodes it lies beyond what the full search reaches once every DSL primitive, conditionals
+    and recursion fill its bank; over the learned programs alone it is a few thousand
+    programs. Its intermediates may exceed the rows' values (``x * 2y`` above every
+    harmonic mean), so values are kept up to twice the square of the largest one, not twice
+    the largest, and a learned call may take steps only in proportion to that bound; rows
+    whose bound needs more steps than one learned call may take (values past about 70) are
+    not searched this way.
+    """
+    bound = 2 * (_biggest(rows) + 1) ** 2
+    steps = COMPOSE_STEPS_PER_UNIT * bound
+    if steps > SYMBOL_CALL_STEPS:
+        # Values this large cannot pass through a learned unary-number program within one
+        # call's step limit: the narrower search would spend its budget computing nothing.
+        return SearchResult(None, 0, len(rows), 0, 0, 0.0, False)  # (never taken)
+    capped = [prim for p in learned if p.program is not None and
+              (prim := symbol_primitive(p.name, p.program, library, symbols,
+                                        max_steps=steps)) is not None]
+    narrow = Library(library.name + "-compositions", (), atom_constants=False,
+                     int_constants=library.int_constants, value_type=library.value_type)
+    share = dataclasses.replace(config, max_candidates=int(config.max_candidates * COMPOSE_SHARE),
+                                budget_s=config.budget_s * COMPOSE_SHARE)
+    return _search(rows, arity, share, narrow, bound, output_type, capped, symbols, None)
+
+
+def _search(rows: list[SearchExample], arity: int, config: SearchConfig, library: Library,
+            bound: int, output_type: str | None, extra: Sequence[SearchPrimitive],
+            symbols: Mapping[str, ast.Program] | None,
+            oracle: Callable[[tuple[Value, ...]], Value | None] | None) -> SearchResult:
+    """:func:`search_program` over ``library``, integers kept within ``bound``."""
     start = time.perf_counter()
     budget = _Budget(config, start, extra, len(rows))
     groups = [r.group if r.group is not None else ("row", i) for i, r in enumerate(rows)]
     n_groups = len(set(groups))
-    if not rows:
-        return SearchResult(None, 0, 0, 0, 0, 0.0, False)
     out_type = output_type or _type_of(rows[0].output)
     targets = tuple(r.output for r in rows)
     params = PARAM_NAMES[:arity]
-    library = LIBRARIES[config.library]
     bank = _Bank(arity)
     best: tuple[int, int, ast.Expr | None, frozenset] = (-1, 0, None, frozenset())
     best_params = 0  # parameters the best program reads (more wins a tie, see _Bank)
     pending = False  # every group covered, but not by a program reading every parameter
     functions = {p.name: p for p in library.primitives}
     functions.update({"@" + p.name: p for p in extra if p.symbol})
-    verifier = _Verifier(rows, params, functions, config)
+    verifier = _Verifier(rows, params, functions, config, library, bound)
     # The identity's values: with ``config.identity`` off, a unary program is rejected when
     # the only rows it explains are ones where the value passes through unchanged (the
     # identity, but also near-identities such as inc(dec(x))).
@@ -477,7 +557,7 @@ def search_program(
 
     prims = [p for p in (*library.primitives, *extra) if p.arg_types]
     bank.row_args = [tuple(r.args) for r in rows]
-    bank.int_bound = _int_bound(rows)
+    bank.int_bound = bound
     self_call = _self_primitive(rows, params, oracle) if library.recursion and arity else None
     try:
         # With recursion the recursive case is the big part of a program and the base case a
@@ -605,15 +685,16 @@ class _Verifier:
     """
 
     def __init__(self, rows: Sequence[SearchExample], params: tuple[str, ...],
-                 functions: Mapping[str, SearchPrimitive], config: SearchConfig) -> None:
+                 functions: Mapping[str, SearchPrimitive], config: SearchConfig,
+                 library: Library, bound: int) -> None:
         self.rows = rows
         self.params = params
         self.functions = functions
         self.steps = config.verify_steps
         self.left = config.max_verify
-        self.enabled = LIBRARIES[config.library].recursion
+        self.enabled = library.recursion
         self.cache: dict[ast.Expr, tuple | None] = {}
-        self.int_bound = _int_bound(rows)
+        self.int_bound = bound
 
     def values(self, body: ast.Expr, oracle: tuple, targets: tuple, need: int) -> tuple | None:
         """The real values of the program with this body (None per failing row), or None when
