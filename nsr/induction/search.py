@@ -423,6 +423,8 @@ def search_program(
         return result
     composed = _search_compositions(rows, arity, config, library, output_type, learned,
                                     symbols or {})
+    if composed is None:
+        return result
     if composed.covered >= config.good_fraction * composed.groups and \
             composed.covered > result.covered:
         result, other = composed, result
@@ -445,7 +447,7 @@ COMPOSE_STEPS_PER_UNIT = 2
 def _search_compositions(rows: list[SearchExample], arity: int, config: SearchConfig,
                          library: Library, output_type: str | None,
                          learned: Sequence[SearchPrimitive],
-                         symbols: Mapping[str, ast.Program]) -> SearchResult:
+                         symbols: Mapping[str, ast.Program]) -> SearchResult | None:
     """The smallest composition of other symbols' learned programs (with the parameters and
     the library's integer constants as leaves) that explains the rows.
 
@@ -457,17 +459,17 @@ def _search_compositions(rows: list[SearchExample], arity: int, config: SearchCo
     harmonic mean), so values are kept up to twice the square of the largest one, not twice
     the largest, and a learned call may take steps only in proportion to that bound; rows
     whose bound needs more steps than one learned call may take (values past about 70) are
-    not searched this way.
+    not searched this way (None).
     """
     bound = 2 * (_biggest(rows) + 1) ** 2
     steps = COMPOSE_STEPS_PER_UNIT * bound
     if steps > SYMBOL_CALL_STEPS:
         # Values this large cannot pass through a learned unary-number program within one
         # call's step limit: the narrower search would spend its budget computing nothing.
-        return SearchResult(None, 0, len(rows), 0, 0, 0.0, False)  # (never taken)
-    capped = [prim for p in learned if p.program is not None and
-              (prim := symbol_primitive(p.name, p.program, library, symbols,
-                                        max_steps=steps)) is not None]
+        return None
+    capped = [prim for p in learned
+              if (prim := symbol_primitive(p.name, p.program, library, symbols,
+                                           max_steps=steps)) is not None]
     narrow = Library(library.name + "-compositions", (), atom_constants=False,
                      int_constants=library.int_constants, value_type=library.value_type)
     share = dataclasses.replace(config, max_candidates=int(config.max_candidates * COMPOSE_SHARE),

@@ -155,7 +155,6 @@ def validate_many(
     :class:`PlanSyntaxError` naming its line before any plan is judged); common prefixes are
     simulated once unless ``share_prefixes`` is False (see the module docstring)."""
     plans = plans if isinstance(plans, Sequence) else list(plans)
-    plans = plans if isinstance(plans, Sequence) else list(plans)
     lines: dict[str, Step] = {}
     steps = _read_plans(plans, lines, "")
     _prefetch(domain, plans, steps, lines)

@@ -196,11 +196,16 @@ class _Function:
         interpreter does) and kept in a local for the rest of the call: a function's run
         never sees derived atoms change (a stratum grows between rule firings, and a lower
         one is complete once computed)."""
+        found = self._local(key)
+        self.emit(indent, f"if {found} is None: {found} = {call}")
+        return found
+
+    def _local(self, key: tuple[str, tuple[int, ...] | None]) -> str:
+        """The local that holds ``key``'s lazily fetched value in one call (None until then)."""
         found = self.lazy.get(key)
         if found is None:
             found = self.lazy[key] = f"L{len(self.lazy)}"
             self.prologue.append(f"{found} = None")
-        self.emit(indent, f"if {found} is None: {found} = {call}")
         return found
 
     def _hoist(self, key: tuple[str, tuple[int, ...] | None], call: str) -> str:
@@ -227,10 +232,7 @@ class _Function:
             if f.predicate in self.m.empty:
                 return "False"
             if f.predicate in self.m.derived:  # fetched once per call, where first reached
-                found = self.lazy.get((f.predicate, None))
-                if found is None:
-                    found = self.lazy[(f.predicate, None)] = f"L{len(self.lazy)}"
-                    self.prologue.append(f"{found} = None")
+                found = self._local((f.predicate, None))
                 got = f"({found} if {found} is not None else ({found} := DF({self.m.lit(f.predicate)})))"
                 return f"{_tuple(args)} in {got}"
             return f"{_tuple([self.m.lit(f.predicate), *args])} in S"
