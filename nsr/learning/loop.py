@@ -535,14 +535,15 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     uninterrupted one (pseudo-labels need no saving: round 0 re-derives them from the model).
     """
     before = _snapshot(model, labels) if can_widen else None
+    refuted: dict[int, str] = {}  # shared by the stage's passes (see _doubt_step)
     stage_info = _run_stage(model, pool, labels, config, k, max_len, last,
-                            random.Random(seed * 100_003 + k), say)
+                            random.Random(seed * 100_003 + k), say, refuted)
     if before is None or stage_info["train_acc"] >= 1.0:
         return model, labels, stage_info
     wide, wide_labels = _restore(before, projective=False)
     say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; trying every tree")
     trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
-                       random.Random(seed * 100_003 + k), say)
+                       random.Random(seed * 100_003 + k), say, refuted)
     if trial["train_acc"] < 1.0:
         # Every tree from the projective fit on: what projective trees taught stays, and
         # crossing arcs serve only the examples left wrong. Why also this: from the model
@@ -555,7 +556,7 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         say(f"stage {k}: every tree fits {trial['train_acc']:.4f} from the stage's start; "
             "trying every tree from the projective fit")
         again = _run_stage(kept, pool, kept_labels, config, k, max_len, last,
-                           random.Random(seed * 100_003 + k), say)
+                           random.Random(seed * 100_003 + k), say, refuted)
         if again["train_acc"] > trial["train_acc"]:
             wide, wide_labels, trial = kept, kept_labels, again
     if _fits_better(trial["train_acc"], stage_info["train_acc"]):
@@ -580,19 +581,23 @@ STEPS = ("deduce", "abduce", "select", "learn")
 
 def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...], Labelled],
                config: LearnerConfig, k: int, max_len: int, last: bool, rng: random.Random,
-               say: Callable[[str], None]) -> dict[str, Any]:
+               say: Callable[[str], None], refuted: dict[int, str] | None = None
+               ) -> dict[str, Any]:
     """Rounds of deduce -> abduce -> select -> learn over one stage's ``pool`` until every
     example is right or the rounds run out; changes ``model`` and ``labels``, returns the
-    stage's metrics."""
+    stage's metrics. ``refuted``: programs searched again in vain in an earlier pass over the
+    same stage (see :func:`_doubt_step`), updated."""
     t0 = time.perf_counter()
     stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
     timing = dict.fromkeys(STEPS, 0.0)
     todo = pool
     stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
     doubted: set[int] = set()  # programs searched again this stage (see _doubt_step)
+    refuted = {} if refuted is None else refuted
     curriculum = config.curriculum_config()
     rounds, most = curriculum.rounds(last), max(curriculum.rounds(last), curriculum.rounds(True))
     rnd, chosen = -1, Selection(())
+    verified = False  # the whole pool was just deduced right by the model as it is
     while (rnd := rnd + 1) < most:
         # A round that adopted programs earns one more (up to the last stage's rounds): each
         # round learns one more layer of functions whose rows rest on the ones before
@@ -603,6 +608,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
             stage_info["train_acc_before"] = 1.0 - found.first_wrong / len(pool)
         rescued = found.rescued if config.learn_config().learn_rescued else []
         if not found.wrong and not rescued:
+            verified = True  # a deduction with nothing wrong covered the pool (_deduce_step)
             break
         chosen = Selection(())
         if found.wrong:
@@ -611,8 +617,10 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
             chosen = _select_step(model, abductions, labels, config, timing,
                                   frozenset(stuck))
             stuck |= chosen.unexplained
-            chosen = _doubt_step(model, abductions, labels, chosen, config, timing, doubted,
-                                 lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
+            if rnd > 0:
+                chosen = _doubt_step(model, abductions, labels, chosen, config, timing,
+                                     doubted, refuted,
+                                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
             chosen = _perception_step(model, wrong, chosen, config.perception_config())
         _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
@@ -623,7 +631,7 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
             [ex for ex in pool if ex.source not in labels or ex.source in again]
     if rnd >= rounds:  # the rounds ran out: what the last one learned is not yet checked
         _sort_out(model, todo, deduce(model, [ex.source for ex in todo]), labels)
-    if last:  # the final figure is measured on every example, not estimated
+    if last and not verified:  # the final figure is measured on every example, not estimated
         _sort_out(model, pool, deduce(model, [ex.source for ex in pool]), labels)
     stage_info["train_acc"] = sum(ex.source in labels for ex in pool) / len(pool)
     stage_info["step_seconds"] = {name: round(v, 3) for name, v in timing.items()}
@@ -715,14 +723,24 @@ def _select_step(model: NsrModel, abductions: list[Abduction],
 def _doubt_step(model: NsrModel, abductions: list[Abduction],
                 labels: dict[tuple[str, ...], Labelled], chosen: Selection,
                 config: LearnerConfig, timing: dict[str, float], doubted: set[int],
-                say: Callable[[str], None]) -> Selection:
+                refuted: dict[int, str], say: Callable[[str], None]) -> Selection:
     """Part of select, in a round that stalls (select adopted no program): the program the
     round's stalled examples (wrong, and no hole could fix them) contradict most is searched
     again, and joins the selection when the new one fixes some of them and breaks no label
     (see :mod:`nsr.learning.contradicted`). One symbol per round, each at most once per stage
     (``doubted``, updated): the next round's deduction shows what the change fixed. Only
     symbols read from one segment: an image cluster's value revisions come from misread
-    images too (``borrow_programs`` covers those)."""
+    images too (``borrow_programs`` covers those).
+
+    Not in a stage's round 0 (the caller's part): its wrong examples are read by a parser
+    that has not yet trained on the stage's longer inputs, so a stalled one says more about
+    the parser than about a program, and a search again at the full budget mostly finds
+    nothing (SCAN's ``after`` on six-word commands). Round 1 still has the evidence that
+    training the parser did not remove. And once per stage means once over all the stage's
+    passes (see :func:`_fit_trees`): a program searched again in vain (``refuted``: symbol
+    -> the program's text, updated) is not searched again when a later pass starts from the
+    same program; the passes differ in the trees allowed, not in what a search of that
+    program could find (HINT's ``)``, ``-`` and ``+``, a minute each, three passes)."""
     from dataclasses import replace
 
     from nsr.learning.contradicted import doubted_symbols, revised_program
@@ -731,8 +749,10 @@ def _doubt_step(model: NsrModel, abductions: list[Abduction],
         return chosen
     cfg = config.selection_config()
     noisy = {s for s, u in symbol_noise(symbol_inventory(model)).items() if u > 0}
+    vain = {s for s, text in refuted.items()
+            if s in model.programs and _text(model.programs[s]) == text}
     order = doubted_symbols(model, abductions, min_support=cfg.min_support,
-                            skip=doubted | noisy, loose=cfg.loose_evidence)
+                            skip=doubted | noisy | vain, loose=cfg.loose_evidence)
     if not order:
         return chosen
     t1 = time.perf_counter()
@@ -743,6 +763,7 @@ def _doubt_step(model: NsrModel, abductions: list[Abduction],
                             loose=cfg.loose_evidence, say=say)
     timing["select"] += time.perf_counter() - t1
     if found is None:
+        refuted[symbol] = _text(model.programs[symbol])
         say(f"{model.symbol_names[symbol]}: contradicted, no better program")
         return chosen
     say(f"{model.symbol_names[symbol]}: contradicted, searched again")

@@ -115,9 +115,14 @@ def test_the_loop_recovers_from_a_near_miss_learned_on_short_rows() -> None:
     examples = [_example(s, i) for i, s in enumerate(short)]
     examples += [_example(ex.source, len(examples) + i)
                  for i, ex in enumerate(_chains(60, seed=2))]
+    said: list[str] = []
     result = train(examples, LearnerConfig(task="synthetic", library="sequences",
-                                           open_class=LETTERS), seed=0, progress=False)
+                                           open_class=LETTERS), seed=0, progress=False,
+                   log=said.append)
     model = result.model
+    # doubt waits for a round whose parser has trained on the stage (see _doubt_step)
+    doubts = [msg for msg in said if "contradicted" in msg]
+    assert doubts and not any("round 0:" in msg for msg in doubts)
     assert [m["stage"] for m in result.metrics] == [0, 1]
     wrong = [ex for ex, p in zip(examples, model.predict([ex.source for ex in examples]),
                                  strict=True) if p != ex.target]
@@ -211,3 +216,33 @@ def test_the_near_miss_revision_rights_no_other_tree() -> None:
     swap = parse_program("lambda x: cons(last(x), append(init(cdr(x)), singleton(car(x))))")
     old, new = other_trees_right(model, labels, SWAP, swap)
     assert new <= old
+
+
+def _doubt(model: NsrModel, refuted: dict[int, str], **config) -> tuple[set[int], object]:
+    """One stalled round's doubt step: (the symbols searched again, the selection)."""
+    from nsr.learning.loop import _doubt_step
+    from nsr.learning.steps import Selection
+
+    labels, abductions = _stalled_round(model, _chains(60, seed=1))
+    doubted: set[int] = set()
+    chosen = _doubt_step(model, abductions, {lab.tokens: lab for lab in labels}, Selection(()),
+                         LearnerConfig(library="sequences", **config),
+                         {"select": 0.0}, doubted, refuted, lambda _: None)
+    return doubted, chosen
+
+
+def test_a_program_searched_again_in_vain_is_not_searched_again_in_the_stage() -> None:
+    """A search again that finds nothing is recorded with the program it was for; a later
+    pass of the stage that starts from the same program does not repeat it (HINT spent a
+    minute per symbol and pass that way), but one from another program does."""
+    model = _model()
+    refuted: dict[int, str] = {}
+    doubted, chosen = _doubt(model, refuted, search_max_candidates=50)
+    assert doubted == {SWAP} and not chosen.programs  # too small a budget: found nothing
+    assert refuted == {SWAP: "lambda x: reverse(x)"}
+    doubted, chosen = _doubt(model, refuted)
+    assert SWAP not in doubted and SWAP not in chosen.programs
+    # another program for the word: its search is a new question
+    refuted[SWAP] = "lambda x: x"
+    doubted, chosen = _doubt(model, refuted)
+    assert doubted == {SWAP} and SWAP in chosen.programs

@@ -78,3 +78,20 @@ def test_projective_parser_never_builds_a_crossing_tree() -> None:
     trees += [parser.sample(s, a, rng) for s, a in items for _ in range(20)]
     assert trees and all(t is not None and t.is_projective() for t in trees)
     assert Parser.from_state(parser.state_dict()).cfg.projective
+
+
+def test_features_of_a_configuration() -> None:
+    """The parser's input, slot by slot, for a state with a child, an unknown arity and an
+    arity past the largest code."""
+    from nsr.syntax.parser import PAD, features
+    from nsr.syntax.transitions import RIGHT, SHIFT, State
+
+    state = State.initial(4)
+    for t in (SHIFT, SHIFT, SHIFT, RIGHT):  # stack 0 1 (1 holds 2), buffer 3
+        state.apply(t)
+    sym, ar, cnt = features(state, [10, 11, 12, 13], [2, -1, 0, 9])
+    assert sym == [11, 10, PAD, 13, PAD, 12, 12, PAD, PAD]  # s0 s1 s2 b0 b1, kids of s0, s1
+    assert ar == [1, 4, 0, 8, 0]  # unknown, 2 + 2, none, 2 + 6 (capped), none
+    assert cnt == [1, 0, 6, 2, 1]  # kids of s0, s1; s0 open-ended; s1 lacks 2; in order
+    assert features(State.initial(1), [10], [0]) == ([PAD, PAD, PAD, 10] + [PAD] * 5,
+                                                     [0, 0, 0, 2, 0], [7, 7, 7, 7, 2])
