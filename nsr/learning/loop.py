@@ -581,8 +581,7 @@ STEPS = ("deduce", "abduce", "select", "learn")
 
 def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...], Labelled],
                config: LearnerConfig, k: int, max_len: int, last: bool, rng: random.Random,
-               say: Callable[[str], None], refuted: dict[int, str] | None = None
-               ) -> dict[str, Any]:
+               say: Callable[[str], None], refuted: dict[int, str]) -> dict[str, Any]:
     """Rounds of deduce -> abduce -> select -> learn over one stage's ``pool`` until every
     example is right or the rounds run out; changes ``model`` and ``labels``, returns the
     stage's metrics. ``refuted``: programs searched again in vain in an earlier pass over the
@@ -593,7 +592,6 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
     todo = pool
     stuck: set[int] = set()  # searched in a round, no program found: may mean the identity
     doubted: set[int] = set()  # programs searched again this stage (see _doubt_step)
-    refuted = {} if refuted is None else refuted
     curriculum = config.curriculum_config()
     rounds, most = curriculum.rounds(last), max(curriculum.rounds(last), curriculum.rounds(True))
     rnd, chosen = -1, Selection(())
@@ -739,8 +737,9 @@ def _doubt_step(model: NsrModel, abductions: list[Abduction],
     training the parser did not remove. And once per stage means once over all the stage's
     passes (see :func:`_fit_trees`): a program searched again in vain (``refuted``: symbol
     -> the program's text, updated) is not searched again when a later pass starts from the
-    same program; the passes differ in the trees allowed, not in what a search of that
-    program could find (HINT's ``)``, ``-`` and ``+``, a minute each, three passes)."""
+    same program. The passes differ in the trees allowed, so the rows differ, but the
+    question is the same one the search already answered with nothing at its full budget
+    (HINT seed 0's stage 4: ``)``, ``-`` and ``+``, a minute each, in three passes)."""
     from dataclasses import replace
 
     from nsr.learning.contradicted import doubted_symbols, revised_program
