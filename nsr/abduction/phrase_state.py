@@ -48,13 +48,11 @@ def lexicon_from_state(state: dict[str, Any]) -> PhraseLexicon:
     lexicon = PhraseLexicon()
     for word, entries in state["words"].items():
         for entry in entries:
-            reading, count = _reading(entry)
-            lexicon.words[word][reading] += count
+            lexicon.add_word(word, *_reading(entry))
     for word, rows in state["contexts"].items():
         for side, neighbour, entries in rows:
             for entry in entries:
-                reading, count = _reading(entry)
-                lexicon.contexts[(word, (side, neighbour))][reading] += count
+                lexicon.add_context(word, (side, neighbour), *_reading(entry))
     return lexicon
 
 

@@ -92,29 +92,43 @@ def _prior(reading: Reading) -> float:
 
 @dataclass
 class PhraseLexicon:
-    """Counts of readings per word and per (word, context); see the module docstring."""
+    """Counts of readings per word and per (word, context); see the module docstring.
+
+    Each counter's total is kept beside it (``totals``): probabilities are asked millions of
+    times per fit, and summing a frequent word's counts each time was most of the fit's cost."""
 
     words: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     contexts: dict[tuple[str, Context], Counter] = field(
         default_factory=lambda: defaultdict(Counter))
+    totals: dict = field(default_factory=lambda: defaultdict(int))
 
     def add(self, word: str, contexts: Sequence[Context], reading: Reading,
             count: int = 1) -> None:
-        self.words[word][reading] += count
+        self.add_word(word, reading, count)
         for c in contexts:
-            self.contexts[(word, c)][reading] += count
+            self.add_context(word, c, reading, count)
+
+    def add_word(self, word: str, reading: Reading, count: int = 1) -> None:
+        self.words[word][reading] += count
+        self.totals[word] += count
+
+    def add_context(self, word: str, context: Context, reading: Reading,
+                    count: int = 1) -> None:
+        self.contexts[(word, context)][reading] += count
+        self.totals[(word, context)] += count
 
     def probability(self, word: str, contexts: Sequence[Context], reading: Reading) -> float:
         """The word's smoothed share of ``reading``, with each seen context's counts added
         (weighted by their number against ``BACKOFF`` for the word's own share)."""
-        own = self.words.get(word, Counter())
-        share = (own[reading] + _prior(reading)) / (sum(own.values()) + 1)
+        own = self.words.get(word)
+        share = ((own[reading] if own else 0) + _prior(reading)) / \
+            (self.totals.get(word, 0) + 1)
         num, den = BACKOFF * share, BACKOFF
         for c in contexts:
             counts = self.contexts.get((word, c))
             if counts:
                 num += counts[reading]
-                den += sum(counts.values())
+                den += self.totals[(word, c)]
         return num / den
 
     def candidates(self, word: str, contexts: Sequence[Context]) -> set[Reading]:
