@@ -380,6 +380,10 @@ def _init_model(args: argparse.Namespace, options: dict[str, Any]):
     if args.input == "images":
         raise ConfigError("--init extends token models; it does not work with --input images")
     model, state = load_model(args.init)  # a checkpoint folder or file
+    if model.phrases is not None:
+        raise ConfigError(f"--init: {args.init} holds phrase readings, not programs; readings "
+                          "are fitted on all the data at once: train on the old and new pairs "
+                          "together instead")
     config = state.get("config", {})
     if config.get("task") not in (None, args.task):
         raise ConfigError(f"--init: {args.init} is a {config.get('task')!r} model, not "

@@ -157,3 +157,11 @@ def test_bad_phrase_state_is_one_line(checkpoint_dir: Path, tmp_path: Path, edit
         load_model(tmp_path)
     assert_user_error(run_cli(["solve", "mt", "--checkpoint", tmp_path, "you are dax ."]),
                       needle)
+
+
+def test_init_from_a_phrase_model_is_refused(checkpoint_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "more.en").write_text("you are dax .\n")
+    (tmp_path / "more.fr").write_text("tu es daxo .\n")
+    assert_user_error(run_cli(["train", "mt", "--init", checkpoint_dir / "ckpt", "--train-file",
+                               tmp_path / "more.en", "--out", tmp_path / "out"]),
+                      "phrase readings")
