@@ -24,8 +24,8 @@ takes these readings as a model's meaning where programs do not explain the data
 :mod:`nsr.learning.phrase_choice`); :mod:`nsr.abduction.phrase_state` stores them in
 checkpoints. Measured on ``../shared/data/mt`` (the whole training file, the
 constants as below, chosen on dev; deterministic): test-daxy 8/8, test 49/583, dev 46/631
-(119 and 134 of those hold a word never seen in training), training pairs 2,139/6,073, fit
-about 140-220 s on one core of the loaded 2-core machine.
+(119 and 134 of those hold a word never seen in training), training pairs 2,139/6,073; a whole
+``nsr train mt`` (the fit included) took 96-112 s on one niced core of the busy 2-core machine.
 """
 
 from __future__ import annotations
