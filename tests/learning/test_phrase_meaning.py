@@ -165,3 +165,31 @@ def test_init_from_a_phrase_model_is_refused(checkpoint_dir: Path, tmp_path: Pat
     assert_user_error(run_cli(["train", "mt", "--init", checkpoint_dir / "ckpt", "--train-file",
                                tmp_path / "more.en", "--out", tmp_path / "out"]),
                       "phrase readings")
+
+
+def test_the_loop_adopts_readings_after_a_stage_programs_cannot_fit(monkeypatch,
+                                                                     tmp_path: Path) -> None:
+    """The wiring in the curriculum: a stage left wrong (stood in for by a fit that learns
+    nothing, so the test does not hang on the symbolic search) brings the comparison, the
+    readings become the meaning, the curriculum stops, and the checkpoint says it is done."""
+    from nsr.learning import loop
+    from nsr.learning.config import LearnerConfig
+
+    def nothing_fits(model, labels, pool, *args, **kwargs):
+        return model, labels, {"stage": args[1], "max_len": args[2], "examples": len(pool),
+                               "train_acc": 0.0, "programs": 0}
+
+    monkeypatch.setattr(loop, "_fit_stage", nothing_fits)
+    train = _examples(_training())
+    result = loop.train(train, LearnerConfig(library="lists"), seed=0, out=tmp_path,
+                        progress=False)
+    assert result.model.phrases is not None and result.model.programs == {}
+    assert [m["stage"] for m in result.metrics] == [0, 1]  # stage 0, then the readings
+    assert result.metrics[-1]["meaning"] == "phrases"
+    pairs = _new_word_pairs()
+    assert result.model.predict([s for s, _ in pairs]) == [t for _, t in pairs]
+    # resuming finds no stage left and keeps the readings
+    again = loop.train(train, LearnerConfig(library="lists"), seed=0, out=tmp_path,
+                       progress=False, resume=True)
+    assert again.model.phrases is not None
+    assert again.metrics == result.metrics
