@@ -68,7 +68,9 @@ def run_one(seed: int, out: Path, limit: int | None) -> dict[str, Any]:
                            "train_seconds": round(seconds, 1),
                            "train_accuracy": result.metrics[-1].get("train_acc", 0.0)
                            if result.metrics else 0.0,
-                           "programs": len(result.model.programs)}
+                           "programs": len(result.model.programs),
+                           "meaning": "programs" if result.model.phrases is None
+                           else "phrases"}
     for split in SPLITS:
         tests = task.load(split, "test")
         answers = answer(result.model, [ex.source for ex in tests],
@@ -121,7 +123,7 @@ def run_baseline(seed: int, limit: int | None, budget: float) -> dict[str, Any]:
 def _cells(r: dict[str, Any]) -> list[Any]:
     if "error" in r:
         return [r["system"], r["seed"], "error", "", "", "", "", "", ""]
-    return [r["system"], r["seed"], r.get("train_examples", ""), r.get("programs", "-"),
+    return [r["system"], r["seed"], r.get("train_examples", ""), r.get("meaning", "-"),
             f"{r['test-daxy']['correct']}/{r['test-daxy']['n']}",
             f"{100 * r['test']['accuracy']:.2f}", r["bleu_test"], r["train_seconds"],
             r["peak_rss_mb"]]
@@ -135,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="train on this many distinct pairs (+ the daxy one); 0: all")
     ap.add_argument("--budget", type=float, default=300.0,
                     help="seq2seq training seconds per seed (default: 300)")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="keep each seed's NSR checkpoint in KEEP/mt-seedN (default: a "
+                         "temporary folder, removed)")
     ap.add_argument("--one", nargs=3, metavar=("SEED", "OUT", "LIMIT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -144,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     limit = args.train_limit or None
     runs = []
     with tempfile.TemporaryDirectory(prefix="nsr-mt-") as tmp:
+        where = args.keep if args.keep is not None else Path(tmp)
         for seed in args.seeds:
-            for row in (run_child(seed, Path(tmp) / f"mt-seed{seed}", limit),
+            for row in (run_child(seed, where / f"mt-seed{seed}", limit),
                         run_baseline(seed, limit, args.budget)):
                 runs.append(row)
                 print(json.dumps(row), flush=True)
@@ -154,10 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     body = ["## NSR on compositional MT (benchmarks/nsr_mt.py)", "",
             "English -> French (Lake & Baroni 2018, `../shared/data/mt`): exact match on "
             "test-daxy (8) and test (583), corpus BLEU-4 on test; NSR trained with the task's "
-            "facts only (token outputs, library `lists`), one process per seed; the baseline is "
+            "facts only (token outputs, library `lists`), one process per seed (meaning: what "
+            "the learner kept, programs or phrase readings of words, see "
+            "`nsr/learning/phrase_choice.py`); the baseline is "
             f"a small Transformer trained {args.budget:.0f} s per seed on the same pairs. "
             + (f"Smoke run: {limit} training pairs. " if limit else ""), "",
-            markdown_table(["system", "seed", "train n", "programs", "test-daxy", "test EM %",
+            markdown_table(["system", "seed", "train n", "meaning", "test-daxy", "test EM %",
                             "BLEU test", "train s", "peak MiB"], [_cells(r) for r in runs])]
     update_results_md("nsr_mt", "\n".join(body))
     return 0

@@ -19,11 +19,13 @@ neighbour decides only where it has been seen deciding. Fitting is hard EM: each
 split into readings by dynamic programming under the current counts (first under
 co-occurrence), the counts are re-estimated from the splits, ``ROUNDS`` times.
 
-General: nothing here knows a language; inputs and outputs are token sequences. Not yet used by
-the deduction-abduction loop. Measured on ``../shared/data/mt`` (the whole training file, the
+General: nothing here knows a language; inputs and outputs are token sequences. The learner
+takes these readings as a model's meaning where programs do not explain the data (see
+:mod:`nsr.learning.phrase_choice`); :mod:`nsr.abduction.phrase_state` stores them in
+checkpoints. Measured on ``../shared/data/mt`` (the whole training file, the
 constants as below, chosen on dev; deterministic): test-daxy 8/8, test 49/583, dev 46/631
-(119 and 134 of those hold a word never seen in training), training pairs 2,139/6,073, fit
-about 140-220 s on one core of the loaded 2-core machine.
+(119 and 134 of those hold a word never seen in training), training pairs 2,139/6,073; a whole
+``nsr train mt`` (the fit included) took 96-112 s on one niced core of the busy 2-core machine.
 """
 
 from __future__ import annotations
@@ -90,28 +92,43 @@ def _prior(reading: Reading) -> float:
 
 @dataclass
 class PhraseLexicon:
-    """Counts of readings per word and per (word, context); see the module docstring."""
+    """Counts of readings per word and per (word, context); see the module docstring.
+
+    Each counter's total is kept beside it (``totals``): probabilities are asked millions of
+    times per fit, and summing a frequent word's counts each time was most of the fit's cost."""
 
     words: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     contexts: dict[tuple[str, Context], Counter] = field(
         default_factory=lambda: defaultdict(Counter))
+    totals: dict = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, word: str, contexts: Sequence[Context], reading: Reading) -> None:
-        self.words[word][reading] += 1
+    def add(self, word: str, contexts: Sequence[Context], reading: Reading,
+            count: int = 1) -> None:
+        self.add_word(word, reading, count)
         for c in contexts:
-            self.contexts[(word, c)][reading] += 1
+            self.add_context(word, c, reading, count)
+
+    def add_word(self, word: str, reading: Reading, count: int = 1) -> None:
+        self.words[word][reading] += count
+        self.totals[word] += count
+
+    def add_context(self, word: str, context: Context, reading: Reading,
+                    count: int = 1) -> None:
+        self.contexts[(word, context)][reading] += count
+        self.totals[(word, context)] += count
 
     def probability(self, word: str, contexts: Sequence[Context], reading: Reading) -> float:
         """The word's smoothed share of ``reading``, with each seen context's counts added
         (weighted by their number against ``BACKOFF`` for the word's own share)."""
-        own = self.words.get(word, Counter())
-        share = (own[reading] + _prior(reading)) / (sum(own.values()) + 1)
+        own = self.words.get(word)
+        share = ((own[reading] if own else 0) + _prior(reading)) / \
+            (self.totals.get(word, 0) + 1)
         num, den = BACKOFF * share, BACKOFF
         for c in contexts:
             counts = self.contexts.get((word, c))
             if counts:
                 num += counts[reading]
-                den += sum(counts.values())
+                den += self.totals[(word, c)]
         return num / den
 
     def candidates(self, word: str, contexts: Sequence[Context]) -> set[Reading]:
@@ -133,11 +150,13 @@ class PhraseLexicon:
         return max(found, key=lambda r: (self.probability(word, contexts, r), -r.size(),
                                           repr(r)))
 
-    def translate(self, source: Sequence[str]) -> tuple[str, ...] | None:
-        """The output the readings give ``source``; None when a word was never seen.
+    def readings(self, source: Sequence[str]) -> list[Reading] | None:
+        """The reading each word of ``source`` takes; None when a word was never seen (or,
+        rarer, has no reading of the kind its place allows).
 
-        Each word takes its likeliest reading in its contexts; a wrapping word puts the phrase
-        of the word on its left, read as a governed word, between its two parts."""
+        Each word takes its likeliest reading in its contexts; a word a wrapping word governs
+        is then read as governed (how fitting counted it), even where it would wrap a word
+        itself."""
         if not all(self.knows(w) for w in source):
             return None
         n = len(source)
@@ -153,23 +172,36 @@ class PhraseLexicon:
             if best is None:
                 return None
             chosen.append(best)
-        # right to left: a wrapped word is read as governed (how fitting counted it), even
-        # where it would wrap a word itself
+        # right to left: a wrapped word is read as governed
         for i in range(n - 1, 0, -1):
             if isinstance(chosen[i], Wrap):
                 chosen[i - 1] = self.reading(source[i - 1], _contexts(
                     source, i - 1, governed=True), wrap=False) or Inline(())
-        out: list[str] = []
-        for i, r in enumerate(chosen):
-            if i + 1 < n and isinstance(chosen[i + 1], Wrap):
-                continue
-            if isinstance(r, Wrap):
-                inner = chosen[i - 1]
-                out.extend((*r.before, *(inner.phrase if isinstance(inner, Inline) else ()),
-                            *r.after))
-            else:
-                out.extend(r.phrase)
-        return tuple(out)
+        return chosen
+
+    def translate(self, source: Sequence[str]) -> tuple[str, ...] | None:
+        """The output the readings give ``source`` (see :meth:`readings`); None when a word
+        was never seen. A wrapping word puts the phrase of the word on its left between its
+        two parts."""
+        chosen = self.readings(source)
+        return None if chosen is None else assemble(chosen)
+
+
+def assemble(chosen: Sequence[Reading]) -> tuple[str, ...]:
+    """The output of one reading per word, in input order (a wrapped word's phrase inside its
+    governor's parts)."""
+    out: list[str] = []
+    n = len(chosen)
+    for i, r in enumerate(chosen):
+        if i + 1 < n and isinstance(chosen[i + 1], Wrap):
+            continue
+        if isinstance(r, Wrap):
+            inner = chosen[i - 1]
+            out.extend((*r.before, *(inner.phrase if isinstance(inner, Inline) else ()),
+                        *r.after))
+        else:
+            out.extend(r.phrase)
+    return tuple(out)
 
 
 def _contexts(source: Sequence[str], i: int, governed: bool = False) -> tuple[Context, ...]:
@@ -275,15 +307,18 @@ def _cooccurrence_scorer(pairs: Sequence[tuple[Sequence[str], Sequence[str]]]):
 def fit_phrases(pairs: Sequence[tuple[Sequence[str], Sequence[str]]],
                 rounds: int = ROUNDS) -> PhraseLexicon:
     """Readings for the words of ``pairs`` by hard EM (see the module docstring).
-    Deterministic: no sampling, ties broken by the DP's order."""
+    Deterministic: no sampling, ties broken by the DP's order. A pair given many times counts
+    as many times (a frequent sentence is evidence), but is split once: under the same counts
+    every copy splits the same way."""
+    counts = Counter((tuple(s), tuple(t)) for s, t in pairs)
     score = _cooccurrence_scorer(pairs)
     lexicon = PhraseLexicon()
     for _ in range(max(1, rounds)):
         lexicon = PhraseLexicon()
-        for source, target in pairs:
+        for (source, target), times in counts.items():
             found = split(source, target, score)
             for word, ctx, reading in found or ():
-                lexicon.add(word, ctx, reading)
+                lexicon.add(word, ctx, reading, times)
 
         def score(word, contexts, reading, lexicon=lexicon):
             return math.log(lexicon.probability(word, contexts, reading))

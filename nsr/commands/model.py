@@ -337,7 +337,9 @@ def _train(args: argparse.Namespace) -> int:
     summary: dict[str, Any] = {
         "task": args.task, "split": split, "seed": args.seed, "library": config.library,
         "train_examples": len(examples), "train_accuracy": last.get("train_acc", 0.0),
-        "programs": len(result.model.programs), "seconds": round(result.seconds, 3),
+        "programs": len(result.model.programs),
+        "meaning": "programs" if result.model.phrases is None else "phrases",
+        "seconds": round(result.seconds, 3),
         "checkpoint": str(out),
     }
     if tests is not None:
@@ -355,7 +357,9 @@ def _train(args: argparse.Namespace) -> int:
         return 0
     print(f"trained {args.task}/{split} seed {args.seed} in {result.seconds:.1f}s: "
           f"train accuracy {100 * summary['train_accuracy']:.2f}%, "
-          f"{summary['programs']} programs; checkpoint in {out}")
+          + (f"{summary['programs']} programs" if result.model.phrases is None else
+             f"meaning: phrase readings of {len(result.model.phrases.words)} words")
+          + f"; checkpoint in {out}")
     if tests is not None:
         test = summary["test"]
         print(f"test {args.test_file}: {test['correct']}/{test['n']} exact match "
@@ -376,6 +380,10 @@ def _init_model(args: argparse.Namespace, options: dict[str, Any]):
     if args.input == "images":
         raise ConfigError("--init extends token models; it does not work with --input images")
     model, state = load_model(args.init)  # a checkpoint folder or file
+    if model.phrases is not None:
+        raise ConfigError(f"--init: {args.init} holds phrase readings, not programs; readings "
+                          "are fitted on all the data at once: train on the old and new pairs "
+                          "together instead")
     config = state.get("config", {})
     if config.get("task") not in (None, args.task):
         raise ConfigError(f"--init: {args.init} is a {config.get('task')!r} model, not "
@@ -431,6 +439,11 @@ def _images_module(task):
 
 
 def _predict(model, inputs, engine: str):
+    """Answers (None: none) and the parses behind them. A model whose meaning is phrase
+    readings has no parses (``[]``) and answers in Python whatever ``engine`` says: its
+    readings are not programs, so there is nothing for Prolog to run."""
+    if model.phrases is not None:
+        return model.predict(inputs), []
     parses = model.run(inputs)
     if engine == "python":
         return [p.output for p in parses], parses
@@ -575,6 +588,10 @@ def _solve(args: argparse.Namespace) -> int:
     task, model, _ = _load(args)
     inputs, _ = _input(args, task, model)
     preds, parses = _predict(model, [inputs], args.engine)
+    if preds[0] is None and not parses:  # phrase readings (the words are known: checked)
+        print("nsr: no answer: the phrase readings give no output for this input",
+              file=sys.stderr)
+        return 1
     if preds[0] is None:
         from nsr.model.limits import limit_hit
 
@@ -664,6 +681,10 @@ def _explain(args: argparse.Namespace) -> int:
     _positionals(args)
     task, model, _ = _load(args)
     inputs, shown = _input(args, task, model)
+    if model.phrases is not None:
+        from nsr.commands.phrase_views import explain_phrases
+
+        return explain_phrases(task, model, inputs, as_json=args.json)
     (parse,) = model.run([inputs])
     if parse.tree is None:
         print("nsr: the parser found no tree for this input", file=sys.stderr)
@@ -706,6 +727,10 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _programs(args: argparse.Namespace) -> int:
     task, model, _ = _load(args)
+    if model.phrases is not None:
+        from nsr.commands.phrase_views import show_phrases
+
+        return show_phrases(task, model, prolog=args.prolog, as_json=args.json)
     if args.prolog:
         from nsr.model.prolog_export import standalone_prolog
 

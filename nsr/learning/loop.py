@@ -13,6 +13,10 @@ stage, widened to every tree once) -> :func:`_run_stage` (its rounds) -> ``_dedu
 round; the work itself is in :mod:`nsr.learning.steps`, and for programs the data contradicts
 in :mod:`nsr.learning.contradicted`). Settings: :mod:`nsr.learning.config`.
 
+Where a stage's programs leave most of it wrong and phrase readings of words explain more of
+it, the readings may become the model's meaning and the curriculum stops (the same rule for
+every task: :mod:`nsr.learning.phrase_choice`).
+
 After each stage a checkpoint is written atomically, so an interrupted run resumes at the next
 stage with ``resume=True``.
 """
@@ -40,6 +44,7 @@ from nsr.learning.config import (
 from nsr.learning.leaf_bootstrap import adopt_leaf_values
 from nsr.learning.mate_trees import mate_trees, tree_arcs
 from nsr.learning.noise import Thresholds, model_noise, scaled_count, symbol_noise
+from nsr.learning.phrase_choice import stage_prefers_phrases
 from nsr.learning.steps import (
     Abduction,
     Labelled,
@@ -165,6 +170,9 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
     can_widen = model.parser.cfg.projective
     guessed: dict[int, tuple[str, str]] = {}  # see _fit_stage
     lexicon = _Lexicon.of(model, data)
+    # Phrase readings as the meaning where programs explain too little (once per run; see
+    # nsr.learning.phrase_choice); a resumed run of a phrase model has no stage left
+    phrases_tried = model.phrases is not None
     for k in range(run.first_stage, len(stages)):
         pool = [ex for ex in data if lengths[ex.source] <= stages[k]]
         ahead = [] if k + 1 == len(stages) else \
@@ -178,10 +186,19 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         metrics.append(stage_info)
         say(f"stage {k} (len <= {stages[k]}): {len(pool)} examples, "
             f"train acc {stage_info['train_acc']:.4f}")
+        done = k + 1
+        if not phrases_tried and stage_prefers_phrases(
+                pool, round(stage_info["train_acc"] * len(pool)),
+                lambda msg, k=k: say(f"stage {k}: {msg}")):
+            phrases_tried = True  # one fit over the whole file, whatever it decides
+            if _phrase_meaning(model, examples, data, metrics, k, max(lengths.values()), say):
+                done = len(stages)  # the curriculum stops: see nsr.learning.phrase_choice
         if out is not None:
-            save_checkpoint(Path(out), model, config, seed, metrics, next_stage=k + 1,
+            save_checkpoint(Path(out), model, config, seed, metrics, next_stage=done,
                             seconds=run.seconds_before + time.perf_counter() - start)
-        bar.update(1)
+        bar.update(done - k)
+        if done == len(stages):
+            break
     bar.close()
     if config.perception == "images" and run.first_stage < len(stages):
         from nsr.learning.images import final_perception_fit
@@ -193,6 +210,27 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                         seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+def _phrase_meaning(model: NsrModel, examples: Sequence[Example], data: Sequence[Example],
+                    metrics: list[dict[str, Any]], k: int, longest: int,
+                    say: Callable[[str], None]) -> bool:
+    """Step 2 of :mod:`nsr.learning.phrase_choice`: readings over the whole training file
+    against the programs; the readings become the meaning when they explain more (True)."""
+    from nsr.learning.phrase_choice import adopt, fit_whole
+
+    fit = fit_whole(model, examples, data)
+    say(f"phrase readings explain {fit.phrases_right}/{fit.examples} training examples, "
+        f"programs {fit.programs_right}: the meaning is "
+        + ("phrase readings" if fit.wins else "programs"))
+    if fit.wins:
+        metrics.append(fit.metrics(k + 1, longest))  # the run's last entry: its meaning
+        adopt(model, fit)
+    else:
+        metrics[-1]["phrases_checked"] = {"phrases_right": fit.phrases_right,
+                                          "programs_right": fit.programs_right,
+                                          "examples": fit.examples}
+    return fit.wins
 
 
 @dataclass(frozen=True)

@@ -192,4 +192,10 @@ def _model_problem(model: dict[str, Any]) -> str | None:
         problem = _field(parser, key, types, "model.parser.")
         if problem:
             return problem
+    if "phrases" in model:  # absent: the programs are the model's meaning
+        from nsr.abduction.phrase_state import state_problem
+
+        problem = state_problem(model["phrases"], "model.phrases")
+        if problem:
+            return problem
     return _tensors_problem(model, "model")

@@ -1,9 +1,14 @@
-"""The NSR model: perception -> dependency parser -> one program per symbol.
+"""The NSR model: perception -> dependency parser -> one program per symbol, or phrase readings.
 
 ``NsrModel`` holds the three learned parts and runs them forwards (the *deduction* of the
 learning loop, and inference). Execution here uses the fast Python evaluator; final answers can
 also be run through SWI-Prolog (see :mod:`nsr.model.prolog_export`); tree execution
 itself is :mod:`nsr.model.execute`.
+
+Where programs do not explain the training data and phrase readings of words explain more of
+it (a natural language: see :mod:`nsr.learning.phrase_choice`), the model's meaning is those
+readings (``phrases``, :mod:`nsr.abduction.phrases`) and :meth:`NsrModel.predict` answers
+with them; perception still holds the vocabulary, so unknown words are told apart as before.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nsr.abduction.phrases import PhraseLexicon
 from nsr.errors import ConfigError
 from nsr.induction.library import LIBRARIES
 from nsr.model.execute import execute, hides_computation
@@ -93,6 +99,8 @@ class NsrModel:
         self.programs: dict[int, ast.Program] = {}
         # Fraction of its rows each program explained when adopted (re-search when unsolved).
         self.fits: dict[int, float] = {}
+        #: Phrase readings, when they are the model's meaning instead of programs.
+        self.phrases: PhraseLexicon | None = None
 
     # -- forwards --------------------------------------------------------------------------
     @property
@@ -169,6 +177,10 @@ class NsrModel:
         return not (self.live_trees and hides_computation(tree, symbols, self.programs))
 
     def predict(self, inputs: Sequence[Sequence[str]]) -> list[Value | None]:
+        """Each input's answer (None: none): from its tree and programs, or, in a model whose
+        meaning is phrase readings, from the readings of its words."""
+        if self.phrases is not None:
+            return [self.phrases.translate(tokens) for tokens in inputs]
         return [p.output for p in self.run(inputs)]
 
     def program_text(self, symbol: int) -> str | None:
@@ -196,6 +208,10 @@ class NsrModel:
             state["open_class"] = self.segmenter.pattern
         if self.live_trees:  # absent from older checkpoints: every tree is plausible
             state["live_trees"] = True
+        if self.phrases is not None:  # absent: the programs are the meaning
+            from nsr.abduction.phrase_state import lexicon_state
+
+            state["phrases"] = lexicon_state(self.phrases)
         return state
 
     @classmethod
@@ -215,4 +231,9 @@ class NsrModel:
             index[name]: parse_program(text) for name, text in state["programs"].items()
         }
         model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
+        model.phrases = None
+        if "phrases" in state:
+            from nsr.abduction.phrase_state import lexicon_from_state
+
+            model.phrases = lexicon_from_state(state["phrases"])
         return model

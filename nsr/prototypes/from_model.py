@@ -124,6 +124,9 @@ def convert_model(model: NsrModel, examples: Sequence[Example], *, task: str = "
 
     if task not in CONVERTERS:
         raise ConfigError(f"no prompt for task {task!r}; supported: {', '.join(CONVERTERS)}")
+    if model.phrases is not None:
+        raise ConfigError("this model's meaning is phrase readings of words, not programs: "
+                          "there are no Prolog derivations to turn into prototypes")
     conv = CONVERTERS[task]
     failures: list[tuple[str, str]] = []
     runnable: list[Example] = []
