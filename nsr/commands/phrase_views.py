@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from nsr.abduction.phrase_state import describe
-from nsr.abduction.phrases import Wrap, assemble
 from nsr.errors import ConfigError
+from nsr.model.phrase_state import describe
+from nsr.model.phrases import Wrap, assemble
 
 #: Readings listed per word by ``nsr programs`` (the most frequent first; the checkpoint has all).
 SHOWN_READINGS = 3

@@ -2,7 +2,7 @@
 
 A program per word assumes each word means one function of its dependents' values. A natural
 language breaks that (words with no output of their own, multi-word outputs, words wrapped
-round a neighbour's, outputs that depend on the neighbour: see :mod:`nsr.abduction.phrases`),
+round a neighbour's, outputs that depend on the neighbour: see :mod:`nsr.model.phrases`),
 and on such data the deduction-abduction loop finds nothing to build on. Phrase readings are
 the learner's second kind of meaning, for any task whose outputs are token sequences.
 
@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nsr.abduction.phrases import MAX_PHRASE, PhraseLexicon, fit_phrases
 from nsr.model.model import NsrModel
+from nsr.model.phrases import MAX_PHRASE, PhraseLexicon, fit_phrases
 from nsr.tasks.base import Example
 
 

@@ -193,7 +193,7 @@ def _model_problem(model: dict[str, Any]) -> str | None:
         if problem:
             return problem
     if "phrases" in model:  # absent: the programs are the model's meaning
-        from nsr.abduction.phrase_state import state_problem
+        from nsr.model.phrase_state import state_problem
 
         problem = state_problem(model["phrases"], "model.phrases")
         if problem:

@@ -7,7 +7,7 @@ itself is :mod:`nsr.model.execute`.
 
 Where programs do not explain the training data and phrase readings of words explain more of
 it (a natural language: see :mod:`nsr.learning.phrase_choice`), the model's meaning is those
-readings (``phrases``, :mod:`nsr.abduction.phrases`) and :meth:`NsrModel.predict` answers
+readings (``phrases``, :mod:`nsr.model.phrases`) and :meth:`NsrModel.predict` answers
 with them; perception still holds the vocabulary, so unknown words are told apart as before.
 """
 
@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nsr.abduction.phrases import PhraseLexicon
 from nsr.errors import ConfigError
 from nsr.induction.library import LIBRARIES
 from nsr.model.execute import execute, hides_computation
+from nsr.model.phrases import PhraseLexicon
 from nsr.perception.segments import OPEN_KEY, Segmenter
 from nsr.perception.tokens import PerceptionConfig, TokenPerception
 from nsr.semantics import ast
@@ -209,7 +209,7 @@ class NsrModel:
         if self.live_trees:  # absent from older checkpoints: every tree is plausible
             state["live_trees"] = True
         if self.phrases is not None:  # absent: the programs are the meaning
-            from nsr.abduction.phrase_state import lexicon_state
+            from nsr.model.phrase_state import lexicon_state
 
             state["phrases"] = lexicon_state(self.phrases)
         return state
@@ -233,7 +233,7 @@ class NsrModel:
         model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
         model.phrases = None
         if "phrases" in state:
-            from nsr.abduction.phrase_state import lexicon_from_state
+            from nsr.model.phrase_state import lexicon_from_state
 
             model.phrases = lexicon_from_state(state["phrases"])
         return model

@@ -1,4 +1,4 @@
-"""Phrase readings (:mod:`nsr.abduction.phrases`) as checkpoint JSON, checked before use.
+"""Phrase readings (:mod:`nsr.model.phrases`) as checkpoint JSON, checked before use.
 
 Why its own format rather than pickling the counters: a checkpoint is JSON (safe to load,
 diffable, shipped as package data), and a hand-edited or truncated one must fail with one
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from nsr.abduction.phrases import Inline, PhraseLexicon, Reading, Wrap
+from nsr.model.phrases import Inline, PhraseLexicon, Reading, Wrap
 
 
 def _entry(reading: Reading, count: int) -> list:

@@ -21,7 +21,7 @@ co-occurrence), the counts are re-estimated from the splits, ``ROUNDS`` times.
 
 General: nothing here knows a language; inputs and outputs are token sequences. The learner
 takes these readings as a model's meaning where programs do not explain the data (see
-:mod:`nsr.learning.phrase_choice`); :mod:`nsr.abduction.phrase_state` stores them in
+:mod:`nsr.learning.phrase_choice`); :mod:`nsr.model.phrase_state` stores them in
 checkpoints. Measured on ``../shared/data/mt`` (the whole training file, the
 constants as below, chosen on dev; deterministic): test-daxy 8/8, test 49/583, dev 46/631
 (119 and 134 of those hold a word never seen in training), training pairs 2,139/6,073; a whole

@@ -1,4 +1,4 @@
-"""Phrase readings of words (nsr.abduction.phrases): empty and multi-token phrases, a word
+"""Phrase readings of words (nsr.model.phrases): empty and multi-token phrases, a word
 wrapping its neighbour's phrase, and readings that depend on a neighbour."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nsr.abduction.phrases import Inline, PhraseLexicon, Wrap, fit_phrases, split
+from nsr.model.phrases import Inline, PhraseLexicon, Wrap, fit_phrases, split
 from tests.phrase_corpus import SUBJECTS, _negations, _pair, _training
 
 
