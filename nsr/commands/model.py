@@ -588,7 +588,7 @@ def _solve(args: argparse.Namespace) -> int:
     task, model, _ = _load(args)
     inputs, _ = _input(args, task, model)
     preds, parses = _predict(model, [inputs], args.engine)
-    if preds[0] is None and not parses:  # phrase readings (the words are known: checked)
+    if preds[0] is None and model.phrases is not None:  # the words are known: checked
         print("nsr: no answer: the phrase readings give no output for this input",
               file=sys.stderr)
         return 1

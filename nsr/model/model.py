@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from nsr.errors import ConfigError
 from nsr.induction.library import LIBRARIES
 from nsr.model.execute import execute, hides_computation
+from nsr.model.phrase_state import lexicon_from_state, lexicon_state
 from nsr.model.phrases import PhraseLexicon
 from nsr.perception.segments import OPEN_KEY, Segmenter
 from nsr.perception.tokens import PerceptionConfig, TokenPerception
@@ -209,8 +210,6 @@ class NsrModel:
         if self.live_trees:  # absent from older checkpoints: every tree is plausible
             state["live_trees"] = True
         if self.phrases is not None:  # absent: the programs are the meaning
-            from nsr.model.phrase_state import lexicon_state
-
             state["phrases"] = lexicon_state(self.phrases)
         return state
 
@@ -231,9 +230,6 @@ class NsrModel:
             index[name]: parse_program(text) for name, text in state["programs"].items()
         }
         model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
-        model.phrases = None
         if "phrases" in state:
-            from nsr.model.phrase_state import lexicon_from_state
-
             model.phrases = lexicon_from_state(state["phrases"])
         return model

@@ -65,10 +65,9 @@ def _count_ok(value: Any) -> bool:
 
 
 def _entry_problem(entry: Any) -> str | None:
-    if not isinstance(entry, list) or not entry or entry[0] not in ("i", "w"):
-        return 'a reading must be ["i", [tokens], count] or ["w", [before], [after], count]'
-    want = 3 if entry[0] == "i" else 4
-    if len(entry) != want or not all(_tokens_ok(part) for part in entry[1:-1]):
+    kind = entry[0] if isinstance(entry, list) and entry else None
+    if kind not in ("i", "w") or len(entry) != (3 if kind == "i" else 4) or \
+            not all(_tokens_ok(part) for part in entry[1:-1]):
         return 'a reading must be ["i", [tokens], count] or ["w", [before], [after], count]'
     if not _count_ok(entry[-1]):
         return "a reading's count must be a positive integer"
