@@ -230,6 +230,5 @@ class NsrModel:
             index[name]: parse_program(text) for name, text in state["programs"].items()
         }
         model.fits = {index[name]: float(f) for name, f in state.get("fits", {}).items()}
-        if "phrases" in state:
-            model.phrases = lexicon_from_state(state["phrases"])
+        model.phrases = lexicon_from_state(state["phrases"]) if "phrases" in state else None
         return model
