@@ -8,7 +8,9 @@ the best reading in a new context (``daxy`` after ``not``) needs them all.
 
 Layout: ``{"words": {word: [entry, ...]}, "contexts": {word: [[side, neighbour, [entry,
 ...]], ...]}}`` where an entry is ``["i", [tokens], count]`` (:class:`Inline`) or ``["w",
-[before], [after], count]`` (:class:`Wrap`) and side is ``"L"`` or ``"R"``.
+[before], [after], count]`` (:class:`Wrap`) and side is ``"L"`` or ``"R"``; and, when the
+lexicon models its outputs (:mod:`nsr.model.token_lm`), ``"outputs": {"order": n, "ngrams":
+[[token, ..., count], ...]}`` with every n-gram of the full order (shorter ones are their sums).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter
 from typing import Any
 
 from nsr.model.phrases import Inline, PhraseLexicon, Reading, Wrap
+from nsr.model.token_lm import TokenLM
 
 
 def _entry(reading: Reading, count: int) -> list:
@@ -39,8 +42,12 @@ def lexicon_state(lexicon: PhraseLexicon) -> dict[str, Any]:
     contexts: dict[str, list] = {}
     for (word, (side, neighbour)), counts in sorted(lexicon.contexts.items()):
         contexts.setdefault(word, []).append([side, neighbour, entries(counts)])
-    return {"words": {w: entries(c) for w, c in sorted(lexicon.words.items())},
-            "contexts": contexts}
+    state = {"words": {w: entries(c) for w, c in sorted(lexicon.words.items())},
+             "contexts": contexts}
+    if lexicon.outputs is not None:
+        state["outputs"] = {"order": lexicon.outputs.order,
+                            "ngrams": [[*gram, n] for gram, n in lexicon.outputs.ngrams()]}
+    return state
 
 
 def lexicon_from_state(state: dict[str, Any]) -> PhraseLexicon:
@@ -53,6 +60,9 @@ def lexicon_from_state(state: dict[str, Any]) -> PhraseLexicon:
         for side, neighbour, entries in rows:
             for entry in entries:
                 lexicon.add_context(word, (side, neighbour), *_reading(entry))
+    if "outputs" in state:
+        lexicon.outputs = TokenLM.from_ngrams(
+            state["outputs"]["order"], ((row[:-1], row[-1]) for row in state["outputs"]["ngrams"]))
     return lexicon
 
 
@@ -84,6 +94,18 @@ def _entries_problem(entries: Any, where: str) -> str | None:
     return None
 
 
+def _outputs_problem(outputs: Any, where: str) -> str | None:
+    order = outputs.get("order") if isinstance(outputs, dict) else None
+    if not (_count_ok(order) and isinstance(outputs.get("ngrams"), list)):
+        return f"field {where}.outputs must be an object with a positive 'order' and 'ngrams'"
+    for row in outputs["ngrams"]:
+        if not (isinstance(row, list) and len(row) == order + 1 and _tokens_ok(row[:-1])
+                and _count_ok(row[-1])):
+            return (f"field {where}.outputs.ngrams must hold rows of {order} tokens and a "
+                    "positive count")
+    return None
+
+
 def state_problem(state: Any, where: str = "phrases") -> str | None:
     """What is wrong with stored phrase readings (the first problem found), or None."""
     if not isinstance(state, dict) or not isinstance(state.get("words"), dict) or \
@@ -106,6 +128,8 @@ def state_problem(state: Any, where: str = "phrases") -> str | None:
             problem = _entries_problem(row[2], at)
             if problem:
                 return problem
+    if "outputs" in state:
+        return _outputs_problem(state["outputs"], where)
     return None
 
 

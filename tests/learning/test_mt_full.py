@@ -40,7 +40,7 @@ def test_shipped_checkpoint_translates_test_daxy(shared_data: Path) -> None:
 
 @pytest.mark.slow
 def test_training_learns_phrase_readings(shared_data: Path, tmp_path: Path) -> None:
-    """``nsr train mt`` (100 s on one core): the meaning is phrase readings."""
+    """``nsr train mt`` (about 2 min on one core): the meaning is phrase readings."""
     _daxy(shared_data)
     run = run_cli(["train", "mt", "--out", tmp_path / "mt", "--json"])
     assert run.code == 0, run.err[-2000:]

@@ -87,6 +87,7 @@ def test_checkpoint_round_trip(tmp_path: Path) -> None:
     again, _ = load_model(tmp_path)
     assert again.phrases is not None
     assert again.state_dict()["phrases"] == model.state_dict()["phrases"]
+    assert again.phrases.outputs is not None  # the model of outputs is kept too
     inputs = [s for s, _ in _new_word_pairs()] + [s for s, _ in _training()]
     assert again.predict(inputs) == model.predict(inputs)
 
@@ -147,6 +148,8 @@ def test_cli_explain_and_programs(checkpoint_dir: Path) -> None:
     (lambda p: p["words"].update({"dax": [["i", ["daxo"], 0]]}), "positive integer"),
     (lambda p: p["contexts"].update({"zzz": []}), "no readings"),
     (lambda p: p.pop("contexts"), "model.phrases"),
+    (lambda p: p["outputs"]["ngrams"].append(["tu", 2]), "phrases.outputs.ngrams"),
+    (lambda p: p["outputs"].update({"order": 0}), "phrases.outputs"),
 ])
 def test_bad_phrase_state_is_one_line(checkpoint_dir: Path, tmp_path: Path, edit,
                                       needle: str) -> None:
