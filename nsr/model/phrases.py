@@ -177,9 +177,9 @@ class PhraseLexicon:
         rarer, has no reading of the kind its place allows).
 
         With a model of outputs, the readings that give the best whole output
-        (:func:`nsr.model.phrase_decode.decode`). Without one, each word takes its likeliest reading in its contexts; a word a wrapping word governs
-        is then read as governed (how fitting counted it), even where it would wrap a word
-        itself."""
+        (:func:`nsr.model.phrase_decode.decode`). Without one, each word takes its likeliest
+        reading in its contexts; a word a wrapping word governs is then read as governed
+        (how fitting counted it), even where it would wrap a word itself."""
         if self.outputs is not None:
             from nsr.model.phrase_decode import decode
 
