@@ -8,7 +8,12 @@ plausible is tried first. The abduced symbols then become perception's training 
 segment* (per image), not per token type.
 
 Only symbols that already have a program are proposed: relabelling a segment to a symbol with
-no meaning yet cannot be checked against the target.
+no meaning yet cannot be checked against the target. And a segment read as a symbol that is new
+in this stage and has no program yet is left as it is (``settling``): it is a meaning still to
+learn, not a misreading. Why: a bracket image whose parent ignores its value is "fixed" by any
+relabelling, and before its own class got a program its images drifted into another symbol's
+class (HINT images: ``)`` into the class of ``/``). A symbol from an earlier stage that still
+has no program is fair game: it is a stray class, and relabelling is how its images go home.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from nsr.syntax.tree import Tree
 
 
 def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
-                     top: int = 3, max_trials: int = 24, only_top: bool = False
+                     top: int = 3, max_trials: int = 24, only_top: bool = False,
+                     settling: frozenset[int] = frozenset()
                      ) -> list[tuple[tuple[str, ...], tuple[int, ...], Tree]]:
     """For each wrong (parse, target), the cheapest single-symbol change that makes the root
     equal the target under the current programs: ``(tokens, symbols, tree)`` per example fixed.
@@ -36,6 +42,9 @@ def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
     parent ignores), every symbol with a program "fixes" the example, and without this a
     bracket image would be relabelled as whichever digit happens to be tried first; limited to
     look-alikes, relabelling repairs stray images of a cluster instead of scattering them.
+
+    ``settling``: symbols first read in the current stage; a node read as one of them that has
+    no program yet is not relabelled (see the module's docstring).
     """
     items = [(p, t) for p, t in wrong if p.tokens]
     if not items or not model.programs:
@@ -48,19 +57,23 @@ def symbol_revisions(model: NsrModel, wrong: Sequence[tuple[Parse, Value]], *,
     for parse, target in items:
         rows = logps[at:at + len(parse.tokens)]
         at += len(parse.tokens)
-        fixed = _revise_one(model, parse, target, rows, known, top, max_trials, only_top)
+        fixed = _revise_one(model, parse, target, rows, known, top, max_trials, only_top,
+                            settling)
         if fixed is not None:
             out.append(fixed)
     return out
 
 
 def _revise_one(model: NsrModel, parse: Parse, target: Value, rows: list[list[float]],
-                known: list[int], top: int, max_trials: int, only_top: bool = False):
+                known: list[int], top: int, max_trials: int, only_top: bool = False,
+                settling: frozenset[int] = frozenset()):
     symbols = parse.symbols
     trials = []
     # short inputs can afford every alternative; long ones only the most plausible per node
     per_node = top if only_top else max(top, max_trials // len(symbols))
     for i, row in enumerate(rows):
+        if symbols[i] in settling and symbols[i] not in model.programs:
+            continue
         current = row[symbols[i]]
         alts = sorted((s for s in known if s != symbols[i]), key=lambda s: -row[s])[:per_node]
         trials += [(current - row[s], i, s) for s in alts]

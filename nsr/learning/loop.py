@@ -178,9 +178,10 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
         ahead = [] if k + 1 == len(stages) else \
             [ex for ex in data if stages[k] < lengths[ex.source] <= stages[k + 1]][:AHEAD]
         adopt_leaf_values(model, pool, config, say, seed)  # only where rounds get nothing
+        settling = _new_symbols(model, pool, lengths, stages[k - 1] if k else 0, config)
         model, labels, stage_info = _fit_stage(model, labels, pool, config, k, stages[k],
                                                k == len(stages) - 1, seed, say, can_widen,
-                                               guessed, lexicon, ahead)
+                                               guessed, lexicon, ahead, settling)
         # One chance: the first stage projective trees cannot fit decides
         can_widen = can_widen and stage_info["train_acc"] >= 1.0 and "widened" not in stage_info
         metrics.append(stage_info)
@@ -210,6 +211,21 @@ def _train(examples: Sequence[Example], config: LearnerConfig, *, seed: int, out
                         seconds=seconds)
         _plot(Path(out), metrics)
     return TrainResult(model, metrics, seconds)
+
+
+def _new_symbols(model: NsrModel, pool: Sequence[Example], lengths: dict[tuple[str, ...], int],
+                 before: int, config: LearnerConfig) -> frozenset[int]:
+    """The symbols perception reads in ``pool``'s examples longer than ``before`` (the last
+    stage's length) and in none of the shorter ones: new in this stage. Only where perception
+    may be revised (an image cluster; elsewhere nothing asks). Read off the model as it is,
+    so a resumed run finds the same set as an uninterrupted one."""
+    if not config.perception_config().perception_revision or not pool or \
+            not any(n > 1 for n in symbol_inventory(model).values()):
+        return frozenset()
+    old = {tok for ex in pool if lengths[ex.source] <= before for tok in ex.source}
+    new = {tok for ex in pool if lengths[ex.source] > before for tok in ex.source} - old
+    read = model.perception.predict
+    return frozenset(read(sorted(new))[0]) - frozenset(read(sorted(old))[0] if old else ())
 
 
 def _phrase_meaning(model: NsrModel, examples: Sequence[Example], data: Sequence[Example],
@@ -313,7 +329,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
                say: Callable[[str], None], can_widen: bool,
                guessed: dict[int, tuple[str, str]], lexicon: _Lexicon,
-               ahead: Sequence[Example] = ()
+               ahead: Sequence[Example] = (), settling: frozenset[int] = frozenset()
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``, with guessed programs for its words while no word has a program yet (and
     for new words of a category that has guesses).
@@ -332,6 +348,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     fit as many as the right ones (``left`` := append(x, 'I_TURN_LEFT') with conjunctions
     that reverse), but only the right ones carry over to longer commands: held-out
     validation inside the training file.
+    ``settling``: the symbols first read in this stage (see :func:`_new_symbols`).
     Why search forms: whether a word is its atom alone (``walk``) or puts it before what it
     governs (``right`` in ``look right thrice``) is not in the word's co-occurrences, and a
     short stage may fit either way; the data that tells them apart can come stages later.
@@ -339,7 +356,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     from nsr.abduction.lexicon import FORMS, can_guess, categories, guess_program
 
     if not can_guess(model):
-        return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
+        return _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen,
+                          settling)
     occurs = {ex.source: lexicon.occurs[ex.source] for ex in pool}
     present = {s for syms in occurs.values() for s in syms}
     atoms = {s: atom for s, atom in lexicon.atoms.items() if s in present}
@@ -379,7 +397,7 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         say(f"stage {k}: guesses " + ", ".join(f"{names[s]}={f}" for s, f in
                                                sorted(chosen.items())))
         fitted = _fit_trees(trial, trial_labels, pool, config, k, max_len, last, seed, say,
-                            widen)
+                            widen, settling)
         score = _stage_score(fitted[0], fitted[1], pool, ahead)
         report(score)
         return fitted, score
@@ -388,7 +406,8 @@ def _fit_stage(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     if fresh:
         best, score = attempt(chosen)
     else:
-        best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen)
+        best = _fit_trees(model, labels, pool, config, k, max_len, last, seed, say, can_widen,
+                          settling)
         score = _stage_score(best[0], best[1], pool, ahead)
         report(score)
 
@@ -559,7 +578,8 @@ def _stage_score(model: NsrModel, labels: dict, pool: Sequence[Example],
 
 def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: list[Example],
                config: LearnerConfig, k: int, max_len: int, last: bool, seed: int,
-               say: Callable[[str], None], can_widen: bool
+               say: Callable[[str], None], can_widen: bool,
+               settling: frozenset[int] = frozenset()
                ) -> tuple[NsrModel, dict[tuple[str, ...], Labelled], dict[str, Any]]:
     """Stage ``k``: rounds over ``pool`` (see :func:`_run_stage`); returns the model, labels
     and metrics it ends with.
@@ -575,13 +595,13 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
     before = _snapshot(model, labels) if can_widen else None
     refuted: dict[int, str] = {}  # shared by the stage's passes (see _doubt_step)
     stage_info = _run_stage(model, pool, labels, config, k, max_len, last,
-                            random.Random(seed * 100_003 + k), say, refuted)
+                            random.Random(seed * 100_003 + k), say, refuted, settling)
     if before is None or stage_info["train_acc"] >= 1.0:
         return model, labels, stage_info
     wide, wide_labels = _restore(before, projective=False)
     say(f"stage {k}: projective trees fit {stage_info['train_acc']:.4f}; trying every tree")
     trial = _run_stage(wide, pool, wide_labels, config, k, max_len, last,
-                       random.Random(seed * 100_003 + k), say, refuted)
+                       random.Random(seed * 100_003 + k), say, refuted, settling)
     if trial["train_acc"] < 1.0:
         # Every tree from the projective fit on: what projective trees taught stays, and
         # crossing arcs serve only the examples left wrong. Why also this: from the model
@@ -594,7 +614,7 @@ def _fit_trees(model: NsrModel, labels: dict[tuple[str, ...], Labelled], pool: l
         say(f"stage {k}: every tree fits {trial['train_acc']:.4f} from the stage's start; "
             "trying every tree from the projective fit")
         again = _run_stage(kept, pool, kept_labels, config, k, max_len, last,
-                           random.Random(seed * 100_003 + k), say, refuted)
+                           random.Random(seed * 100_003 + k), say, refuted, settling)
         if again["train_acc"] > trial["train_acc"]:
             wide, wide_labels, trial = kept, kept_labels, again
     if _fits_better(trial["train_acc"], stage_info["train_acc"]):
@@ -619,11 +639,12 @@ STEPS = ("deduce", "abduce", "select", "learn")
 
 def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...], Labelled],
                config: LearnerConfig, k: int, max_len: int, last: bool, rng: random.Random,
-               say: Callable[[str], None], refuted: dict[int, str]) -> dict[str, Any]:
+               say: Callable[[str], None], refuted: dict[int, str],
+               settling: frozenset[int] = frozenset()) -> dict[str, Any]:
     """Rounds of deduce -> abduce -> select -> learn over one stage's ``pool`` until every
     example is right or the rounds run out; changes ``model`` and ``labels``, returns the
     stage's metrics. ``refuted``: programs searched again in vain in an earlier pass over the
-    same stage (see :func:`_doubt_step`), updated."""
+    same stage (see :func:`_doubt_step`), updated. ``settling``: see :func:`_perception_step`."""
     t0 = time.perf_counter()
     stage_info: dict[str, Any] = {"stage": k, "max_len": max_len, "examples": len(pool)}
     timing = dict.fromkeys(STEPS, 0.0)
@@ -657,7 +678,8 @@ def _run_stage(model: NsrModel, pool: list[Example], labels: dict[tuple[str, ...
                 chosen = _doubt_step(model, abductions, labels, chosen, config, timing,
                                      doubted, refuted,
                                      lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
-            chosen = _perception_step(model, wrong, chosen, config.perception_config())
+            chosen = _perception_step(model, wrong, chosen, config.perception_config(),
+                                      settling)
         _learn_step(model, chosen, rescued, labels, config.learn_config(), rng, timing,
                     lambda msg, rnd=rnd: say(f"stage {k} round {rnd}: {msg}"))
         # New programs can change any output; otherwise re-check only what is not yet right
@@ -809,15 +831,18 @@ def _doubt_step(model: NsrModel, abductions: list[Abduction],
 
 
 def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
-                     cfg: PerceptionSettings) -> Selection:
+                     cfg: PerceptionSettings, settling: frozenset[int] = frozenset()
+                     ) -> Selection:
     """With ``perception_revision``: the wrong examples select left without a label may be
     fixed by reading one segment as another symbol (see :func:`_with_symbol_revisions`), only
     where perception's reading is uncertain: some symbol is read from several segments (an
-    image cluster). A token is its own symbol: token input is never revised."""
+    image cluster). A token is its own symbol: token input is never revised. A segment read
+    as a symbol in ``settling`` (first read in this stage) with no program yet keeps it: see
+    :mod:`nsr.abduction.symbols`."""
     if not cfg.perception_revision or \
             not any(n > 1 for n in symbol_inventory(model).values()):
         return chosen
-    return _with_symbol_revisions(model, wrong, chosen, cfg.revision_alternatives)
+    return _with_symbol_revisions(model, wrong, chosen, cfg.revision_alternatives, settling)
 
 
 def _learn_step(model: NsrModel, chosen: Selection, rescued: list[Labelled],
@@ -931,7 +956,8 @@ def _with_borrowed(model: NsrModel, abductions: Sequence, labels: Sequence[Label
 
 
 def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection,
-                           alternatives: int = 0) -> Selection:
+                           alternatives: int = 0, settling: frozenset[int] = frozenset()
+                           ) -> Selection:
     """Add perception revisions for the wrong examples that select left without a label
     (``alternatives`` > 0: only to the symbols perception ranks next, see ``symbol_revisions``)."""
     from dataclasses import replace
@@ -942,8 +968,9 @@ def _with_symbol_revisions(model: NsrModel, wrong: Sequence, chosen: Selection,
     todo = [(p, t) for p, t in wrong if p.tokens not in done]
     extra = tuple(Labelled(tokens, symbols, tree)
                   for tokens, symbols, tree in (
-                      symbol_revisions(model, todo, top=alternatives, only_top=True)
-                      if alternatives else symbol_revisions(model, todo)))
+                      symbol_revisions(model, todo, top=alternatives, only_top=True,
+                                       settling=settling)
+                      if alternatives else symbol_revisions(model, todo, settling=settling)))
     return replace(chosen, labels=chosen.labels + extra)
 
 

@@ -118,6 +118,23 @@ def test_symbol_revision_relabels_the_one_node_that_explains_the_target() -> Non
     assert symbol_revisions(model, [(parse, 9)]) == []
 
 
+def test_symbol_revision_leaves_a_segment_of_a_symbol_still_settling() -> None:
+    """A segment read as a program-less symbol first read in this stage keeps its reading (a
+    meaning still to learn); one of an older program-less symbol (a stray class) is
+    relabelled."""
+    model = NsrModel(("a", "b", "c", "d"), "numbers", seed=0)
+    model.perception.fit(["a", "b", "c", "d"], [0, 1, 2, 3], seed=0)
+    model.programs = _token_model().programs  # "d" (symbol 3) has no program
+    parse = Parse(("d",), (3,), Tree((-1,)), ())
+    (fixed,) = symbol_revisions(model, [(parse, 3)])
+    assert fixed[1] == (0,)
+    assert symbol_revisions(model, [(parse, 3)], settling=frozenset({3})) == []
+    assert symbol_revisions(model, [(parse, 3)], settling=frozenset({0, 1, 2})) == [fixed]
+    # a symbol with a program is revised whether or not it is new
+    wrong = Parse(("a",), (0,), Tree((-1,)), ())
+    assert symbol_revisions(model, [(wrong, 5)], settling=frozenset({0}))[0][1] == (1,)
+
+
 def test_image_learner_learns_the_toy_task_without_labels(bank: ImageBank) -> None:
     data = _toy(bank, "train", 260, seed=0, max_len=2)
     test = _toy(bank, "test", 200, seed=1, max_len=2)
