@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -186,3 +187,19 @@ def start_serve(log_path: Path, workers: int, time_limit: float) -> Any:
              str(workers), "--time-limit", str(time_limit)],
             stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+
+
+def code_commit() -> str:
+    """The commit whose code a run measures (short id; ``+changes`` when nsr/ differs from it),
+    so rows measured at different commits are told apart in one table."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              check=False)
+
+    head = git("rev-parse", "--short", "HEAD")
+    if head.returncode != 0:
+        return ""
+    changed = git("diff", "--quiet", "HEAD", "--", "nsr").returncode != 0
+    return head.stdout.strip() + ("+changes" if changed else "")

@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
     RESULTS_DIR,
+    code_commit,
     markdown_table,
     peak_rss_mb,
     update_results_md,
@@ -57,9 +58,9 @@ from benchmarks.common import (  # noqa: E402
 
 SUITES = ("official", "scan-templates", "scan-fractions", "pcfg-fractions", "hint-sizes",
           "scan-new-verb", "hint-fewshot")
-#: Date of the learner defaults the rows are measured with (bump it when ``LearnerConfig``'s
-#: defaults change): rows of older runs stay in the report, marked with theirs.
-DEFAULTS = "2026-12-06c"
+#: A child that trains longer than this is stopped and its row says so (a stuck run must not
+#: hold the suite; ``--limit-s``).
+LIMIT_S = 1800.0
 #: Few-shot suites: the shipped checkpoint each starts from (``nsr train --init``).
 FEW_SHOT = {"scan-new-verb": "scan-simple.json", "hint-fewshot": "hint-symbols.json"}
 #: ``official``: the published splits (task:split), to show the one configuration keeps them.
@@ -179,8 +180,7 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
            "n_test": sum(len(v) for v in tests.values()),
            "test": round(sum(scores.values()) / len(scores), 2), "train_acc":
            round(100 * accuracy(train_set), 2), "train_seconds": round(seconds, 1),
-           "peak_rss_mb": round(peak_rss_mb(False), 1), "programs": len(model.programs),
-           "defaults": DEFAULTS}
+           "peak_rss_mb": round(peak_rss_mb(False), 1), "programs": len(model.programs)}
     if len(scores) > 1:
         row["subsets"] = scores
     if kept is not None:
@@ -188,15 +188,22 @@ def run_one(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
     return row
 
 
-def run_child(suite: str, split: str, seed: int, max_test: int) -> dict[str, Any]:
+def run_child(suite: str, split: str, seed: int, max_test: int,
+              limit_s: float = LIMIT_S) -> dict[str, Any]:
+    """One (suite, split, seed) in a fresh process, stopped after ``limit_s`` seconds; the row
+    names the commit it measured (``defaults``: rows of older runs keep theirs)."""
     import subprocess
 
     cmd = [sys.executable, __file__, "--one", suite, split, str(seed), str(max_test)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    where = {"suite": suite, "split": split, "seed": seed, "defaults": code_commit()}
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
+                              timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        return {**where, "error": f"stopped at the {limit_s:,.0f} s limit"}
     if proc.returncode != 0:
-        return {"suite": suite, "split": split, "seed": seed,
-                "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {**where, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), **where}
 
 
 def baseline(suite: str, split: str, budget_s: float, max_test: int) -> dict[str, Any]:
@@ -269,8 +276,10 @@ def report(rows: list[dict[str, Any]], base: list[dict[str, Any]], args) -> None
         "2-core machine it is barely trained: a floor, not a tuned peer). Answers by the Python "
         "evaluator (the official benchmarks check SWI-Prolog agrees). Wall times measured with "
         "other jobs running (load 2-7; at 2, one other single-thread job on the 2 cores). "
-        "\"defaults of\": the date of the learner defaults "
-        "the row was trained with (\"earlier\": before per-task options were removed; "
+        "\"defaults of\": the commit the row was measured on (\"+changes\": with nsr/ "
+        "changed from it; a run longer than `--limit-s`, 1,800 s, is stopped and its row says "
+        "so); rows of older runs name the date of the learner defaults "
+        "they were trained with (\"earlier\": before per-task options were removed; "
         "\"2026-12-06b\": the same defaults plus leaf guesses from co-occurrence, their "
         "shapes tried per word category, and image thresholds from perception noise; "
         "\"2026-12-06c\" or a commit id: guesses from the whole file, guessed worlds "
@@ -308,6 +317,8 @@ def main() -> None:
     parser.add_argument("--splits", nargs="+", help="only these splits of the suites")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--jobs", type=int, default=1, help="children at once")
+    parser.add_argument("--limit-s", type=float, default=LIMIT_S,
+                        help="stop a run after this many seconds (its row says so)")
     parser.add_argument("--max-test", type=int, default=2000,
                         help="SCAN templates: test on a seeded sample of this many held-out "
                              "commands (0: all)")
@@ -324,7 +335,8 @@ def main() -> None:
             if not args.splits or split in args.splits for seed in args.seeds]
     rows: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        futures = [pool.submit(run_child, s, sp, seed, args.max_test) for s, sp, seed in jobs]
+        futures = [pool.submit(run_child, s, sp, seed, args.max_test, args.limit_s)
+                   for s, sp, seed in jobs]
         for future in futures:
             row = future.result()
             rows.append(row)

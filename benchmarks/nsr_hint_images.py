@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import (  # noqa: E402
     PRETRAINED_DIR,
     RESULTS_DIR,
+    code_commit,
     markdown_table,
     peak_rss_mb,
     update_results_md,
@@ -148,22 +149,6 @@ def run_hint(seed: int, out: Path, data: Path) -> dict[str, Any]:
             "perception": report.as_dict(), "stages": result.metrics,
             "programs": {result.model.symbol_names[s]: result.model.program_text(s)
                          for s in sorted(result.model.programs)}}
-
-
-def code_commit() -> str:
-    """The commit whose code a run measures (short id; ``+changes`` when nsr/ differs from it),
-    so rows measured at different commits are told apart in one table."""
-    root = Path(__file__).resolve().parent.parent
-
-    def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                              check=False)
-
-    head = git("rev-parse", "--short", "HEAD")
-    if head.returncode != 0:
-        return ""
-    changed = git("diff", "--quiet", "HEAD", "--", "nsr").returncode != 0
-    return head.stdout.strip() + ("+changes" if changed else "")
 
 
 def _child(part: str, seed: int, out: Path, data: Path | None) -> dict[str, Any]:
