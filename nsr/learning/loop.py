@@ -219,8 +219,7 @@ def _new_symbols(model: NsrModel, pool: Sequence[Example], lengths: dict[tuple[s
     stage's length) and in none of the shorter ones: new in this stage. Only where perception
     may be revised (an image cluster; elsewhere nothing asks). Read off the model as it is,
     so a resumed run finds the same set as an uninterrupted one."""
-    if not config.perception_config().perception_revision or not pool or \
-            not any(n > 1 for n in symbol_inventory(model).values()):
+    if not _revisable(model, config.perception_config()):
         return frozenset()
     old = {tok for ex in pool if lengths[ex.source] <= before for tok in ex.source}
     new = {tok for ex in pool if lengths[ex.source] > before for tok in ex.source} - old
@@ -839,10 +838,15 @@ def _perception_step(model: NsrModel, wrong: list, chosen: Selection,
     image cluster). A token is its own symbol: token input is never revised. A segment read
     as a symbol in ``settling`` (first read in this stage) with no program yet keeps it: see
     :mod:`nsr.abduction.symbols`."""
-    if not cfg.perception_revision or \
-            not any(n > 1 for n in symbol_inventory(model).values()):
+    if not _revisable(model, cfg):
         return chosen
     return _with_symbol_revisions(model, wrong, chosen, cfg.revision_alternatives, settling)
+
+
+def _revisable(model: NsrModel, cfg: PerceptionSettings) -> bool:
+    """Whether abduction may relabel a segment: ``perception_revision`` is on and some symbol
+    is read from several segments (an image cluster; a token is its own symbol)."""
+    return cfg.perception_revision and any(n > 1 for n in symbol_inventory(model).values())
 
 
 def _learn_step(model: NsrModel, chosen: Selection, rescued: list[Labelled],
