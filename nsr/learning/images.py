@@ -159,7 +159,8 @@ def final_cnn(cfg: ImagePerceptionConfig, seed: int,
     from nsr.perception.images import ImagePerception
 
     return ImagePerception(replace(cfg, epochs=FINAL_EPOCHS, batch_size=64,
-                                   shift_augment=True, ensemble=ensemble), seed=seed)
+                                   shift_augment=True, ensemble=ensemble, shift_votes=True),
+                          seed=seed)
 
 
 def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int,
@@ -170,8 +171,8 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
     Why: during training the CNN is refit a few epochs at a time on pseudo-labels that keep
     changing, so it carries traces of the early, noisier labels (the clustering). Once the
     programs are fixed, the consistent examples label nearly every training image; a fresh fit
-    on those labels, with one-pixel shifts and ``ensemble`` networks averaged, generalizes
-    better to unseen images. Unlabelled images are left out. With no consistent example the
+    on those labels, with one-pixel shifts (trained on, and voted over when reading) and
+    ``ensemble`` networks averaged, generalizes better to unseen images. Unlabelled images are left out. With no consistent example the
     model is left as it is.
     """
     tokens, symbols = consistent_labels(model, examples)
@@ -182,7 +183,7 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
     fresh = final_cnn(old.cfg, seed, ensemble)
     perception.cnn = fresh
     perception.fit(tokens, symbols, seed=seed)
-    fresh.cfg = replace(old.cfg, ensemble=ensemble)
+    fresh.cfg = replace(old.cfg, ensemble=ensemble, shift_votes=True)
     return len(set(tokens))
 
 

@@ -143,8 +143,9 @@ def test_image_learner_learns_the_toy_task_without_labels(bank: ImageBank) -> No
                            rounds_per_stage=4, guess_lower_holes=True)
     result = train(data, config, seed=0, progress=False)
     assert result.metrics[-1]["train_acc"] >= 0.9
-    # the final fit leaves an ensemble, which the checkpoint config records
+    # the final fit leaves an ensemble voting over shifted copies, which the config records
     assert result.model.perception.cnn.cfg.ensemble == FINAL_ENSEMBLE
+    assert result.model.perception.cnn.cfg.shift_votes
     preds = result.model.predict([ex.source for ex in test])
     assert sum(p == ex.target for p, ex in zip(preds, test, strict=True)) / len(test) >= 0.8
     report = perception_report(result.model, [t for ex in test for t in ex.source])

@@ -15,6 +15,7 @@ from nsr.errors import ConfigError, DataError  # noqa: E402
 from nsr.model import checkpoint  # noqa: E402
 from nsr.perception.image_data import SYMBOLS, BankConfig, ImageBank, build_bank  # noqa: E402
 from nsr.perception.images import (  # noqa: E402
+    _SHIFTS,
     ImagePerception,
     ImagePerceptionConfig,
     cluster_images,
@@ -193,6 +194,32 @@ def test_ensemble_averages_its_members_and_round_trips(tmp_path, bank: ImageBank
     assert restored.cfg.ensemble == 2 and restored.log_probs(images) == plain.log_probs(images)
     with pytest.raises(ConfigError, match="ensemble"):
         ImagePerceptionConfig(N, ensemble=0)
+
+
+def test_shift_votes_average_the_image_and_its_shifts(tmp_path, bank: ImageBank) -> None:
+    """With shift votes an image's probabilities are the mean over it and its four one-pixel
+    shifts (over every member); a checkpoint keeps the setting, and one without it reads
+    plainly (older checkpoints load unchanged)."""
+    images = bank.tensors(bank.indices("val")[:30])
+    labels = bank.labels[bank.indices("val")[:30]].tolist()
+    voting = ImagePerception(ImagePerceptionConfig(N, epochs=2, shift_votes=True), seed=3)
+    voting.fit(images, labels, seed=5)
+    x = voting.batch(images)
+    copies = [x, *(shifted(x, dy, dx) for dy, dx in _SHIFTS)]
+    with torch.no_grad():
+        mean = torch.stack([torch.softmax(voting.net(c), dim=1) for c in copies]).mean(0)
+        plain = torch.softmax(voting.net(x), dim=1)
+    table = torch.tensor(voting.log_probs(images)).exp()
+    assert torch.allclose(table, mean, atol=1e-5)
+    assert not torch.allclose(table, plain, atol=1e-5)
+    checkpoint.save(tmp_path, {"perception": voting.state_dict()})
+    restored = perception_from_state(checkpoint.load(tmp_path)["perception"])
+    assert restored.cfg.shift_votes and restored.log_probs(images) == voting.log_probs(images)
+    state = voting.state_dict()
+    del state["config"]["shift_votes"]
+    older = perception_from_state(state)
+    assert not older.cfg.shift_votes
+    assert torch.allclose(torch.tensor(older.log_probs(images)).exp(), plain, atol=1e-5)
 
 
 def test_the_number_of_symbol_classes_is_read_off_the_images() -> None:
