@@ -172,8 +172,10 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
     changing, so it carries traces of the early, noisier labels (the clustering). Once the
     programs are fixed, the consistent examples label nearly every training image; a fresh fit
     on those labels, with one-pixel shifts (trained on, and voted over when reading) and
-    ``ensemble`` networks averaged, generalizes better to unseen images. Unlabelled images are left out. With no consistent example the
-    model is left as it is.
+    ``ensemble`` networks averaged, generalizes better to unseen images. Unlabelled images are
+    left out. With no consistent example the model is left as it is. The reader keeps the old
+    training schedule (a few-shot run fits it further) and takes its reading settings from
+    :func:`final_cnn`.
     """
     tokens, symbols = consistent_labels(model, examples)
     if not tokens:
@@ -183,7 +185,7 @@ def final_perception_fit(model: NsrModel, examples: Sequence[Example], seed: int
     fresh = final_cnn(old.cfg, seed, ensemble)
     perception.cnn = fresh
     perception.fit(tokens, symbols, seed=seed)
-    fresh.cfg = replace(old.cfg, ensemble=ensemble, shift_votes=True)
+    fresh.cfg = replace(old.cfg, ensemble=fresh.cfg.ensemble, shift_votes=fresh.cfg.shift_votes)
     return len(set(tokens))
 
 
