@@ -143,7 +143,7 @@ def consistent_labels(model: NsrModel,
                       examples: Sequence[Example]) -> tuple[list[str], list[int]]:
     """Every image occurrence of the training examples the model gets right, with the symbol
     the model reads it as there: the pseudo-labels the final fit learns from."""
-    parses = model.run([ex.source for ex in examples])
+    parses = model.run([ex.source for ex in examples], reread=False)
     tokens: list[str] = []
     symbols: list[int] = []
     for ex, parse in zip(examples, parses, strict=True):

@@ -100,7 +100,7 @@ def fit_whole(model: NsrModel, examples: Sequence[Example], data: Sequence[Examp
     sentence is evidence), scored with the programs on the distinct inputs (``data``)."""
     t0 = time.perf_counter()
     lexicon = fit_phrases(_pairs(examples))
-    preds = model.predict([ex.source for ex in data])
+    preds = model.predict([ex.source for ex in data], reread=False)
     programs = sum(p == ex.target for p, ex in zip(preds, data, strict=True))
     return PhraseFit(lexicon, explained(lexicon, data), programs, len(data),
                      time.perf_counter() - t0)

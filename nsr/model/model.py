@@ -130,12 +130,17 @@ class NsrModel:
         of trees over the same values cheap (same values either way)."""
         return LIBRARIES[self.library].value_type == "int"
 
-    def run(self, inputs: Sequence[Sequence[str]], *, answering: bool = True) -> list[Parse]:
+    def run(self, inputs: Sequence[Sequence[str]], *, answering: bool = True,
+            reread: bool | None = None) -> list[Parse]:
         """Deduction for many inputs: segment, perceive, parse greedily (batched), execute.
 
         ``answering``: the trees give answers, so implausible ones (see :meth:`plausible`) are
         replaced by the beam's best plausible tree. Training passes False: there the target
-        judges every tree, and the liveness prior is for answers without one."""
+        judges every tree, and the liveness prior is for answers without one.
+        ``reread`` (default: ``answering``): an input that gets no answer is read again, one
+        segment changed, in order of probability (see :mod:`nsr.model.rereading`); the learner
+        passes False wherever it judges itself, so training never depends on it."""
+        reread = answering if reread is None else reread
         cache: dict[str, int] = {}
         symbol_lists = []
         cuts = [self.segmenter(tokens) for tokens in inputs]
@@ -147,42 +152,70 @@ class NsrModel:
             symbol_lists.append(tuple(cache[t] for t in cut.keys))
         items = [(s, self.arities(s)) for s in symbol_lists]
         trees = self.parser.parse_greedy(items)
-        memo = self.memoised
         out = []
-        for i, (tokens, cut, symbols, tree) in enumerate(
-                zip(inputs, cuts, symbol_lists, trees, strict=True)):
-            values = execute(tree, symbols, self.programs, given=cut.given, memo=memo) \
-                if tree is not None else ()
-            rescued = False
-            # Only when every symbol has a program (or is data): a missing one is no tree's fault.
-            if (tree is None or values[tree.root] is None or
-                    (answering and not self.plausible(tree, symbols))) and \
-                    1 < len(symbols) <= FALLBACK_MAX_NODES and min(items[i][1]) >= 0:
-                # Greedy decoding can paint itself into a corner (no legal move left under
-                # the known arities), pick a tree the programs cannot run or one that throws
-                # away computed parts of the input, more often on inputs unlike the training
-                # ones: the beam's best tree that runs and uses its input, if any.
-                for cand, _ in self.parser.parse_beam(*items[i], width=FALLBACK_BEAM):
-                    vals = execute(cand, symbols, self.programs, given=cut.given, memo=memo)
-                    if vals[cand.root] is not None and \
-                            (not answering or self.plausible(cand, symbols)):
-                        tree, values, rescued = cand, vals, True
-                        break
+        for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
+            tree, values, rescued = self._answer(symbols, cut.given, tree, answering)
+            if reread and (tree is None or values[tree.root] is None):
+                symbols, tree, values, rescued = self._reread(cut.keys, symbols, cut.given,
+                                                              (tree, values, rescued))
             keys = cut.keys if self.segmenter.pattern else ()
             out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given, rescued))
         return out
+
+    def _answer(self, symbols: tuple[int, ...], given: Mapping[int, Value], tree: Tree | None,
+                answering: bool) -> tuple[Tree | None, tuple[Value | None, ...], bool]:
+        """(tree, values, rescued) of one reading from its greedy ``tree``: the beam's best
+        runnable tree when greedy decoding got none (or, answering, an implausible one)."""
+        memo = self.memoised
+        arities = self.arities(symbols)
+        values = execute(tree, symbols, self.programs, given=given, memo=memo) \
+            if tree is not None else ()
+        # Only when every symbol has a program (or is data): a missing one is no tree's fault.
+        if (tree is None or values[tree.root] is None or
+                (answering and not self.plausible(tree, symbols))) and \
+                1 < len(symbols) <= FALLBACK_MAX_NODES and min(arities) >= 0:
+            # Greedy decoding can paint itself into a corner (no legal move left under the
+            # known arities), pick a tree the programs cannot run or one that throws away
+            # computed parts of the input, more often on inputs unlike the training ones: the
+            # beam's best tree that runs and uses its input, if any.
+            for cand, _ in self.parser.parse_beam(symbols, arities, width=FALLBACK_BEAM):
+                vals = execute(cand, symbols, self.programs, given=given, memo=memo)
+                if vals[cand.root] is not None and \
+                        (not answering or self.plausible(cand, symbols)):
+                    return cand, vals, True
+        return tree, values, False
+
+    def _reread(self, keys: Sequence[str], symbols: tuple[int, ...], given: Mapping[int, Value],
+                first: tuple[Tree | None, tuple[Value | None, ...], bool]
+                ) -> tuple[tuple[int, ...], Tree | None, tuple[Value | None, ...], bool]:
+        """The first second reading of ``keys`` (see :mod:`nsr.model.rereading`) whose tree
+        answers, with its tree and values; ``symbols`` and ``first`` when none does."""
+        from nsr.model.rereading import second_readings
+
+        if len(symbols) < 2 or len(symbols) > FALLBACK_MAX_NODES:
+            return (symbols, *first)
+        readings = second_readings(symbols, self.perception.log_probs(list(keys)),
+                                   lambda s: self.arities((s,))[0])
+        for reading in readings:
+            (tree,) = self.parser.parse_greedy([(reading, self.arities(reading))])
+            tree, values, rescued = self._answer(reading, given, tree, True)
+            if tree is not None and values[tree.root] is not None:
+                return reading, tree, values, rescued
+        return (symbols, *first)
 
     def plausible(self, tree: Tree, symbols: Sequence[int]) -> bool:
         """Whether ``tree`` may give an answer: always, unless the model wants live trees and
         this one hides computation."""
         return not (self.live_trees and hides_computation(tree, symbols, self.programs))
 
-    def predict(self, inputs: Sequence[Sequence[str]]) -> list[Value | None]:
+    def predict(self, inputs: Sequence[Sequence[str]], *, reread: bool = True
+                ) -> list[Value | None]:
         """Each input's answer (None: none): from its tree and programs, or, in a model whose
-        meaning is phrase readings, from the readings of its words."""
+        meaning is phrase readings, from the readings of its words. ``reread``: see
+        :meth:`run` (the learner passes False when it scores itself)."""
         if self.phrases is not None:
             return [self.phrases.translate(tokens) for tokens in inputs]
-        return [p.output for p in self.run(inputs)]
+        return [p.output for p in self.run(inputs, reread=reread)]
 
     def program_text(self, symbol: int) -> str | None:
         from nsr.semantics.printer import to_text
