@@ -719,8 +719,9 @@ def _explain(args: argparse.Namespace) -> int:
                                       else "(none)")
         indent = "  " * depth if depth <= _INDENT_LEVELS else \
             "  " * _INDENT_LEVELS + f"[depth {depth}] "
-        lines.append(f"{indent}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]  "
-                     f"= {show(values[node])}    program: {text}")
+        second = "  (second reading)" if node in parse.reread else ""
+        lines.append(f"{indent}{shown.get(word, word)}  [symbol {model.symbol_names[sym]}]"
+                     f"{second}  = {show(values[node])}    program: {text}")
     print("\n".join(lines))
     return 0
 

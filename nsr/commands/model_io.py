@@ -138,6 +138,7 @@ def explanation_json(model, parse, values, shown: dict, program_of) -> dict[str,
             "value": list(value) if isinstance(value, tuple) else value,
             "program": program_of(i, parse.symbols[i]),
             "children": [node(c) for c in parse.tree.children[i]],
+            **({"second_reading": True} if i in parse.reread else {}),
         }
 
     return node(parse.tree.root)

@@ -53,6 +53,9 @@ class Parse:
     given: Mapping[int, Value] = field(default_factory=dict)
     #: The tree came from the fallback beam: greedy decoding alone would have got it wrong.
     rescued: bool = False
+    #: Nodes whose symbol is a second reading (see :mod:`nsr.model.rereading`), not
+    #: perception's first choice.
+    reread: tuple[int, ...] = ()
 
     @property
     def segment_keys(self) -> tuple[str, ...]:
@@ -155,11 +158,16 @@ class NsrModel:
         out = []
         for tokens, cut, symbols, tree in zip(inputs, cuts, symbol_lists, trees, strict=True):
             tree, values, rescued = self._answer(symbols, cut.given, tree, answering)
+            changed: tuple[int, ...] = ()
             if reread and (tree is None or values[tree.root] is None):
+                first = symbols
                 symbols, tree, values, rescued = self._reread(cut.keys, symbols, cut.given,
                                                               (tree, values, rescued))
+                changed = tuple(j for j, (a, b) in enumerate(zip(first, symbols, strict=True))
+                                if a != b)
             keys = cut.keys if self.segmenter.pattern else ()
-            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given, rescued))
+            out.append(Parse(tuple(tokens), symbols, tree, values, keys, cut.given, rescued,
+                             changed))
         return out
 
     def _answer(self, symbols: tuple[int, ...], given: Mapping[int, Value], tree: Tree | None,

@@ -67,7 +67,7 @@ def test_a_misread_input_is_answered_by_its_second_reading(monkeypatch) -> None:
     _misread_and(model, monkeypatch)
     source = ("jump", "and", "look")
     (parse,) = model.run([source])
-    assert parse.symbols == (0, 2, 1)
+    assert parse.symbols == (0, 2, 1) and parse.reread == (1,)
     assert parse.output == ("I_JUMP", "I_LOOK")
     assert model.predict([source]) == [("I_JUMP", "I_LOOK")]
     # the learner scores itself without second readings: no tree, no answer
@@ -80,6 +80,17 @@ def test_an_answered_input_keeps_its_reading(monkeypatch) -> None:
     model = _model()
     _misread_and(model, monkeypatch)
     (parse,) = model.run([("jump",)])
-    assert parse.symbols == (0,) and parse.output == ("I_JUMP",)
+    assert parse.symbols == (0,) and parse.output == ("I_JUMP",) and parse.reread == ()
     (parse,) = model.run([("look", "and")])  # two leaves read; no single change makes a tree
     assert parse.output is None
+
+
+def test_explanations_mark_the_second_reading(monkeypatch) -> None:
+    from nsr.commands.model_io import explanation_json
+
+    model = _model()
+    _misread_and(model, monkeypatch)
+    (parse,) = model.run([("jump", "and", "look")])
+    tree = explanation_json(model, parse, parse.values, {}, lambda i, s: model.program_text(s))
+    assert (tree["word"], tree["symbol"], tree.get("second_reading")) == ("and", "and", True)
+    assert [c.get("second_reading") for c in tree["children"]] == [None, None]
