@@ -115,3 +115,22 @@ def run_val(
     valid = "Plan valid" in out
     lines = [ln for ln in out.strip().splitlines() if ln.strip()]
     return ValVerdict(valid, " | ".join(lines[-3:]))
+
+
+def prebuild() -> str:
+    """Build VAL from ``../shared/vendor`` ahead of the tests (``make val``); returns one line:
+    the binary, or why there is none (the VAL tests then skip with that reason)."""
+    from nsr.errors import NsrError
+    from nsr.resources import shared_dir
+
+    shared = shared_dir()
+    if shared is None:
+        return "VAL: no ../shared folder (set NSR_SHARED); the VAL tests will skip"
+    try:
+        return f"VAL: {build_val(find_val_tarball(shared / 'vendor'))}"
+    except NsrError as exc:
+        return f"VAL: not built ({exc}); the VAL tests will skip"
+
+
+if __name__ == "__main__":
+    print(prebuild())
