@@ -202,8 +202,8 @@ class NsrModel:
 
         if len(symbols) < 2 or len(symbols) > FALLBACK_MAX_NODES:
             return (symbols, *first)
-        readings = second_readings(symbols, self.perception.log_probs(list(keys)),
-                                   lambda s: self.arities((s,))[0])
+        log_probs = self.perception.log_probs(list(keys))
+        readings = second_readings(symbols, log_probs, self.arities(range(len(log_probs[0]))))
         for reading in readings:
             (tree,) = self.parser.parse_greedy([(reading, self.arities(reading))])
             tree, values, rescued = self._answer(reading, given, tree, True)

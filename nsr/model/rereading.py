@@ -15,26 +15,26 @@ target judges readings (abduction).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 #: Readings tried per input that got no answer, at most (each costs one parse).
 MAX_READINGS = 8
 
 
 def second_readings(symbols: Sequence[int], log_probs: Sequence[Sequence[float]],
-                    arity: Callable[[int], int], limit: int = MAX_READINGS
+                    arity: Sequence[int], limit: int = MAX_READINGS
                     ) -> list[tuple[int, ...]]:
     """Readings of ``symbols`` that change one segment so a tree can span them, most probable
     first (at most ``limit``).
 
-    ``log_probs[j][s]``: log p(symbol s | segment j). ``arity(s)``: the parameters of symbol
+    ``log_probs[j][s]``: log p(symbol s | segment j). ``arity[s]``: the parameters of symbol
     s's program, negative when it has none (such a symbol cannot be in a tree). A reading
     qualifies when every symbol has an arity and the arities sum to ``len(symbols) - 1``.
     """
     if len(symbols) != len(log_probs):
         raise ValueError("one row of log-probabilities per symbol is needed")
     n = len(symbols)
-    arities = [arity(s) for s in symbols]
+    arities = [arity[s] for s in symbols]
     missing = [j for j, a in enumerate(arities) if a < 0]
     if len(missing) > 1:
         return []  # one change cannot give two symbols a program
@@ -47,7 +47,7 @@ def second_readings(symbols: Sequence[int], log_probs: Sequence[Sequence[float]]
         for s, lp in enumerate(row):
             if s == symbols[j]:
                 continue
-            a = arity(s)
+            a = arity[s]
             if a >= 0 and rest + a == n - 1:
                 ranked.append((row[symbols[j]] - lp, j, s))
     ranked.sort()

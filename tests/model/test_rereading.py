@@ -11,7 +11,7 @@ import pytest
 from nsr.model.rereading import second_readings
 
 # symbols 0, 1: leaves; 2: a binary operator; 3: a symbol with no program
-ARITY = {0: 0, 1: 0, 2: 2, 3: -1}.__getitem__
+ARITY = (0, 0, 2, -1)
 
 
 def _rows(*probs: tuple[float, ...]) -> list[list[float]]:

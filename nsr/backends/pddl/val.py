@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from nsr.errors import EngineError, MissingDependency, ResourceNotFound
+from nsr.errors import EngineError, MissingDependency, NsrError, ResourceNotFound
 
 __all__ = ["ValVerdict", "build_val", "cache_root", "find_val_tarball", "run_val"]
 
@@ -120,7 +120,6 @@ def run_val(
 def prebuild() -> str:
     """Build VAL from ``../shared/vendor`` ahead of the tests (``make val``); returns one line:
     the binary, or why there is none (the VAL tests then skip with that reason)."""
-    from nsr.errors import NsrError
     from nsr.resources import shared_dir
 
     shared = shared_dir()
