@@ -171,26 +171,36 @@ def _bracketed(a: int, b: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
     return tokens, tuple(BRACKETS.index(t) for t in tokens)
 
 
-def test_a_program_that_rights_misattached_trees_is_not_adopted() -> None:
-    """Stalled examples whose only tree is misattached (``(`` under ``+``) ask ``)`` for
-    a + b at (a, b): ``)`` := add(x, y) fits them and every right example (x = 0), but it
-    also rights the parser's other trees for right examples, so the parser would never be
-    pushed to fix its trees. The evidence is the trees' noise, not the program's fault."""
+def _misattached_round(model: NsrModel) -> tuple[list[Labelled], list]:
+    """Right ``( a + b )`` labels, and stalled examples whose only tree hangs ``(`` under
+    ``+`` (each with the value revisions that tree asks for)."""
     from nsr.abduction.revise import revisions
-    from nsr.learning.contradicted import other_trees_right
     from nsr.learning.steps import Abduction, Hypothesis
     from nsr.syntax.tree import Tree
 
-    model = _bracket_model()
-    close = BRACKETS.index(")")
     labels = [Labelled(*_bracketed(a, b), Tree(RIGHT_TREE)) for a in (1, 2) for b in (1, 2, 3)]
     stalled = []
     for i, (a, b) in enumerate([(3, 4), (4, 3), (3, 3), (4, 4), (2, 4)]):
         tokens, symbols = _bracketed(a, b)
         tree = Tree(MISATTACHED)
         revs = revisions(tree, symbols, model.programs, a + b)
-        assert revs and all(model.symbol_names[symbols[r.node]] == ")" for r in revs)
         stalled.append(Abduction(i, tokens, symbols, a + b, (Hypothesis(tree, revs, False),)))
+    return labels, stalled
+
+
+def test_a_program_that_rights_misattached_trees_is_not_adopted() -> None:
+    """Stalled examples whose only tree is misattached (``(`` under ``+``) ask ``)`` for
+    a + b at (a, b): ``)`` := add(x, y) fits them and every right example (x = 0), but it
+    also rights the parser's other trees for right examples, so the parser would never be
+    pushed to fix its trees. The evidence is the trees' noise, not the program's fault."""
+    from nsr.learning.contradicted import other_trees_right
+
+    model = _bracket_model()
+    close = BRACKETS.index(")")
+    labels, stalled = _misattached_round(model)
+    for ab in stalled:  # every explanation asks ``)`` to add
+        revs = ab.hypotheses[0].revisions
+        assert revs and all(model.symbol_names[ab.symbols[r.node]] == ")" for r in revs)
     told: list[str] = []
     found = revised_program(model, stalled, labels, close,
                             LearnerConfig(library="numbers").search_config(), min_support=2,
@@ -204,6 +214,25 @@ def test_a_program_that_rights_misattached_trees_is_not_adopted() -> None:
     # The minimal right program is no more permissive than the old one: it would pass
     old, new = other_trees_right(model, labels, close, parse_program("lambda x, y: y"))
     assert new <= old
+
+
+def test_a_borrowed_program_that_rights_misattached_trees_is_not_taken() -> None:
+    """An image cluster read as ``)`` := y (``(`` := zero()) whose stalled examples hang an
+    operand under the bracket: ``+``'s program fixes them all and keeps every right row
+    (x = 0 there), so borrowing alone would take it; but it also rights the parser's other
+    trees, so the loop leaves ``)`` as it is (HINT images seed 2)."""
+    from nsr.learning.loop import _with_borrowed
+    from nsr.learning.steps import Selection, borrowed_programs
+
+    model = _bracket_model()
+    close, plus = BRACKETS.index(")"), BRACKETS.index("+")
+    model.programs[close] = parse_program("lambda x, y: y")
+    labels, stalled = _misattached_round(model)
+    search = LearnerConfig(library="numbers").search_config()
+    assert borrowed_programs(model, stalled, labels, min_support=2,
+                             limit=search.max_rows) == {close: model.programs[plus]}
+    chosen = _with_borrowed(model, stalled, labels, Selection(()), search, 2, {close})
+    assert chosen.programs == {}
 
 
 def test_the_near_miss_revision_rights_no_other_tree() -> None:
