@@ -956,7 +956,7 @@ def _with_borrowed(model: NsrModel, abductions: Sequence, labels: Sequence[Label
     the program's fault. HINT images seed 2 read ``)`` as ``lambda x, y: y`` (``(`` :=
     zero()); the misattached trees of its wrong examples asked ``)`` to add, and ``+``'s
     program fits those and every right one (x = 0 there), so it was taken. With ``)`` adding,
-    ``( 5 + X )`` is right as ``(5 + 0) + X`` too, which is wrong where ``X`` holds a ``-``:
+    ``( 5 + X )`` is right as ``(0 + 5) + X`` too, which is wrong where ``X`` holds a ``-``:
     the parser learned both trees and ended at 96.5% of its training set, 89% on test."""
     from dataclasses import replace
 
